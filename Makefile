@@ -1,0 +1,82 @@
+# photosort — every target is idempotent and fast when there is nothing to do.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.stamp-deps
+NODE_STAMP := client/node_modules/.stamp-deps
+UI_INDEX := backend/photosort/static/index.html
+UI_SOURCES := $(shell find client/src client/index.html client/vite.config.ts client/tsconfig*.json -type f 2>/dev/null)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PHOTOSORT_CHROMIUM := $(CHROMIUM)
+
+.PHONY: help setup run test lint typecheck test-backend test-ui test-e2e bench chromium ui sample-reset clean
+
+help:
+	@echo "make run    install what is needed, build the UI, serve sample/ at http://$(HOST):$(PORT)"
+	@echo "make test   install what tests need and run every test (pytest, vitest, Chromium e2e)"
+	@echo "make lint   ruff + mypy --strict + TypeScript"
+	@echo "make bench  run the benchmarks in bench/ (writes bench/out/*.json)"
+
+# torch==2.13.0 first, explicitly: it is a local CPU wheel here, while an unpinned
+# requirement would pull a multi-GB CUDA build.
+$(PY_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): client/package.json client/package-lock.json
+	cd client && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(UI_INDEX): $(NODE_STAMP) $(UI_SOURCES)
+	npm --prefix client run build --silent
+
+ui: $(UI_INDEX)
+
+run: setup ui
+	$(BIN)/photosort serve sample --host $(HOST) --port $(PORT)
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the end-to-end tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check backend bench scripts
+	$(BIN)/ruff format --check backend bench scripts
+	$(BIN)/mypy
+	npm --prefix client run typecheck --silent
+
+test-backend: setup
+	$(BIN)/python -m pytest
+
+test-ui: setup
+	npm --prefix client test --silent
+
+test-e2e: setup ui chromium
+	npm --prefix client run e2e --silent
+
+test: lint test-backend test-ui test-e2e
+
+bench: setup
+	$(BIN)/python bench/actions.py
+	$(BIN)/python bench/renditions.py
+	$(BIN)/python bench/index.py
+	$(BIN)/python bench/quality.py --dataset ../shared/datasets/stamps6/clutter --trials 20
+
+sample-reset:
+	git checkout -- sample && git clean -fdxq sample
+
+clean:
+	rm -rf $(VENV) client/node_modules backend/photosort/static bench/out

@@ -1,0 +1,1 @@
+"""HTTP layer: FastAPI routers only; every decision lives in the domain packages."""

@@ -1,0 +1,130 @@
+"""The FastAPI application: API routers, error shape, background refresh and the built UI."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from photosort import __version__
+from photosort.api import (
+    action_routes,
+    automove_routes,
+    event_routes,
+    image_routes,
+    queue_routes,
+    session_routes,
+)
+from photosort.api.errors import install_error_handlers
+from photosort.context import AppContext
+
+log = logging.getLogger("photosort.api")
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+VITE_DEV_ORIGINS = ["http://127.0.0.1:5173", "http://localhost:5173"]
+
+
+class _Refresher(threading.Thread):
+    """Rescans the folders now and then, so files added or removed behind the tool's back show
+    up without a restart. The pause grows with the cost of a scan (large libraries)."""
+
+    def __init__(self, ctx: AppContext, interval: float) -> None:
+        super().__init__(name="photosort-refresh", daemon=True)
+        self.ctx, self.interval = ctx, interval
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        import time
+
+        pause = self.interval
+        while not self.stop.wait(pause):
+            started = time.monotonic()
+            try:
+                self.ctx.session.refresh()
+            except Exception:
+                log.exception("background rescan failed")
+            pause = max(self.interval, 10 * (time.monotonic() - started))
+
+
+class _HashedAssets(StaticFiles):
+    """Vite's hashed file names change with their content: cache them for a year."""
+
+    async def get_response(self, path: str, scope):  # type: ignore[no-untyped-def]
+        response: Response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(
+    ctx: AppContext, *, static_dir: Path | None = STATIC_DIR, rescan_interval: float = 2.0
+) -> FastAPI:
+    refresher = _Refresher(ctx, rescan_interval) if rescan_interval > 0 else None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if refresher:
+            refresher.start()
+        try:
+            yield
+        finally:
+            if refresher:
+                refresher.stop.set()
+            ctx.close()
+
+    app = FastAPI(
+        title="photosort",
+        version=__version__,
+        description="Human-in-the-loop photo sorting. Every action is journaled and undoable.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=VITE_DEV_ORIGINS, allow_methods=["*"], allow_headers=["*"]
+    )
+    for module in (
+        session_routes,
+        queue_routes,
+        image_routes,
+        action_routes,
+        automove_routes,
+        event_routes,
+    ):
+        app.include_router(module.router)
+    _mount_ui(app, static_dir)
+    return app
+
+
+def _mount_ui(app: FastAPI, static_dir: Path | None) -> None:
+    index = static_dir / "index.html" if static_dir else None
+    if not static_dir or not index or not index.is_file():
+
+        @app.get("/", include_in_schema=False)
+        def no_ui() -> RedirectResponse:
+            return RedirectResponse("/docs")
+
+        return
+
+    assets = static_dir / "assets"
+    if assets.is_dir():
+        app.mount("/assets", _HashedAssets(directory=assets), name="assets")
+
+    @app.get("/", include_in_schema=False)
+    def ui_index() -> FileResponse:
+        # index.html names the current hashed bundles, so it must always be revalidated.
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    @app.get("/{name}", include_in_schema=False)
+    def ui_file(name: str) -> FileResponse:
+        path = static_dir / name
+        if name and not name.startswith(".") and path.is_file():
+            return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,48 @@
+"""Auto-move: estimate, dry run, run (batch undo is `POST /api/undo {batch}`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
+from photosort.api.models import AutoMoveEstimate, AutoMoveRequest, AutoMoveResult, ErrorResponse
+
+router = APIRouter(prefix="/api", tags=["auto-move"])
+
+
+@router.get(
+    "/auto-move/estimate",
+    response_model=AutoMoveEstimate,
+    responses={409: {"model": ErrorResponse}},
+)
+def estimate(
+    ctx: Ctx,
+    threshold: Annotated[float | None, Query(ge=-1.0, le=1.0)] = None,
+    min_samples: Annotated[int | None, Query(ge=1)] = None,
+    min_margin: Annotated[float | None, Query(ge=0.0, le=2.0)] = None,
+) -> AutoMoveEstimate:
+    """How many queued photos would move at this threshold, the estimated precision, the
+    recommended threshold for the target precision, and a histogram of top scores."""
+    return AutoMoveEstimate.model_validate(
+        ctx.suggestions.estimate(threshold, min_samples, min_margin)
+    )
+
+
+@router.post("/auto-move", response_model=AutoMoveResult, responses={409: {"model": ErrorResponse}})
+async def auto_move(
+    body: AutoMoveRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None
+) -> AutoMoveResult:
+    """File every queued photo that clears the rule, over the whole queue, as one batch.
+    `dry_run` returns exactly what a real run would move without touching a file."""
+    result = await run_in_threadpool(
+        ctx.suggestions.auto_move,
+        body.threshold,
+        body.min_samples,
+        body.min_margin,
+        dry_run=body.dry_run,
+        reviewer=reviewer_name(body.reviewer, x_reviewer),
+    )
+    return AutoMoveResult.model_validate(result)

@@ -1,0 +1,260 @@
+"""Request and response shapes of the HTTP API (the UI's types are generated from these)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. `not_queued`.")
+    message: str = Field(description="Human-readable explanation.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Stats(BaseModel):
+    queued: int
+    processed: int = Field(description="Photos filed or trashed (net of undo).")
+    manual: int
+    auto: int
+    deleted: int
+    skipped: int
+    undone: int
+
+
+class ClusterInfo(BaseModel):
+    name: str
+    count: int = Field(description="Photos in the cluster folder.")
+    slot: int | None = Field(
+        description="Stable hotkey slot 1-9 (by creation order), or null past nine."
+    )
+
+
+class EmbedderInfo(BaseModel):
+    id: str | None = Field(description="Embedder id (model + revision + preprocessing).")
+    kind: str = Field(description="`clip`, `efficientnet-lite0`, or `none`.")
+    device: str | None
+    status: Literal["loading", "ready", "unavailable", "disabled"]
+    reason: str = Field(description="Why this embedder is active, in one sentence.")
+
+
+class IndexingProgress(BaseModel):
+    done: int
+    total: int
+    failed: int = 0
+    per_second: float
+    eta_seconds: float | None = None
+    running: bool
+
+
+class Settings(BaseModel):
+    manual_only: bool
+    threshold: float | None = Field(description="Auto-move score threshold; null = recommended.")
+    min_samples: int
+    min_margin: float
+    target_precision: float
+    top_k: int
+
+
+class SettingsUpdate(BaseModel):
+    manual_only: bool | None = None
+    threshold: float | None = Field(default=None, ge=-1.0, le=1.0)
+    min_samples: int | None = Field(default=None, ge=1, le=1000)
+    min_margin: float | None = Field(default=None, ge=0.0, le=2.0)
+    target_precision: float | None = Field(default=None, gt=0.5, lt=1.0)
+    top_k: int | None = Field(default=None, ge=1, le=9)
+    reviewer: str | None = None
+
+
+class SessionInfo(BaseModel):
+    source: str
+    dest: str
+    embedder: EmbedderInfo
+    settings: Settings
+    stats: Stats
+    clusters: list[ClusterInfo]
+    indexing: IndexingProgress
+    last_seq: int = Field(description="Seq of the newest journal line.")
+    recovery: list[str] = Field(description="What start-up recovery did, if anything.")
+
+
+class Suggestion(BaseModel):
+    cluster: str
+    score: float = Field(description="Cosine similarity to the cluster centroid.")
+    few_samples: bool = Field(description="The cluster has fewer than min_samples members.")
+
+
+class SuggestionSet(BaseModel):
+    top: list[Suggestion]
+    margin: float | None = Field(description="Score of the first minus score of the second.")
+    confidence: float | None = Field(
+        description="Estimated probability that the first suggestion is right."
+    )
+
+
+class QueueItem(BaseModel):
+    item: str = Field(description="Path relative to the source, `/`-separated.")
+    name: str
+    position: int
+    suggestions: SuggestionSet | None = Field(
+        description="Null while not embedded yet, in manual-only mode, or with no clusters."
+    )
+    decode_error: str | None = None
+
+
+class QueuePage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[QueueItem]
+
+
+class ItemDetail(BaseModel):
+    item: str
+    name: str
+    location: Literal["source", "dest", "trash"]
+    queued: bool
+    position: int | None
+    size_bytes: int
+    modified: float
+    width: int | None
+    height: int | None
+    format: str | None
+    is_raw: bool
+    decode_error: str | None
+    suggestions: SuggestionSet | None
+
+
+class AssignRequest(BaseModel):
+    item: str
+    cluster: str
+    create: bool = Field(default=False, description="Create the cluster when it does not exist.")
+    reviewer: str | None = None
+
+
+class ItemRequest(BaseModel):
+    item: str
+    reviewer: str | None = None
+
+
+class ShuffleRequest(BaseModel):
+    seed: int | None = Field(default=None, description="Same seed, same order; omit for random.")
+    reviewer: str | None = None
+
+
+class UndoRequest(BaseModel):
+    seq: int | None = Field(default=None, description="Journal seq to undo; default: the newest.")
+    batch: str | None = Field(default=None, description="Undo a whole auto-move batch.")
+    reviewer: str | None = None
+
+
+class ClusterCreateRequest(BaseModel):
+    name: str
+    reviewer: str | None = None
+
+
+class ViewingRequest(BaseModel):
+    item: str | None = Field(description="The item this reviewer is looking at; null = none.")
+    reviewer: str | None = None
+
+
+class ScoredCluster(BaseModel):
+    cluster: str
+    score: float
+
+
+class ActionRecord(BaseModel):
+    """One journal line. Fields beyond the common ones depend on `type`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    seq: int
+    ts: str
+    type: str = Field(
+        description="assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, "
+        "settings, auto-batch-start, auto-batch-end, recovery"
+    )
+    item: str | None = None
+    src: str | None = Field(default=None, description="Where the photo was, relative to source.")
+    dst: str | None = Field(default=None, description="Where it went, relative to dest.")
+    cluster: str | None = None
+    by: Literal["manual", "auto"] | None = None
+    reviewer: str | None = None
+    batch: str | None = None
+    suggested: list[ScoredCluster] | None = None
+    confidence: float | None = None
+    undoes: int | None = None
+    restore_from: str | None = Field(default=None, description="Undo: relative to dest.")
+    restore_to: str | None = Field(default=None, description="Undo: relative to source.")
+
+
+class ActionResult(BaseModel):
+    records: list[ActionRecord]
+    stats: Stats
+
+
+class ActionsPage(BaseModel):
+    records: list[ActionRecord]
+    last_seq: int
+    undone: list[int] = Field(description="Seqs among `records` that were undone since.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+class AutoMoveRequest(BaseModel):
+    threshold: float | None = Field(
+        default=None, ge=-1.0, le=1.0, description="Null: the recommended threshold."
+    )
+    min_samples: int | None = Field(default=None, ge=1)
+    min_margin: float | None = Field(default=None, ge=0.0, le=2.0)
+    dry_run: bool = Field(default=True, description="Only say what would move.")
+    reviewer: str | None = None
+
+
+class AutoMoveItem(BaseModel):
+    item: str
+    cluster: str
+    score: float
+    margin: float
+
+
+class AutoMoveResult(BaseModel):
+    batch: str | None = Field(description="Batch id (null for a dry run); undo it as one unit.")
+    dry_run: bool
+    count: int
+    per_cluster: dict[str, int]
+    items: list[AutoMoveItem]
+    threshold: float
+    min_samples: int
+    min_margin: float
+    estimated_precision: float | None
+    decisions: int = Field(description="Reviewed decisions the precision estimate rests on.")
+    skipped_viewing: int = Field(description="Items left alone because a reviewer has them open.")
+
+
+class Histogram(BaseModel):
+    edges: list[float] = Field(description="Bin edges, one more than counts.")
+    counts: list[int]
+
+
+class AutoMoveEstimate(BaseModel):
+    threshold: float
+    min_samples: int
+    min_margin: float
+    count: int = Field(description="Queued photos that would move at this threshold.")
+    estimated_precision: float | None
+    decisions: int
+    recommended_threshold: float | None = Field(
+        description="Lowest threshold whose estimated precision reaches target_precision."
+    )
+    target_precision: float
+    enough_evidence: bool
+    message: str
+    histogram: Histogram = Field(description="Top scores of the queued photos.")

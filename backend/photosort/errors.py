@@ -1,0 +1,70 @@
+"""Domain errors. Each carries a stable code; the API maps them to 4xx responses."""
+
+from __future__ import annotations
+
+
+class PhotosortError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadPath(PhotosortError):
+    """An item path that is absolute, escapes the session, or is malformed."""
+
+    code = "bad_path"
+    status = 400
+
+
+class NotFound(PhotosortError):
+    code = "not_found"
+    status = 404
+
+
+class NotQueued(PhotosortError):
+    """The item exists but is no longer queued (another reviewer filed it first)."""
+
+    code = "not_queued"
+    status = 409
+
+
+class UnknownCluster(PhotosortError):
+    code = "unknown_cluster"
+    status = 404
+
+
+class BadClusterName(PhotosortError):
+    code = "bad_cluster_name"
+    status = 400
+
+
+class NothingToUndo(PhotosortError):
+    code = "nothing_to_undo"
+    status = 409
+
+
+class AlreadyUndone(PhotosortError):
+    code = "already_undone"
+    status = 409
+
+
+class Conflict(PhotosortError):
+    code = "conflict"
+    status = 409
+
+
+class DecodeFailed(PhotosortError):
+    """A photo whose bytes cannot be decoded into an image."""
+
+    code = "decode_failed"
+    status = 422
+
+
+class SessionFolderError(PhotosortError):
+    """The source or dest folder is missing, not a folder, or not readable/writable."""
+
+    code = "bad_folder"
+    status = 400

@@ -1,0 +1,52 @@
+"""Which files are photos, and how each kind is decoded."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+RASTER_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
+HEIF_EXTENSIONS = frozenset({".heic", ".heif"})
+RAW_EXTENSIONS = frozenset(
+    {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".dng", ".raf", ".orf", ".rw2", ".pef", ".srw"}
+)
+SUPPORTED_EXTENSIONS = RASTER_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS
+
+_CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".bmp": "image/bmp",
+    ".gif": "image/gif",
+    ".heic": "image/heic",
+    ".heif": "image/heif",
+    ".dng": "image/x-adobe-dng",
+}
+
+
+def suffix(name: str | PurePath) -> str:
+    return PurePath(name).suffix.lower()
+
+
+def is_photo(name: str | PurePath) -> bool:
+    return suffix(name) in SUPPORTED_EXTENSIONS
+
+
+def is_raw(name: str | PurePath) -> bool:
+    return suffix(name) in RAW_EXTENSIONS
+
+
+def is_heif(name: str | PurePath) -> bool:
+    return suffix(name) in HEIF_EXTENSIONS
+
+
+def content_type(name: str | PurePath) -> str:
+    """Content type of the original bytes; RAW formats without a registered type are opaque."""
+    ext = suffix(name)
+    if ext in _CONTENT_TYPES:
+        return _CONTENT_TYPES[ext]
+    if ext in RAW_EXTENSIONS:
+        return f"image/x-{ext[1:]}"
+    return "application/octet-stream"

@@ -1,0 +1,79 @@
+"""Cached JPEG renditions (thumb, preview) keyed by content fingerprint."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import zlib
+from pathlib import Path
+from typing import Final, Literal, get_args
+
+from PIL import Image
+
+from photosort.fsutil import atomic_write_bytes
+from photosort.media.decode import open_image
+
+RenditionSize = Literal["thumb", "preview"]
+
+RENDITION_EDGES: Final[dict[RenditionSize, int]] = {"thumb": 256, "preview": 1600}
+JPEG_QUALITY: Final[dict[RenditionSize, int]] = {"thumb": 80, "preview": 85}
+
+_FINGERPRINT_RE = re.compile(r"[0-9a-f]{8,128}")
+_LOCK_STRIPES = 64
+
+
+class Renditions:
+    """Renders `thumb` / `preview` JPEGs on first use into `cache_dir/<size>/<fp[:2]>/<fp>.jpg`.
+
+    A cached hit costs one stat. Files appear atomically (temp + rename), so a reader never sees a
+    half-written JPEG; concurrent requests for one key in this process render once, and across
+    processes the last rename wins with identical bytes.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+
+    def cached_path(self, fingerprint: str, size: RenditionSize) -> Path:
+        if size not in RENDITION_EDGES:
+            raise ValueError(
+                f"unknown rendition size {size!r}; expected one of {get_args(RenditionSize)}"
+            )
+        if not _FINGERPRINT_RE.fullmatch(fingerprint):
+            raise ValueError(f"not a content fingerprint: {fingerprint!r}")
+        return self.cache_dir / size / fingerprint[:2] / f"{fingerprint}.jpg"
+
+    def path_for(self, src: Path, fingerprint: str, size: RenditionSize) -> Path:
+        """The cached rendition of `src` (whose content has `fingerprint`), rendered if missing.
+
+        Raises `DecodeFailed` if `src` can't be decoded; nothing is cached then.
+        """
+        target = self.cached_path(fingerprint, size)
+        if target.is_file():
+            return target
+        stripe = zlib.crc32(f"{size}/{fingerprint}".encode()) % _LOCK_STRIPES
+        with self._locks[stripe]:
+            if not target.is_file():  # another thread may have rendered it while we waited
+                atomic_write_bytes(target, render_jpeg(src, size), durable=False)
+        return target
+
+
+def render_jpeg(src: Path, size: RenditionSize) -> bytes:
+    edge = RENDITION_EDGES[size]
+    im = open_image(src, min_edge=edge)
+    # thumbnail() never upscales; with reducing_gap it box-reduces by an integer factor first when
+    # the ratio allows. BICUBIC: resampling dominates a cold preview (3000 -> 1600 px: ~70 ms vs
+    # LANCZOS ~90 ms on the bench machine) and the difference is invisible at this ratio.
+    im.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    out = io.BytesIO()
+    icc = im.info.get("icc_profile")
+    im.save(
+        out,
+        "JPEG",
+        quality=JPEG_QUALITY[size],
+        progressive=False,
+        optimize=False,
+        icc_profile=icc if isinstance(icc, bytes) else None,
+    )
+    return out.getvalue()

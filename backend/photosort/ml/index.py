@@ -1,0 +1,128 @@
+"""The indexing pipeline: decode threads feed batched inference; failures never stop it."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from photosort.errors import DecodeFailed
+from photosort.media.decode import open_image
+from photosort.ml.embedder import Embedder
+
+
+@dataclass(frozen=True)
+class Job:
+    key: tuple[str, str]  # ("s", item relative to source) or ("d", member relative to dest)
+    path: Path
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Embedded:
+    job: Job
+    vector: NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Failed:
+    job: Job
+    error: str
+
+
+def default_decode_workers() -> int:
+    # Decoding (Pillow releases the GIL) must hide behind inference; one thread per spare core,
+    # at least two so a slow RAW does not stall the batch.
+    return max(2, min(8, (os.cpu_count() or 2)))
+
+
+def default_batch_size(device: str) -> int:
+    return 64 if device.startswith("cuda") else 16
+
+
+class Throughput:
+    """Images per second over a sliding window, for progress and ETA."""
+
+    def __init__(self, window_s: float = 20.0) -> None:
+        self.window_s = window_s
+        self._events: deque[tuple[float, int]] = deque()
+
+    def add(self, n: int) -> None:
+        now = time.monotonic()
+        self._events.append((now, n))
+        while self._events and now - self._events[0][0] > self.window_s:
+            self._events.popleft()
+
+    def per_second(self) -> float:
+        if len(self._events) < 2:
+            return 0.0
+        span = self._events[-1][0] - self._events[0][0]
+        return sum(n for _, n in list(self._events)[1:]) / span if span > 0 else 0.0
+
+
+def _decode(job: Job, edge: int) -> Image.Image | str:
+    try:
+        image = open_image(job.path, min_edge=edge)
+        image.load()
+        return image
+    except DecodeFailed as exc:
+        return exc.message
+    except MemoryError:
+        return "not enough memory to decode this photo"
+
+
+def embed_jobs(
+    jobs: Iterable[Job],
+    embedder: Embedder,
+    *,
+    batch_size: int,
+    decode_workers: int,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Iterator[tuple[list[Embedded], list[Failed]]]:
+    """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches."""
+    edge = embedder.input_edge
+    with ThreadPoolExecutor(decode_workers, thread_name_prefix="photosort-decode") as pool:
+        pending: deque[tuple[Job, Future[Image.Image | str]]] = deque()
+        it = iter(jobs)
+        exhausted = False
+
+        def fill() -> None:
+            nonlocal exhausted
+            while not exhausted and len(pending) < batch_size * 3:
+                job = next(it, None)
+                if job is None:
+                    exhausted = True
+                    return
+                pending.append((job, pool.submit(_decode, job, edge)))
+
+        fill()
+        while pending and not should_stop():
+            batch: list[tuple[Job, Image.Image]] = []
+            failed: list[Failed] = []
+            while pending and len(batch) + len(failed) < batch_size:
+                job, fut = pending.popleft()
+                result = fut.result()
+                if isinstance(result, str):
+                    failed.append(Failed(job, result))
+                else:
+                    batch.append((job, result))
+            fill()
+            embedded: list[Embedded] = []
+            if batch:
+                try:
+                    vectors = embedder.embed_images([img for _, img in batch])
+                except Exception as exc:
+                    failed += [Failed(j, f"embedding failed: {exc}") for j, _ in batch]
+                else:
+                    embedded = [Embedded(j, v) for (j, _), v in zip(batch, vectors, strict=True)]
+            yield embedded, failed
+        for _, fut in pending:
+            fut.cancel()

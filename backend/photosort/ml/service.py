@@ -1,0 +1,574 @@
+"""Suggestions for a session: background indexing, centroids, confidence and auto-move.
+
+Lock order: this service never calls into the session while holding its own lock, and the
+session calls back (events) while holding its lock, so the two can never deadlock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from photosort.ml.cache import EmbeddingCache
+
+from photosort.errors import Conflict, PhotosortError
+from photosort.fingerprints import Fingerprints
+from photosort.ml.centroids import Centroids
+from photosort.ml.confidence import ConfidenceModel, decisions_from_journal
+from photosort.ml.embedder import Embedder
+from photosort.ml.index import (
+    Job,
+    Throughput,
+    default_batch_size,
+    default_decode_workers,
+    embed_jobs,
+)
+from photosort.session import automove
+from photosort.session.engine import MovePlan, Session, new_batch_id
+from photosort.session.events import Event
+from photosort.session.journal import CLUSTERING_DIR
+
+log = logging.getLogger("photosort.ml")
+
+Key = tuple[str, str]  # ("s", item relative to source) | ("d", path relative to dest)
+HEAD_FIRST = 64  # photos at the reviewer's position are embedded before anything else
+CHUNK = 256
+HIST_BINS = 40
+
+
+@dataclass
+class EmbedderState:
+    status: str = "loading"  # loading | ready | unavailable
+    reason: str = "loading the embedding model"
+    embedder: Embedder | None = None
+
+
+class SuggestionService:
+    def __init__(
+        self,
+        session: Session,
+        load: Callable[[], tuple[Embedder, str]],
+        *,
+        batch_size: int | None = None,
+        decode_workers: int | None = None,
+    ) -> None:
+        self.session = session
+        self.cache = EmbeddingCache(session.dest / CLUSTERING_DIR / "embeddings.sqlite")
+        self.fingerprints = Fingerprints(self.cache)
+        self._load = load
+        self._batch_size = batch_size
+        self._decode_workers = decode_workers or default_decode_workers()
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self.state = EmbedderState()
+        self.centroids: Centroids | None = None
+        self._fp: dict[Key, str] = {}
+        self._vec: dict[str, NDArray[np.float32]] = {}
+        self._errors: dict[Key, str] = {}
+        self._speed = Throughput()
+        self._done_total = (0, 0)
+        self._confidence: tuple[int, ConfidenceModel] | None = None
+        self._thread: threading.Thread | None = None
+        self._unsubscribe = session.events.subscribe(self._on_event)
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def start(
+        cls, session: Session, *, model: str = "auto", device: str = "auto", background: bool = True
+    ) -> SuggestionService:
+        from photosort.ml.select import load_embedder
+
+        def load() -> tuple[Embedder, str]:
+            choice = load_embedder(model, device)
+            return choice.embedder, choice.reason
+
+        service = cls(session, load)
+        if background:
+            service.run_in_background()
+        return service
+
+    def run_in_background(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="photosort-index", daemon=True)
+        self._thread.start()
+
+    def load_embedder(self) -> Embedder:
+        """Load the model now (idempotent); raises when it cannot be loaded."""
+        if self.state.embedder is not None:
+            return self.state.embedder
+        try:
+            embedder, reason = self._load()
+        except PhotosortError as exc:
+            self.state = EmbedderState("unavailable", exc.message, None)
+            raise
+        except Exception as exc:
+            self.state = EmbedderState("unavailable", f"the model failed to load: {exc}", None)
+            raise PhotosortError(self.state.reason) from exc
+        log.info("embedder %s: %s", embedder.id, reason)
+        with self._lock:
+            self.centroids = Centroids(embedder.dim)
+            self.state = EmbedderState("ready", reason, embedder)
+        self._resync_members()
+        return embedder
+
+    def _run(self) -> None:
+        try:
+            self.load_embedder()
+        except PhotosortError:
+            log.warning("no suggestions: %s", self.state.reason)
+            return
+        while not self._stop.is_set():
+            worked = self.index_pending()
+            if not worked:
+                self._idle.set()
+                self._wake.wait(timeout=5.0)
+                self._wake.clear()
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """For tests and the CLI: block until indexing has nothing left to do."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.state.status == "unavailable":
+                return False
+            if self.state.status == "ready" and not self._pending_keys():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._unsubscribe()
+        if self._thread and self._thread.is_alive():
+            self._thread.join(timeout=10)
+        self.cache.close()
+
+    # ------------------------------------------------------------------ indexing
+    def _pending_keys(self) -> list[tuple[Key, Path]]:
+        s = self.session
+        with s.lock:
+            queue = s.queue_items()
+            members = [m for ms in s.members.values() for m in ms]
+        head, rest = queue[:HEAD_FIRST], queue[HEAD_FIRST:]
+        order: list[tuple[Key, Path]] = [(("s", i), s.source / i) for i in head]
+        order += [(("d", m), s.dest / m) for m in members]
+        order += [(("s", i), s.source / i) for i in rest]
+        with self._lock:
+            return [
+                (k, p)
+                for k, p in order
+                if k not in self._errors and self._fp.get(k) not in self._vec
+            ]
+
+    def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed what is missing, nearest the reviewer first; returns how many were handled."""
+        embedder = self.state.embedder
+        if embedder is None:
+            return 0
+        handled = 0
+        while not self._stop.is_set():
+            pending = self._pending_keys()
+            total = handled + len(pending)
+            self._done_total = (handled, total)
+            if not pending:
+                break
+            handled += self._index_chunk(embedder, pending[:CHUNK])
+            self._done_total = (handled, total)
+            if progress:
+                progress(handled, total)
+            self._publish_progress()
+        return handled
+
+    def _index_chunk(self, embedder: Embedder, chunk: list[tuple[Key, Path]]) -> int:
+        jobs: list[Job] = []
+        for key, path in chunk:
+            try:
+                jobs.append(Job(key, path, self.fingerprints.of(path)))
+            except PhotosortError as exc:
+                with self._lock:
+                    self._errors[key] = exc.message
+        known = self.cache.get_many([j.fingerprint for j in jobs], embedder.id)
+        with self._lock:
+            for job in jobs:
+                self._fp[job.key] = job.fingerprint
+                if job.fingerprint in known:
+                    self._vec[job.fingerprint] = known[job.fingerprint]
+                    self._member_embedded(job.key)
+        missing = [j for j in jobs if j.fingerprint not in known]
+        batch = self._batch_size or default_batch_size(embedder.device)
+        for embedded, failed in embed_jobs(
+            missing,
+            embedder,
+            batch_size=batch,
+            decode_workers=self._decode_workers,
+            should_stop=self._stop.is_set,
+        ):
+            self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
+            with self._lock:
+                for e in embedded:
+                    self._vec[e.job.fingerprint] = e.vector
+                    self._member_embedded(e.job.key)
+                for f in failed:
+                    self._errors[f.job.key] = f.error
+            self._speed.add(len(embedded) + len(failed))
+        return len(chunk)
+
+    def _member_embedded(self, key: Key) -> None:
+        if key[0] != "d" or self.centroids is None:
+            return
+        vec = self._vec.get(self._fp.get(key, ""))
+        if vec is not None:
+            self.centroids.add(key[1].split("/", 1)[0], key[1], vec)
+
+    def _resync_members(self) -> None:
+        """Rebuild centroids from the members on disk (start, or files changed behind us)."""
+        s = self.session
+        with s.lock:
+            members = {c: set(ms) for c, ms in s.members.items()}
+        with self._lock:
+            if self.centroids is None:
+                return
+            pairs: dict[str, list[tuple[str, NDArray[np.float32]]]] = {}
+            for cluster, ms in members.items():
+                pairs[cluster] = []
+                for m in ms:
+                    vec = self._vec.get(self._fp.get(("d", m), ""))
+                    if vec is not None:
+                        pairs[cluster].append((m, vec))
+            self.centroids.rebuild(pairs)
+
+    def _publish_progress(self) -> None:
+        self.session.events.publish({"type": "indexing", "progress": self.progress()})
+
+    # ------------------------------------------------------------------ session events
+    def _on_event(self, event: Event) -> None:
+        if event.get("type") == "queue-changed":
+            threading.Thread(target=self._resync_members, daemon=True).start()
+            self._wake.set()
+            return
+        if event.get("type") != "action":
+            return
+        rec = event["record"]
+        kind = rec["type"]
+        with self._lock:
+            if kind in ("assign", "delete"):
+                self._moved(
+                    ("s", rec["src"]),
+                    ("d", rec["dst"]),
+                    rec.get("cluster") if kind == "assign" else None,
+                    add=True,
+                )
+            elif kind == "undo" and rec.get("restore_from"):
+                self._moved(
+                    ("d", rec["restore_from"]),
+                    ("s", rec["restore_to"]),
+                    rec.get("cluster"),
+                    add=False,
+                )
+            elif kind == "cluster-create":
+                if self.centroids is not None:
+                    self.centroids.ensure_cluster(rec["cluster"])
+            elif kind == "abort":
+                threading.Thread(target=self._resync_members, daemon=True).start()
+        if kind == "undo":
+            self._wake.set()
+
+    def _moved(self, old: Key, new: Key, cluster: str | None, *, add: bool) -> None:
+        fp = self._fp.pop(old, None)
+        error = self._errors.pop(old, None)
+        if fp is not None:
+            self._fp[new] = fp
+        if error is not None:
+            self._errors[new] = error
+        if self.centroids is None or not cluster:
+            return
+        if add:
+            vec = self._vec.get(fp or "")
+            if vec is not None:
+                self.centroids.add(cluster, new[1], vec)
+        else:
+            # Undo takes out exactly the vector this photo contributed.
+            self.centroids.remove(cluster, old[1])
+
+    # ------------------------------------------------------------------ suggestions
+    def embedder_info(self) -> dict[str, Any]:
+        e = self.state.embedder
+        return {
+            "id": e.id if e else None,
+            "kind": e.kind if e else "none",
+            "device": e.device if e else None,
+            "status": self.state.status,
+            "reason": self.state.reason,
+        }
+
+    def progress(self) -> dict[str, Any]:
+        with self._lock:
+            total = len(self._fp) + len(self._errors)
+            done = sum(1 for fp in self._fp.values() if fp in self._vec) + len(self._errors)
+            failed = len(self._errors)
+        pending = self._done_total[1] - self._done_total[0]
+        total = max(total, done + pending)
+        speed = self._speed.per_second()
+        remaining = total - done
+        return {
+            "done": done,
+            "total": total,
+            "failed": failed,
+            "per_second": round(speed, 2),
+            "eta_seconds": round(remaining / speed, 1) if speed > 0 and remaining else None,
+            "running": self.state.status == "loading" or remaining > 0,
+        }
+
+    def decode_error(self, item: str) -> str | None:
+        with self._lock:
+            return self._errors.get(("s", item))
+
+    def _model(self) -> ConfidenceModel:
+        s = self.session
+        last = s.journal.next_seq
+        cached = self._confidence
+        if cached is None or cached[0] != last:
+            with s.lock:
+                decisions = decisions_from_journal(s.journal.records, set(s.state.undone))
+            cached = (last, ConfidenceModel(decisions))
+            self._confidence = cached
+        return cached[1]
+
+    def _ranked(self, items: list[str]) -> dict[str, tuple[list[str], list[float]]]:
+        with self._lock:
+            if self.centroids is None:
+                return {}
+            keyed = [(i, self._vec.get(self._fp.get(("s", i), ""))) for i in items]
+            present = [(i, v) for i, v in keyed if v is not None]
+            if not present:
+                return {}
+            ranked = self.centroids.rank(np.stack([v for _, v in present]))
+        out: dict[str, tuple[list[str], list[float]]] = {}
+        for row, (item, _) in enumerate(present):
+            names = [ranked.clusters[j] for j in ranked.order[row]]
+            out[item] = (names, [float(x) for x in ranked.scores[row]])
+        return out
+
+    def suggestions(self, items: list[str]) -> dict[str, dict[str, Any] | None]:
+        settings = self.session.settings
+        if settings.get("manual_only"):
+            return dict.fromkeys(items)
+        ranked = self._ranked(items)
+        if not ranked:
+            return dict.fromkeys(items)
+        model = self._model()
+        top_k = int(settings.get("top_k") or 5)
+        min_samples = int(settings.get("min_samples") or 1)
+        counts = self.centroids.counts() if self.centroids else {}
+        out: dict[str, dict[str, Any] | None] = {}
+        for item in items:
+            if item not in ranked:
+                out[item] = None
+                continue
+            names, scores = ranked[item]
+            margin = scores[0] - scores[1] if len(scores) > 1 else None
+            out[item] = {
+                "top": [
+                    {
+                        "cluster": n,
+                        "score": round(sc, 4),
+                        "few_samples": counts.get(n, 0) < min_samples,
+                    }
+                    for n, sc in zip(names[:top_k], scores[:top_k], strict=False)
+                ],
+                "margin": round(margin, 4) if margin is not None else None,
+                "confidence": model.confidence(scores[0], margin if margin is not None else 1.0),
+            }
+        return out
+
+    # ------------------------------------------------------------------ auto-move
+    def _rule(
+        self, threshold: float | None, min_samples: int | None, min_margin: float | None
+    ) -> tuple[automove.Rule, ConfidenceModel]:
+        settings = self.session.settings
+        model = self._model()
+        margin = float(min_margin if min_margin is not None else settings["min_margin"])
+        samples = int(min_samples if min_samples is not None else settings["min_samples"])
+        if threshold is None:
+            threshold = settings.get("threshold")
+        if threshold is None:
+            threshold = model.recommend(float(settings["target_precision"]), margin)
+        if threshold is None:
+            raise Conflict(
+                f"not enough reviewed decisions to recommend a threshold yet "
+                f"({len(model.decisions)} so far): file a few more photos by hand, "
+                f"or give a threshold"
+            )
+        return automove.Rule(float(threshold), samples, margin), model
+
+    def _candidates(self) -> tuple[list[automove.Candidate], list[float]]:
+        items = self.session.queue_items()
+        ranked = self._ranked(items)
+        cands: list[automove.Candidate] = []
+        tops: list[float] = []
+        for item in items:
+            if item not in ranked:
+                continue
+            names, scores = ranked[item]
+            margin = scores[0] - scores[1] if len(scores) > 1 else 2.0
+            cands.append(automove.Candidate(item, names[0], scores[0], margin))
+            tops.append(scores[0])
+        return cands, tops
+
+    def estimate(
+        self, threshold: float | None, min_samples: int | None, min_margin: float | None
+    ) -> dict[str, Any]:
+        settings = self.session.settings
+        model = self._model()
+        target = float(settings["target_precision"])
+        margin = float(min_margin if min_margin is not None else settings["min_margin"])
+        samples = int(min_samples if min_samples is not None else settings["min_samples"])
+        recommended = model.recommend(target, margin)
+        t = threshold if threshold is not None else settings.get("threshold")
+        t = float(t if t is not None else (recommended if recommended is not None else 0.9))
+        cands, tops = self._candidates() if not settings.get("manual_only") else ([], [])
+        counts = self.centroids.counts() if self.centroids else {}
+        chosen, _ = automove.select(cands, automove.Rule(t, samples, margin), counts, set())
+        est = model.estimate(t, margin)
+        if not model.enough:
+            message = (
+                f"{len(model.decisions)} reviewed decisions so far; the estimate needs "
+                f"at least {model_min()} with suggestions shown"
+            )
+        elif est.precision is None:
+            message = "no reviewed decision scored this high yet: no estimate at this threshold"
+        else:
+            message = (
+                f"at this threshold: {len(chosen)} photos would move, estimated precision "
+                f"{est.precision:.0%} (from {est.support} of {est.decisions} reviewed "
+                f"decisions)"
+            )
+        return {
+            "threshold": t,
+            "min_samples": samples,
+            "min_margin": margin,
+            "count": len(chosen),
+            "estimated_precision": est.precision,
+            "decisions": est.decisions,
+            "recommended_threshold": recommended,
+            "target_precision": target,
+            "enough_evidence": model.enough,
+            "message": message,
+            "histogram": histogram(tops),
+        }
+
+    def auto_move(
+        self,
+        threshold: float | None = None,
+        min_samples: int | None = None,
+        min_margin: float | None = None,
+        *,
+        dry_run: bool = True,
+        reviewer: str = "auto",
+    ) -> dict[str, Any]:
+        if self.session.settings.get("manual_only"):
+            raise Conflict("manual-only mode is on: auto-move is off")
+        if self.state.status != "ready":
+            raise Conflict(f"suggestions are not ready: {self.state.reason}")
+        rule, model = self._rule(threshold, min_samples, min_margin)
+        cands, _ = self._candidates()
+        counts = self.centroids.counts() if self.centroids else {}
+        chosen, held = automove.select(cands, rule, counts, self.session.viewed_items())
+        est = model.estimate(rule.threshold, rule.min_margin)
+        result: dict[str, Any] = {
+            "batch": None,
+            "dry_run": dry_run,
+            "count": len(chosen),
+            "per_cluster": automove.per_cluster(chosen),
+            "items": [c.__dict__ for c in chosen],
+            "threshold": rule.threshold,
+            "min_samples": rule.min_samples,
+            "min_margin": rule.min_margin,
+            "estimated_precision": est.precision,
+            "decisions": est.decisions,
+            "skipped_viewing": held,
+        }
+        if dry_run:
+            return result
+        batch = new_batch_id()
+        self.session.journal_line(
+            {
+                "type": "auto-batch-start",
+                "batch": batch,
+                "threshold": rule.threshold,
+                "min_samples": rule.min_samples,
+                "min_margin": rule.min_margin,
+                "count": len(chosen),
+                "estimated_precision": est.precision,
+                "reviewer": reviewer,
+            }
+        )
+        plans = [
+            MovePlan(
+                c.item,
+                "",
+                c.cluster,
+                {
+                    "suggested": [{"cluster": c.cluster, "score": round(c.score, 4)}],
+                    "margin": round(c.margin, 4),
+                    "confidence": model.confidence(c.score, c.margin),
+                },
+            )
+            for c in chosen
+        ]
+
+        def progress(done: int, total: int) -> None:
+            self.session.events.publish(
+                {"type": "batch-progress", "batch": batch, "done": done, "total": total}
+            )
+
+        moved = self.session.move_batch(plans, batch=batch, reviewer=reviewer, progress=progress)
+        moved_items = {r["item"] for r in moved}
+        self.session.journal_line(
+            {
+                "type": "auto-batch-end",
+                "batch": batch,
+                "moved": len(moved),
+                "failed": len(plans) - len(moved),
+            }
+        )
+        self.session.events.publish(
+            {
+                "type": "batch-done",
+                "batch": batch,
+                "count": len(moved),
+                "stats": self.session.stats(),
+            }
+        )
+        result.update(
+            batch=batch,
+            count=len(moved),
+            items=[c.__dict__ for c in chosen if c.item in moved_items],
+            per_cluster=automove.per_cluster(c for c in chosen if c.item in moved_items),
+        )
+        return result
+
+
+def model_min() -> int:
+    from photosort.ml.confidence import MIN_DECISIONS
+
+    return MIN_DECISIONS
+
+
+def histogram(values: list[float], bins: int = HIST_BINS) -> dict[str, list[float] | list[int]]:
+    lo = min([0.0, *values]) if values else 0.0
+    edges = np.linspace(lo, 1.0, bins + 1)
+    counts, _ = (
+        np.histogram(np.clip(values, lo, 1.0), bins=edges)
+        if values
+        else (np.zeros(bins, dtype=int), edges)
+    )
+    return {"edges": [round(float(e), 4) for e in edges], "counts": [int(c) for c in counts]}

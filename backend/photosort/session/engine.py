@@ -1,0 +1,580 @@
+"""The session: one source, one dest, its queue, its clusters and its journal.
+
+All mutations go through one lock, write their journal line (fsync'ed) before touching a file,
+and publish an event afterwards. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photosort.errors import (
+    AlreadyUndone,
+    Conflict,
+    NotFound,
+    NothingToUndo,
+    NotQueued,
+    SessionFolderError,
+    UnknownCluster,
+)
+from photosort.session import fileops
+from photosort.session.events import EventBus
+from photosort.session.journal import CLUSTERING_DIR, Journal, Record
+from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
+from photosort.session.recovery import RecoveryReport, recover
+from photosort.session.scan import list_clusters, scan
+from photosort.session.state import MOVE_TYPES, ReplayState
+
+log = logging.getLogger("photosort.session")
+
+TRASH_DIR = f"{CLUSTERING_DIR}/trash"
+VIEWING_TTL_S = 90.0
+
+
+@dataclass(frozen=True)
+class MovePlan:
+    """One planned photo move: item (relative to source) to dst (relative to dest)."""
+
+    item: str
+    dst: str
+    cluster: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_folder(path: Path, role: str, *, writable: bool) -> Path:
+    if not path.exists():
+        raise SessionFolderError(f"{role} folder does not exist: {path}")
+    if not path.is_dir():
+        raise SessionFolderError(f"{role} is not a folder: {path}")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise SessionFolderError(f"{role} folder is not readable: {path}")
+    if writable and not os.access(path, os.W_OK):
+        raise SessionFolderError(f"{role} folder is not writable: {path}")
+    return path.resolve()
+
+
+class Session:
+    def __init__(self, source: Path, dest: Path | None = None, *, read_only: bool = False) -> None:
+        self.source = _check_folder(Path(source), "source", writable=not read_only)
+        self.dest = (
+            _check_folder(Path(dest), "dest", writable=not read_only) if dest else self.source
+        )
+        self.read_only = read_only
+        self.lock = threading.RLock()
+        self.events = EventBus()
+        self.journal = Journal(self.dest / CLUSTERING_DIR, read_only=read_only)
+        self.state = ReplayState()
+        self.members: dict[str, set[str]] = {}
+        self._generation = 0
+        self._viewing: dict[str, tuple[str, float]] = {}
+        self._closed = False
+        # A read-only look (stats, log, verify) reports; only a writable session repairs.
+        self.recovery = (
+            RecoveryReport() if read_only else recover(self.journal, self.source, self.dest)
+        )
+        for rec in self.journal.records:
+            self.state.apply(rec)
+        self._adopt_scan(scan(self.source, self.dest))
+        if not read_only:
+            self.checkpoint()
+
+    # ---------------------------------------------------------------- reading
+    @property
+    def trash(self) -> Path:
+        return self.dest / TRASH_DIR
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.state.settings
+
+    def clusters(self) -> list[tuple[str, int]]:
+        with self.lock:
+            return [(name, len(m)) for name, m in sorted(self.members.items())]
+
+    def cluster_slots(self) -> dict[str, int]:
+        """Hotkey slots 1-9 that never re-rank: clusters found on disk first (by name), then
+        clusters created in this session, in creation order."""
+        with self.lock:
+            created = [
+                r["cluster"]
+                for r in self.journal.records
+                if r["type"] == "cluster-create" and self.state.is_active(r["seq"])
+            ]
+            created = [c for c in dict.fromkeys(created) if c in self.members]
+            found = sorted(c for c in self.members if c not in set(created))
+            return {name: i + 1 for i, name in enumerate([*found, *created]) if i < 9}
+
+    def queue_items(self, offset: int = 0, limit: int | None = None) -> list[str]:
+        with self.lock:
+            items = self.state.order.items
+            return list(items[offset:] if limit is None else items[offset : offset + limit])
+
+    def queue_length(self) -> int:
+        with self.lock:
+            return len(self.state.order)
+
+    def is_queued(self, item: str) -> bool:
+        with self.lock:
+            return item in self.state.order
+
+    def stats(self) -> dict[str, int]:
+        with self.lock:
+            return {"queued": len(self.state.order), **self.state.stats.as_dict()}
+
+    def records(self, after: int = 0, limit: int | None = None) -> list[Record]:
+        recs = self.journal.records[max(after, 0) :]
+        return list(recs if limit is None else recs[:limit])
+
+    def locate(self, item: str, root: str | None = None) -> tuple[Path, str]:
+        """Find a photo by item string: queued photos (source) first, then cluster members
+        (dest), then the trash. Returns the path and which root it was found under."""
+        normalise_item(item)
+        roots = {"source": self.source, "dest": self.dest, "trash": self.trash}
+        order = [root] if root else ["source", "dest", "trash"]
+        for name in order:
+            if name not in roots:
+                raise NotFound(f"unknown root {name!r}: use source, dest or trash")
+            base = roots[name]
+            if name == "dest" and (item.startswith(".") or "/" not in item):
+                continue
+            path = resolve_inside(base, item)
+            if path.is_file():
+                return path, name
+        raise NotFound(f"no photo named {item!r} in this session")
+
+    def queued_path(self, item: str) -> Path:
+        """The file of a queued item; 409 when it was filed already, 404 when unknown."""
+        item = normalise_item(item)
+        with self.lock:
+            if item in self.state.order:
+                path = resolve_inside(self.source, item)
+                if path.is_file():
+                    return path
+                self._drop_vanished([item])
+                raise NotFound(f"{item!r} vanished from the source folder")
+            if self._was_handled(item):
+                raise NotQueued(f"{item!r} is no longer queued: it was already filed")
+            raise NotFound(f"{item!r} is not a queued photo of this session")
+
+    def _was_handled(self, item: str) -> bool:
+        for rec in reversed(self.journal.records[-5000:]):
+            if rec.get("item") == item and rec["type"] in MOVE_TYPES:
+                return True
+        return False
+
+    # ---------------------------------------------------------------- presence
+    def set_viewing(self, reviewer: str, item: str | None) -> None:
+        with self.lock:
+            if item is None:
+                self._viewing.pop(reviewer, None)
+            else:
+                self._viewing[reviewer] = (normalise_item(item), time.monotonic())
+
+    def viewed_items(self) -> set[str]:
+        now = time.monotonic()
+        with self.lock:
+            return {i for i, t in self._viewing.values() if now - t < VIEWING_TTL_S}
+
+    # ---------------------------------------------------------------- actions
+    def assign(
+        self,
+        item: str,
+        cluster: str,
+        *,
+        create: bool = False,
+        reviewer: str = "local",
+        suggested: list[dict[str, Any]] | None = None,
+        confidence: float | None = None,
+    ) -> Record:
+        self._writable()
+        cluster = validate_cluster_name(cluster)
+        with self.lock:
+            item = normalise_item(item)
+            self.queued_path(item)
+            if cluster not in self.members:
+                if not create:
+                    raise UnknownCluster(
+                        f"no cluster named {cluster!r}; pass create=true to make it"
+                    )
+                self._create_cluster(cluster, reviewer)
+            plan = MovePlan(item, self._free_dst(cluster, item), cluster)
+            return self._execute_moves(
+                "assign",
+                [plan],
+                by="manual",
+                reviewer=reviewer,
+                extra={"suggested": suggested or [], "confidence": confidence},
+            )[0]
+
+    def create_cluster(self, name: str, reviewer: str = "local") -> Record:
+        self._writable()
+        name = validate_cluster_name(name)
+        with self.lock:
+            if name in self.members:
+                raise Conflict(f"cluster {name!r} already exists")
+            return self._create_cluster(name, reviewer)
+
+    def _create_cluster(self, name: str, reviewer: str) -> Record:
+        folder = self.dest / name
+        existed = folder.exists()
+        rec = self.journal.append(
+            {"type": "cluster-create", "cluster": name, "reviewer": reviewer, "existed": existed}
+        )
+        folder.mkdir(exist_ok=True)
+        self.members.setdefault(name, set())
+        self.state.apply(rec)
+        self._after([rec])
+        return rec
+
+    def delete(self, item: str, *, reviewer: str = "local") -> Record:
+        self._writable()
+        with self.lock:
+            item = normalise_item(item)
+            self.queued_path(item)
+            target = fileops.free_name(self.trash / item)
+            plan = MovePlan(item, target.relative_to(self.dest).as_posix(), None)
+            return self._execute_moves("delete", [plan], by="manual", reviewer=reviewer)[0]
+
+    def skip(self, item: str, *, reviewer: str = "local") -> Record:
+        self._writable()
+        with self.lock:
+            item = normalise_item(item)
+            self.queued_path(item)
+            rec = self.journal.append({"type": "skip", "item": item, "reviewer": reviewer})
+            self.state.apply(rec)
+            self._after([rec])
+            return rec
+
+    def shuffle(self, seed: int | None = None, *, reviewer: str = "local") -> Record:
+        self._writable()
+        with self.lock:
+            if seed is None:
+                seed = random.SystemRandom().randrange(1, 2**31)
+            rec = self.journal.append(
+                {
+                    "type": "shuffle",
+                    "seed": seed,
+                    "previous_seed": self.state.order.seed,
+                    "reviewer": reviewer,
+                }
+            )
+            self.state.apply(rec)
+            self._after([rec])
+            return rec
+
+    def update_settings(self, changes: dict[str, Any], *, reviewer: str = "local") -> Record:
+        self._writable()
+        with self.lock:
+            changed = {k: v for k, v in changes.items() if self.settings.get(k) != v}
+            previous = {k: self.settings.get(k) for k in changed}
+            rec = self.journal.append(
+                {
+                    "type": "settings",
+                    "settings": changed,
+                    "previous": previous,
+                    "reviewer": reviewer,
+                }
+            )
+            self.state.apply(rec)
+            self._after([rec])
+            return rec
+
+    def move_batch(
+        self,
+        plans: Sequence[MovePlan],
+        *,
+        batch: str,
+        reviewer: str = "auto",
+        progress: Callable[[int, int], None] | None = None,
+        chunk: int = 256,
+    ) -> list[Record]:
+        """File many photos as one auto batch: group-committed journal lines, then the moves."""
+        self._writable()
+        done: list[Record] = []
+        with self.lock:
+            valid = [p for p in plans if p.item in self.state.order and p.cluster in self.members]
+        for start in range(0, len(valid), chunk):
+            with self.lock:
+                part = [p for p in valid[start : start + chunk] if p.item in self.state.order]
+                part = [
+                    MovePlan(p.item, self._free_dst(p.cluster or "", p.item), p.cluster, p.extra)
+                    for p in part
+                ]
+                done += self._execute_moves(
+                    "assign", part, by="auto", reviewer=reviewer, batch=batch
+                )
+            if progress:
+                progress(min(start + chunk, len(valid)), len(valid))
+        return done
+
+    def journal_line(self, record: dict[str, Any]) -> Record:
+        """Append a bookkeeping line (batch start/end) that moves no file."""
+        with self.lock:
+            rec = self.journal.append(record)
+            self.state.apply(rec)
+            self._after([rec])
+            return rec
+
+    def _free_dst(self, cluster: str, item: str) -> str:
+        name = item.rsplit("/", 1)[-1]
+        target = fileops.free_name(self.dest / cluster / name)
+        return target.relative_to(self.dest).as_posix()
+
+    def _execute_moves(
+        self,
+        kind: str,
+        plans: Sequence[MovePlan],
+        *,
+        by: str,
+        reviewer: str,
+        batch: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> list[Record]:
+        lines = [
+            {
+                "type": kind,
+                "item": p.item,
+                "src": p.item,
+                "dst": p.dst,
+                "cluster": p.cluster,
+                "by": by,
+                "reviewer": reviewer,
+                "batch": batch,
+                **(extra or {}),
+                **p.extra,
+            }
+            for p in plans
+        ]
+        recs = self.journal.append_many(lines)
+        self._generation += 1
+        done: list[Record] = []
+        aborted: list[Record] = []
+        for rec in recs:
+            self.state.apply(rec)
+            try:
+                fileops.move_no_replace(self.source / rec["src"], self.dest / rec["dst"])
+            except OSError as exc:
+                aborted.append(self._abort(rec, exc))
+                continue
+            self._member_added(rec)
+            done.append(rec)
+        self._after(done + aborted)
+        if aborted and len(plans) == 1:
+            raise Conflict(f"could not move {plans[0].item!r}: {aborted[0]['reason']}")
+        return done
+
+    def _abort(self, rec: Record, exc: OSError) -> Record:
+        reason = exc.strerror or str(exc)
+        abort = self.journal.append({"type": "abort", "aborts": rec["seq"], "reason": reason})
+        self.state.apply(abort)
+        if rec["type"] != "undo" and not (self.source / rec["src"]).is_file():
+            self.state.order.remove(rec["item"])
+        return abort
+
+    def _member_added(self, rec: Record) -> None:
+        if rec["type"] == "assign" and rec.get("cluster"):
+            self.members.setdefault(rec["cluster"], set()).add(rec["dst"])
+
+    # ---------------------------------------------------------------- undo
+    def undo(
+        self, seq: int | None = None, *, batch: str | None = None, reviewer: str = "local"
+    ) -> list[Record]:
+        """Reverse one action (default: the newest not yet undone) or a whole auto batch."""
+        self._writable()
+        with self.lock:
+            if batch is not None:
+                return self._undo_batch(batch, reviewer)
+            if seq is None:
+                target = self.state.newest_undoable()
+                if target is None:
+                    raise NothingToUndo("nothing left to undo")
+            else:
+                try:
+                    target = self.state.record(seq)
+                except KeyError:
+                    raise NotFound(f"no journal line with seq {seq}") from None
+                if target["type"] in ("undo", "abort", "auto-batch-end"):
+                    raise Conflict(f"line {seq} ({target['type']}) cannot be undone")
+                if not self.state.is_active(seq):
+                    raise AlreadyUndone(f"line {seq} was already undone")
+            if target.get("batch") and target["type"] in ("assign", "auto-batch-start"):
+                return self._undo_batch(target["batch"], reviewer)
+            return [self._undo_one(target, reviewer)]
+
+    def _undo_batch(self, batch: str, reviewer: str) -> list[Record]:
+        seqs = self.state.batches.get(batch)
+        if not seqs:
+            raise NotFound(f"no auto-move batch {batch!r}")
+        active = [self.state.record(s) for s in reversed(seqs) if self.state.is_active(s)]
+        active = [r for r in active if r["type"] != "auto-batch-end"]
+        if not active:
+            raise AlreadyUndone(f"batch {batch} was already undone")
+        moves = [r for r in active if r["type"] in MOVE_TYPES]
+        others = [r for r in active if r["type"] not in MOVE_TYPES]
+        out = self._undo_moves(moves, reviewer, batch=batch)
+        out += [self._undo_one(r, reviewer) for r in others]
+        return out
+
+    def _undo_one(self, target: Record, reviewer: str) -> Record:
+        if target["type"] in MOVE_TYPES:
+            return self._undo_moves([target], reviewer)[0]
+        if target["type"] == "cluster-create":
+            name = target["cluster"]
+            folder = self.dest / name
+            if self.members.get(name) or (folder.exists() and any(folder.iterdir())):
+                raise Conflict(f"cluster {name!r} is not empty; it stays")
+        rec = self.journal.append(
+            {
+                "type": "undo",
+                "undoes": target["seq"],
+                "reviewer": reviewer,
+                "item": target.get("item"),
+            }
+        )
+        if target["type"] == "cluster-create" and not target.get("existed"):
+            folder = self.dest / target["cluster"]
+            if folder.exists():
+                folder.rmdir()
+            self.members.pop(target["cluster"], None)
+        self.state.apply(rec)
+        self._after([rec])
+        return rec
+
+    def _undo_moves(
+        self, targets: Sequence[Record], reviewer: str, batch: str | None = None
+    ) -> list[Record]:
+        taken: set[str] = set()
+        lines: list[dict[str, Any]] = []
+        for t in targets:
+            current = self.dest / t["dst"]
+            if not current.is_file():
+                if len(targets) == 1:
+                    raise Conflict(
+                        f"cannot undo: {t['dst']!r} is no longer there (moved outside photosort?)"
+                    )
+                continue
+            back = fileops.free_name(self.source / t["src"], taken)
+            taken.add(back.name)
+            item = back.relative_to(self.source).as_posix()
+            lines.append(
+                {
+                    "type": "undo",
+                    "undoes": t["seq"],
+                    "item": item,
+                    "restore_from": t["dst"],
+                    "restore_to": item,
+                    "cluster": t.get("cluster"),
+                    "reviewer": reviewer,
+                    "batch": batch,
+                }
+            )
+        recs = self.journal.append_many(lines)
+        self._generation += 1
+        done: list[Record] = []
+        aborted: list[Record] = []
+        for rec in recs:
+            self.state.apply(rec)
+            try:
+                fileops.move_no_replace(
+                    self.dest / rec["restore_from"], self.source / rec["restore_to"]
+                )
+            except OSError as exc:
+                aborted.append(self._abort(rec, exc))
+                continue
+            target = self.state.record(rec["undoes"])
+            if target.get("cluster") in self.members:
+                self.members[target["cluster"]].discard(target["dst"])
+            done.append(rec)
+        self._after(done + aborted)
+        if aborted and len(targets) == 1:
+            raise Conflict(f"could not undo: {aborted[0]['reason']}")
+        return done
+
+    # ---------------------------------------------------------------- sync with disk
+    def refresh(self) -> tuple[set[str], set[str]]:
+        """Pick up photos that appeared or vanished behind the tool's back."""
+        with self.lock:
+            generation = self._generation
+        result = scan(self.source, self.dest)
+        with self.lock:
+            if generation != self._generation:
+                return set(), set()  # our own move raced the scan; the next refresh will see it
+            return self._adopt_scan(result, publish=True)
+
+    def _adopt_scan(self, result: Any, *, publish: bool = False) -> tuple[set[str], set[str]]:
+        self.members = result.members
+        appeared, vanished = self.state.order.sync(result.queued)
+        if publish and (appeared or vanished):
+            self.events.publish(
+                {
+                    "type": "queue-changed",
+                    "appeared": len(appeared),
+                    "vanished": len(vanished),
+                    "stats": self.stats(),
+                }
+            )
+        return appeared, vanished
+
+    def _drop_vanished(self, items: Iterable[str]) -> None:
+        for item in items:
+            self.state.order.remove(item)
+
+    # ---------------------------------------------------------------- persistence
+    def _after(self, recs: Sequence[Record]) -> None:
+        if not recs:
+            return
+        self.checkpoint()
+        stats = self.stats()
+        for rec in recs:
+            self.events.publish({"type": "action", "record": rec, "stats": stats})
+
+    def checkpoint(self) -> None:
+        """Write `state.json`: a derivable snapshot of the replayed journal."""
+        with self.lock:
+            self.journal.write_state(self.snapshot())
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "version": 1,
+                "source": ".",
+                "dest": os.path.relpath(self.dest, self.source).replace(os.sep, "/"),
+                "last_seq": self.journal.next_seq - 1,
+                "stats": self.stats(),
+                "queue": self.state.order.snapshot(),
+                "settings": dict(self.settings),
+                "clusters": [{"name": n, "count": c} for n, c in self.clusters()],
+                "undone": sorted(self.state.undone),
+            }
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise SessionFolderError("this session was opened read-only")
+        if self._closed:
+            raise SessionFolderError("this session is closed")
+
+    def close(self) -> None:
+        with self.lock:
+            if self._closed:
+                return
+            if not self.read_only:
+                self.checkpoint()
+            self.journal.close()
+            self._closed = True
+
+
+def new_batch_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def cluster_names(dest: Path) -> list[str]:
+    return list_clusters(dest)

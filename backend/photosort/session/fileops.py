@@ -1,0 +1,114 @@
+"""Moving photos without ever overwriting or losing one."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from photosort.fsutil import fsync_dir
+
+_HASH_CHUNK = 1 << 20
+
+
+def free_name(target: Path, taken: set[str] | None = None) -> Path:
+    """`target`, or `name (2).ext`, `name (3).ext`, ... — the first name nothing occupies."""
+    taken = taken or set()
+
+    def occupied(p: Path) -> bool:
+        return p.name in taken or os.path.lexists(p)
+
+    if not occupied(target):
+        return target
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while True:
+        candidate = target.with_name(f"{stem} ({n}){suffix}")
+        if not occupied(candidate):
+            return candidate
+        n += 1
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when `a` and `b` are one inode (a crash between link and unlink) or equal bytes."""
+    try:
+        sa, sb = a.stat(), b.stat()
+    except FileNotFoundError:
+        return False
+    if (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino):
+        return True
+    return sa.st_size == sb.st_size and _file_hash(a) == _file_hash(b)
+
+
+def move_no_replace(src: Path, dst: Path) -> None:
+    """Move `src` to `dst`; fail with FileExistsError rather than replace anything at `dst`.
+
+    Same file system: hard link then unlink, which is atomic and refuses to overwrite. Where
+    hard links are not supported, a checked rename. Across file systems: copy to a temp name,
+    fsync, verify size and hash, rename into place, then remove the original.
+    """
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EXDEV:
+            _copy_verify_move(src, dst)
+            return
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "destination exists", str(dst)) from exc
+        os.rename(src, dst)
+        fsync_dir(dst.parent)
+        fsync_dir(src.parent)
+        return
+    fsync_dir(dst.parent)
+    os.unlink(src)
+    fsync_dir(src.parent)
+
+
+def _copy_verify_move(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.photosort-copy")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    shutil.copy2(src, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    if tmp.stat().st_size != src.stat().st_size or _file_hash(tmp) != _file_hash(src):
+        tmp.unlink()
+        raise OSError(errno.EIO, "copy verification failed", str(src))
+    os.link(tmp, dst)  # refuses to replace an existing file
+    tmp.unlink()
+    fsync_dir(dst.parent)
+    os.unlink(src)
+    fsync_dir(src.parent)
+
+
+def finish_interrupted_move(src: Path, dst: Path) -> str:
+    """Bring a move that a crash interrupted to its end. Returns what was done, for the log."""
+    src_exists, dst_exists = os.path.lexists(src), os.path.lexists(dst)
+    if dst_exists and not src_exists:
+        return "ok"
+    if src_exists and not dst_exists:
+        move_no_replace(src, dst)
+        return "completed"
+    if src_exists and dst_exists:
+        if same_file(src, dst):
+            src.unlink()
+            fsync_dir(src.parent)
+            return "completed"
+        return "conflict"
+    return "missing"

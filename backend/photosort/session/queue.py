@@ -1,0 +1,101 @@
+"""The order in which queued photos are shown.
+
+The order is a pure function of the queued set, the shuffle seed and two short lists: items
+pushed to the front (undone decisions come back first) and items sent to the back (skips).
+That keeps `state.json` small at 100k photos and lets a replay rebuild the order exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from photosort.session.scan import natural_key
+
+
+def _shuffle_key(seed: int, item: str) -> bytes:
+    # A per-item hash rather than a permutation: adding or removing one photo does not
+    # reshuffle all the others.
+    return hashlib.blake2b(f"{seed}\x00{item}".encode(), digest_size=8).digest()
+
+
+class QueueOrder:
+    def __init__(self) -> None:
+        self.seed: int | None = None
+        self.front: list[str] = []
+        self.back: list[str] = []
+        self._items: set[str] = set()
+        self._order: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    @property
+    def items(self) -> Sequence[str]:
+        return self._order
+
+    def index(self, item: str) -> int:
+        return self._order.index(item)
+
+    def page(self, offset: int, limit: int) -> list[str]:
+        return self._order[offset : offset + limit]
+
+    def reset(self, items: Iterable[str]) -> None:
+        self._items = set(items)
+        self._rebuild()
+
+    def _base_key(self, item: str) -> Any:
+        return natural_key(item) if self.seed is None else _shuffle_key(self.seed, item)
+
+    def _rebuild(self) -> None:
+        self.front = [i for i in dict.fromkeys(self.front) if i in self._items]
+        pinned = set(self.front)
+        self.back = [i for i in dict.fromkeys(self.back) if i in self._items and i not in pinned]
+        pinned.update(self.back)
+        middle = sorted((i for i in self._items if i not in pinned), key=self._base_key)
+        self._order = [*self.front, *middle, *self.back]
+
+    def shuffle(self, seed: int | None) -> None:
+        """A new base order; earlier skips and undos no longer pin anything."""
+        self.seed = seed
+        self.front.clear()
+        self.back.clear()
+        self._rebuild()
+
+    def remove(self, item: str) -> None:
+        if item not in self._items:
+            return
+        self._items.discard(item)
+        self._order.remove(item)
+        if item in self.front:
+            self.front.remove(item)
+        if item in self.back:
+            self.back.remove(item)
+
+    def push_front(self, item: str) -> None:
+        self.remove(item)
+        self._items.add(item)
+        self.front.insert(0, item)
+        self._order.insert(0, item)
+
+    def push_back(self, item: str) -> None:
+        self.remove(item)
+        self._items.add(item)
+        self.back.append(item)
+        self._order.append(item)
+
+    def sync(self, items: set[str]) -> tuple[set[str], set[str]]:
+        """Adopt a fresh scan; returns (appeared, vanished)."""
+        appeared = items - self._items
+        vanished = self._items - items
+        if appeared or vanished:
+            self._items = set(items)
+            self._rebuild()
+        return appeared, vanished
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"seed": self.seed, "front": list(self.front), "back": list(self.back)}

@@ -1,0 +1,119 @@
+"""Start-up recovery and `verify`: making the journal and the file system agree.
+
+Journal lines are written before their file operation, so a crash can leave a line whose move
+did not happen (or half happened). Replaying the moves in order tells where every photo the
+journal touched must be now; recovery finishes the moves that did not get there, `verify` only
+reports what disagrees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from photosort.session import fileops
+from photosort.session.journal import Journal, Record
+
+log = logging.getLogger("photosort.recovery")
+
+
+@dataclass(frozen=True)
+class FileOp:
+    seq: int
+    src: Path
+    dst: Path
+    label: str
+
+
+@dataclass
+class RecoveryReport:
+    torn_line_set_aside: bool = False
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.torn_line_set_aside or bool(self.actions)
+
+
+def file_ops(records: list[Record], source: Path, dest: Path) -> list[FileOp]:
+    """Every file move the journal asks for, in order, without aborted ones."""
+    aborted = {r["aborts"] for r in records if r["type"] == "abort"}
+    ops: list[FileOp] = []
+    for rec in records:
+        if rec["seq"] in aborted:
+            continue
+        if rec["type"] in ("assign", "delete"):
+            ops.append(
+                FileOp(
+                    rec["seq"],
+                    source / rec["src"],
+                    dest / rec["dst"],
+                    f"{rec['type']} {rec['src']} -> {rec['dst']}",
+                )
+            )
+        elif rec["type"] == "undo" and rec.get("restore_from"):
+            ops.append(
+                FileOp(
+                    rec["seq"],
+                    dest / rec["restore_from"],
+                    source / rec["restore_to"],
+                    f"undo {rec['restore_from']} -> {rec['restore_to']}",
+                )
+            )
+    return ops
+
+
+def expected_locations(ops: list[FileOp]) -> dict[Path, FileOp]:
+    """Where each journaled photo must be now, with the operation that put it there."""
+    where: dict[Path, FileOp] = {}
+    for op in ops:
+        where.pop(op.src, None)
+        where[op.dst] = op
+    return where
+
+
+def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
+    report = RecoveryReport(torn_line_set_aside=journal.torn_repaired)
+    state = journal.read_state()
+    checkpoint = state.get("last_seq", 0) if state else 0
+    if not isinstance(checkpoint, int) or checkpoint > journal.next_seq - 1:
+        checkpoint = 0
+    for path, op in expected_locations(file_ops(journal.records, source, dest)).items():
+        if op.seq <= checkpoint and os.path.lexists(path):
+            continue
+        _remove_partial_copy(op.dst)
+        try:
+            outcome = fileops.finish_interrupted_move(op.src, op.dst)
+        except OSError as exc:
+            outcome = f"failed ({exc.strerror or exc})"
+        if outcome == "ok":
+            continue
+        if outcome == "missing" and op.seq <= checkpoint:
+            continue  # moved away outside the tool long ago; `verify` reports it
+        report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
+    if report.torn_line_set_aside:
+        log.warning("recovery: set aside a torn last journal line (see .clustering/actions.torn)")
+    for line in report.actions:
+        log.warning("recovery: %s", line)
+    if report.actions:
+        journal.append({"type": "recovery", "actions": report.actions})
+    return report
+
+
+def _remove_partial_copy(dst: Path) -> None:
+    # A cross-disk copy interrupted before its rename; the original still exists.
+    with contextlib.suppress(FileNotFoundError):
+        (dst.parent / f".{dst.name}.photosort-copy").unlink()
+
+
+def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
+    """Disagreements between the journal and the file system (empty when they agree)."""
+    problems: list[str] = []
+    for path, op in expected_locations(file_ops(journal.records, source, dest)).items():
+        if not path.is_file():
+            rel = os.path.relpath(path, dest if path.is_relative_to(dest) else source)
+            problems.append(f"seq {op.seq}: expected {rel} ({op.label}), but it is not there")
+    return problems

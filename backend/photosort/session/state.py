@@ -1,0 +1,128 @@
+"""What the journal means: replaying records into stats, settings, undo bookkeeping and order.
+
+The same `apply` runs when a session opens (over every line) and after each live action (over
+the new lines), so the replayed state and the live state cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from photosort.session.journal import Record
+from photosort.session.queue import QueueOrder
+
+MOVE_TYPES = frozenset({"assign", "delete"})
+# Lines that are never the target of a plain "undo the newest action".
+NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end"})
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "manual_only": False,
+    "threshold": None,
+    "min_samples": 3,
+    "min_margin": 0.0,
+    "target_precision": 0.97,
+    "top_k": 5,
+}
+
+
+@dataclass
+class Stats:
+    processed: int = 0
+    manual: int = 0
+    auto: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    undone: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ReplayState:
+    records: list[Record] = field(default_factory=list)
+    undone: set[int] = field(default_factory=set)
+    aborted: set[int] = field(default_factory=set)
+    batches: dict[str, list[int]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    stats: Stats = field(default_factory=Stats)
+    order: QueueOrder = field(default_factory=QueueOrder)
+
+    def record(self, seq: int) -> Record:
+        if seq < 1 or seq > len(self.records):
+            raise KeyError(seq)
+        return self.records[seq - 1]
+
+    def is_active(self, seq: int) -> bool:
+        return seq not in self.undone and seq not in self.aborted
+
+    def apply(self, rec: Record) -> None:
+        self.records.append(rec)
+        kind = rec["type"]
+        if rec.get("batch") and kind != "undo":
+            self.batches.setdefault(rec["batch"], []).append(rec["seq"])
+        if kind == "abort":
+            self._apply_abort(rec)
+            return
+        if kind in MOVE_TYPES:
+            self._count_move(rec, +1)
+            self.order.remove(rec["item"])
+        elif kind == "skip":
+            self.stats.skipped += 1
+            self.order.push_back(rec["item"])
+        elif kind == "shuffle":
+            self.order.shuffle(rec.get("seed"))
+        elif kind == "settings":
+            self.settings.update(rec.get("settings", {}))
+        elif kind == "undo":
+            self._apply_undo(rec)
+
+    def _apply_abort(self, rec: Record) -> None:
+        """A write-ahead line whose file operation could not happen: take its effect back."""
+        self.aborted.add(rec["aborts"])
+        target = self.record(rec["aborts"])
+        if target["type"] in MOVE_TYPES:
+            self._count_move(target, -1)
+            self.order.push_front(target["item"])  # the photo never left the queue
+        elif target["type"] == "undo":
+            undone = self.record(target["undoes"])
+            self.undone.discard(undone["seq"])
+            self.stats.undone -= 1
+            if undone["type"] in MOVE_TYPES:
+                self._count_move(undone, +1)
+                self.order.remove(target.get("item") or undone["item"])
+
+    def _apply_undo(self, rec: Record) -> None:
+        target = self.record(rec["undoes"])
+        self.undone.add(target["seq"])
+        self.stats.undone += 1
+        kind = target["type"]
+        if kind in MOVE_TYPES:
+            self._count_move(target, -1)
+            self.order.push_front(rec.get("item") or target["item"])
+        elif kind == "skip":
+            self.stats.skipped -= 1
+            if target["item"] in self.order:
+                self.order.push_front(target["item"])
+        elif kind == "shuffle":
+            self.order.shuffle(target.get("previous_seed"))
+        elif kind == "settings":
+            self.settings.update(target.get("previous", {}))
+
+    def _count_move(self, rec: Record, sign: int) -> None:
+        self.stats.processed += sign
+        if rec["type"] == "delete":
+            self.stats.deleted += sign
+            self.stats.manual += sign
+        elif rec.get("by") == "auto":
+            self.stats.auto += sign
+        else:
+            self.stats.manual += sign
+
+    def newest_undoable(self) -> Record | None:
+        for rec in reversed(self.records):
+            if rec["type"] in NOT_UNDOABLE or not self.is_active(rec["seq"]):
+                continue
+            return rec
+        return None
