@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from photosort.errors import PhotosortError
@@ -27,8 +28,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message is one line however long its path; escape(): names like "[old]" are
+# text, not markup.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
 
@@ -48,7 +51,7 @@ DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda | mps.")]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -68,7 +71,7 @@ def clean_errors() -> Iterator[None]:
 def open_session(source: Path, into: Path | None, *, read_only: bool = False) -> Session:
     session = Session(source, into, read_only=read_only)
     for line in session.recovery.actions:
-        err.print(f"[yellow]recovered:[/] {line}")
+        err.print(f"[yellow]recovered:[/] {escape(line)}")
     return session
 
 
@@ -109,18 +112,18 @@ def serve(
         ctx = AppContext(session, _suggestion_engine(session, model, device))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder = ctx.suggestions.embedder_info()
-    out.print(f"photosort: {session.stats()['queued']} photos queued in {session.source}")
-    out.print(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
+    out.print(escape(f"photosort: {session.stats()['queued']} photos queued in {session.source}"))
+    out.print(escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}"))
     out.print(f"open http://{host}:{port}/")
     uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
 
 
 def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionService | None:
     """The suggestion engine for `serve` (None: the manual loop only, `--model none`)."""
+    if model == "none":
+        return None  # before the import: the manual loop never loads torch
     from photosort.ml.service import SuggestionService
 
-    if model == "none":
-        return None
     return SuggestionService.start(session, model=model, device=device)
 
 
@@ -227,7 +230,7 @@ def stats(source: SourceArg, into: IntoOpt = None) -> None:
         clusters = Table("cluster", "photos", "slot")
         slots = s.cluster_slots()
         for name, count in s.clusters():
-            clusters.add_row(name, str(count), str(slots.get(name, "")))
+            clusters.add_row(escape(name), str(count), str(slots.get(name, "")))
         out.print(clusters)
 
     with_session(source, into, show, read_only=True)
@@ -253,8 +256,8 @@ def log_cmd(
                 rec["ts"],
                 rec["type"] + undone,
                 rec.get("by") or "",
-                rec.get("item") or "",
-                str(where),
+                escape(rec.get("item") or ""),
+                escape(str(where)),
             )
         out.print(table)
 
@@ -278,7 +281,10 @@ def undo(
                 target = s.state.record(rec["undoes"])
                 back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
                 out.print(
-                    f"undid seq {target['seq']} ({target['type']} {target.get('item') or ''}){back}"
+                    escape(
+                        f"undid seq {target['seq']} ({target['type']} {target.get('item') or ''})"
+                        f"{back}"
+                    )
                 )
 
     with_session(source, into, run)
@@ -295,7 +301,7 @@ def verify(source: SourceArg, into: IntoOpt = None) -> None:
     problems = with_session(source, into, run, read_only=True)
     if problems:
         for line in problems:
-            err.print(f"[red]mismatch:[/] {line}")
+            err.print(f"[red]mismatch:[/] {escape(line)}")
         err.print(f"{len(problems)} disagreement(s) between the journal and the files")
         sys.exit(1)
     out.print("ok: the journal and the files agree")

@@ -161,6 +161,10 @@ class Views:
         info = None
         try:
             info = probe(path)
+            if decode_error is None:
+                # Headers can be fine while the pixels are not (a truncated file): render the
+                # thumb the UI asks for next anyway (cached), so the badge matches the image.
+                self.ctx.renditions.path_for(path, self.ctx.fingerprints.of(path), "thumb")
         except DecodeFailed as exc:
             decode_error = exc.message
         position = None

@@ -252,7 +252,11 @@ class AutoMoveEstimate(BaseModel):
     estimated_precision: float | None
     decisions: int
     recommended_threshold: float | None = Field(
-        description="Lowest threshold whose estimated precision reaches target_precision."
+        description="Threshold of the recommended rule (its estimated precision, at a lower "
+        "credible bound, reaches target_precision); null until there is enough evidence."
+    )
+    recommended_min_margin: float | None = Field(
+        description="Minimum margin of the recommended rule (used with its threshold)."
     )
     target_precision: float
     enough_evidence: bool

@@ -88,7 +88,9 @@ def embed_jobs(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches."""
-    edge = embedder.input_edge
+    # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
+    # JPEG draft decoding never leaves the crop smaller than the model input.
+    edge = int(embedder.input_edge * 1.5)
     with ThreadPoolExecutor(decode_workers, thread_name_prefix="photosort-decode") as pool:
         pending: deque[tuple[Job, Future[Image.Image | str]]] = deque()
         it = iter(jobs)

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from photosort.ml.cache import EmbeddingCache
 
 from photosort.errors import Conflict, PhotosortError
 from photosort.fingerprints import Fingerprints
+from photosort.ml.cache import EmbeddingCache
 from photosort.ml.centroids import Centroids
-from photosort.ml.confidence import ConfidenceModel, decisions_from_journal
+from photosort.ml.confidence import MIN_DECISIONS, ConfidenceModel, decisions_from_journal
 from photosort.ml.embedder import Embedder
 from photosort.ml.index import (
     Job,
@@ -395,19 +395,22 @@ class SuggestionService:
     ) -> tuple[automove.Rule, ConfidenceModel]:
         settings = self.session.settings
         model = self._model()
-        margin = float(min_margin if min_margin is not None else settings["min_margin"])
         samples = int(min_samples if min_samples is not None else settings["min_samples"])
+        margin = min_margin if min_margin is not None else float(settings["min_margin"])
         if threshold is None:
             threshold = settings.get("threshold")
         if threshold is None:
-            threshold = model.recommend(float(settings["target_precision"]), margin)
-        if threshold is None:
-            raise Conflict(
-                f"not enough reviewed decisions to recommend a threshold yet "
-                f"({len(model.decisions)} so far): file a few more photos by hand, "
-                f"or give a threshold"
-            )
-        return automove.Rule(float(threshold), samples, margin), model
+            rec = model.recommend(float(settings["target_precision"]), margin)
+            if rec is None:
+                raise Conflict(
+                    f"not enough reviewed decisions to recommend a threshold yet "
+                    f"({len(model.decisions)} so far): file a few more photos by hand, "
+                    f"or give a threshold"
+                )
+            threshold = rec.threshold
+            if min_margin is None:
+                margin = max(margin, rec.min_margin)
+        return automove.Rule(float(threshold), samples, float(margin)), model
 
     def _candidates(self) -> tuple[list[automove.Candidate], list[float]]:
         items = self.session.queue_items()
@@ -429,19 +432,20 @@ class SuggestionService:
         settings = self.session.settings
         model = self._model()
         target = float(settings["target_precision"])
-        margin = float(min_margin if min_margin is not None else settings["min_margin"])
         samples = int(min_samples if min_samples is not None else settings["min_samples"])
-        recommended = model.recommend(target, margin)
+        floor = float(min_margin if min_margin is not None else settings["min_margin"])
+        rec = model.recommend(target, floor)
+        margin = floor if min_margin is not None or rec is None else max(floor, rec.min_margin)
         t = threshold if threshold is not None else settings.get("threshold")
-        t = float(t if t is not None else (recommended if recommended is not None else 0.9))
+        t = float(t if t is not None else (rec.threshold if rec is not None else 0.9))
         cands, tops = self._candidates() if not settings.get("manual_only") else ([], [])
         counts = self.centroids.counts() if self.centroids else {}
         chosen, _ = automove.select(cands, automove.Rule(t, samples, margin), counts, set())
         est = model.estimate(t, margin)
         if not model.enough:
             message = (
-                f"{len(model.decisions)} reviewed decisions so far; the estimate needs "
-                f"at least {model_min()} with suggestions shown"
+                f"{len(model.decisions)} reviewed decisions so far; an estimate needs "
+                f"at least {MIN_DECISIONS} filed with suggestions on screen"
             )
         elif est.precision is None:
             message = "no reviewed decision scored this high yet: no estimate at this threshold"
@@ -458,7 +462,8 @@ class SuggestionService:
             "count": len(chosen),
             "estimated_precision": est.precision,
             "decisions": est.decisions,
-            "recommended_threshold": recommended,
+            "recommended_threshold": rec.threshold if rec else None,
+            "recommended_min_margin": rec.min_margin if rec else None,
             "target_precision": target,
             "enough_evidence": model.enough,
             "message": message,
@@ -555,12 +560,6 @@ class SuggestionService:
             per_cluster=automove.per_cluster(c for c in chosen if c.item in moved_items),
         )
         return result
-
-
-def model_min() -> int:
-    from photosort.ml.confidence import MIN_DECISIONS
-
-    return MIN_DECISIONS
 
 
 def histogram(values: list[float], bins: int = HIST_BINS) -> dict[str, list[float] | list[int]]:

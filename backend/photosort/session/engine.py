@@ -26,13 +26,14 @@ from photosort.errors import (
     SessionFolderError,
     UnknownCluster,
 )
+from photosort.formats import is_photo
 from photosort.session import fileops
 from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
 from photosort.session.scan import list_clusters, scan
-from photosort.session.state import MOVE_TYPES, ReplayState
+from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
 
 log = logging.getLogger("photosort.session")
 
@@ -137,17 +138,23 @@ class Session:
     def locate(self, item: str, root: str | None = None) -> tuple[Path, str]:
         """Find a photo by item string: queued photos (source) first, then cluster members
         (dest), then the trash. Returns the path and which root it was found under."""
-        normalise_item(item)
+        item = normalise_item(item)
         roots = {"source": self.source, "dest": self.dest, "trash": self.trash}
+        in_trash = item.startswith(f"{TRASH_DIR}/")  # a delete line's `dst`, relative to dest
+        hidden = any(part.startswith(".") for part in item.split("/"))
         order = [root] if root else ["source", "dest", "trash"]
+        if not root and (in_trash or item.split("/", 1)[0] in self.members):
+            order = ["dest", "source", "trash"]  # a cluster member or trashed photo of dest
         for name in order:
             if name not in roots:
                 raise NotFound(f"unknown root {name!r}: use source, dest or trash")
             base = roots[name]
-            if name == "dest" and (item.startswith(".") or "/" not in item):
+            if name == "dest" and not in_trash and (hidden or "/" not in item):
                 continue
+            if name == "source" and hidden:
+                continue  # dot-files are never photos of the session (.clustering/ lives here)
             path = resolve_inside(base, item)
-            if path.is_file():
+            if path.is_file() and is_photo(path.name):
                 return path, name
         raise NotFound(f"no photo named {item!r} in this session")
 
@@ -226,10 +233,14 @@ class Session:
     def _create_cluster(self, name: str, reviewer: str) -> Record:
         folder = self.dest / name
         existed = folder.exists()
+        if folder.is_symlink() or (existed and not folder.is_dir()):
+            # A file, or a link that could lead out of the session, is never a cluster.
+            raise Conflict(f"cannot make cluster {name!r}: a file or link of that name is there")
         rec = self.journal.append(
             {"type": "cluster-create", "cluster": name, "reviewer": reviewer, "existed": existed}
         )
         folder.mkdir(exist_ok=True)
+        self._generation += 1  # a rescan that started before this must not drop the cluster
         self.members.setdefault(name, set())
         self.state.apply(rec)
         self._after([rec])
@@ -402,7 +413,7 @@ class Session:
                     target = self.state.record(seq)
                 except KeyError:
                     raise NotFound(f"no journal line with seq {seq}") from None
-                if target["type"] in ("undo", "abort", "auto-batch-end"):
+                if target["type"] in NOT_UNDOABLE:
                     raise Conflict(f"line {seq} ({target['type']}) cannot be undone")
                 if not self.state.is_active(seq):
                     raise AlreadyUndone(f"line {seq} was already undone")
@@ -444,6 +455,7 @@ class Session:
             folder = self.dest / target["cluster"]
             if folder.exists():
                 folder.rmdir()
+            self._generation += 1
             self.members.pop(target["cluster"], None)
         self.state.apply(rec)
         self._after([rec])

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from photosort.errors import SessionFolderError
 from photosort.fsutil import atomic_write_bytes, fsync_dir
 
 Record = dict[str, Any]
@@ -30,6 +31,20 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _lock_exclusive(fh: BinaryIO, folder: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks on this platform
+        return
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise SessionFolderError(
+            f"this session is already open in another photosort ({folder.parent}); stop it first"
+        ) from None
+
+
 class Journal:
     """Appends records with increasing `seq`; reads them back, repairing a torn tail."""
 
@@ -42,11 +57,15 @@ class Journal:
         if not read_only:
             folder.mkdir(parents=True, exist_ok=True)
         self.torn_repaired = False
-        self._records = self._load()
-        self.next_seq = (self._records[-1]["seq"] + 1) if self._records else 1
         self._fh: BinaryIO | None = (
             None if read_only else open(self.actions_path, "ab")  # noqa: SIM115 - held open
         )
+        if self._fh is not None:
+            # One writer per session, taken before a torn tail is repaired: a second writer
+            # (`photosort undo` while `serve` runs) would reuse seq numbers or cut a live line.
+            _lock_exclusive(self._fh, folder)
+        self._records = self._load()
+        self.next_seq = (self._records[-1]["seq"] + 1) if self._records else 1
 
     def _load(self) -> list[Record]:
         if not self.actions_path.exists():

@@ -21,7 +21,9 @@ def normalise_item(item: str) -> str:
     if item.startswith("/") or (len(item) > 1 and item[1] == ":"):
         raise BadPath(f"item paths are relative to the session, not absolute: {item!r}")
     parts = PurePosixPath(item).parts
-    if not parts or any(p in ("..", ".") for p in parts) or "" in item.split("/"):
+    # Check the raw segments: PurePosixPath silently drops "." ones ("./a.jpg" -> "a.jpg").
+    segments = item.split("/")
+    if not parts or any(p in ("..", ".", "") for p in segments):
         raise BadPath(f"item path must not contain '.', '..' or empty segments: {item!r}")
     return "/".join(parts)
 

@@ -14,7 +14,7 @@ from photosort.session.queue import QueueOrder
 
 MOVE_TYPES = frozenset({"assign", "delete"})
 # Lines that are never the target of a plain "undo the newest action".
-NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end"})
+NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "recovery"})
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "manual_only": False,

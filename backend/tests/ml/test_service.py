@@ -1,0 +1,257 @@
+"""The suggestion service on real photos with the real offline embedder (EfficientNet-Lite0)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from PIL import Image
+
+from photosort.errors import AlreadyUndone, Conflict
+from photosort.ml.embedder import Embedder
+from photosort.ml.service import SuggestionService
+from photosort.session.engine import Session
+
+
+class CountingEmbedder:
+    """The real embedder, counting how many photos it had to run the model on."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.id, self.kind, self.dim = inner.id, inner.kind, inner.dim
+        self.device, self.input_edge = inner.device, inner.input_edge
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
+        with self._lock:
+            self.calls += len(images)
+        return self.inner.embed_images(images)
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> Embedder:
+    from photosort.ml.select import load_embedder
+
+    return load_embedder("efficientnet-lite0", "cpu").embedder
+
+
+@pytest.fixture
+def counting(real_embedder: Embedder) -> CountingEmbedder:
+    return CountingEmbedder(real_embedder)
+
+
+def start(session: Session, embedder: Any) -> SuggestionService:
+    service = SuggestionService(session, lambda: (embedder, "test"), batch_size=8)
+    service.load_embedder()
+    service.index_pending()
+    return service
+
+
+@pytest.fixture
+def library(make_library: Any) -> Any:
+    return make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=9)
+
+
+def test_every_queued_photo_gets_ranked_suggestions(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    items = session.queue_items()
+    sugg = service.suggestions(items)
+    assert all(sugg[i] is not None for i in items)
+    first = sugg[items[0]]
+    assert first is not None
+    scores = [s["score"] for s in first["top"]]
+    assert scores == sorted(scores, reverse=True)
+    assert {s["cluster"] for s in first["top"]} == {"birds", "coins", "flowers"}
+    assert first["margin"] == pytest.approx(scores[0] - scores[1], abs=1e-3)
+    assert counting.calls == 9 + 15
+    service.close()
+
+
+def test_moves_undo_and_restart_never_recompute(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    calls = counting.calls
+    item = session.queue_items()[0]
+    session.assign(item, "birds")
+    session.undo()
+    session.delete(session.queue_items()[0])
+    service.index_pending()
+    assert counting.calls == calls
+    service.close()
+    session.close()
+
+    reopened = library.open()
+    again = CountingEmbedder(counting.inner)
+    service2 = start(reopened, again)
+    assert again.calls == 0, "a restart must find every embedding in the cache"
+    assert all(v is not None for v in service2.suggestions(reopened.queue_items()).values())
+    service2.close()
+
+
+def test_indexing_continues_past_corrupt_files(library: Any, counting: CountingEmbedder):
+    (library.source / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    (library.source / "empty.png").write_bytes(b"")
+    session = library.open()
+    service = start(session, counting)
+    assert service.decode_error("broken.jpg")
+    assert "empty" in (service.decode_error("empty.png") or "")
+    assert service.suggestions(["broken.jpg"])["broken.jpg"] is None
+    good = [i for i in session.queue_items() if i not in ("broken.jpg", "empty.png")]
+    assert all(service.suggestions(good)[i] is not None for i in good)
+    assert session.is_queued("broken.jpg"), "an undecodable photo stays queued"
+    assert service.progress()["failed"] == 2
+    service.close()
+
+
+def test_undo_removes_exactly_the_vector_it_added(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    assert service.centroids is not None
+    before = service.centroids.matrix()[1].copy()
+    item = session.queue_items()[0]
+    session.assign(item, "coins")
+    assert service.centroids.count("coins") == 6
+    assert not np.allclose(service.centroids.matrix()[1], before)
+    session.undo()
+    assert service.centroids.count("coins") == 5
+    np.testing.assert_allclose(service.centroids.matrix()[1], before, atol=1e-5)
+    service.close()
+
+
+def _decide(session: Session, service: SuggestionService, n: int) -> None:
+    """File n photos by hand into the cluster the service suggests first."""
+    from photosort.context import shown_suggestions
+
+    for _ in range(n):
+        item = session.queue_items()[0]
+        suggested, confidence = shown_suggestions(service, item)
+        session.assign(item, suggested[0]["cluster"], suggested=suggested, confidence=confidence)
+
+
+def test_dry_run_equals_real_run_and_batch_undo_restores_all(
+    make_library: Any, counting: CountingEmbedder
+):
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=24)
+    session = lib.open()
+    service = start(session, counting)
+    _decide(session, service, 10)
+    before_files = lib.photo_files()
+    before_stats = session.stats()
+    dry = service.auto_move(threshold=0.0, min_samples=1, min_margin=0.0, dry_run=True)
+    assert dry["count"] == session.queue_length() > 0
+    assert lib.photo_files() == before_files, "a dry run touches no file"
+    real = service.auto_move(threshold=0.0, min_samples=1, min_margin=0.0, dry_run=False)
+    assert [(i["item"], i["cluster"]) for i in real["items"]] == [
+        (i["item"], i["cluster"]) for i in dry["items"]
+    ]
+    for moved in real["items"]:
+        assert (lib.dest / moved["cluster"] / moved["item"]).is_file()
+    kinds = [r["type"] for r in lib.journal()]
+    assert "auto-batch-start" in kinds and "auto-batch-end" in kinds
+    assert sum(1 for r in lib.journal() if r.get("by") == "auto") == real["count"]
+    assert session.stats()["auto"] == real["count"]
+
+    session.undo(batch=real["batch"])
+    assert lib.photo_files() == before_files
+    assert session.stats()["queued"] == before_stats["queued"]
+    assert session.stats()["auto"] == 0
+    with pytest.raises(AlreadyUndone):
+        session.undo(batch=real["batch"])
+    service.close()
+
+
+def test_auto_move_leaves_the_photo_on_screen_alone(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    watched = session.queue_items()[0]
+    session.set_viewing("alice", watched)
+    result = service.auto_move(threshold=-1.0, min_samples=1, min_margin=0.0, dry_run=False)
+    assert result["skipped_viewing"] == 1
+    assert session.queue_items() == [watched]
+    service.close()
+
+
+def test_recommendation_waits_for_evidence(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    est = service.estimate(None, None, None)
+    assert est["enough_evidence"] is False and est["recommended_threshold"] is None
+    with pytest.raises(Conflict, match="not enough reviewed decisions"):
+        service.auto_move(dry_run=True)
+    service.close()
+
+
+def test_manual_only_computes_no_suggestion(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    assert service.centroids is not None
+    session.update_settings({"manual_only": True})
+    ranked = 0
+    original = service.centroids.rank
+
+    def counting_rank(vectors: NDArray[np.float32]) -> Any:
+        nonlocal ranked
+        ranked += 1
+        return original(vectors)
+
+    service.centroids.rank = counting_rank  # type: ignore[method-assign]
+    items = session.queue_items()
+    assert all(v is None for v in service.suggestions(items).values())
+    with pytest.raises(Conflict, match="manual-only"):
+        service.auto_move(threshold=0.0, dry_run=True)
+    assert ranked == 0
+    item = items[0]
+    session.assign(item, "flowers")
+    assert service.centroids.count("flowers") == 6, "decisions still seed centroids"
+    service.close()
+
+
+def test_new_cluster_is_suggested_once_it_has_a_member(library: Any, counting: CountingEmbedder):
+    session = library.open()
+    service = start(session, counting)
+    item = session.queue_items()[0]
+    session.assign(item, "misc", create=True)
+    top = service.suggestions(session.queue_items()[:1])[session.queue_items()[0]]
+    assert top is not None
+    assert "misc" in {s["cluster"] for s in top["top"]}
+    misc = next(s for s in top["top"] if s["cluster"] == "misc")
+    assert misc["few_samples"] is True
+    service.close()
+
+
+def test_cli_index_and_auto_move(library: Any, tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from photosort.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["index", str(library.source), "--model", "efficientnet-lite0"])
+    assert res.exit_code == 0, res.output
+    assert "indexed" in res.output
+    res = runner.invoke(
+        app,
+        [
+            "auto-move",
+            str(library.source),
+            "--model",
+            "efficientnet-lite0",
+            "--threshold",
+            "0",
+            "--min-samples",
+            "1",
+            "--dry-run",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "would move 9 photos" in res.output
+    res = runner.invoke(app, ["auto-move", str(library.source), "--model", "efficientnet-lite0"])
+    assert res.exit_code == 2
+    assert "not enough reviewed decisions" in res.output
+    assert "Traceback" not in res.output

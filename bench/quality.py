@@ -1,0 +1,258 @@
+"""Suggestion quality: a simulated reviewer sorts a labeled dataset with the product's engine.
+
+For each trial a fresh copy of the dataset is made: `--seeds` photos per class go into their
+cluster folders, the rest are queued (shuffled with the trial's seed). The reviewer takes the
+queue in order and files each photo into its true class through the real `Session` (recording
+the suggestions it was shown, exactly as the API does); every `--every` decisions it runs an
+auto-move at the threshold the tool itself recommends for the target precision.
+
+Effort model (SPEC §10): accepting the top suggestion 0.3, choosing another cluster 1.0, a correct
+auto-move 0, a wrong auto-move 2.0; sorting by hand costs 1.0 per photo.
+
+    python bench/quality.py --dataset ../shared/datasets/stamps6/clutter --trials 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
+
+from photosort.context import shown_suggestions  # noqa: E402
+from photosort.errors import Conflict  # noqa: E402
+from photosort.ml.embedder import Embedder  # noqa: E402
+from photosort.ml.select import load_embedder  # noqa: E402
+from photosort.ml.service import SuggestionService  # noqa: E402
+from photosort.session.engine import MovePlan, Session, new_batch_id  # noqa: E402
+from photosort.session.journal import CLUSTERING_DIR  # noqa: E402
+
+ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0
+CACHE_NAME = "embeddings.sqlite"
+
+
+@dataclass
+class Trial:
+    method: str
+    seed: int
+    queued: int
+    effort: float
+    manual: int
+    top1_right: int
+    auto_moved: int
+    auto_right: int
+
+    @property
+    def effort_ratio(self) -> float:
+        return self.effort / self.queued
+
+    @property
+    def auto_share(self) -> float:
+        return self.auto_moved / self.queued
+
+    @property
+    def auto_precision(self) -> float | None:
+        return self.auto_right / self.auto_moved if self.auto_moved else None
+
+    @property
+    def top1(self) -> float:
+        return (self.top1_right + self.auto_right) / self.queued
+
+
+def build_library(dataset: Path, root: Path, seeds: int, rng: random.Random) -> dict[str, str]:
+    """Copy the dataset: `seeds` photos per class as cluster members, the rest loose.
+    Returns the true class of every loose photo."""
+    truth: dict[str, str] = {}
+    for class_dir in sorted(p for p in dataset.iterdir() if p.is_dir()):
+        photos = sorted(p for p in class_dir.iterdir() if p.is_file())
+        rng.shuffle(photos)
+        (root / class_dir.name).mkdir()
+        for p in photos[:seeds]:
+            shutil.copy2(p, root / class_dir.name / p.name)
+        for p in photos[seeds:]:
+            name = p.name if p.name not in truth else f"{class_dir.name}-{p.name}"
+            shutil.copy2(p, root / name)
+            truth[name] = class_dir.name
+    return truth
+
+
+def open_service(root: Path, embedder: Embedder, warm_cache: Path | None) -> SuggestionService:
+    if warm_cache and warm_cache.exists():
+        (root / CLUSTERING_DIR).mkdir(exist_ok=True)
+        shutil.copy2(warm_cache, root / CLUSTERING_DIR / CACHE_NAME)
+    session = Session(root)
+    service = SuggestionService(session, lambda: (embedder, "benchmark"))
+    service.load_embedder()
+    service.index_pending()
+    return service
+
+
+AutoStep = Callable[[SuggestionService, dict[str, str]], tuple[int, int]]
+
+
+def product_auto(service: SuggestionService, truth: dict[str, str]) -> tuple[int, int]:
+    """The product's own auto-move at its own recommended threshold."""
+    try:
+        result = service.auto_move(dry_run=False)
+    except Conflict:
+        return 0, 0  # not enough evidence yet: the tool recommends nothing
+    right = sum(1 for it in result["items"] if truth[it["item"]] == it["cluster"])
+    return result["count"], right
+
+
+def naive_auto(service: SuggestionService, truth: dict[str, str]) -> tuple[int, int]:
+    """Baseline: cosine >= 0.9 to the best centroid, stopping at the first photo that fails."""
+    s = service.session
+    items = s.queue_items()
+    sugg = service.suggestions(items)
+    plans: list[MovePlan] = []
+    for item in items:
+        top = (sugg.get(item) or {}).get("top") or []
+        if not top or top[0]["score"] < 0.9:
+            break
+        plans.append(MovePlan(item, "", top[0]["cluster"]))
+    moved = s.move_batch(plans, batch=new_batch_id())
+    right = sum(1 for r in moved if truth[r["item"]] == r["cluster"])
+    return len(moved), right
+
+
+def run_trial(
+    method: str,
+    auto: AutoStep | None,
+    dataset: Path,
+    seed: int,
+    args: argparse.Namespace,
+    embedder: Embedder,
+    warm_cache: Path,
+) -> Trial:
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
+        root = Path(tmp)
+        truth = build_library(dataset, root, args.seeds, rng)
+        service = open_service(root, embedder, warm_cache)
+        s = service.session
+        if not warm_cache.exists():
+            shutil.copy2(root / CLUSTERING_DIR / CACHE_NAME, warm_cache)
+        s.shuffle(seed)
+        trial = Trial(method, seed, len(truth), 0.0, 0, 0, 0, 0)
+        try:
+            while s.queue_length():
+                item = s.queue_items(0, 1)[0]
+                label = truth[item]
+                if auto is None:
+                    trial.effort += CHOOSE
+                    s.assign(item, label)
+                else:
+                    suggested, confidence = shown_suggestions(service, item)
+                    right = bool(suggested) and suggested[0]["cluster"] == label
+                    trial.effort += ACCEPT if right else CHOOSE
+                    trial.top1_right += right
+                    s.assign(item, label, suggested=suggested, confidence=confidence)
+                trial.manual += 1
+                if auto is not None and trial.manual % args.every == 0 and s.queue_length():
+                    moved, right_moves = auto(service, truth)
+                    trial.auto_moved += moved
+                    trial.auto_right += right_moves
+                    trial.effort += WRONG_AUTO * (moved - right_moves)
+        finally:
+            service.close()
+            s.close()
+        return trial
+
+
+def summarise(trials: list[Trial]) -> dict[str, float | None]:
+    moved = sum(t.auto_moved for t in trials)
+    return {
+        "effort": statistics.fmean(t.effort_ratio for t in trials),
+        "effort_sd": statistics.pstdev(t.effort_ratio for t in trials),
+        "auto_share": statistics.fmean(t.auto_share for t in trials),
+        "auto_precision": sum(t.auto_right for t in trials) / moved if moved else None,
+        "top1": statistics.fmean(t.top1 for t in trials),
+        "manual_top1": sum(t.top1_right for t in trials) / max(1, sum(t.manual for t in trials)),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument(
+        "--dataset",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "../shared/datasets/stamps6/clutter",
+    )
+    ap.add_argument("--trials", type=int, default=20)
+    ap.add_argument("--seeds", type=int, default=5, help="seed photos per cluster")
+    ap.add_argument("--every", type=int, default=10, help="auto-move every N decisions")
+    ap.add_argument("--model", default="efficientnet-lite0")
+    ap.add_argument("--json", type=Path, default=Path("bench/out/quality.json"))
+    ap.add_argument("--methods", default="photosort,naive-0.9,no-suggestions")
+    args = ap.parse_args()
+    if not args.dataset.is_dir():
+        sys.exit(f"error: dataset folder not found: {args.dataset}")
+
+    choice = load_embedder(args.model, "cpu")
+    embedder = choice.embedder
+    methods: dict[str, AutoStep | None] = {
+        "photosort": product_auto,
+        "naive-0.9": naive_auto,
+        "no-suggestions": None,
+    }
+    chosen = [m for m in args.methods.split(",") if m]
+    started = time.perf_counter()
+    results: dict[str, dict[str, float | None]] = {}
+    all_trials: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as cache_dir:
+        warm = Path(cache_dir) / CACHE_NAME
+        for method in chosen:
+            trials = [
+                run_trial(method, methods[method], args.dataset, seed, args, embedder, warm)
+                for seed in range(args.trials)
+            ]
+            results[method] = summarise(trials)
+            all_trials += [{**asdict(t), "effort_ratio": t.effort_ratio} for t in trials]
+
+    print(
+        f"dataset {args.dataset} · {args.trials} trials · {args.seeds} seeds/cluster · "
+        f"auto-move every {args.every} decisions · embedder {embedder.id}"
+    )
+    print(
+        f"{'method':<16}{'effort':>8}{'±sd':>7}{'auto share':>12}{'auto prec':>11}{'top-1':>8}"
+        f"{'manual top-1':>14}"
+    )
+    for method, r in results.items():
+        prec = "-" if r["auto_precision"] is None else f"{r['auto_precision']:.1%}"
+        print(
+            f"{method:<16}{r['effort']:>8.3f}{r['effort_sd']:>7.3f}{r['auto_share']:>12.1%}"
+            f"{prec:>11}{r['top1']:>8.1%}{r['manual_top1']:>14.1%}"
+        )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "dataset": str(args.dataset),
+                "trials": args.trials,
+                "seeds": args.seeds,
+                "every": args.every,
+                "embedder": embedder.id,
+                "results": results,
+                "seconds": time.perf_counter() - started,
+                "per_trial": all_trials,
+            },
+            indent=2,
+        )
+    )
+    main_result = results.get("photosort") or next(iter(results.values()))
+    prec = main_result["auto_precision"]
+    print(f"effort={main_result['effort']:.3f} precision={(prec if prec is not None else 0):.3f}")
+
+
+if __name__ == "__main__":
+    main()
