@@ -28,13 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from photosort.context import shown_suggestions  # noqa: E402
-from photosort.errors import Conflict  # noqa: E402
-from photosort.ml.embedder import Embedder  # noqa: E402
-from photosort.ml.select import load_embedder  # noqa: E402
-from photosort.ml.service import SuggestionService  # noqa: E402
-from photosort.session.engine import MovePlan, Session, new_batch_id  # noqa: E402
-from photosort.session.journal import CLUSTERING_DIR  # noqa: E402
+from photosort.context import shown_suggestions
+from photosort.errors import Conflict
+from photosort.ml.embedder import Embedder
+from photosort.ml.select import load_embedder
+from photosort.ml.service import SuggestionService
+from photosort.session.engine import MovePlan, Session, new_batch_id
+from photosort.session.journal import CLUSTERING_DIR
 
 ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0
 CACHE_NAME = "embeddings.sqlite"
