@@ -1,0 +1,206 @@
+"""Indexing throughput: the embedder's forward pass alone vs the product's whole pipeline.
+
+Generates `--count` 12 MP JPEGs (distinct bytes, real photo content) plus `--raw` copies of
+the real CR2, then for each embedder measures in the same run:
+- forward-only images/s: the model on already preprocessed tensors, nothing else;
+- end-to-end images/s: `SuggestionService.index_pending` on a fresh session over the folder
+  (fingerprint, decode with JPEG draft / RAW embedded preview, preprocess, forward, cache write);
+- their ratio (SPEC target >= 90%: decoding must hide behind inference);
+- RAW: ms per file via the embedded preview vs a full demosaic.
+
+CLIP is timed at full ViT-B/32 size with random weights (no hub access here).
+
+    python bench/index.py [--count 300] [--raw 20] [--json bench/out/index.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "backend"))
+
+from photosort.media.decode import open_image  # noqa: E402
+from photosort.media.raw import decode_raw  # noqa: E402
+from photosort.ml.embedder import Embedder  # noqa: E402
+from photosort.ml.service import SuggestionService  # noqa: E402
+from photosort.session.engine import Session  # noqa: E402
+
+DATASETS = ROOT / ".." / "shared" / "datasets"
+CR2 = DATASETS / "raw" / "IMG_5952.CR2"
+SIZE_12MP = (4000, 3000)
+
+
+def make_photos(folder: Path, count: int, raw: int) -> None:
+    """12 MP JPEGs from real photos (upscaled, with grain so they compress like photos). A few
+    bases are encoded; the rest are byte-distinct copies (a trailing comment after EOI), so
+    every file has its own fingerprint and is embedded for real."""
+    sources = sorted((DATASETS / "stamps6" / "clutter").glob("*/*.jpg"))[::17][:6]
+    rng = np.random.default_rng(0)
+    bases: list[bytes] = []
+    for src in sources:
+        img = Image.open(src).convert("RGB").resize(SIZE_12MP, Image.Resampling.BICUBIC)
+        arr = np.asarray(img, dtype=np.int16) + rng.integers(-12, 13, (*SIZE_12MP[::-1], 3))
+        out = folder / "base.jpg"
+        Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(out, quality=90)
+        bases.append(out.read_bytes())
+        out.unlink()
+    for i in range(count):
+        (folder / f"IMG_{i:04d}.jpg").write_bytes(bases[i % len(bases)] + f"{i:08d}".encode())
+    for i in range(raw):
+        (folder / f"RAW_{i:03d}.CR2").write_bytes(CR2.read_bytes() + f"{i:08d}".encode())
+
+
+def forward_rate(embedder: Any, images: list[Image.Image], repeats: int) -> float:
+    """Images/s of the model alone on preprocessed batches (best of `repeats`)."""
+    batch = getattr(embedder, "batch_size", 16)
+    tensors = [embedder.preprocess(images[i : i + batch]) for i in range(0, len(images), batch)]
+    forward: Callable[[torch.Tensor], Any]
+    if hasattr(embedder, "embed_tensor"):
+        forward = embedder.embed_tensor
+    else:
+        forward = embedder._image_features  # CLIP: the towers + projection, nothing else
+    best = 0.0
+    with torch.inference_mode():
+        forward(tensors[0])  # warm-up
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for t in tensors:
+                forward(t)
+            best = max(best, len(images) / (time.perf_counter() - t0))
+    return best
+
+
+def end_to_end_rate(embedder: Embedder, photos: Path) -> tuple[float, int, int]:
+    lib = Path(tempfile.mkdtemp(prefix="photosort-index-"))
+    try:
+        for p in photos.iterdir():
+            os.link(p, lib / p.name)
+        session = Session(lib)
+        service = SuggestionService(session, lambda: (embedder, "bench"))
+        service.load_embedder()
+        t0 = time.perf_counter()
+        done = service.index_pending()
+        seconds = time.perf_counter() - t0
+        failed = service.progress()["failed"]
+        service.close()
+        session.close()
+        return done / seconds, done, failed
+    finally:
+        shutil.rmtree(lib)
+
+
+def raw_times(repeats: int) -> dict[str, float]:
+    embedded = [timed(lambda: decode_raw(CR2, min_edge=336)) for _ in range(repeats)]
+    demosaic = [timed(lambda: decode_raw(CR2, min_edge=4000)) for _ in range(max(2, repeats // 3))]
+    assert decode_raw(CR2, min_edge=336)[1] == "embedded"
+    return {
+        "embedded_preview_ms": statistics.median(embedded) * 1000,
+        "demosaic_ms": statistics.median(demosaic) * 1000,
+        "speedup": statistics.median(demosaic) / statistics.median(embedded),
+    }
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def clip_random_full_size(folder: Path) -> Embedder:
+    from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel
+
+    from photosort.ml.clip import ClipEmbedder
+
+    torch.manual_seed(0)
+    CLIPModel(CLIPConfig()).save_pretrained(folder)  # ViT-B/32 sizes, random weights
+    CLIPImageProcessor(
+        size={"shortest_edge": 224}, crop_size={"height": 224, "width": 224}
+    ).save_pretrained(folder)
+    return ClipEmbedder(folder, "cpu")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--count", type=int, default=300)
+    ap.add_argument("--raw", type=int, default=20)
+    ap.add_argument("--embedders", default="efficientnet-lite0,clip")
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "index.json")
+    args = ap.parse_args()
+    from photosort.ml.select import load_embedder
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="photosort-bench-") as tmp:
+        photos = Path(tmp) / "photos"
+        photos.mkdir()
+        t0 = time.perf_counter()
+        make_photos(photos, args.count, args.raw)
+        print(
+            f"generated {args.count} 12 MP JPEGs + {args.raw} CR2 in "
+            f"{time.perf_counter() - t0:.1f}s"
+        )
+        sample = [open_image(p, min_edge=336) for p in sorted(photos.glob("*.jpg"))[:64]]
+        for name in args.embedders.split(","):
+            if name == "clip":
+                embedder = clip_random_full_size(Path(tmp) / "clip")
+            else:
+                embedder = load_embedder(name, "cpu").embedder
+            fwd = forward_rate(embedder, sample, repeats=2)
+            e2e, done, failed = end_to_end_rate(embedder, photos)
+            rows.append(
+                {
+                    "embedder": embedder.id,
+                    "forward_only_per_s": round(fwd, 1),
+                    "end_to_end_per_s": round(e2e, 1),
+                    "ratio": round(e2e / fwd, 3),
+                    "photos": done,
+                    "failed": failed,
+                }
+            )
+    raw = raw_times(repeats=9)
+
+    print(
+        f"machine: {os.cpu_count()} cores, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} torch threads"
+    )
+    print(f"{'embedder':<48}{'forward/s':>10}{'e2e/s':>8}{'ratio':>7}{'photos':>8}")
+    for r in rows:
+        print(
+            f"{r['embedder']:<48}{r['forward_only_per_s']:>10}{r['end_to_end_per_s']:>8}"
+            f"{r['ratio']:>7.0%}{r['photos']:>8}"
+        )
+    print(
+        f"RAW (CR2): embedded preview {raw['embedded_preview_ms']:.1f} ms, full demosaic "
+        f"{raw['demosaic_ms']:.0f} ms per file: {raw['speedup']:.0f}x faster"
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "raw": raw,
+                "count": args.count,
+                "raw_files": args.raw,
+                "cores": os.cpu_count(),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
