@@ -115,7 +115,10 @@ def serve(
     out.print(escape(f"photosort: {session.stats()['queued']} photos queued in {session.source}"))
     out.print(escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}"))
     out.print(f"open http://{host}:{port}/")
-    uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
+    # Open event streams (browser tabs) must not hold Ctrl-C hostage.
+    uvicorn.run(
+        create_app(ctx), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
 
 
 def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionService | None:
@@ -129,6 +132,8 @@ def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionS
 
 def _check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        # Same option uvicorn sets: a port left in TIME_WAIT by the last run is free to use.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:

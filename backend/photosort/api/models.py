@@ -262,3 +262,6 @@ class AutoMoveEstimate(BaseModel):
     enough_evidence: bool
     message: str
     histogram: Histogram = Field(description="Top scores of the queued photos.")
+    skipped_viewing: int = Field(
+        description="Photos that clear the rule but stay: a reviewer has them on screen."
+    )

@@ -440,7 +440,9 @@ class SuggestionService:
         t = float(t if t is not None else (rec.threshold if rec is not None else 0.9))
         cands, tops = self._candidates() if not settings.get("manual_only") else ([], [])
         counts = self.centroids.counts() if self.centroids else {}
-        chosen, _ = automove.select(cands, automove.Rule(t, samples, margin), counts, set())
+        chosen, held = automove.select(
+            cands, automove.Rule(t, samples, margin), counts, self.session.viewed_items()
+        )
         est = model.estimate(t, margin)
         if not model.enough:
             message = (
@@ -468,6 +470,7 @@ class SuggestionService:
             "enough_evidence": model.enough,
             "message": message,
             "histogram": histogram(tops),
+            "skipped_viewing": held,
         }
 
     def auto_move(

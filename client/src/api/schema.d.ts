@@ -1,0 +1,1674 @@
+/**
+ * Generated from the backend's OpenAPI schema by `npm run gen:api`
+ * (client/scripts/openapi.py -> openapi-typescript). Do not edit by hand.
+ */
+
+export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health */
+        get: operations["health_api_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Session */
+        get: operations["get_session_api_session_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Settings */
+        get: operations["get_settings_api_settings_get"];
+        put?: never;
+        /** Update Settings */
+        post: operations["update_settings_api_settings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Queue */
+        get: operations["get_queue_api_queue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/items/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Item
+         * @description One photo: queued (relative to source) or filed (`cluster/name`, relative to dest).
+         */
+        get: operations["get_item_api_items__item__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/image/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Image
+         * @description `item` is relative to the source for queued photos, or `cluster/name` (relative to dest)
+         *     for filed ones; `root` picks explicitly (`trash` for trashed photos).
+         */
+        get: operations["get_image_api_image__item__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign
+         * @description File a queued photo into a cluster (the file moves). `create` makes a new cluster.
+         */
+        post: operations["assign_api_assign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete
+         * @description Move a queued photo to `.clustering/trash/` (restorable with undo).
+         */
+        post: operations["delete_api_delete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Skip
+         * @description Send a queued photo to the end of the queue.
+         */
+        post: operations["skip_api_skip_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shuffle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shuffle
+         * @description Reorder the queue; the same seed always gives the same order.
+         */
+        post: operations["shuffle_api_shuffle_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo
+         * @description Undo one action (`seq`, default the newest not yet undone) or a whole `batch`.
+         */
+        post: operations["undo_api_undo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Cluster
+         * @description Create an empty cluster folder.
+         */
+        post: operations["create_cluster_api_clusters_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/viewing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Viewing
+         * @description Tell the server which photo this reviewer has on screen: auto-move leaves it alone.
+         */
+        post: operations["viewing_api_viewing_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Actions
+         * @description The journal, oldest first (newest last).
+         */
+        get: operations["actions_api_actions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auto-move/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estimate
+         * @description How many queued photos would move at this threshold, the estimated precision, the
+         *     recommended threshold for the target precision, and a histogram of top scores.
+         */
+        get: operations["estimate_api_auto_move_estimate_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auto-move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Auto Move
+         * @description File every queued photo that clears the rule, over the whole queue, as one batch.
+         *     `dry_run` returns exactly what a real run would move without touching a file.
+         */
+        post: operations["auto_move_api_auto_move_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events
+         * @description Events: `action` (any reviewer's action, with the journal line and stats),
+         *     `queue-changed`, `indexing`, `batch-progress`, `batch-done`. Each `data` is JSON.
+         */
+        get: operations["events_api_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * ActionRecord
+         * @description One journal line. Fields beyond the common ones depend on `type`.
+         */
+        ActionRecord: {
+            /** Seq */
+            seq: number;
+            /** Ts */
+            ts: string;
+            /**
+             * Type
+             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, recovery
+             */
+            type: string;
+            /** Item */
+            item?: string | null;
+            /**
+             * Src
+             * @description Where the photo was, relative to source.
+             */
+            src?: string | null;
+            /**
+             * Dst
+             * @description Where it went, relative to dest.
+             */
+            dst?: string | null;
+            /** Cluster */
+            cluster?: string | null;
+            /** By */
+            by?: ("manual" | "auto") | null;
+            /** Reviewer */
+            reviewer?: string | null;
+            /** Batch */
+            batch?: string | null;
+            /** Suggested */
+            suggested?: components["schemas"]["ScoredCluster"][] | null;
+            /** Confidence */
+            confidence?: number | null;
+            /** Undoes */
+            undoes?: number | null;
+            /**
+             * Restore From
+             * @description Undo: relative to dest.
+             */
+            restore_from?: string | null;
+            /**
+             * Restore To
+             * @description Undo: relative to source.
+             */
+            restore_to?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ActionResult */
+        ActionResult: {
+            /** Records */
+            records: components["schemas"]["ActionRecord"][];
+            stats: components["schemas"]["Stats"];
+        };
+        /** ActionsPage */
+        ActionsPage: {
+            /** Records */
+            records: components["schemas"]["ActionRecord"][];
+            /** Last Seq */
+            last_seq: number;
+            /**
+             * Undone
+             * @description Seqs among `records` that were undone since.
+             */
+            undone: number[];
+        };
+        /** AssignRequest */
+        AssignRequest: {
+            /** Item */
+            item: string;
+            /** Cluster */
+            cluster: string;
+            /**
+             * Create
+             * @description Create the cluster when it does not exist.
+             * @default false
+             */
+            create: boolean;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** AutoMoveEstimate */
+        AutoMoveEstimate: {
+            /** Threshold */
+            threshold: number;
+            /** Min Samples */
+            min_samples: number;
+            /** Min Margin */
+            min_margin: number;
+            /**
+             * Count
+             * @description Queued photos that would move at this threshold.
+             */
+            count: number;
+            /** Estimated Precision */
+            estimated_precision: number | null;
+            /** Decisions */
+            decisions: number;
+            /**
+             * Recommended Threshold
+             * @description Threshold of the recommended rule (its estimated precision, at a lower credible bound, reaches target_precision); null until there is enough evidence.
+             */
+            recommended_threshold: number | null;
+            /**
+             * Recommended Min Margin
+             * @description Minimum margin of the recommended rule (used with its threshold).
+             */
+            recommended_min_margin: number | null;
+            /** Target Precision */
+            target_precision: number;
+            /** Enough Evidence */
+            enough_evidence: boolean;
+            /** Message */
+            message: string;
+            /** @description Top scores of the queued photos. */
+            histogram: components["schemas"]["Histogram"];
+            /**
+             * Skipped Viewing
+             * @description Photos that clear the rule but stay: a reviewer has them on screen.
+             */
+            skipped_viewing: number;
+        };
+        /** AutoMoveItem */
+        AutoMoveItem: {
+            /** Item */
+            item: string;
+            /** Cluster */
+            cluster: string;
+            /** Score */
+            score: number;
+            /** Margin */
+            margin: number;
+        };
+        /** AutoMoveRequest */
+        AutoMoveRequest: {
+            /**
+             * Threshold
+             * @description Null: the recommended threshold.
+             */
+            threshold?: number | null;
+            /** Min Samples */
+            min_samples?: number | null;
+            /** Min Margin */
+            min_margin?: number | null;
+            /**
+             * Dry Run
+             * @description Only say what would move.
+             * @default true
+             */
+            dry_run: boolean;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** AutoMoveResult */
+        AutoMoveResult: {
+            /**
+             * Batch
+             * @description Batch id (null for a dry run); undo it as one unit.
+             */
+            batch: string | null;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Count */
+            count: number;
+            /** Per Cluster */
+            per_cluster: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["AutoMoveItem"][];
+            /** Threshold */
+            threshold: number;
+            /** Min Samples */
+            min_samples: number;
+            /** Min Margin */
+            min_margin: number;
+            /** Estimated Precision */
+            estimated_precision: number | null;
+            /**
+             * Decisions
+             * @description Reviewed decisions the precision estimate rests on.
+             */
+            decisions: number;
+            /**
+             * Skipped Viewing
+             * @description Items left alone because a reviewer has them open.
+             */
+            skipped_viewing: number;
+        };
+        /** ClusterCreateRequest */
+        ClusterCreateRequest: {
+            /** Name */
+            name: string;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** ClusterInfo */
+        ClusterInfo: {
+            /** Name */
+            name: string;
+            /**
+             * Count
+             * @description Photos in the cluster folder.
+             */
+            count: number;
+            /**
+             * Slot
+             * @description Stable hotkey slot 1-9 (by creation order), or null past nine.
+             */
+            slot: number | null;
+        };
+        /** EmbedderInfo */
+        EmbedderInfo: {
+            /**
+             * Id
+             * @description Embedder id (model + revision + preprocessing).
+             */
+            id: string | null;
+            /**
+             * Kind
+             * @description `clip`, `efficientnet-lite0`, or `none`.
+             */
+            kind: string;
+            /** Device */
+            device: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "loading" | "ready" | "unavailable" | "disabled";
+            /**
+             * Reason
+             * @description Why this embedder is active, in one sentence.
+             */
+            reason: string;
+        };
+        /** ErrorBody */
+        ErrorBody: {
+            /**
+             * Code
+             * @description Stable machine-readable code, e.g. `not_queued`.
+             */
+            code: string;
+            /**
+             * Message
+             * @description Human-readable explanation.
+             */
+            message: string;
+        };
+        /** ErrorResponse */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorBody"];
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+            /** Version */
+            version: string;
+        };
+        /** Histogram */
+        Histogram: {
+            /**
+             * Edges
+             * @description Bin edges, one more than counts.
+             */
+            edges: number[];
+            /** Counts */
+            counts: number[];
+        };
+        /** IndexingProgress */
+        IndexingProgress: {
+            /** Done */
+            done: number;
+            /** Total */
+            total: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /** Per Second */
+            per_second: number;
+            /** Eta Seconds */
+            eta_seconds?: number | null;
+            /** Running */
+            running: boolean;
+        };
+        /** ItemDetail */
+        ItemDetail: {
+            /** Item */
+            item: string;
+            /** Name */
+            name: string;
+            /**
+             * Location
+             * @enum {string}
+             */
+            location: "source" | "dest" | "trash";
+            /** Queued */
+            queued: boolean;
+            /** Position */
+            position: number | null;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Modified */
+            modified: number;
+            /** Width */
+            width: number | null;
+            /** Height */
+            height: number | null;
+            /** Format */
+            format: string | null;
+            /** Is Raw */
+            is_raw: boolean;
+            /** Decode Error */
+            decode_error: string | null;
+            suggestions: components["schemas"]["SuggestionSet"] | null;
+        };
+        /** ItemRequest */
+        ItemRequest: {
+            /** Item */
+            item: string;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** QueueItem */
+        QueueItem: {
+            /**
+             * Item
+             * @description Path relative to the source, `/`-separated.
+             */
+            item: string;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** @description Null while not embedded yet, in manual-only mode, or with no clusters. */
+            suggestions: components["schemas"]["SuggestionSet"] | null;
+            /** Decode Error */
+            decode_error?: string | null;
+        };
+        /** QueuePage */
+        QueuePage: {
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+            /** Items */
+            items: components["schemas"]["QueueItem"][];
+        };
+        /** ScoredCluster */
+        ScoredCluster: {
+            /** Cluster */
+            cluster: string;
+            /** Score */
+            score: number;
+        };
+        /** SessionInfo */
+        SessionInfo: {
+            /** Source */
+            source: string;
+            /** Dest */
+            dest: string;
+            embedder: components["schemas"]["EmbedderInfo"];
+            settings: components["schemas"]["Settings"];
+            stats: components["schemas"]["Stats"];
+            /** Clusters */
+            clusters: components["schemas"]["ClusterInfo"][];
+            indexing: components["schemas"]["IndexingProgress"];
+            /**
+             * Last Seq
+             * @description Seq of the newest journal line.
+             */
+            last_seq: number;
+            /**
+             * Recovery
+             * @description What start-up recovery did, if anything.
+             */
+            recovery: string[];
+        };
+        /** Settings */
+        Settings: {
+            /** Manual Only */
+            manual_only: boolean;
+            /**
+             * Threshold
+             * @description Auto-move score threshold; null = recommended.
+             */
+            threshold: number | null;
+            /** Min Samples */
+            min_samples: number;
+            /** Min Margin */
+            min_margin: number;
+            /** Target Precision */
+            target_precision: number;
+            /** Top K */
+            top_k: number;
+        };
+        /** SettingsUpdate */
+        SettingsUpdate: {
+            /** Manual Only */
+            manual_only?: boolean | null;
+            /** Threshold */
+            threshold?: number | null;
+            /** Min Samples */
+            min_samples?: number | null;
+            /** Min Margin */
+            min_margin?: number | null;
+            /** Target Precision */
+            target_precision?: number | null;
+            /** Top K */
+            top_k?: number | null;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** ShuffleRequest */
+        ShuffleRequest: {
+            /**
+             * Seed
+             * @description Same seed, same order; omit for random.
+             */
+            seed?: number | null;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** Stats */
+        Stats: {
+            /** Queued */
+            queued: number;
+            /**
+             * Processed
+             * @description Photos filed or trashed (net of undo).
+             */
+            processed: number;
+            /** Manual */
+            manual: number;
+            /** Auto */
+            auto: number;
+            /** Deleted */
+            deleted: number;
+            /** Skipped */
+            skipped: number;
+            /** Undone */
+            undone: number;
+        };
+        /** Suggestion */
+        Suggestion: {
+            /** Cluster */
+            cluster: string;
+            /**
+             * Score
+             * @description Cosine similarity to the cluster centroid.
+             */
+            score: number;
+            /**
+             * Few Samples
+             * @description The cluster has fewer than min_samples members.
+             */
+            few_samples: boolean;
+        };
+        /** SuggestionSet */
+        SuggestionSet: {
+            /** Top */
+            top: components["schemas"]["Suggestion"][];
+            /**
+             * Margin
+             * @description Score of the first minus score of the second.
+             */
+            margin: number | null;
+            /**
+             * Confidence
+             * @description Estimated probability that the first suggestion is right.
+             */
+            confidence: number | null;
+        };
+        /** UndoRequest */
+        UndoRequest: {
+            /**
+             * Seq
+             * @description Journal seq to undo; default: the newest.
+             */
+            seq?: number | null;
+            /**
+             * Batch
+             * @description Undo a whole auto-move batch.
+             */
+            batch?: string | null;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
+        };
+        /** ViewingRequest */
+        ViewingRequest: {
+            /**
+             * Item
+             * @description The item this reviewer is looking at; null = none.
+             */
+            item: string | null;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    health_api_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    get_session_api_session_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+        };
+    };
+    get_settings_api_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+        };
+    };
+    update_settings_api_settings_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_queue_api_queue_get: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_item_api_items__item__get: {
+        parameters: {
+            query?: {
+                root?: ("source" | "dest" | "trash") | null;
+            };
+            header?: never;
+            path: {
+                item: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_image_api_image__item__get: {
+        parameters: {
+            query?: {
+                size?: "thumb" | "preview" | "original";
+                root?: ("source" | "dest" | "trash") | null;
+            };
+            header?: never;
+            path: {
+                item: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rendition or original bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The photo cannot be decoded. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assign_api_assign_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_api_delete_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    skip_api_skip_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    shuffle_api_shuffle_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShuffleRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    undo_api_undo_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_cluster_api_clusters_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    viewing_api_viewing_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewingRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or a conflict. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    actions_api_actions_get: {
+        parameters: {
+            query?: {
+                /** @description Only lines with a greater seq. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionsPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    estimate_api_auto_move_estimate_get: {
+        parameters: {
+            query?: {
+                threshold?: number | null;
+                min_samples?: number | null;
+                min_margin?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoMoveEstimate"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    auto_move_api_auto_move_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoMoveRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoMoveResult"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    events_api_events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+        };
+    };
+}

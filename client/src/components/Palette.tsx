@@ -1,0 +1,111 @@
+// `/`: file into any cluster by typing a few letters, or create one by typing a new name.
+import { useMemo, useState } from 'react';
+import type { ClusterInfo } from '../api/queries';
+import { clusterNameProblem, paletteOptions, type PaletteOption } from '../logic/palette';
+import { Kbd } from './Kbd';
+import { Modal } from './Modal';
+
+interface Props {
+  clusters: ClusterInfo[];
+  photoName: string;
+  onFile: (cluster: string, create: boolean, ev: React.KeyboardEvent | React.MouseEvent) => void;
+  onClose: () => void;
+}
+
+export function Palette({ clusters, photoName, onFile, onClose }: Props) {
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const options = useMemo(() => paletteOptions(clusters, query), [clusters, query]);
+  const index = Math.min(active, Math.max(0, options.length - 1));
+  const problem = query.trim() && options.length === 0 ? clusterNameProblem(query) : null;
+
+  const choose = (opt: PaletteOption<ClusterInfo> | undefined, ev: React.KeyboardEvent | React.MouseEvent) => {
+    if (!opt) return;
+    if (opt.kind === 'create') onFile(opt.name, true, ev);
+    else onFile(opt.cluster.name, false, ev);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    // The global shortcut handler listens on window: once the palette closes on this very
+    // Enter, it would see the key again with no dialog open and accept the *next* photo.
+    if (e.key !== 'Escape') e.stopPropagation();
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setActive((index + 1) % Math.max(1, options.length));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((index - 1 + options.length) % Math.max(1, options.length));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      choose(options[index], e);
+    }
+  };
+
+  const optionId = (i: number) => `palette-opt-${i}`;
+
+  return (
+    <Modal title="File into cluster" showTitle={false} onClose={onClose} className="palette" initialFocus="input">
+      <div className="palette-input-row">
+        <label htmlFor="palette-input" className="sr-only">
+          Cluster name for {photoName}
+        </label>
+        <input
+          id="palette-input"
+          className="palette-input"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={`File ${photoName} into… (type to filter, or a new name)`}
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+          }}
+          onKeyDown={onKeyDown}
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="palette-list"
+          aria-activedescendant={options.length ? optionId(index) : undefined}
+          data-testid="palette-input"
+        />
+      </div>
+      <ul id="palette-list" role="listbox" className="palette-list" aria-label="Clusters">
+        {options.map((opt, i) => (
+          <li
+            key={opt.kind === 'create' ? '+create' : opt.cluster.name}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === index}
+            className={`palette-opt ${i === index ? 'palette-opt-active' : ''} ${opt.kind === 'create' ? 'palette-create' : ''}`}
+            onMouseEnter={() => setActive(i)}
+            onMouseDown={(e) => {
+              e.preventDefault();
+              choose(opt, e);
+            }}
+          >
+            {opt.kind === 'create' ? (
+              <>
+                <span className="plus" aria-hidden="true">
+                  +
+                </span>
+                <span>
+                  Create <strong>“{opt.name}”</strong> and file the photo there
+                </span>
+              </>
+            ) : (
+              <>
+                <span className="cluster-slot">{opt.cluster.slot ? <Kbd>{opt.cluster.slot}</Kbd> : null}</span>
+                <span className="cluster-name">{opt.cluster.name}</span>
+                <span className="cluster-count">{opt.cluster.count}</span>
+              </>
+            )}
+          </li>
+        ))}
+        {options.length === 0 ? <li className="palette-empty">{problem ?? 'No clusters yet: type a name to create one.'}</li> : null}
+      </ul>
+      <p className="palette-hint muted small">
+        <Kbd>↑</Kbd>
+        <Kbd>↓</Kbd> choose · <Kbd>Enter</Kbd> file · <Kbd>Esc</Kbd> cancel
+      </p>
+    </Modal>
+  );
+}

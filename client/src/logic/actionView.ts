@@ -1,0 +1,133 @@
+// How a journal line is shown: what happened in words, which picture goes with it and how
+// to reach that picture now (files move, so the URL depends on where the photo is today).
+import type { ImageRoot } from './urls';
+
+/** The subset of the API's ActionRecord this module reads (structural, so tests stay small). */
+export interface JournalLine {
+  seq: number;
+  ts: string;
+  type: string;
+  item?: string | null;
+  src?: string | null;
+  dst?: string | null;
+  cluster?: string | null;
+  by?: 'manual' | 'auto' | null;
+  reviewer?: string | null;
+  batch?: string | null;
+  undoes?: number | null;
+  restore_to?: string | null;
+  confidence?: number | null;
+}
+
+export const TRASH_PREFIX = '.clustering/trash/';
+
+/** Journal types that are about one photo: they get a thumbnail and a playback step. */
+export const PHOTO_TYPES = new Set(['assign', 'delete', 'skip', 'undo']);
+
+export interface PhotoRef {
+  item: string;
+  root: ImageRoot;
+}
+
+/**
+ * Where the photo of a journal line can be fetched now. An assign lives in its cluster
+ * (`dst`, relative to dest) unless it was undone, in which case the undo put it back in the
+ * source. A delete lives in the trash: `dst` is `.clustering/trash/<path>` relative to dest,
+ * which the image route serves as `<path>` under `root=trash` (dest refuses dot-folders).
+ */
+export function photoOf(rec: JournalLine, undoOf: ReadonlyMap<number, JournalLine>): PhotoRef | null {
+  const undo = undoOf.get(rec.seq);
+  switch (rec.type) {
+    case 'assign':
+    case 'delete': {
+      if (undo?.restore_to) return { item: undo.restore_to, root: 'source' };
+      if (!rec.dst) return rec.item ? { item: rec.item, root: 'source' } : null;
+      if (rec.dst.startsWith(TRASH_PREFIX)) return { item: rec.dst.slice(TRASH_PREFIX.length), root: 'trash' };
+      return { item: rec.dst, root: 'dest' };
+    }
+    case 'skip':
+      return rec.item ? { item: rec.item, root: 'source' } : null;
+    case 'undo':
+      if (rec.restore_to) return { item: rec.restore_to, root: 'source' };
+      return rec.item ? { item: rec.item, root: 'source' } : null;
+    default:
+      return null;
+  }
+}
+
+/** seq -> the undo line that reversed it. */
+export function undoIndex<R extends JournalLine>(records: readonly R[]): Map<number, R> {
+  const out = new Map<number, R>();
+  for (const r of records) if (r.type === 'undo' && typeof r.undoes === 'number') out.set(r.undoes, r);
+  return out;
+}
+
+export function baseName(path: string | null | undefined): string {
+  if (!path) return '';
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** One line of prose for a journal record, e.g. "IMG_1.jpg → birds". */
+export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLine>): string {
+  const name = baseName(rec.item ?? rec.src);
+  switch (rec.type) {
+    case 'assign':
+      return `${name} → ${rec.cluster ?? baseName(rec.dst)}`;
+    case 'delete':
+      return `${name} → trash`;
+    case 'skip':
+      return `${name} skipped to the end of the queue`;
+    case 'undo': {
+      const target = typeof rec.undoes === 'number' ? bySeq?.get(rec.undoes) : undefined;
+      const what = target ? `${target.type} #${target.seq}` : `#${rec.undoes ?? '?'}`;
+      return rec.item ? `undid ${what}: ${name} back in the queue` : `undid ${what}`;
+    }
+    case 'cluster-create':
+      return `created cluster ${rec.cluster ?? ''}`;
+    case 'cluster-rename':
+      return `renamed cluster ${rec.cluster ?? ''}`;
+    case 'shuffle':
+      return 'shuffled the queue';
+    case 'settings':
+      return 'changed settings';
+    case 'auto-batch-start':
+      return `auto-move batch ${rec.batch ?? ''} started`;
+    case 'auto-batch-end':
+      return `auto-move batch ${rec.batch ?? ''} finished`;
+    case 'abort':
+      return 'a file operation was rolled back';
+    case 'recovery':
+      return 'start-up recovery';
+    default:
+      return rec.type;
+  }
+}
+
+export type TypeFilter = 'all' | 'assign' | 'delete' | 'skip' | 'undo' | 'other';
+export type ByFilter = 'all' | 'manual' | 'auto';
+
+export interface LogFilter {
+  type: TypeFilter;
+  by: ByFilter;
+}
+
+export function matchesFilter(rec: JournalLine, f: LogFilter): boolean {
+  if (f.type !== 'all') {
+    if (f.type === 'other') {
+      if (PHOTO_TYPES.has(rec.type)) return false;
+    } else if (rec.type !== f.type) return false;
+  }
+  if (f.by !== 'all') {
+    // Undo lines carry no `by`; they belong to the manual side (a person pressed undo),
+    // unless they reverse a batch.
+    const by = rec.by ?? (rec.type === 'undo' && rec.batch ? 'auto' : rec.type === 'undo' ? 'manual' : null);
+    if (by !== f.by) return false;
+  }
+  return true;
+}
+
+/** The photo steps of the session, oldest first, for playback. */
+export function playbackSteps<R extends JournalLine>(records: readonly R[], f: LogFilter): R[] {
+  return records.filter((r) => PHOTO_TYPES.has(r.type) && matchesFilter(r, f));
+}

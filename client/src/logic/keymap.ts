@@ -1,0 +1,202 @@
+// The keyboard is the primary interface, so the keymap is data: the same table drives the
+// global handler and the `?` help, and a pure resolver keeps it testable without a DOM.
+
+export type View = 'review' | 'log';
+export type Modal = 'palette' | 'help' | 'automove' | null;
+
+export type Command =
+  | { type: 'accept' }
+  | { type: 'slot'; slot: number }
+  | { type: 'palette' }
+  | { type: 'undo' }
+  | { type: 'delete' }
+  | { type: 'skip' }
+  | { type: 'back' }
+  | { type: 'automove' }
+  | { type: 'manualOnly' }
+  | { type: 'help' }
+  | { type: 'toggleLog' }
+  | { type: 'close' }
+  | { type: 'playPause' }
+  | { type: 'stepBack' }
+  | { type: 'stepForward' }
+  | { type: 'first' }
+  | { type: 'last' };
+
+/** The parts of a KeyboardEvent the resolver looks at (easy to build in tests). */
+export interface KeyInput {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+  repeat?: boolean;
+  /** The event's target is a text field: typing there must never file a photo. */
+  inTextField?: boolean;
+  /** The target is a focused button or link: Enter and Space activate it instead. */
+  inControl?: boolean;
+}
+
+export interface KeyContext {
+  view: View;
+  modal: Modal;
+}
+
+// Held-down keys auto-repeat about 30 times a second; only harmless navigation may repeat,
+// never an action that moves a file.
+const REPEATABLE = new Set<Command['type']>(['back', 'stepBack', 'stepForward']);
+
+export function resolveKey(ev: KeyInput, ctx: KeyContext): Command | null {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return null;
+  // Dialogs own their keys (the palette needs letters, the auto-move panel needs arrows).
+  if (ctx.modal !== null) return ev.key === 'Escape' ? { type: 'close' } : null;
+  if (ev.inTextField) return null;
+  if (ev.inControl && (ev.key === 'Enter' || ev.key === ' ')) return null;
+  const cmd = ctx.view === 'log' ? logCommand(ev.key) : reviewCommand(ev.key);
+  if (cmd && ev.repeat && !REPEATABLE.has(cmd.type)) return null;
+  return cmd;
+}
+
+function reviewCommand(key: string): Command | null {
+  if (key.length === 1 && key >= '1' && key <= '9') return { type: 'slot', slot: Number(key) };
+  switch (key) {
+    case 'Enter':
+      return { type: 'accept' };
+    case '/':
+      return { type: 'palette' };
+    case 'z':
+    case 'Z':
+    case 'Backspace':
+      return { type: 'undo' };
+    case 'd':
+    case 'D':
+    case 'Delete':
+      return { type: 'delete' };
+    case 's':
+    case 'S':
+    case 'ArrowRight':
+      return { type: 'skip' };
+    case 'ArrowLeft':
+      return { type: 'back' };
+    case 'a':
+    case 'A':
+      return { type: 'automove' };
+    case 'm':
+    case 'M':
+      return { type: 'manualOnly' };
+    case '?':
+      return { type: 'help' };
+    case 'l':
+    case 'L':
+      return { type: 'toggleLog' };
+    default:
+      return null;
+  }
+}
+
+function logCommand(key: string): Command | null {
+  switch (key) {
+    case ' ':
+    case 'k':
+      return { type: 'playPause' };
+    case 'ArrowLeft':
+    case 'j':
+      return { type: 'stepBack' };
+    case 'ArrowRight':
+    case ';':
+      return { type: 'stepForward' };
+    case 'Home':
+      return { type: 'first' };
+    case 'End':
+      return { type: 'last' };
+    case 'l':
+    case 'L':
+    case 'Escape':
+      return { type: 'toggleLog' };
+    case '?':
+      return { type: 'help' };
+    default:
+      return null;
+  }
+}
+
+export interface KeyHelpRow {
+  keys: string[];
+  what: string;
+}
+
+export interface KeyHelpGroup {
+  title: string;
+  rows: KeyHelpRow[];
+}
+
+/** What `?` shows. Kept beside the resolver so a new binding is documented in the same edit. */
+export const KEY_HELP: KeyHelpGroup[] = [
+  {
+    title: 'Sorting',
+    rows: [
+      { keys: ['Enter'], what: 'Accept the top suggestion' },
+      { keys: ['1', '…', '9'], what: 'File into the cluster in that slot' },
+      { keys: ['/'], what: 'Cluster palette: type to filter, Enter to file, a new name to create' },
+      { keys: ['z', 'Backspace'], what: 'Undo your last action (or the newest one)' },
+      { keys: ['d', 'Delete'], what: 'Move to trash (restorable with undo)' },
+      { keys: ['s', '→'], what: 'Skip: send to the end of the queue (forward when looking back)' },
+      { keys: ['←'], what: 'Previous photo seen in this tab' },
+    ],
+  },
+  {
+    title: 'Session',
+    rows: [
+      { keys: ['a'], what: 'Auto-move panel' },
+      { keys: ['m'], what: 'Toggle manual-only mode (no suggestions, no auto-move)' },
+      { keys: ['l'], what: 'Action log and playback' },
+      { keys: ['?'], what: 'This help' },
+      { keys: ['Esc'], what: 'Close a dialog' },
+    ],
+  },
+  {
+    title: 'Cluster palette',
+    rows: [
+      { keys: ['↑', '↓'], what: 'Move the highlight' },
+      { keys: ['Enter'], what: 'File into the highlighted cluster (or create it)' },
+      { keys: ['Esc'], what: 'Close without filing' },
+    ],
+  },
+  {
+    title: 'Auto-move panel',
+    rows: [
+      { keys: ['←', '→'], what: 'Threshold −/+ 0.01 (Shift: 0.05); Home/End: lowest/highest' },
+      { keys: ['Enter'], what: 'Move the photos listed' },
+      { keys: ['r'], what: 'Use the recommended threshold and margin' },
+      { keys: ['u'], what: 'Undo the batch just run' },
+      { keys: ['Esc'], what: 'Close' },
+    ],
+  },
+  {
+    title: 'Action log',
+    rows: [
+      { keys: ['Space', 'k'], what: 'Play / pause the session playback' },
+      { keys: ['←', 'j'], what: 'Step back' },
+      { keys: ['→', ';'], what: 'Step forward' },
+      { keys: ['Home', 'End'], what: 'First / last step' },
+      { keys: ['l', 'Esc'], what: 'Back to sorting' },
+    ],
+  },
+];
+
+/** True when the target handles Enter/Space itself (buttons, links, summary). */
+export function isControl(target: EventTarget | null): boolean {
+  if (!target || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const tag = (target as HTMLElement).tagName;
+  return tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || (target as HTMLElement).getAttribute('role') === 'button';
+}
+
+/** True when a key event comes from a field where the user types text. */
+export function isTextField(target: EventTarget | null): boolean {
+  if (!target || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const el = target as HTMLElement;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  if (el.tagName !== 'INPUT') return false;
+  const type = (el as HTMLInputElement).type;
+  return !['button', 'checkbox', 'radio', 'range', 'submit', 'reset'].includes(type);
+}
