@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 
 RASTER_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
@@ -27,7 +28,10 @@ _CONTENT_TYPES = {
 
 
 def suffix(name: str | PurePath) -> str:
-    return PurePath(name).suffix.lower()
+    # PurePath.suffix's rule without building a PurePath: the scan calls this once per file.
+    base = os.path.basename(os.fspath(name))
+    i = base.rfind(".")
+    return base[i:].lower() if 0 < i < len(base) - 1 else ""
 
 
 def is_photo(name: str | PurePath) -> bool:

@@ -47,6 +47,7 @@ class _Refresher(threading.Thread):
         while not self.stop.wait(pause):
             started = time.monotonic()
             try:
+                self.ctx.session.checkpoint_if_stale()
                 self.ctx.session.refresh()
             except Exception:
                 log.exception("background rescan failed")

@@ -351,6 +351,8 @@ class SuggestionService:
             if not present:
                 return {}
             ranked = self.centroids.rank(np.stack([v for _, v in present]))
+        if not ranked.clusters:
+            return {}  # no cluster has an embedded member yet: nothing to rank against
         out: dict[str, tuple[list[str], list[float]]] = {}
         for row, (item, _) in enumerate(present):
             names = [ranked.clusters[j] for j in ranked.order[row]]

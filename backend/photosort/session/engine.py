@@ -32,12 +32,14 @@ from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
-from photosort.session.scan import list_clusters, scan
+from photosort.session.scan import list_clusters, scan, unchanged
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
 
 log = logging.getLogger("photosort.session")
 
 TRASH_DIR = f"{CLUSTERING_DIR}/trash"
+CHECKPOINT_EVERY_S = 1.0
+FULL_RESCAN_S = 60.0
 VIEWING_TTL_S = 90.0
 
 
@@ -78,6 +80,10 @@ class Session:
         self._generation = 0
         self._viewing: dict[str, tuple[str, float]] = {}
         self._closed = False
+        self._stamps: dict[str, int] = {}
+        self._full_scan_at = time.monotonic()
+        self._checkpointed_seq = 0
+        self._checkpointed_at = 0.0
         # A read-only look (stats, log, verify) reports; only a writable session repairs.
         self.recovery = (
             RecoveryReport() if read_only else recover(self.journal, self.source, self.dest)
@@ -106,12 +112,13 @@ class Session:
         clusters created in this session, in creation order."""
         with self.lock:
             created = [
-                r["cluster"]
-                for r in self.journal.records
-                if r["type"] == "cluster-create" and self.state.is_active(r["seq"])
+                self.state.record(seq)["cluster"]
+                for seq in self.state.cluster_creates
+                if self.state.is_active(seq)
             ]
             created = [c for c in dict.fromkeys(created) if c in self.members]
-            found = sorted(c for c in self.members if c not in set(created))
+            made = set(created)
+            found = sorted(c for c in self.members if c not in made)
             return {name: i + 1 for i, name in enumerate([*found, *created]) if i < 9}
 
     def queue_items(self, offset: int = 0, limit: int | None = None) -> list[str]:
@@ -367,17 +374,23 @@ class Session:
         ]
         recs = self.journal.append_many(lines)
         self._generation += 1
+        if len(recs) > 1:
+            # state.apply removes each item from the queue order; doing it for the whole batch
+            # first makes those removals no-ops (an aborted move puts its item back).
+            self.state.order.remove_many(r["item"] for r in recs)
         done: list[Record] = []
         aborted: list[Record] = []
+        moves = fileops.BatchMover()
         for rec in recs:
             self.state.apply(rec)
             try:
-                fileops.move_no_replace(self.source / rec["src"], self.dest / rec["dst"])
+                moves.move(self.source / rec["src"], self.dest / rec["dst"])
             except OSError as exc:
                 aborted.append(self._abort(rec, exc))
                 continue
             self._member_added(rec)
             done.append(rec)
+        moves.finish()  # directory fsyncs, once per folder, before anything is reported done
         self._after(done + aborted)
         if aborted and len(plans) == 1:
             raise Conflict(f"could not move {plans[0].item!r}: {aborted[0]['reason']}")
@@ -493,12 +506,11 @@ class Session:
         self._generation += 1
         done: list[Record] = []
         aborted: list[Record] = []
+        moves = fileops.BatchMover()
         for rec in recs:
             self.state.apply(rec)
             try:
-                fileops.move_no_replace(
-                    self.dest / rec["restore_from"], self.source / rec["restore_to"]
-                )
+                moves.move(self.dest / rec["restore_from"], self.source / rec["restore_to"])
             except OSError as exc:
                 aborted.append(self._abort(rec, exc))
                 continue
@@ -506,6 +518,7 @@ class Session:
             if target.get("cluster") in self.members:
                 self.members[target["cluster"]].discard(target["dst"])
             done.append(rec)
+        moves.finish()
         self._after(done + aborted)
         if aborted and len(targets) == 1:
             raise Conflict(f"could not undo: {aborted[0]['reason']}")
@@ -516,6 +529,11 @@ class Session:
         """Pick up photos that appeared or vanished behind the tool's back."""
         with self.lock:
             generation = self._generation
+            stamps = self._stamps
+        # No folder changed since the last scan: nothing can have appeared or vanished. (A full
+        # walk now and then anyway, for file systems with unreliable folder mtimes.)
+        if unchanged(stamps) and time.monotonic() - self._full_scan_at < FULL_RESCAN_S:
+            return set(), set()
         result = scan(self.source, self.dest)
         with self.lock:
             if generation != self._generation:
@@ -524,6 +542,8 @@ class Session:
 
     def _adopt_scan(self, result: Any, *, publish: bool = False) -> tuple[set[str], set[str]]:
         self.members = result.members
+        self._stamps = result.stamps
+        self._full_scan_at = time.monotonic()
         appeared, vanished = self.state.order.sync(result.queued)
         if publish and (appeared or vanished):
             self.events.publish(
@@ -544,7 +564,7 @@ class Session:
     def _after(self, recs: Sequence[Record]) -> None:
         if not recs:
             return
-        self.checkpoint()
+        self.checkpoint_if_stale()
         stats = self.stats()
         for rec in recs:
             self.events.publish({"type": "action", "record": rec, "stats": stats})
@@ -553,6 +573,20 @@ class Session:
         """Write `state.json`: a derivable snapshot of the replayed journal."""
         with self.lock:
             self.journal.write_state(self.snapshot())
+            self._checkpointed_seq = self.journal.next_seq - 1
+            self._checkpointed_at = time.monotonic()
+
+    def checkpoint_if_stale(self, max_age: float = CHECKPOINT_EVERY_S) -> None:
+        """Checkpoint unless one was written less than `max_age` seconds ago. `state.json` is
+        derivable (the fsync'ed journal line is what makes an action durable), so a snapshot
+        per action only costs 2 fsyncs and a serialisation on the action's critical path."""
+        with self.lock:
+            if self._closed or self.read_only:
+                return
+            if self._checkpointed_seq == self.journal.next_seq - 1:
+                return
+            if time.monotonic() - self._checkpointed_at >= max_age:
+                self.checkpoint()
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:

@@ -80,6 +80,41 @@ def move_no_replace(src: Path, dst: Path) -> None:
     fsync_dir(src.parent)
 
 
+class BatchMover:
+    """`move_no_replace` for many files with the directory fsyncs grouped: every new name is
+    linked, then each destination folder is fsync'ed once, then the old names are removed and
+    each source folder is fsync'ed once. The order that makes a single move crash-safe (the new
+    name is durable before the old one goes) holds for the whole batch, with 2 fsyncs per
+    folder instead of 2 per file. Call `finish()` before reporting any of the moves done."""
+
+    def __init__(self) -> None:
+        self._made: set[Path] = set()
+        self._linked: list[tuple[Path, Path]] = []
+
+    def move(self, src: Path, dst: Path) -> None:
+        if dst.parent not in self._made:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(dst.parent)
+        try:
+            os.link(src, dst, follow_symlinks=False)
+        except FileExistsError:
+            raise
+        except OSError:
+            move_no_replace(src, dst)  # other file system, no hard links: the careful path
+            return
+        self._linked.append((src, dst))
+
+    def finish(self) -> None:
+        linked, self._linked = self._linked, []
+        for folder in dict.fromkeys(dst.parent for _, dst in linked):
+            fsync_dir(folder)
+        for src, _ in linked:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(src)
+        for folder in dict.fromkeys(src.parent for src, _ in linked):
+            fsync_dir(folder)
+
+
 def _copy_verify_move(src: Path, dst: Path) -> None:
     tmp = dst.with_name(f".{dst.name}.photosort-copy")
     with contextlib.suppress(FileNotFoundError):

@@ -7,6 +7,7 @@ That keeps `state.json` small at 100k photos and lets a replay rebuild the order
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -39,7 +40,21 @@ class QueueOrder:
         return self._order
 
     def index(self, item: str) -> int:
-        return self._order.index(item)
+        return self._find(item)
+
+    def _find(self, item: str) -> int:
+        """Position of a queued item without a linear search of 100k names: `_order` is
+        `front + middle + back`, and the middle is sorted by `_base_key`, so it bisects."""
+        order = self._order
+        f, end = len(self.front), len(order) - len(self.back)
+        if f and item in self.front:
+            return order.index(item, 0, f)
+        if end < len(order) and item in self.back:
+            return order.index(item, end)
+        i = bisect.bisect_left(order, self._base_key(item), f, end, key=self._base_key)
+        while i < end and order[i] != item:  # names whose keys tie (case, leading zeros)
+            i += 1
+        return i if i < end else order.index(item)
 
     def page(self, offset: int, limit: int) -> list[str]:
         return self._order[offset : offset + limit]
@@ -69,12 +84,25 @@ class QueueOrder:
     def remove(self, item: str) -> None:
         if item not in self._items:
             return
+        del self._order[self._find(item)]
         self._items.discard(item)
-        self._order.remove(item)
         if item in self.front:
             self.front.remove(item)
         if item in self.back:
             self.back.remove(item)
+
+    def remove_many(self, items: Iterable[str]) -> None:
+        """Remove many items in one pass over the order (a batch of k items costs O(n), not
+        O(n*k): `list.remove` is a linear search)."""
+        gone = {i for i in items if i in self._items}
+        if not gone:
+            return
+        self._items -= gone
+        self._order = [i for i in self._order if i not in gone]
+        if self.front:
+            self.front = [i for i in self.front if i not in gone]
+        if self.back:
+            self.back = [i for i in self.back if i not in gone]
 
     def push_front(self, item: str) -> None:
         self.remove(item)

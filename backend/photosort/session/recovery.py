@@ -81,9 +81,12 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
     checkpoint = state.get("last_seq", 0) if state else 0
     if not isinstance(checkpoint, int) or checkpoint > journal.next_seq - 1:
         checkpoint = 0
-    for path, op in expected_locations(file_ops(journal.records, source, dest)).items():
-        if op.seq <= checkpoint and os.path.lexists(path):
-            continue
+    # Lines up to the checkpoint finished before it was written (state.json is written after
+    # the moves): only the lines after it can have been cut short. Re-checking the older ones
+    # is slow at a large journal, and wrong: when a filed photo was later moved away by hand
+    # and a new photo of the same name arrived, it would "complete" the old move with it.
+    tail = [r for r in journal.records if r["seq"] > checkpoint]
+    for _path, op in expected_locations(file_ops(tail, source, dest)).items():
         _remove_partial_copy(op.dst)
         try:
             outcome = fileops.finish_interrupted_move(op.src, op.dst)
@@ -91,8 +94,6 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
             outcome = f"failed ({exc.strerror or exc})"
         if outcome == "ok":
             continue
-        if outcome == "missing" and op.seq <= checkpoint:
-            continue  # moved away outside the tool long ago; `verify` reports it
         report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
     if report.torn_line_set_aside:
         log.warning("recovery: set aside a torn last journal line (see .clustering/actions.torn)")

@@ -48,6 +48,8 @@ class ReplayState:
     settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     stats: Stats = field(default_factory=Stats)
     order: QueueOrder = field(default_factory=QueueOrder)
+    # seqs of the cluster-create lines: hotkey slots need them, not a walk of the journal
+    cluster_creates: list[int] = field(default_factory=list)
 
     def record(self, seq: int) -> Record:
         if seq < 1 or seq > len(self.records):
@@ -62,6 +64,8 @@ class ReplayState:
         kind = rec["type"]
         if rec.get("batch") and kind != "undo":
             self.batches.setdefault(rec["batch"], []).append(rec["seq"])
+        if kind == "cluster-create":
+            self.cluster_creates.append(rec["seq"])
         if kind == "abort":
             self._apply_abort(rec)
             return

@@ -255,3 +255,21 @@ def test_cli_index_and_auto_move(library: Any, tmp_path: Path):
     assert res.exit_code == 2
     assert "not enough reviewed decisions" in res.output
     assert "Traceback" not in res.output
+
+
+def test_empty_clusters_give_no_suggestion_rather_than_an_error(
+    make_library: Any, counting: CountingEmbedder
+):
+    lib = make_library(clusters={"birds": 0, "coins": 0}, loose=3)
+    session = lib.open()
+    service = start(session, counting)
+    items = session.queue_items()
+    assert all(v is None for v in service.suggestions(items).values())
+    from photosort.context import shown_suggestions
+
+    assert shown_suggestions(service, items[0]) == ([], None)
+    session.assign(items[0], "birds")
+    assert (lib.dest / "birds" / items[0]).is_file()
+    top = service.suggestions([items[1]])[items[1]]
+    assert top is not None and top["top"][0]["cluster"] == "birds"
+    service.close()

@@ -252,6 +252,7 @@ def test_state_json_written_atomically_and_matches(library):
 
     s = library.open()
     s.assign(library.loose[0], "birds")
+    s.checkpoint()  # state.json is written at most once a second while actions stream in
     state = orjson.loads(library.state_path.read_bytes())
     assert state["last_seq"] == 1
     assert state["stats"] == s.stats()
