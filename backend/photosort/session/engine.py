@@ -378,23 +378,35 @@ class Session:
             # state.apply removes each item from the queue order; doing it for the whole batch
             # first makes those removals no-ops (an aborted move puts its item back).
             self.state.order.remove_many(r["item"] for r in recs)
+        done, aborted = self._move_files(
+            recs, lambda r: (self.source / r["src"], self.dest / r["dst"]), self._member_added
+        )
+        if aborted and len(plans) == 1:
+            raise Conflict(f"could not move {plans[0].item!r}: {aborted[0]['reason']}")
+        return done
+
+    def _move_files(
+        self,
+        recs: Sequence[Record],
+        paths: Callable[[Record], tuple[Path, Path]],
+        on_moved: Callable[[Record], None],
+    ) -> tuple[list[Record], list[Record]]:
+        """Carry out journaled (write-ahead) moves; a move that fails gets an `abort` line."""
         done: list[Record] = []
         aborted: list[Record] = []
         moves = fileops.BatchMover()
         for rec in recs:
             self.state.apply(rec)
             try:
-                moves.move(self.source / rec["src"], self.dest / rec["dst"])
+                moves.move(*paths(rec))
             except OSError as exc:
                 aborted.append(self._abort(rec, exc))
                 continue
-            self._member_added(rec)
+            on_moved(rec)
             done.append(rec)
         moves.finish()  # directory fsyncs, once per folder, before anything is reported done
         self._after(done + aborted)
-        if aborted and len(plans) == 1:
-            raise Conflict(f"could not move {plans[0].item!r}: {aborted[0]['reason']}")
-        return done
+        return done, aborted
 
     def _abort(self, rec: Record, exc: OSError) -> Record:
         reason = exc.strerror or str(exc)
@@ -403,6 +415,11 @@ class Session:
         if rec["type"] != "undo" and not (self.source / rec["src"]).is_file():
             self.state.order.remove(rec["item"])
         return abort
+
+    def _member_removed(self, undo: Record) -> None:
+        target = self.state.record(undo["undoes"])
+        if target.get("cluster") in self.members:
+            self.members[target["cluster"]].discard(target["dst"])
 
     def _member_added(self, rec: Record) -> None:
         if rec["type"] == "assign" and rec.get("cluster"):
@@ -504,22 +521,11 @@ class Session:
             )
         recs = self.journal.append_many(lines)
         self._generation += 1
-        done: list[Record] = []
-        aborted: list[Record] = []
-        moves = fileops.BatchMover()
-        for rec in recs:
-            self.state.apply(rec)
-            try:
-                moves.move(self.dest / rec["restore_from"], self.source / rec["restore_to"])
-            except OSError as exc:
-                aborted.append(self._abort(rec, exc))
-                continue
-            target = self.state.record(rec["undoes"])
-            if target.get("cluster") in self.members:
-                self.members[target["cluster"]].discard(target["dst"])
-            done.append(rec)
-        moves.finish()
-        self._after(done + aborted)
+        done, aborted = self._move_files(
+            recs,
+            lambda r: (self.dest / r["restore_from"], self.source / r["restore_to"]),
+            self._member_removed,
+        )
         if aborted and len(targets) == 1:
             raise Conflict(f"could not undo: {aborted[0]['reason']}")
         return done
