@@ -113,7 +113,12 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder = ctx.suggestions.embedder_info()
     out.print(escape(f"photosort: {session.stats()['queued']} photos queued in {session.source}"))
-    out.print(escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}"))
+    if embedder["status"] == "loading":
+        out.print("embedder: loading in the background; the UI badge says which one and why")
+    else:
+        out.print(
+            escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
+        )
     out.print(f"open http://{host}:{port}/")
     # Open event streams (browser tabs) must not hold Ctrl-C hostage.
     uvicorn.run(

@@ -10,7 +10,7 @@ its lower credible bound, so a handful of lucky decisions cannot unlock an aggre
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,19 +46,22 @@ class Estimate:
     decisions: int  # all decisions with a shown suggestion
 
 
-def decisions_from_journal(records: Iterable[dict[str, Any]], undone: set[int]) -> list[Decision]:
-    """Manual filings that had suggestions on screen, oldest first (undone ones excluded)."""
-    out: list[Decision] = []
+def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int, Decision]]:
+    """Manual filings that had suggestions on screen, oldest first, with their seq."""
     for rec in records:
-        if rec.get("type") != "assign" or rec.get("by") != "manual" or rec["seq"] in undone:
+        if rec.get("type") != "assign" or rec.get("by") != "manual":
             continue
         shown = rec.get("suggested") or []
         if not shown:
             continue
         top = float(shown[0]["score"])
         second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
-        out.append(Decision(top, top - second, shown[0]["cluster"] == rec.get("cluster")))
-    return out
+        yield rec["seq"], Decision(top, top - second, shown[0]["cluster"] == rec.get("cluster"))
+
+
+def decisions_from_journal(records: Iterable[dict[str, Any]], undone: set[int]) -> list[Decision]:
+    """The decisions of `decisions_with_seq`, leaving out undone ones."""
+    return [d for seq, d in decisions_with_seq(records) if seq not in undone]
 
 
 def _posterior(right: int, n: int) -> tuple[float, float]:

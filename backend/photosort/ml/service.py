@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,12 @@ from photosort.errors import Conflict, PhotosortError
 from photosort.fingerprints import Fingerprints
 from photosort.ml.cache import EmbeddingCache
 from photosort.ml.centroids import Centroids
-from photosort.ml.confidence import MIN_DECISIONS, ConfidenceModel, decisions_from_journal
+from photosort.ml.confidence import (
+    MIN_DECISIONS,
+    ConfidenceModel,
+    Decision,
+    decisions_with_seq,
+)
 from photosort.ml.embedder import Embedder
 from photosort.ml.index import (
     Job,
@@ -75,8 +81,11 @@ class SuggestionService:
         self._vec: dict[str, NDArray[np.float32]] = {}
         self._errors: dict[Key, str] = {}
         self._speed = Throughput()
-        self._done_total = (0, 0)
-        self._confidence: tuple[int, ConfidenceModel] | None = None
+        self._backlog = 0
+        self._rescan_needed = threading.Event()
+        self._decisions: list[tuple[int, Decision]] = []
+        self._decisions_upto = 0  # journal records already read for decisions
+        self._confidence: tuple[tuple[int, int, int], ConfidenceModel] | None = None
         self._thread: threading.Thread | None = None
         self._unsubscribe = session.events.subscribe(self._on_event)
 
@@ -152,39 +161,55 @@ class SuggestionService:
         self.cache.close()
 
     # ------------------------------------------------------------------ indexing
-    def _pending_keys(self) -> list[tuple[Key, Path]]:
+    def _needs_work(self, key: Key) -> bool:
+        return key not in self._errors and self._fp.get(key) not in self._vec
+
+    def _pending_keys(self, head_only: bool = False) -> list[tuple[Key, Path]]:
+        """Photos still to embed: the reviewer's next ones, then cluster members (they make
+        the centroids), then the rest of the queue in order."""
         s = self.session
         with s.lock:
-            queue = s.queue_items()
-            members = [m for ms in s.members.values() for m in ms]
-        head, rest = queue[:HEAD_FIRST], queue[HEAD_FIRST:]
-        order: list[tuple[Key, Path]] = [(("s", i), s.source / i) for i in head]
+            queue = s.queue_items(0, HEAD_FIRST) if head_only else s.queue_items()
+            members = [] if head_only else [m for ms in s.members.values() for m in ms]
+        order: list[tuple[Key, Path]] = [(("s", i), s.source / i) for i in queue[:HEAD_FIRST]]
         order += [(("d", m), s.dest / m) for m in members]
-        order += [(("s", i), s.source / i) for i in rest]
+        order += [(("s", i), s.source / i) for i in queue[HEAD_FIRST:]]
         with self._lock:
-            return [
-                (k, p)
-                for k, p in order
-                if k not in self._errors and self._fp.get(k) not in self._vec
-            ]
+            return [(k, p) for k, p in order if self._needs_work(k)]
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Embed what is missing, nearest the reviewer first; returns how many were handled."""
+        """Embed what is missing, nearest the reviewer first; returns how many were handled.
+
+        The full list of missing photos is built once (it walks the whole library) and then
+        worked through in chunks; before each chunk only the reviewer's next photos are
+        re-checked, so they jump ahead without an O(library) walk per chunk hogging the GIL
+        that the request threads need."""
         embedder = self.state.embedder
         if embedder is None:
             return 0
+        self._rescan_needed.clear()
+        backlog = deque(self._pending_keys())
         handled = 0
-        while not self._stop.is_set():
-            pending = self._pending_keys()
-            total = handled + len(pending)
-            self._done_total = (handled, total)
-            if not pending:
-                break
-            handled += self._index_chunk(embedder, pending[:CHUNK])
-            self._done_total = (handled, total)
+        while backlog and not self._stop.is_set():
+            if self._rescan_needed.is_set():
+                self._rescan_needed.clear()
+                backlog = deque(self._pending_keys())
+            chunk = self._pending_keys(head_only=True)
+            taken = {k for k, _ in chunk}
+            with self._lock:
+                while backlog and len(chunk) < CHUNK:
+                    key, path = backlog.popleft()
+                    if key not in taken and self._needs_work(key):
+                        chunk.append((key, path))
+            self._backlog = len(backlog)
+            if not chunk:
+                continue
+            handled += self._index_chunk(embedder, chunk)
+            self._backlog = len(backlog)
             if progress:
-                progress(handled, total)
+                progress(handled, handled + len(backlog))
             self._publish_progress()
+        self._backlog = 0
         return handled
 
     def _index_chunk(self, embedder: Embedder, chunk: list[tuple[Key, Path]]) -> int:
@@ -252,6 +277,7 @@ class SuggestionService:
     def _on_event(self, event: Event) -> None:
         if event.get("type") == "queue-changed":
             threading.Thread(target=self._resync_members, daemon=True).start()
+            self._rescan_needed.set()
             self._wake.set()
             return
         if event.get("type") != "action":
@@ -278,8 +304,6 @@ class SuggestionService:
                     self.centroids.ensure_cluster(rec["cluster"])
             elif kind == "abort":
                 threading.Thread(target=self._resync_members, daemon=True).start()
-        if kind == "undo":
-            self._wake.set()
 
     def _moved(self, old: Key, new: Key, cluster: str | None, *, add: bool) -> None:
         fp = self._fp.pop(old, None)
@@ -311,11 +335,11 @@ class SuggestionService:
 
     def progress(self) -> dict[str, Any]:
         with self._lock:
-            total = len(self._fp) + len(self._errors)
-            done = sum(1 for fp in self._fp.values() if fp in self._vec) + len(self._errors)
             failed = len(self._errors)
-        pending = self._done_total[1] - self._done_total[0]
-        total = max(total, done + pending)
+            total = len(self._fp) + failed
+        # Every photo seen has a fingerprint; those still in the backlog are not embedded yet.
+        total = max(total, self._backlog)
+        done = max(0, total - self._backlog)
         speed = self._speed.per_second()
         remaining = total - done
         return {
@@ -332,15 +356,20 @@ class SuggestionService:
             return self._errors.get(("s", item))
 
     def _model(self) -> ConfidenceModel:
+        """The confidence model over the manual decisions so far. New journal lines are read
+        once (not the whole journal per action); the model is rebuilt only when a decision
+        was added or an undo happened."""
         s = self.session
-        last = s.journal.next_seq
-        cached = self._confidence
-        if cached is None or cached[0] != last:
-            with s.lock:
-                decisions = decisions_from_journal(s.journal.records, set(s.state.undone))
-            cached = (last, ConfidenceModel(decisions))
-            self._confidence = cached
-        return cached[1]
+        with s.lock:
+            records = s.journal.records
+            self._decisions.extend(decisions_with_seq(records[self._decisions_upto :]))
+            self._decisions_upto = len(records)
+            undone = s.state.undone
+            key = (len(self._decisions), len(undone), s.state.stats.undone)
+            if self._confidence is None or self._confidence[0] != key:
+                model = ConfidenceModel([d for seq, d in self._decisions if seq not in undone])
+                self._confidence = (key, model)
+            return self._confidence[1]
 
     def _ranked(self, items: list[str]) -> dict[str, tuple[list[str], list[float]]]:
         with self._lock:
