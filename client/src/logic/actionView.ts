@@ -1,23 +1,25 @@
 // How a journal line is shown: what happened in words, which picture goes with it and how
 // to reach that picture now (files move, so the URL depends on where the photo is today).
+import type { components } from '../api/schema';
 import type { ImageRoot } from './urls';
 
-/** The subset of the API's ActionRecord this module reads (structural, so tests stay small). */
-export interface JournalLine {
-  seq: number;
-  ts: string;
-  type: string;
-  item?: string | null;
-  src?: string | null;
-  dst?: string | null;
-  cluster?: string | null;
-  by?: 'manual' | 'auto' | null;
-  reviewer?: string | null;
-  batch?: string | null;
-  undoes?: number | null;
-  restore_to?: string | null;
-  confidence?: number | null;
-}
+/** The fields of the API's ActionRecord this module reads (picked, so tests stay small). */
+export type JournalLine = Pick<
+  components['schemas']['ActionRecord'],
+  | 'seq'
+  | 'ts'
+  | 'type'
+  | 'item'
+  | 'src'
+  | 'dst'
+  | 'cluster'
+  | 'by'
+  | 'reviewer'
+  | 'batch'
+  | 'undoes'
+  | 'restore_to'
+  | 'confidence'
+>;
 
 export const TRASH_PREFIX = '.clustering/trash/';
 
