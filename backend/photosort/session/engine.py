@@ -65,12 +65,26 @@ def _check_folder(path: Path, role: str, *, writable: bool) -> Path:
     return path.resolve()
 
 
+def _refuse_source_inside_cluster(source: Path, dest: Path) -> None:
+    """A source inside one of dest's clusters would have its photos both queued and members
+    (filing one into that cluster would only rename it): refuse that layout up front."""
+    if source == dest or not source.is_relative_to(dest):
+        return
+    top = source.relative_to(dest).parts[0]
+    if not top.startswith("."):
+        raise SessionFolderError(
+            f"source {source} lies inside cluster {top!r} of {dest}: "
+            f"choose a source outside the cluster folders"
+        )
+
+
 class Session:
     def __init__(self, source: Path, dest: Path | None = None, *, read_only: bool = False) -> None:
         self.source = _check_folder(Path(source), "source", writable=not read_only)
         self.dest = (
             _check_folder(Path(dest), "dest", writable=not read_only) if dest else self.source
         )
+        _refuse_source_inside_cluster(self.source, self.dest)
         self.read_only = read_only
         self.lock = threading.RLock()
         self.events = EventBus()
@@ -180,10 +194,7 @@ class Session:
             raise NotFound(f"{item!r} is not a queued photo of this session")
 
     def _was_handled(self, item: str) -> bool:
-        for rec in reversed(self.journal.records[-5000:]):
-            if rec.get("item") == item and rec["type"] in MOVE_TYPES:
-                return True
-        return False
+        return item in self.state.filed_items
 
     # ---------------------------------------------------------------- presence
     def set_viewing(self, reviewer: str, item: str | None) -> None:

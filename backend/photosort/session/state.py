@@ -48,6 +48,9 @@ class ReplayState:
     settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     stats: Stats = field(default_factory=Stats)
     order: QueueOrder = field(default_factory=QueueOrder)
+    # Items some line ever filed or trashed: acting on one again is a conflict (409), not an
+    # unknown photo (404), however long ago it happened.
+    filed_items: set[str] = field(default_factory=set)
     # seqs of the cluster-create lines: hotkey slots need them, not a walk of the journal
     cluster_creates: list[int] = field(default_factory=list)
 
@@ -70,6 +73,7 @@ class ReplayState:
             self._apply_abort(rec)
             return
         if kind in MOVE_TYPES:
+            self.filed_items.add(rec["item"])
             self._count_move(rec, +1)
             self.order.remove(rec["item"])
         elif kind == "skip":

@@ -535,3 +535,25 @@ def test_undo_recreates_a_camera_folder_removed_meanwhile(make_library, hash_of)
     (lib.source / "DCIM/100CANON").rmdir()  # the camera folder is empty now; the user tidies up
     s.undo()
     assert hash_of(lib.source / item) == before
+
+
+def test_a_source_inside_a_cluster_of_dest_is_refused(tmp_path):
+    from photosort.errors import SessionFolderError
+    from photosort.session.engine import Session
+
+    (tmp_path / "sorted" / "inbox").mkdir(parents=True)
+    with pytest.raises(SessionFolderError, match="inside cluster 'inbox'"):
+        Session(tmp_path / "sorted" / "inbox", tmp_path / "sorted")
+
+
+def test_acting_on_a_photo_filed_long_ago_is_a_conflict(make_library):
+    from photosort.errors import NotQueued
+
+    lib = make_library(clusters={"birds": 1}, loose=2)
+    session = lib.open()
+    first, second = session.queue_items()
+    session.assign(first, "birds")
+    for _ in range(30):  # plenty of journal lines in between
+        session.skip(second)
+    with pytest.raises(NotQueued):
+        session.skip(first)
