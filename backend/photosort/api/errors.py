@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from photosort.errors import PhotosortError
 
@@ -36,7 +37,33 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
-        return error_response(500, "internal", "unexpected server error; see the server log")
+    app.add_middleware(_UnexpectedErrors)
+
+
+class _UnexpectedErrors:
+    """Answers a bug with the JSON error shape and keeps the connection usable. (Starlette's
+    catch-all handler sends the 500 and then re-raises, so the server drops the keep-alive
+    connection and the browser's next request on it fails too.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise  # half a response is out: nothing sensible can follow it
+            log.exception("unexpected error", exc_info=exc)
+            response = error_response(500, "internal", "unexpected server error; see the log")
+            await response(scope, receive, send)

@@ -256,3 +256,16 @@ def test_sse_reports_undo_and_files_appearing(library, start_server):
     library.add("IMG_0777.jpg")
     assert done.wait(10), names
     t.join(10)
+
+
+def test_an_unexpected_error_is_a_json_500_and_the_connection_stays_usable(server, monkeypatch):
+    def broken() -> dict[str, int]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(server.ctx.session, "stats", broken)
+    response = server.client.get("/api/session")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal"
+    monkeypatch.undo()
+    assert server.client.get("/api/health").status_code == 200
+    assert server.client.get("/api/session").status_code == 200
