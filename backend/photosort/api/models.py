@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class ErrorBody(BaseModel):
@@ -265,3 +265,67 @@ class AutoMoveEstimate(BaseModel):
     skipped_viewing: int = Field(
         description="Photos that clear the rule but stay: a reviewer has them on screen."
     )
+
+
+# ---------------------------------------------------------------------- server-sent events
+# Each event on GET /api/events has an SSE `event:` name equal to `type` and JSON `data`.
+
+
+class HelloEvent(BaseModel):
+    type: Literal["hello"] = "hello"
+    last_seq: int = Field(description="Seq of the newest journal line when the stream opened.")
+
+
+class ActionEvent(BaseModel):
+    type: Literal["action"]
+    record: ActionRecord = Field(description="The journal line any reviewer just wrote.")
+    stats: Stats
+
+
+class QueueChangedEvent(BaseModel):
+    type: Literal["queue-changed"]
+    appeared: int = Field(description="Photos that appeared behind the tool's back.")
+    vanished: int
+    stats: Stats
+
+
+class IndexingEvent(BaseModel):
+    type: Literal["indexing"]
+    progress: IndexingProgress
+
+
+class BatchProgressEvent(BaseModel):
+    type: Literal["batch-progress"]
+    batch: str
+    done: int
+    total: int
+
+
+class BatchDoneEvent(BaseModel):
+    type: Literal["batch-done"]
+    batch: str
+    count: int
+    stats: Stats
+
+
+class LiveEvent(
+    RootModel[
+        HelloEvent
+        | ActionEvent
+        | QueueChangedEvent
+        | IndexingEvent
+        | BatchProgressEvent
+        | BatchDoneEvent
+    ]
+):
+    """One server-sent event's data (the `type` field names the SSE event)."""
+
+    root: Annotated[
+        HelloEvent
+        | ActionEvent
+        | QueueChangedEvent
+        | IndexingEvent
+        | BatchProgressEvent
+        | BatchDoneEvent,
+        Field(discriminator="type"),
+    ]

@@ -6,38 +6,14 @@ import type { Schemas } from './client';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 
-// The events route is a stream, so OpenAPI cannot describe its payloads; these envelopes wrap
-// the schema types the backend puts inside them (see backend/photosort/api/event_routes.py).
-export interface ActionEvent {
-  type: 'action';
-  record: Schemas['ActionRecord'];
-  stats: Schemas['Stats'];
-}
-export interface QueueChangedEvent {
-  type: 'queue-changed';
-  appeared?: number;
-  vanished?: number;
-  stats?: Schemas['Stats'];
-}
-export interface IndexingEvent {
-  type: 'indexing';
-  progress: Schemas['IndexingProgress'];
-}
-export interface BatchProgressEvent {
-  type: 'batch-progress';
-  batch: string;
-  done: number;
-  total: number;
-}
-export interface BatchDoneEvent {
-  type: 'batch-done';
-  batch: string;
-  count: number;
-  stats?: Schemas['Stats'];
-}
-export interface HelloEvent {
-  last_seq: number;
-}
+// Payload types come from the backend's OpenAPI schema (`LiveEvent` and its members); the
+// SSE event name is each payload's `type`.
+export type ActionEvent = Schemas['ActionEvent'];
+export type QueueChangedEvent = Schemas['QueueChangedEvent'];
+export type IndexingEvent = Schemas['IndexingEvent'];
+export type BatchProgressEvent = Schemas['BatchProgressEvent'];
+export type BatchDoneEvent = Schemas['BatchDoneEvent'];
+export type HelloEvent = Schemas['HelloEvent'];
 
 export interface EventHandlers {
   hello?: (e: HelloEvent, reconnected: boolean) => void;

@@ -325,8 +325,9 @@ export interface paths {
         };
         /**
          * Events
-         * @description Events: `action` (any reviewer's action, with the journal line and stats),
-         *     `queue-changed`, `indexing`, `batch-progress`, `batch-done`. Each `data` is JSON.
+         * @description `text/event-stream`: `hello`, then `action` (any reviewer's action, with the journal
+         *     line and stats), `queue-changed`, `indexing`, `batch-progress`, `batch-done`. The SSE
+         *     event name is the payload's `type`; `data` is the JSON of a `LiveEvent`.
          */
         get: operations["events_api_events_get"];
         put?: never;
@@ -341,6 +342,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionEvent */
+        ActionEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "action";
+            /** @description The journal line any reviewer just wrote. */
+            record: components["schemas"]["ActionRecord"];
+            stats: components["schemas"]["Stats"];
+        };
         /**
          * ActionRecord
          * @description One journal line. Fields beyond the common ones depend on `type`.
@@ -535,6 +547,33 @@ export interface components {
              */
             skipped_viewing: number;
         };
+        /** BatchDoneEvent */
+        BatchDoneEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "batch-done";
+            /** Batch */
+            batch: string;
+            /** Count */
+            count: number;
+            stats: components["schemas"]["Stats"];
+        };
+        /** BatchProgressEvent */
+        BatchProgressEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "batch-progress";
+            /** Batch */
+            batch: string;
+            /** Done */
+            done: number;
+            /** Total */
+            total: number;
+        };
         /** ClusterCreateRequest */
         ClusterCreateRequest: {
             /** Name */
@@ -614,6 +653,19 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** HelloEvent */
+        HelloEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "hello";
+            /**
+             * Last Seq
+             * @description Seq of the newest journal line when the stream opened.
+             */
+            last_seq: number;
+        };
         /** Histogram */
         Histogram: {
             /**
@@ -623,6 +675,15 @@ export interface components {
             edges: number[];
             /** Counts */
             counts: number[];
+        };
+        /** IndexingEvent */
+        IndexingEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "indexing";
+            progress: components["schemas"]["IndexingProgress"];
         };
         /** IndexingProgress */
         IndexingProgress: {
@@ -679,6 +740,27 @@ export interface components {
             item: string;
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /**
+         * LiveEvent
+         * @description One server-sent event's data (the `type` field names the SSE event).
+         */
+        LiveEvent: components["schemas"]["HelloEvent"] | components["schemas"]["ActionEvent"] | components["schemas"]["QueueChangedEvent"] | components["schemas"]["IndexingEvent"] | components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"];
+        /** QueueChangedEvent */
+        QueueChangedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "queue-changed";
+            /**
+             * Appeared
+             * @description Photos that appeared behind the tool's back.
+             */
+            appeared: number;
+            /** Vanished */
+            vanished: number;
+            stats: components["schemas"]["Stats"];
         };
         /** QueueItem */
         QueueItem: {
@@ -870,6 +952,8 @@ export interface components {
             /** Reviewer */
             reviewer?: string | null;
         };
+        /** RootModel[Union[HelloEvent, ActionEvent, QueueChangedEvent, IndexingEvent, BatchProgressEvent, BatchDoneEvent]] */
+        RootModel_Union_HelloEvent__ActionEvent__QueueChangedEvent__IndexingEvent__BatchProgressEvent__BatchDoneEvent__: components["schemas"]["HelloEvent"] | components["schemas"]["ActionEvent"] | components["schemas"]["QueueChangedEvent"] | components["schemas"]["IndexingEvent"] | components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"];
     };
     responses: never;
     parameters: never;
@@ -1660,13 +1744,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A stream of these, one per event. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "text/event-stream": components["schemas"]["LiveEvent"];
                 };
             };
         };
