@@ -39,9 +39,11 @@ class Failed:
 
 
 def default_decode_workers() -> int:
-    # Decoding (Pillow releases the GIL) must hide behind inference; one thread per spare core,
-    # at least two so a slow RAW does not stall the batch.
-    return max(2, min(8, (os.cpu_count() or 2)))
+    # Decoding (Pillow releases the GIL) must hide behind inference, which gets half the cores
+    # (ml.device.inference_threads): the other half decodes, at least two threads so a slow
+    # RAW does not stall the batch.
+    cores = os.cpu_count() or 2
+    return max(2, min(8, cores - cores // 2))
 
 
 def default_batch_size(device: str) -> int:

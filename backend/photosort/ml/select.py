@@ -23,7 +23,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from photosort.ml.clip import DEFAULT_CLIP_MODEL, ClipEmbedder, find_cached_snapshot
-from photosort.ml.device import DeviceUnavailable, resolve_device
+from photosort.ml.device import DeviceUnavailable, inference_threads, resolve_device
 from photosort.ml.efficientnet import EfficientNetLite0Embedder
 from photosort.ml.embedder import Embedder, EmbedderUnavailable
 
@@ -181,7 +181,7 @@ def load_embedder(model: str = "auto", device: str = "auto") -> EmbedderChoice:
     key = requested.lower()
 
     if key in EFFICIENTNET_NAMES:
-        emb = EfficientNetLite0Embedder(dev)
+        emb = EfficientNetLite0Embedder(dev, threads=inference_threads(dev))
         return EmbedderChoice(emb, f"EfficientNet-Lite0 as requested, on {dev}", requested)
 
     if key == "auto":
@@ -190,7 +190,7 @@ def load_embedder(model: str = "auto", device: str = "auto") -> EmbedderChoice:
             clip, how = _load_clip(DEFAULT_CLIP_MODEL, dev, label=label)
         except Exception as e:  # auto never fails for want of CLIP: say why and fall back
             why = e.message if isinstance(e, EmbedderUnavailable) else f"{label} failed: {e}"
-            fallback = EfficientNetLite0Embedder(dev)
+            fallback = EfficientNetLite0Embedder(dev, threads=inference_threads(dev))
             return EmbedderChoice(
                 fallback, f"{why}; using offline EfficientNet-Lite0 on {dev}", requested
             )
