@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from photosort.errors import Conflict, DecodeFailed
+from photosort.errors import Conflict, DecodeFailed, NotFound
 from photosort.fingerprints import Fingerprints
 from photosort.formats import is_raw
 from photosort.media.decode import probe
 from photosort.media.renditions import Renditions
 from photosort.session.engine import Session
 from photosort.session.journal import CLUSTERING_DIR
+from photosort.session.paths import normalise_item
 
 
 class SuggestionEngine(Protocol):
@@ -154,8 +155,12 @@ class Views:
 
     def item_detail(self, item: str, root: str | None = None) -> dict[str, Any]:
         s = self.ctx.session
+        item = normalise_item(item)
         path, location = s.locate(item, root)
-        st = path.stat()
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise NotFound(f"{item!r} was moved away just now") from None
         queued = location == "source" and s.is_queued(item)
         decode_error = self.ctx.suggestions.decode_error(item) if queued else None
         info = None
@@ -169,8 +174,9 @@ class Views:
             decode_error = exc.message
         position = None
         if queued:
-            with s.lock:
-                position = s.state.order.index(item)
+            with s.lock:  # another reviewer may have filed it since `is_queued`
+                position = s.state.order.index(item) if item in s.state.order else None
+                queued = position is not None
         return {
             "item": item,
             "name": path.name,

@@ -82,6 +82,7 @@ class SuggestionService:
         self._errors: dict[Key, str] = {}
         self._speed = Throughput()
         self._backlog = 0
+        self._awaiting_vector: dict[str, set[Key]] = {}
         self._rescan_needed = threading.Event()
         self._decisions: list[tuple[int, Decision]] = []
         self._decisions_upto = 0  # journal records already read for decisions
@@ -225,8 +226,7 @@ class SuggestionService:
             for job in jobs:
                 self._fp[job.key] = job.fingerprint
                 if job.fingerprint in known:
-                    self._vec[job.fingerprint] = known[job.fingerprint]
-                    self._member_embedded(job.key)
+                    self._vector_landed(job.key, job.fingerprint, known[job.fingerprint])
         missing = [j for j in jobs if j.fingerprint not in known]
         batch = self._batch_size or default_batch_size(embedder.device)
         for embedded, failed in embed_jobs(
@@ -239,12 +239,19 @@ class SuggestionService:
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
             with self._lock:
                 for e in embedded:
-                    self._vec[e.job.fingerprint] = e.vector
-                    self._member_embedded(e.job.key)
+                    self._vector_landed(e.job.key, e.job.fingerprint, e.vector)
                 for f in failed:
                     self._errors[f.job.key] = f.error
             self._speed.add(len(embedded) + len(failed))
         return len(chunk)
+
+    def _vector_landed(self, key: Key, fp: str, vec: NDArray[np.float32]) -> None:
+        self._vec[fp] = vec
+        self._member_embedded(key)
+        # Photos filed while their vector was being computed join their centroid now.
+        for member in self._awaiting_vector.pop(fp, set()):
+            if self._fp.get(member) == fp:
+                self._member_embedded(member)
 
     def _member_embedded(self, key: Key) -> None:
         if key[0] != "d" or self.centroids is None:
@@ -256,9 +263,10 @@ class SuggestionService:
     def _resync_members(self) -> None:
         """Rebuild centroids from the members on disk (start, or files changed behind us)."""
         s = self.session
-        with s.lock:
+        # Both locks, session first (the order events use): an assign or undo applied while
+        # this rebuild ran would otherwise be overwritten by an older copy of the members.
+        with s.lock, self._lock:
             members = {c: set(ms) for c, ms in s.members.items()}
-        with self._lock:
             if self.centroids is None:
                 return
             pairs: dict[str, list[tuple[str, NDArray[np.float32]]]] = {}
@@ -318,6 +326,8 @@ class SuggestionService:
             vec = self._vec.get(fp or "")
             if vec is not None:
                 self.centroids.add(cluster, new[1], vec)
+            elif fp is not None:
+                self._awaiting_vector.setdefault(fp, set()).add(new)
         else:
             # Undo takes out exactly the vector this photo contributed.
             self.centroids.remove(cluster, old[1])

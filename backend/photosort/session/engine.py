@@ -93,6 +93,8 @@ class Session:
         self.members: dict[str, set[str]] = {}
         self._generation = 0
         self._viewing: dict[str, tuple[str, float]] = {}
+        self._running_batches: set[str] = set()
+        self._unresolved: set[int] = set()
         self._closed = False
         self._stamps: dict[str, int] = {}
         self._full_scan_at = time.monotonic()
@@ -102,6 +104,7 @@ class Session:
         self.recovery = (
             RecoveryReport() if read_only else recover(self.journal, self.source, self.dest)
         )
+        self._unresolved.update(self.recovery.unresolved)
         for rec in self.journal.records:
             self.state.apply(rec)
         self._adopt_scan(scan(self.source, self.dest))
@@ -328,14 +331,33 @@ class Session:
     ) -> list[Record]:
         """File many photos as one auto batch: group-committed journal lines, then the moves."""
         self._writable()
-        done: list[Record] = []
         with self.lock:
             valid = [p for p in plans if p.item in self.state.order and p.cluster in self.members]
+            self._running_batches.add(batch)
+        try:
+            return self._move_batch_chunks(valid, batch, reviewer, progress, chunk)
+        finally:
+            with self.lock:
+                self._running_batches.discard(batch)
+
+    def _move_batch_chunks(
+        self,
+        valid: Sequence[MovePlan],
+        batch: str,
+        reviewer: str,
+        progress: Callable[[int, int], None] | None,
+        chunk: int,
+    ) -> list[Record]:
+        # The lock is released between chunks so reviewers keep working during a long batch.
+        done: list[Record] = []
         for start in range(0, len(valid), chunk):
             with self.lock:
                 part = [p for p in valid[start : start + chunk] if p.item in self.state.order]
+                taken: set[Path] = set()
                 part = [
-                    MovePlan(p.item, self._free_dst(p.cluster or "", p.item), p.cluster, p.extra)
+                    MovePlan(
+                        p.item, self._free_dst(p.cluster or "", p.item, taken), p.cluster, p.extra
+                    )
                     for p in part
                 ]
                 done += self._execute_moves(
@@ -353,9 +375,11 @@ class Session:
             self._after([rec])
             return rec
 
-    def _free_dst(self, cluster: str, item: str) -> str:
+    def _free_dst(self, cluster: str, item: str, taken: set[Path] | None = None) -> str:
         name = item.rsplit("/", 1)[-1]
-        target = fileops.free_name(self.dest / cluster / name)
+        target = fileops.free_name(self.dest / cluster / name, taken)
+        if taken is not None:
+            taken.add(target)
         return target.relative_to(self.dest).as_posix()
 
     def _execute_moves(
@@ -415,7 +439,12 @@ class Session:
                 continue
             on_moved(rec)
             done.append(rec)
-        moves.finish()  # directory fsyncs, once per folder, before anything is reported done
+        try:
+            moves.finish()  # directory fsyncs, once per folder, before anything is reported done
+        except OSError as exc:
+            # Every new name exists; an old name may linger too. The next start finishes it.
+            log.error("could not finish %d moves (%s); recovery retries them", len(done), exc)
+            self._unresolved.update(r["seq"] for r in done)
         self._after(done + aborted)
         return done, aborted
 
@@ -466,7 +495,10 @@ class Session:
         seqs = self.state.batches.get(batch)
         if not seqs:
             raise NotFound(f"no auto-move batch {batch!r}")
-        active = [self.state.record(s) for s in reversed(seqs) if self.state.is_active(s)]
+        if batch in self._running_batches:
+            raise Conflict(f"batch {batch} is still running: undo it once it has finished")
+        records = [self.state.record(s) for s in seqs]
+        active = [r for r in reversed(records) if self.state.is_active(r["seq"])]
         active = [r for r in active if r["type"] != "auto-batch-end"]
         if not active:
             raise AlreadyUndone(f"batch {batch} was already undone")
@@ -505,7 +537,7 @@ class Session:
     def _undo_moves(
         self, targets: Sequence[Record], reviewer: str, batch: str | None = None
     ) -> list[Record]:
-        taken: set[str] = set()
+        taken: set[Path] = set()
         lines: list[dict[str, Any]] = []
         for t in targets:
             current = self.dest / t["dst"]
@@ -516,7 +548,7 @@ class Session:
                     )
                 continue
             back = fileops.free_name(self.source / t["src"], taken)
-            taken.add(back.name)
+            taken.add(back)
             item = back.relative_to(self.source).as_posix()
             lines.append(
                 {
@@ -617,6 +649,7 @@ class Session:
                 "settings": dict(self.settings),
                 "clusters": [{"name": n, "count": c} for n, c in self.clusters()],
                 "undone": sorted(self.state.undone),
+                "unresolved": sorted(self._unresolved),
             }
 
     def _writable(self) -> None:

@@ -14,12 +14,16 @@ from photosort.fsutil import fsync_dir
 _HASH_CHUNK = 1 << 20
 
 
-def free_name(target: Path, taken: set[str] | None = None) -> Path:
-    """`target`, or `name (2).ext`, `name (3).ext`, ... — the first name nothing occupies."""
+def free_name(target: Path, taken: set[Path] | None = None) -> Path:
+    """`target`, or `name (2).ext`, `name (3).ext`, ... — the first name nothing occupies.
+
+    `taken` holds paths already promised to earlier moves of the same batch (not on disk yet),
+    so two photos of one name going to one folder get two names.
+    """
     taken = taken or set()
 
     def occupied(p: Path) -> bool:
-        return p.name in taken or os.path.lexists(p)
+        return p in taken or os.path.lexists(p)
 
     if not occupied(target):
         return target

@@ -32,6 +32,7 @@ class FileOp:
 class RecoveryReport:
     torn_line_set_aside: bool = False
     actions: list[str] = field(default_factory=list)
+    unresolved: list[int] = field(default_factory=list)  # seqs to look at again next start
 
     @property
     def changed(self) -> bool:
@@ -85,7 +86,9 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
     # the moves): only the lines after it can have been cut short. Re-checking the older ones
     # is slow at a large journal, and wrong: when a filed photo was later moved away by hand
     # and a new photo of the same name arrived, it would "complete" the old move with it.
-    tail = [r for r in journal.records if r["seq"] > checkpoint]
+    # Lines a previous recovery or batch could not finish stay listed until they are.
+    unresolved = set(state.get("unresolved", [])) if state else set()
+    tail = [r for r in journal.records if r["seq"] > checkpoint or r["seq"] in unresolved]
     for _path, op in expected_locations(file_ops(tail, source, dest)).items():
         _remove_partial_copy(op.dst)
         try:
@@ -94,6 +97,8 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
             outcome = f"failed ({exc.strerror or exc})"
         if outcome == "ok":
             continue
+        if outcome != "completed" and outcome != "missing":
+            report.unresolved.append(op.seq)
         report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
     if report.torn_line_set_aside:
         log.warning("recovery: set aside a torn last journal line (see .clustering/actions.torn)")

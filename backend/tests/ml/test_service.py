@@ -273,3 +273,21 @@ def test_empty_clusters_give_no_suggestion_rather_than_an_error(
     top = service.suggestions([items[1]])[items[1]]
     assert top is not None and top["top"][0]["cluster"] == "birds"
     service.close()
+
+
+def test_a_photo_filed_while_its_vector_is_computed_joins_the_centroid(
+    library: Any, counting: CountingEmbedder
+):
+    session = library.open()
+    service = start(session, counting)
+    assert service.centroids is not None
+    item = session.queue_items()[0]
+    # The indexer has read the photo's fingerprint but its vector has not landed yet.
+    fp = service._fp[("s", item)]
+    vec = service._vec.pop(fp)
+    session.assign(item, "birds")
+    assert service.centroids.count("birds") == 5
+    with service._lock:
+        service._vector_landed(("s", item), fp, vec)
+    assert service.centroids.count("birds") == 6
+    service.close()

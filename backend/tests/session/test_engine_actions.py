@@ -557,3 +557,43 @@ def test_acting_on_a_photo_filed_long_ago_is_a_conflict(make_library):
         session.skip(second)
     with pytest.raises(NotQueued):
         session.skip(first)
+
+
+def test_a_batch_gives_same_named_photos_distinct_names_and_undo_restores_them(make_library):
+    from photosort.session.engine import MovePlan
+
+    lib = make_library(clusters={"birds": 1}, loose=0, into=True)
+    a = lib.add("x/IMG_1.jpg")
+    b = lib.add("y/IMG_1.jpg")
+    before = {p: p.read_bytes() for p in (a, b)}
+    session = lib.open()
+    moved = session.move_batch(
+        [MovePlan("x/IMG_1.jpg", "", "birds"), MovePlan("y/IMG_1.jpg", "", "birds")], batch="b1"
+    )
+    assert sorted(r["dst"] for r in moved) == ["birds/IMG_1 (2).jpg", "birds/IMG_1.jpg"]
+    assert not [r for r in lib.journal() if r["type"] == "abort"]
+    session.undo(batch="b1")
+    assert {p: p.read_bytes() for p in (a, b)} == before, "both back under their own names"
+
+
+def test_a_running_batch_cannot_be_undone_halfway(make_library):
+    from photosort.errors import Conflict
+    from photosort.session.engine import MovePlan
+
+    lib = make_library(clusters={"birds": 1}, loose=3)
+    session = lib.open()
+    refused: list[str] = []
+
+    def try_undo(done: int, total: int) -> None:
+        if done < total:
+            try:
+                session.undo(batch="b2")
+            except Conflict as exc:
+                refused.append(exc.message)
+
+    plans = [MovePlan(i, "", "birds") for i in session.queue_items()]
+    session.move_batch(plans, batch="b2", progress=try_undo, chunk=1)
+    assert refused and "still running" in refused[0]
+    assert session.queue_length() == 0
+    session.undo(batch="b2")
+    assert session.queue_length() == 3

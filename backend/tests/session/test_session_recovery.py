@@ -285,3 +285,33 @@ def test_recovery_is_idempotent(library):
     assert second.recovery.actions == []
     second.close()
     assert library.journal() == lines
+
+
+def test_a_conflict_recovery_cannot_settle_is_retried_at_every_start(make_library):
+    import orjson
+
+    lib = make_library(clusters={"birds": 1}, loose=1)
+    item = lib.open().queue_items()[0]
+    lib.close_all()
+    other = lib.next_photo()
+    (lib.dest / "birds" / item).write_bytes(other.read_bytes())  # different bytes at dst
+    lib.append_line(
+        {
+            "type": "assign",
+            "item": item,
+            "src": item,
+            "dst": f"birds/{item}",
+            "cluster": "birds",
+            "by": "manual",
+            "reviewer": "t",
+            "batch": None,
+        }
+    )
+    first = lib.open()
+    assert any("conflict" in a for a in first.recovery.actions)
+    first.close()
+    state = orjson.loads(lib.state_path.read_bytes())
+    assert state["unresolved"], "the unsettled line is remembered past the checkpoint"
+    second = lib.open()
+    assert any("conflict" in a for a in second.recovery.actions)
+    assert (lib.source / item).is_file() and (lib.dest / "birds" / item).is_file()
