@@ -26,6 +26,20 @@ CR2 = DATASETS / "raw" / "IMG_5952.CR2"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".cr2", ".dng", ".tif", ".webp", ".gif", ".bmp"}
 
 
+def _run_concurrently(worker: Callable[[Any], object], args: Any) -> None:
+    """Start one thread per argument at once and wait for all of them."""
+    threads = [threading.Thread(target=worker, args=(a,)) for a in args]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+@pytest.fixture
+def run_concurrently() -> Callable[[Callable[[Any], object], Any], None]:
+    return _run_concurrently
+
+
 def digest(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()

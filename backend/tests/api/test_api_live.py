@@ -176,7 +176,9 @@ def test_file_removed_before_refresh_is_404_and_dropped(server, library):
 
 
 @pytest.mark.parametrize("n_clients", [4])
-def test_many_clients_sort_everything_without_losing_a_file(make_library, start_server, n_clients):
+def test_many_clients_sort_everything_without_losing_a_file(
+    make_library, start_server, n_clients, run_concurrently
+):
     lib = make_library(loose=16)
     srv = start_server(lib)
     before = lib.contents()
@@ -192,11 +194,7 @@ def test_many_clients_sort_everything_without_losing_a_file(make_library, start_
                 if r.status_code not in (200, 409):
                     errors.append(f"{r.status_code} {r.text}")
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(n_clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(worker, range(n_clients))
     assert errors == []
     assert lib.contents() == before
     assert _queue(srv.client) == []

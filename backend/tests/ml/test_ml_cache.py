@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -150,7 +151,7 @@ def test_lookup_fingerprints_batch(
     assert cache.lookup_fingerprints([]) == []
 
 
-def test_concurrent_threads(cache: EmbeddingCache, tmp_path: Path) -> None:
+def test_concurrent_threads(cache: EmbeddingCache, tmp_path: Path, run_concurrently: Any) -> None:
     errors: list[BaseException] = []
     vecs = _unit(8 * 50, 32, 9)
     src = tmp_path / "f"
@@ -170,11 +171,7 @@ def test_concurrent_threads(cache: EmbeddingCache, tmp_path: Path) -> None:
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    run_concurrently(worker, range(8))
     assert not errors, errors
     assert cache.count("e0") + cache.count("e1") == 400
 

@@ -338,7 +338,7 @@ def test_hidden_files_and_dot_folders_are_not_queued(library):
     assert dict(s.clusters())["birds"] == 3
 
 
-def test_concurrent_assigns_of_one_item(make_library):
+def test_concurrent_assigns_of_one_item(make_library, run_concurrently):
     lib = make_library(loose=4)
     s = lib.open()
     before = lib.contents()
@@ -354,11 +354,7 @@ def test_concurrent_assigns_of_one_item(make_library):
         except NotQueued:
             results.append("not_queued")
 
-    threads = [threading.Thread(target=worker, args=(c,)) for c in ("birds", "coins")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(worker, ("birds", "coins"))
     assert sorted(results) == ["not_queued", "ok"]
     assert lib.contents() == before
     where = [c for c in ("birds", "coins") if (lib.dest / c / item).exists()]
@@ -366,7 +362,7 @@ def test_concurrent_assigns_of_one_item(make_library):
     assert [r["type"] for r in lib.journal()] == ["assign"]
 
 
-def test_many_threads_many_items_lose_nothing(make_library):
+def test_many_threads_many_items_lose_nothing(make_library, run_concurrently):
     lib = make_library(loose=12)
     s = lib.open()
     before = lib.contents()
@@ -384,11 +380,7 @@ def test_many_threads_many_items_lose_nothing(make_library):
             except BaseException as exc:
                 errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(worker, range(4))
     assert errors == []
     assert lib.contents() == before
     assert s.queue_items() == []
