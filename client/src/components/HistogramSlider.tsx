@@ -1,6 +1,7 @@
 // The queue's top scores as a histogram with a draggable threshold line. The whole chart is
 // one ARIA slider, so dragging, clicking and the arrow keys all move the same value.
 import { useRef } from 'react';
+import { keyInput, resolveSliderKey } from '../logic/keymap';
 import { bars, domainOf, stepThreshold, valueToX, xToValue, type Histogram } from '../logic/histogram';
 
 const W = 640;
@@ -33,15 +34,12 @@ export function HistogramSlider({ histogram, threshold, recommended, onChange, o
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const big = e.shiftKey;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowUp') onChange(stepThreshold(threshold, 1, big, d));
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') onChange(stepThreshold(threshold, -1, big, d));
-    else if (e.key === 'PageUp') onChange(stepThreshold(threshold, 1, true, d));
-    else if (e.key === 'PageDown') onChange(stepThreshold(threshold, -1, true, d));
-    else if (e.key === 'Home') onChange(d.min);
-    else if (e.key === 'End') onChange(d.max);
-    else if (e.key === 'Enter' && onCommit) onCommit();
-    else return;
+    const cmd = resolveSliderKey(keyInput(e));
+    if (!cmd || (cmd.type === 'commit' && !onCommit)) return;
+    if (cmd.type === 'step') onChange(stepThreshold(threshold, cmd.direction, cmd.big, d));
+    else if (cmd.type === 'min') onChange(d.min);
+    else if (cmd.type === 'max') onChange(d.max);
+    else onCommit?.();
     e.preventDefault();
     e.stopPropagation();
   };

@@ -1,6 +1,8 @@
 // A dialog: labelled, modal to assistive tech, keeps Tab inside, and gives focus back to
-// whatever had it when it closes. Escape is handled by the global key handler.
+// whatever had it when it closes. Escape is handled by the global key handler; Tab goes
+// through the keymap's dialog context.
 import { useEffect, useRef, type ReactNode } from 'react';
+import { keyInput, resolveDialogTab } from '../logic/keymap';
 
 interface Props {
   title: string;
@@ -28,15 +30,16 @@ export function Modal({ title, showTitle = true, className = '', onClose, childr
   }, [initialFocus]);
 
   const trapTab = (e: React.KeyboardEvent) => {
-    if (e.key !== 'Tab' || !ref.current) return;
+    const way = resolveDialogTab(keyInput(e));
+    if (!way || !ref.current) return;
     const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
     if (items.length === 0) return;
     const first = items[0] as HTMLElement;
     const last = items[items.length - 1] as HTMLElement;
-    if (e.shiftKey && document.activeElement === first) {
+    if (way === 'backward' && document.activeElement === first) {
       e.preventDefault();
       last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
+    } else if (way === 'forward' && document.activeElement === last) {
       e.preventDefault();
       first.focus();
     }

@@ -1,6 +1,7 @@
 // `/`: file into any cluster by typing a few letters, or create one by typing a new name.
 import { useMemo, useState } from 'react';
 import type { ClusterInfo } from '../api/queries';
+import { keyInput, paletteKeepsKey, resolvePaletteKey } from '../logic/keymap';
 import { clusterNameProblem, paletteOptions, type PaletteOption } from '../logic/palette';
 import { Kbd } from './Kbd';
 import { Modal } from './Modal';
@@ -26,19 +27,13 @@ export function Palette({ clusters, photoName, onFile, onClose }: Props) {
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
-    // The global shortcut handler listens on window: once the palette closes on this very
-    // Enter, it would see the key again with no dialog open and accept the *next* photo.
-    if (e.key !== 'Escape') e.stopPropagation();
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      setActive((index + 1) % Math.max(1, options.length));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((index - 1 + options.length) % Math.max(1, options.length));
-    } else if (e.key === 'Enter') {
-      e.preventDefault();
-      choose(options[index], e);
-    }
+    const input = keyInput(e);
+    if (paletteKeepsKey(input)) e.stopPropagation();
+    const cmd = resolvePaletteKey(input);
+    if (!cmd) return;
+    e.preventDefault();
+    if (cmd.type === 'highlight') setActive((index + cmd.by + options.length) % Math.max(1, options.length));
+    else choose(options[index], e);
   };
 
   const optionId = (i: number) => `palette-opt-${i}`;

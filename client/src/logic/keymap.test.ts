@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { KEY_HELP, resolveKey, type KeyContext } from './keymap';
+import {
+  KEY_HELP,
+  keyInput,
+  paletteKeepsKey,
+  resolveAutoMoveKey,
+  resolveDialogTab,
+  resolveKey,
+  resolvePaletteKey,
+  resolveSliderKey,
+  type KeyContext,
+} from './keymap';
 
 const review: KeyContext = { view: 'review', modal: null };
 const log: KeyContext = { view: 'log', modal: null };
@@ -79,5 +89,102 @@ describe('KEY_HELP', () => {
     const documented = KEY_HELP.flatMap((g) => g.rows.flatMap((r) => r.keys)).join(' ');
     for (const key of ['Enter', '/', 'z', 'Backspace', 'd', 'Delete', 's', '→', '←', 'a', 'm', '?', 'l', 'Esc'])
       expect(documented).toContain(key);
+  });
+});
+
+describe('resolvePaletteKey', () => {
+  it('moves the highlight and chooses, and leaves letters to the text field', () => {
+    expect(resolvePaletteKey({ key: 'ArrowDown' })).toEqual({ type: 'highlight', by: 1 });
+    expect(resolvePaletteKey({ key: 'ArrowUp' })).toEqual({ type: 'highlight', by: -1 });
+    expect(resolvePaletteKey({ key: 'Enter' })).toEqual({ type: 'choose' });
+    expect(resolvePaletteKey({ key: 'd' })).toBeNull();
+    expect(resolvePaletteKey({ key: '1' })).toBeNull();
+  });
+
+  it('keeps every key from the global handler except Escape', () => {
+    // The Enter that files from the palette must not also accept the next photo.
+    expect(paletteKeepsKey({ key: 'Enter' })).toBe(true);
+    expect(paletteKeepsKey({ key: 'd' })).toBe(true);
+    expect(paletteKeepsKey({ key: 'Escape' })).toBe(false);
+  });
+});
+
+describe('resolveAutoMoveKey', () => {
+  it('steps the threshold, Shift for a big step', () => {
+    expect(resolveAutoMoveKey({ key: 'ArrowRight' })).toEqual({ type: 'step', direction: 1, big: false });
+    expect(resolveAutoMoveKey({ key: 'ArrowLeft', shiftKey: true })).toEqual({ type: 'step', direction: -1, big: true });
+  });
+
+  it('runs, undoes the batch and applies the recommendation', () => {
+    expect(resolveAutoMoveKey({ key: 'Enter' })).toEqual({ type: 'run' });
+    expect(resolveAutoMoveKey({ key: 'u' })).toEqual({ type: 'undoBatch' });
+    expect(resolveAutoMoveKey({ key: 'r' })).toEqual({ type: 'recommended' });
+    expect(resolveAutoMoveKey({ key: 'd' })).toBeNull();
+  });
+
+  it('leaves keys to the number fields and buttons of the panel', () => {
+    expect(resolveAutoMoveKey({ key: 'ArrowRight', inTextField: true })).toBeNull();
+    expect(resolveAutoMoveKey({ key: 'Enter', inControl: true })).toBeNull();
+    expect(resolveAutoMoveKey({ key: 'u', inControl: true })).toBeNull();
+  });
+});
+
+describe('resolveSliderKey', () => {
+  it('follows the ARIA slider pattern', () => {
+    expect(resolveSliderKey({ key: 'ArrowUp' })).toEqual({ type: 'step', direction: 1, big: false });
+    expect(resolveSliderKey({ key: 'ArrowDown', shiftKey: true })).toEqual({ type: 'step', direction: -1, big: true });
+    expect(resolveSliderKey({ key: 'PageUp' })).toEqual({ type: 'step', direction: 1, big: true });
+    expect(resolveSliderKey({ key: 'PageDown' })).toEqual({ type: 'step', direction: -1, big: true });
+    expect(resolveSliderKey({ key: 'Home' })).toEqual({ type: 'min' });
+    expect(resolveSliderKey({ key: 'End' })).toEqual({ type: 'max' });
+    expect(resolveSliderKey({ key: 'Enter' })).toEqual({ type: 'commit' });
+    expect(resolveSliderKey({ key: 'u' })).toBeNull();
+  });
+});
+
+describe('resolveDialogTab', () => {
+  it('says which way Tab moves focus', () => {
+    expect(resolveDialogTab({ key: 'Tab' })).toBe('forward');
+    expect(resolveDialogTab({ key: 'Tab', shiftKey: true })).toBe('backward');
+    expect(resolveDialogTab({ key: 'Enter' })).toBeNull();
+  });
+});
+
+describe('keyInput', () => {
+  const ev = { key: 'x', shiftKey: true, ctrlKey: false, metaKey: false, altKey: false, repeat: true };
+  it('copies the keys and modifiers of an event', () => {
+    expect(keyInput({ ...ev, target: null })).toEqual({
+      key: 'x',
+      shiftKey: true,
+      ctrlKey: false,
+      metaKey: false,
+      altKey: false,
+      repeat: true,
+      inTextField: false,
+      inControl: false,
+    });
+  });
+
+  it('tells text fields and controls from other targets', () => {
+    const input = { tagName: 'INPUT', type: 'number', isContentEditable: false, getAttribute: () => null };
+    const button = { tagName: 'BUTTON', isContentEditable: false, getAttribute: () => null };
+    const slider = { tagName: 'svg', isContentEditable: false, getAttribute: () => 'slider' };
+    expect(keyInput({ ...ev, target: input as unknown as EventTarget }).inTextField).toBe(true);
+    expect(keyInput({ ...ev, target: button as unknown as EventTarget }).inControl).toBe(true);
+    const onSlider = keyInput({ ...ev, target: slider as unknown as EventTarget });
+    expect(onSlider.inTextField || onSlider.inControl).toBe(false);
+  });
+});
+
+describe('KEY_HELP for the dialogs', () => {
+  const rows = (title: string) => KEY_HELP.find((g) => g.title === title)?.rows.flatMap((r) => r.keys) ?? [];
+  const named: Record<string, string> = { '↑': 'ArrowUp', '↓': 'ArrowDown', '←': 'ArrowLeft', '→': 'ArrowRight' };
+
+  it('documents only palette keys the palette resolves', () => {
+    for (const k of rows('Cluster palette').filter((k) => k !== 'Esc')) expect(resolvePaletteKey({ key: named[k] ?? k })).not.toBeNull();
+  });
+
+  it('documents only auto-move keys the panel resolves', () => {
+    for (const k of rows('Auto-move panel').filter((k) => k !== 'Esc')) expect(resolveAutoMoveKey({ key: named[k] ?? k })).not.toBeNull();
   });
 });

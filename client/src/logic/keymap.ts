@@ -1,5 +1,9 @@
 // The keyboard is the primary interface, so the keymap is data: the same table drives the
-// global handler and the `?` help, and a pure resolver keeps it testable without a DOM.
+// global handler and the `?` help, and pure resolvers keep it testable without a DOM.
+//
+// Every keyboard handler in the UI goes through this module: the global (window) one with
+// `resolveKey`, and each dialog's own handler with its context's resolver below (palette,
+// auto-move panel, threshold slider, dialog focus trap), so one file says what every key does.
 
 export type View = 'review' | 'log';
 export type Modal = 'palette' | 'help' | 'automove' | null;
@@ -26,6 +30,7 @@ export type Command =
 /** The parts of a KeyboardEvent the resolver looks at (easy to build in tests). */
 export interface KeyInput {
   key: string;
+  shiftKey?: boolean;
   ctrlKey?: boolean;
   metaKey?: boolean;
   altKey?: boolean;
@@ -117,6 +122,112 @@ function logCommand(key: string): Command | null {
     default:
       return null;
   }
+}
+
+/** The keys the cluster palette's text field takes for itself. */
+export type PaletteCommand = { type: 'highlight'; by: 1 | -1 } | { type: 'choose' };
+
+export function resolvePaletteKey(ev: KeyInput): PaletteCommand | null {
+  switch (ev.key) {
+    case 'ArrowDown':
+      return { type: 'highlight', by: 1 };
+    case 'ArrowUp':
+      return { type: 'highlight', by: -1 };
+    case 'Enter':
+      return { type: 'choose' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whether a key typed in the palette stays there. The global handler listens on window: once
+ * the palette closes on an Enter, it would see that Enter again with no dialog open and accept
+ * the *next* photo. Only Escape goes on, to close the dialog.
+ */
+export function paletteKeepsKey(ev: KeyInput): boolean {
+  return ev.key !== 'Escape';
+}
+
+/** Keys of the auto-move panel (outside its slider, which has its own context). */
+export type AutoMoveCommand =
+  | { type: 'step'; direction: 1 | -1; big: boolean }
+  | { type: 'run' }
+  | { type: 'undoBatch' }
+  | { type: 'recommended' };
+
+export function resolveAutoMoveKey(ev: KeyInput): AutoMoveCommand | null {
+  // The number fields and buttons keep their own keys (typing digits, Enter to click).
+  if (ev.inTextField || ev.inControl) return null;
+  switch (ev.key) {
+    case 'ArrowRight':
+      return { type: 'step', direction: 1, big: Boolean(ev.shiftKey) };
+    case 'ArrowLeft':
+      return { type: 'step', direction: -1, big: Boolean(ev.shiftKey) };
+    case 'Enter':
+      return { type: 'run' };
+    case 'u':
+      return { type: 'undoBatch' };
+    case 'r':
+      return { type: 'recommended' };
+    default:
+      return null;
+  }
+}
+
+/** Keys of the threshold slider (an ARIA slider: arrows, Page keys, Home/End, Enter to run). */
+export type SliderCommand = { type: 'step'; direction: 1 | -1; big: boolean } | { type: 'min' } | { type: 'max' } | { type: 'commit' };
+
+export function resolveSliderKey(ev: KeyInput): SliderCommand | null {
+  const big = Boolean(ev.shiftKey);
+  switch (ev.key) {
+    case 'ArrowRight':
+    case 'ArrowUp':
+      return { type: 'step', direction: 1, big };
+    case 'ArrowLeft':
+    case 'ArrowDown':
+      return { type: 'step', direction: -1, big };
+    case 'PageUp':
+      return { type: 'step', direction: 1, big: true };
+    case 'PageDown':
+      return { type: 'step', direction: -1, big: true };
+    case 'Home':
+      return { type: 'min' };
+    case 'End':
+      return { type: 'max' };
+    case 'Enter':
+      return { type: 'commit' };
+    default:
+      return null;
+  }
+}
+
+/** Tab inside a dialog: which way focus moves, so the dialog can wrap it at either end. */
+export function resolveDialogTab(ev: KeyInput): 'forward' | 'backward' | null {
+  if (ev.key !== 'Tab') return null;
+  return ev.shiftKey ? 'backward' : 'forward';
+}
+
+/** The parts of a DOM or React keyboard event the resolvers read. */
+export function keyInput(e: {
+  key: string;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  repeat: boolean;
+  target: EventTarget | null;
+}): KeyInput {
+  return {
+    key: e.key,
+    shiftKey: e.shiftKey,
+    ctrlKey: e.ctrlKey,
+    metaKey: e.metaKey,
+    altKey: e.altKey,
+    repeat: e.repeat,
+    inTextField: isTextField(e.target),
+    inControl: isControl(e.target),
+  };
 }
 
 export interface KeyHelpRow {
