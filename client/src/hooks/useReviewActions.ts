@@ -1,0 +1,139 @@
+// The reviewer's actions against the server: file (assign / delete / skip), undo, refile.
+//
+// Every action is optimistic (the next photo shows at once) and goes through one promise
+// chain, so the server sees actions in the order the keys were pressed and an undo always
+// knows the seq of the action before it.
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useRef } from 'react';
+import { api, ApiError, unwrap } from '../api/client';
+import { keys, type ActionRecord, type QueueItem, type QueueSnapshot, type SessionInfo, type Stats } from '../api/queries';
+import { baseName } from '../logic/actionView';
+import { nextIdAfter, nextUndo, type ActionKind, type HistoryEntry } from '../logic/review';
+import { describeUndo, rejection, type OthersFiled } from '../logic/reviewText';
+import { toast } from './toasts';
+import type { ReviewStore } from './useReviewStore';
+import type { Refreshable } from './useScheduleRefresh';
+
+interface Deps {
+  store: ReviewStore;
+  othersFiled: React.RefObject<OthersFiled>;
+  scheduleRefresh: (what?: ReadonlyArray<Refreshable>) => void;
+}
+
+const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'offline', String(e)));
+
+export function useReviewActions({ store, othersFiled, scheduleRefresh }: Deps) {
+  const qc = useQueryClient();
+  const ids = useRef(nextIdAfter(store.get().history));
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+
+  const enqueue = useCallback(<T,>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.current.then(fn, fn);
+    chain.current = p.catch(() => undefined);
+    return p;
+  }, []);
+
+  const setStats = useCallback(
+    (stats: Stats) => qc.setQueryData<SessionInfo>(keys.session, (old) => (old ? { ...old, stats } : old)),
+    [qc],
+  );
+
+  const perform = useCallback(
+    (subject: { item: string; name: string }, action: ActionKind, cluster: string | null = null, create = false) => {
+      const id = ids.current++;
+      store.dispatch({ type: 'act', id, item: subject.item, name: subject.name, action, cluster });
+      return enqueue(async () => {
+        try {
+          const res =
+            action === 'assign'
+              ? await unwrap(api.POST('/api/assign', { body: { item: subject.item, cluster: cluster ?? '', create } }))
+              : action === 'delete'
+                ? await unwrap(api.POST('/api/delete', { body: { item: subject.item } }))
+                : await unwrap(api.POST('/api/skip', { body: { item: subject.item } }));
+          const rec = res.records.find((r) => r.item === subject.item && r.type === action) ?? res.records[res.records.length - 1];
+          store.dispatch({ type: 'confirmed', id, seq: rec?.seq ?? 0, dst: rec?.dst ?? null, at: performance.now() });
+          setStats(res.stats);
+          if (create) toast('success', `Created cluster ${cluster ?? ''}`);
+        } catch (e) {
+          const { gone, message } = rejection(subject, asApiError(e), othersFiled.current);
+          store.dispatch({ type: 'rejected', id, status: gone ? 'conflict' : 'failed', message, keepHidden: gone, at: performance.now() });
+          toast(gone ? 'warn' : 'error', message);
+        } finally {
+          scheduleRefresh();
+        }
+      });
+    },
+    [enqueue, scheduleRefresh, setStats, store, othersFiled],
+  );
+
+  /** Apply an undo response: bookkeeping, and the restored photo back on screen at once. */
+  const applyUndo = useCallback(
+    (records: ActionRecord[], stats: Stats) => {
+      const undos = records.filter((r) => r.type === 'undo');
+      const restored = undos.map((r) => r.restore_to ?? r.item).filter((x): x is string => Boolean(x));
+      store.dispatch({
+        type: 'undone',
+        seqs: undos.map((r) => r.undoes).filter((x): x is number => typeof x === 'number'),
+        batches: [...new Set(undos.map((r) => r.batch).filter((b): b is string => Boolean(b)))],
+        restored,
+      });
+      store.dispatch({ type: 'live' });
+      setStats(stats);
+      if (restored.length === 1) {
+        const item = restored[0] as string;
+        // The server put it at the head of the queue; show it there without waiting for a fetch.
+        qc.setQueryData<QueueSnapshot>(keys.queue, (old) => {
+          if (!old) return old;
+          const rest = old.page.items.filter((q) => q.item !== item);
+          const head: QueueItem = { item, name: baseName(item), position: 0, suggestions: null, decode_error: null };
+          return { ...old, page: { ...old.page, total: old.page.total + 1, items: [head, ...rest] } };
+        });
+      }
+      scheduleRefresh();
+      return restored;
+    },
+    [qc, scheduleRefresh, setStats, store],
+  );
+
+  const undo = useCallback(
+    (seq?: number) =>
+      enqueue(async () => {
+        const target = seq === undefined ? nextUndo(store.get()) : null;
+        const body = seq !== undefined ? { seq } : target ? (target.kind === 'seq' ? { seq: target.seq } : { batch: target.batch }) : {};
+        try {
+          const res = await unwrap(api.POST('/api/undo', { body }));
+          applyUndo(res.records, res.stats);
+          toast('info', describeUndo(res.records));
+          return res.records;
+        } catch (e) {
+          const err = asApiError(e);
+          if (target && (err.code === 'already_undone' || err.status === 404)) {
+            store.dispatch({ type: 'undoPopped', target });
+            toast('warn', `Already undone, perhaps by another reviewer: ${target.label}`);
+          } else if (err.code === 'nothing_to_undo') {
+            toast('info', 'Nothing to undo');
+          } else {
+            toast('error', err.offline ? 'Undo not sent: the server cannot be reached' : err.message);
+          }
+          scheduleRefresh();
+          return [];
+        }
+      }),
+    [applyUndo, enqueue, scheduleRefresh, store],
+  );
+
+  /** Looking back at a photo this tab filed: undo that action, then file it anew. */
+  const refile = useCallback(
+    (entry: HistoryEntry, action: ActionKind, cluster: string | null = null, create = false) => {
+      if (entry.seq === null) return;
+      void undo(entry.seq).then((records) => {
+        const back = records.find((r) => r.type === 'undo' && r.undoes === entry.seq);
+        const item = back?.restore_to ?? back?.item;
+        if (item) void perform({ item, name: baseName(item) }, action, cluster, create);
+      });
+    },
+    [perform, undo],
+  );
+
+  return { perform, undo, refile, applyUndo };
+}

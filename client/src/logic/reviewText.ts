@@ -1,0 +1,43 @@
+// What the reviewer is told when an action comes back: why a photo could not be filed, and
+// what an undo brought back. Pure, so every wording is tested without a server.
+import { baseName, type JournalLine } from './actionView';
+
+/** Who filed what, as heard over SSE: lets a 409 say where the photo went. */
+export type OthersFiled = Map<string, { cluster: string | null; reviewer: string | null; type: string }>;
+
+/** The parts of an ApiError read here (status 0: the server could not be reached). */
+export interface Failure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * A rejected assign / delete / skip. `gone`: the photo is not coming back (409: someone else
+ * got there first; 404 not_found: the file vanished), so the tab moves on and says why.
+ */
+export function rejection(subject: { item: string; name: string }, err: Failure, others: OthersFiled | null): { gone: boolean; message: string } {
+  const gone = err.status === 409 || (err.status === 404 && err.code === 'not_found');
+  let message = err.message;
+  if (err.status === 0) message = `Not saved: the server cannot be reached. ${subject.name} is back on screen.`;
+  else if (err.status === 409) message = conflictText(subject, err, others);
+  return { gone, message };
+}
+
+function conflictText({ item, name }: { item: string; name: string }, err: Failure, others: OthersFiled | null): string {
+  if (err.code !== 'not_queued') return err.message;
+  const other = others?.get(item);
+  if (other?.type === 'delete') return `Another reviewer already moved ${name} to the trash`;
+  if (other?.cluster) return `Another reviewer already filed ${name} into ${other.cluster}`;
+  return `Another reviewer already filed ${name}`;
+}
+
+/** The toast after an undo: which photo came back from where, or how many. */
+export function describeUndo(records: ReadonlyArray<Pick<JournalLine, 'type' | 'item' | 'cluster'>>): string {
+  const undos = records.filter((r) => r.type === 'undo');
+  if (undos.length > 1) return `Undid ${undos.length} moves: the photos are back in the queue`;
+  const r = undos[0];
+  if (!r) return 'Undone';
+  if (r.cluster) return `Undid: ${baseName(r.item)} is back from ${r.cluster}`;
+  return r.item ? `Undid: ${baseName(r.item)} is back in the queue` : 'Undone';
+}
