@@ -1,0 +1,98 @@
+// The journal as a filterable list, newest first; a row that is a playback step jumps there.
+import { useState } from 'react';
+import type { ActionRecord, ActionsPage } from '../../api/queries';
+import { describe, type ByFilter, type LogFilter, type TypeFilter } from '../../logic/actionView';
+import { clockTime, count } from '../../logic/format';
+import { Thumb } from './LogThumb';
+
+const ROWS_SHOWN = 400;
+
+interface Props {
+  journal: ActionsPage | undefined;
+  loading: boolean;
+  error: Error | null;
+  filter: LogFilter;
+  onFilter: (filter: LogFilter) => void;
+  /** Lines that pass the filter, oldest first. */
+  filtered: ActionRecord[];
+  lines: number;
+  undos: Map<number, ActionRecord>;
+  undone: Set<number>;
+  bySeq: Map<number, ActionRecord>;
+  stepSeq: number | null;
+  stepIndexOf: Map<number, number>;
+  onGoto: (index: number) => void;
+  listRef: React.RefObject<HTMLOListElement | null>;
+}
+
+export function LogList({ journal, loading, error, filter, onFilter, filtered, lines, undos, undone, bySeq, stepSeq, stepIndexOf, onGoto, listRef }: Props) {
+  const [showAll, setShowAll] = useState(false);
+  const newestFirst = [...filtered].reverse();
+  const rows = showAll ? newestFirst : newestFirst.slice(0, ROWS_SHOWN);
+  return (
+    <section className="log-list-pane" aria-labelledby="log-title">
+      <div className="log-toolbar">
+        <h2 id="log-title">
+          Action log <span className="muted">{count(lines, 'line')}</span>
+        </h2>
+        <label className="field">
+          Type
+          <select value={filter.type} onChange={(e) => onFilter({ ...filter, type: e.target.value as TypeFilter })} data-testid="filter-type">
+            <option value="all">all</option>
+            <option value="assign">filed</option>
+            <option value="delete">trashed</option>
+            <option value="skip">skipped</option>
+            <option value="undo">undo</option>
+            <option value="other">other</option>
+          </select>
+        </label>
+        <label className="field">
+          By
+          <select value={filter.by} onChange={(e) => onFilter({ ...filter, by: e.target.value as ByFilter })} data-testid="filter-by">
+            <option value="all">anyone</option>
+            <option value="manual">manual</option>
+            <option value="auto">auto-move</option>
+          </select>
+        </label>
+      </div>
+      {error ? <p className="error-text">Could not load the journal: {error.message}</p> : null}
+      {loading && !journal ? <p className="muted">Loading the journal…</p> : null}
+      {journal && filtered.length === 0 ? <p className="muted">No journal lines match these filters.</p> : null}
+      <ol className="log-list" ref={listRef} data-testid="log-list">
+        {rows.map((r) => {
+          const stepIndex = stepIndexOf.get(r.seq) ?? -1;
+          const isUndone = undone.has(r.seq);
+          return (
+            <li key={r.seq} data-seq={r.seq} className={`log-row ${stepSeq === r.seq ? 'log-row-current' : ''} ${isUndone ? 'log-row-undone' : ''}`}>
+              <button
+                type="button"
+                className="log-row-btn"
+                disabled={stepIndex < 0}
+                onClick={() => stepIndex >= 0 && onGoto(stepIndex)}
+                aria-label={`#${r.seq} ${describe(r, bySeq)}${isUndone ? ' (undone)' : ''}`}
+              >
+                <Thumb rec={r} undos={undos} size="thumb" />
+                <span className="log-main">
+                  <span className="log-desc">{describe(r, bySeq)}</span>
+                  <span className="log-meta muted small">
+                    #{r.seq} · {clockTime(r.ts)} · {r.type}
+                    {r.by ? ` · ${r.by}` : ''}
+                    {r.reviewer ? ` · ${r.reviewer}` : ''}
+                    {typeof r.confidence === 'number' ? ` · conf ${(r.confidence * 100).toFixed(0)}%` : ''}
+                  </span>
+                </span>
+                {isUndone ? <span className="tag tag-undone">undone</span> : null}
+                {r.by === 'auto' ? <span className="tag tag-auto">auto</span> : null}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+      {!showAll && newestFirst.length > ROWS_SHOWN ? (
+        <button type="button" className="btn btn-ghost" onClick={() => setShowAll(true)}>
+          Show all {newestFirst.length.toLocaleString('en-US')} lines
+        </button>
+      ) : null}
+    </section>
+  );
+}
