@@ -1,0 +1,110 @@
+// The auto-move panel's state: the rule being tuned (threshold, min samples, min margin), the
+// estimate and dry run that follow it, and running / undoing the batch. The panel only draws it.
+import { useEffect, useMemo, useState } from 'react';
+import { api, ApiError, unwrap } from '../api/client';
+import { useDryRun, useEstimate, type AutoMoveResult, type SessionInfo } from '../api/queries';
+import { domainOf, PROVISIONAL_THRESHOLD, stepThreshold } from '../logic/histogram';
+import { useDebounced } from './useDebounced';
+
+export type Phase = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: AutoMoveResult; undone: boolean };
+
+export interface AutoMoveCallbacks {
+  onStart: () => void;
+  onFinished: (result: AutoMoveResult) => void;
+  onFailed: () => void;
+  onUndoBatch: (batch: string) => Promise<unknown>;
+}
+
+export function useAutoMove(session: SessionInfo, { onStart, onFinished, onFailed, onUndoBatch }: AutoMoveCallbacks) {
+  const [threshold, setThreshold] = useState<number | null>(session.settings.threshold ?? null);
+  const [minSamples, setMinSamples] = useState<number>(session.settings.min_samples);
+  const [minMargin, setMinMargin] = useState<number>(session.settings.min_margin);
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [runError, setRunError] = useState<string | null>(null);
+
+  const ready = session.embedder.status === 'ready' && !session.settings.manual_only;
+  // The first estimate goes without a threshold: the server answers with its recommendation.
+  const first = useEstimate(null, null, null, ready && threshold === null);
+  useEffect(() => {
+    if (threshold !== null || !first.data) return;
+    // The server's answer is a whole rule: the recommended threshold goes with its margin.
+    setThreshold(first.data.threshold);
+    setMinMargin(first.data.min_margin);
+  }, [first.data, threshold]);
+
+  const t = threshold ?? PROVISIONAL_THRESHOLD;
+  const settled = useDebounced(t, 120);
+  const estimate = useEstimate(settled, minSamples, minMargin, ready && threshold !== null);
+  const listAt = useDebounced(t, 300);
+  const dry = useDryRun(listAt, minSamples, minMargin, ready && threshold !== null && phase.kind !== 'running');
+  const est = estimate.data ?? first.data;
+  const domain = domainOf(est?.histogram ?? null);
+
+  // What a run would really move: the dry run (it leaves photos on a reviewer's screen alone),
+  // else the estimate while the dry run is on its way.
+  const willMove = dry.data?.count ?? est?.count ?? 0;
+  const drySettled = Boolean(dry.data) && !dry.isFetching && !dry.isPlaceholderData && listAt === t;
+
+  const applyRecommended = () => {
+    const rec = est?.recommended_threshold;
+    if (rec == null) return;
+    setThreshold(rec);
+    const margin = est?.recommended_min_margin;
+    if (margin != null) setMinMargin(margin);
+  };
+
+  const step = (direction: 1 | -1, big: boolean) => setThreshold(stepThreshold(t, direction, big, domain));
+
+  const run = async () => {
+    if (!ready || phase.kind === 'running' || !est || willMove === 0) return;
+    setPhase({ kind: 'running' });
+    setRunError(null);
+    onStart();
+    try {
+      const result = await unwrap(api.POST('/api/auto-move', { body: { threshold: t, min_samples: minSamples, min_margin: minMargin, dry_run: false } }));
+      setPhase({ kind: 'done', result, undone: false });
+      onFinished(result);
+    } catch (e) {
+      setPhase({ kind: 'idle' });
+      setRunError(e instanceof ApiError ? e.message : 'the auto-move failed');
+      onFailed();
+    }
+  };
+
+  const undoBatch = async () => {
+    if (phase.kind !== 'done' || !phase.result.batch || phase.undone) return;
+    await onUndoBatch(phase.result.batch);
+    setPhase({ ...phase, undone: true });
+  };
+
+  const items = dry.data?.items;
+  const byCluster = useMemo(() => {
+    const groups = new Map<string, NonNullable<typeof items>>();
+    for (const it of items ?? []) groups.set(it.cluster, [...(groups.get(it.cluster) ?? []), it]);
+    return [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
+  }, [items]);
+
+  return {
+    ready,
+    threshold: t,
+    setThreshold,
+    minSamples,
+    setMinSamples,
+    minMargin,
+    setMinMargin,
+    estimate: est,
+    error: (estimate.error ?? first.error) as ApiError | null,
+    dry,
+    drySettled,
+    byCluster,
+    willMove,
+    phase,
+    runError,
+    step,
+    run,
+    undoBatch,
+    applyRecommended,
+  };
+}
+
+export type AutoMove = ReturnType<typeof useAutoMove>;
