@@ -1,0 +1,88 @@
+// The sorting screen: the photo on stage with its caption and key hint, the suggestions and
+// clusters beside it, and the filmstrip of photos before and after.
+import type { QueueItem } from '../api/queries';
+import type { FileAction } from '../hooks/useCommands';
+import type { Review } from '../hooks/useReview';
+import type { ImageCache } from '../perf/imageCache';
+import { stageFor } from '../logic/stage';
+import { BackBanner } from './BackBanner';
+import { ClusterList } from './ClusterList';
+import { EmptyState } from './EmptyState';
+import { Filmstrip } from './Filmstrip';
+import { Kbd } from './Kbd';
+import { PhotoStage } from './PhotoStage';
+import { SuggestionsPanel } from './SuggestionsPanel';
+
+const FILM_AHEAD = 12;
+const FILM_BEHIND = 4;
+
+interface Props {
+  r: Review;
+  cache: ImageCache;
+  upcoming: QueueItem[];
+  file: FileAction;
+  onNewCluster: () => void;
+}
+
+export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
+  const { session, current, visible, state } = r;
+  const subject = current.subject;
+  const manual = session?.settings.manual_only ?? false;
+  const stageInfo = stageFor(current);
+  const loadingQueue = !r.queueQuery.data || (visible.length === 0 && (session?.stats.queued ?? 0) > 0);
+  const recentStart = Math.max(0, state.history.length - FILM_BEHIND);
+  const pick = (c: string) => file('assign', c, false, { timeStamp: performance.now(), key: 'click' });
+
+  return (
+    <main className="main">
+      <section className="stage-wrap" id="stage" aria-label="Current photo" tabIndex={-1}>
+        {stageInfo ? (
+          <PhotoStage
+            item={stageInfo.key}
+            previewUrl={stageInfo.preview}
+            thumbUrl={stageInfo.thumb}
+            cache={cache}
+            knownError={subject?.decodeError ?? null}
+            label={stageInfo.name}
+          >
+            <div className="stage-caption">
+              <span className="stage-name" data-testid="current-name">
+                {stageInfo.name}
+              </span>
+              {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
+            </div>
+            {current.mode === 'back' ? <BackBanner current={current} /> : null}
+          </PhotoStage>
+        ) : (
+          <EmptyState session={session} loading={loadingQueue && (session?.stats.queued ?? 0) > 0} />
+        )}
+        <p className="key-hint" aria-hidden="true">
+          <Kbd>⏎</Kbd> accept · <Kbd>1</Kbd>–<Kbd>9</Kbd> file · <Kbd>/</Kbd> any cluster · <Kbd>z</Kbd> undo · <Kbd>d</Kbd> trash · <Kbd>s</Kbd> skip ·{' '}
+          <Kbd>←</Kbd> back · <Kbd>?</Kbd> all keys
+        </p>
+      </section>
+      <aside className="sidebar" aria-label="Suggestions and clusters">
+        {session ? (
+          <>
+            <SuggestionsPanel session={session} suggestions={subject?.suggestions} disabled={!stageInfo} onPick={pick} />
+            <ClusterList
+              clusters={session.clusters}
+              highlight={manual ? null : (subject?.suggestions?.top[0]?.cluster ?? null)}
+              disabled={!stageInfo}
+              onPick={pick}
+              onNew={() => stageInfo && onNewCluster()}
+            />
+          </>
+        ) : null}
+      </aside>
+      <Filmstrip
+        recent={state.history.slice(recentStart)}
+        historyOffset={recentStart}
+        backIndex={state.back}
+        current={current.mode === 'live' ? subject : null}
+        upcoming={upcoming.slice(0, FILM_AHEAD)}
+        total={session?.stats.queued ?? 0}
+      />
+    </main>
+  );
+}
