@@ -14,8 +14,8 @@ from PIL import Image
 
 from photosort.errors import AlreadyUndone, Conflict
 from photosort.ml.embedder import Embedder
-from photosort.ml.service import SuggestionService
 from photosort.session.engine import Session
+from photosort.suggest.service import SuggestionService
 
 
 class CountingEmbedder:
@@ -127,7 +127,7 @@ def test_undo_removes_exactly_the_vector_it_added(library: Any, counting: Counti
 
 def _decide(session: Session, service: SuggestionService, n: int) -> None:
     """File n photos by hand into the cluster the service suggests first."""
-    from photosort.context import shown_suggestions
+    from photosort.suggest.engine import shown_suggestions
 
     for _ in range(n):
         item = session.queue_items()[0]
@@ -265,7 +265,7 @@ def test_empty_clusters_give_no_suggestion_rather_than_an_error(
     service = start(session, counting)
     items = session.queue_items()
     assert all(v is None for v in service.suggestions(items).values())
-    from photosort.context import shown_suggestions
+    from photosort.suggest.engine import shown_suggestions
 
     assert shown_suggestions(service, items[0]) == ([], None)
     session.assign(items[0], "birds")
@@ -283,11 +283,10 @@ def test_a_photo_filed_while_its_vector_is_computed_joins_the_centroid(
     assert service.centroids is not None
     item = session.queue_items()[0]
     # The indexer has read the photo's fingerprint but its vector has not landed yet.
-    fp = service._fp[("s", item)]
-    vec = service._vec.pop(fp)
+    fp = service.vectors._fp[("s", item)]
+    vec = service.vectors._vec.pop(fp)
     session.assign(item, "birds")
     assert service.centroids.count("birds") == 5
-    with service._lock:
-        service._vector_landed(("s", item), fp, vec)
+    service.vectors.landed(("s", item), fp, vec)
     assert service.centroids.count("birds") == 6
     service.close()

@@ -64,7 +64,7 @@ export function AutoMovePanel({ session, progress, onClose, onStart, onFinished,
     if (margin != null) setMinMargin(margin);
   };
 
-  const t = threshold ?? 0.9;
+  const t = threshold ?? session.defaults.fallback_threshold;
   const settled = useDebounced(t, 120);
   const estimate = useEstimate(settled, minSamples, minMargin, ready && threshold !== null);
   const listAt = useDebounced(t, 300);
