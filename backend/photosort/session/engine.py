@@ -32,7 +32,7 @@ from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover, verify
-from photosort.session.scan import list_clusters, scan, unchanged
+from photosort.session.scan import scan, unchanged
 from photosort.session.settings import SessionSettings
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
 
@@ -753,7 +753,3 @@ class Session:
 
 def new_batch_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-
-
-def cluster_names(dest: Path) -> list[str]:
-    return list_clusters(dest)
