@@ -290,3 +290,22 @@ def test_a_photo_filed_while_its_vector_is_computed_joins_the_centroid(
     service.vectors.landed(("s", item), fp, vec)
     assert service.centroids.count("birds") == 6
     service.close()
+
+
+def test_estimate_and_dry_run_resolve_the_same_rule(make_library: Any, counting: CountingEmbedder):
+    """One place works out a rule's defaults: what the estimate says would move is what the
+    dry run lists, with or without a threshold given, with the margin left to the session."""
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=24)
+    session = lib.open()
+    service = start(session, counting)
+    _decide(session, service, 10)
+    for threshold in (None, 0.0, 0.3):
+        est = service.estimate(threshold, 1, None)
+        try:
+            dry = service.auto_move(threshold, 1, None, dry_run=True)
+        except Conflict:
+            assert threshold is None and est["recommended_threshold"] is None
+            continue
+        assert (dry["threshold"], dry["min_margin"]) == (est["threshold"], est["min_margin"])
+        assert dry["count"] == est["count"]
+    service.close()
