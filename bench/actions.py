@@ -193,7 +193,7 @@ def file_batch(lib: Path, count: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         done = session.move_batch(plans, batch=new_batch_id())
         seconds = time.perf_counter() - t0
-        lines = session.journal.next_seq - 1
+        lines = session.last_seq()
     finally:
         session.close()
     return {

@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT / "backend"))
 from photosort.media.decode import open_image  # noqa: E402
 from photosort.media.raw import decode_raw  # noqa: E402
 from photosort.ml.embedder import Embedder  # noqa: E402
-from photosort.ml.service import SuggestionService  # noqa: E402
 from photosort.session.engine import Session  # noqa: E402
+from photosort.suggest.service import SuggestionService  # noqa: E402
 
 DATASETS = ROOT / ".." / "shared" / "datasets"
 CR2 = DATASETS / "raw" / "IMG_5952.CR2"

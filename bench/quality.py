@@ -28,13 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from photosort.context import shown_suggestions
 from photosort.errors import Conflict
 from photosort.ml.embedder import Embedder
 from photosort.ml.select import load_embedder
-from photosort.ml.service import SuggestionService
 from photosort.session.engine import MovePlan, Session, new_batch_id
 from photosort.session.journal import CLUSTERING_DIR
+from photosort.suggest.engine import shown_suggestions
+from photosort.suggest.service import SuggestionService
 
 ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0
 CACHE_NAME = "embeddings.sqlite"

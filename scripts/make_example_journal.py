@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
-from photosort.context import shown_suggestions  # noqa: E402
 from photosort.ml.select import load_embedder  # noqa: E402
-from photosort.ml.service import SuggestionService  # noqa: E402
 from photosort.session.engine import Session  # noqa: E402
+from photosort.suggest.engine import shown_suggestions  # noqa: E402
+from photosort.suggest.service import SuggestionService  # noqa: E402
 
 OUT = ROOT / ".clustering.example"
 

@@ -19,7 +19,7 @@ from photosort.errors import PhotosortError
 from photosort.session.engine import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
-    from photosort.ml.service import SuggestionService
+    from photosort.suggest.service import SuggestionService
 
 app = typer.Typer(
     name="photosort",
@@ -102,7 +102,7 @@ def serve(
     import uvicorn
 
     from photosort.api.app import create_app
-    from photosort.context import AppContext
+    from photosort.api.context import AppContext
 
     if not 1 <= port <= 65535:
         fail(f"bad port {port}: use 1-65535")
@@ -130,7 +130,7 @@ def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionS
     """The suggestion engine for `serve` (None: the manual loop only, `--model none`)."""
     if model == "none":
         return None  # before the import: the manual loop never loads torch
-    from photosort.ml.service import SuggestionService
+    from photosort.suggest.service import SuggestionService
 
     return SuggestionService.start(session, model=model, device=device)
 
@@ -149,7 +149,7 @@ def _indexed_service(s: Session, model: str, device: str) -> SuggestionService:
     """Load the embedder and embed everything missing, with a progress bar."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from photosort.ml.service import SuggestionService
+    from photosort.suggest.service import SuggestionService
 
     service = SuggestionService.start(s, model=model, device=device, background=False)
     embedder = service.load_embedder()
@@ -256,8 +256,8 @@ def log_cmd(
 
     def show(s: Session) -> None:
         table = Table("seq", "time", "type", "by", "item", "where")
-        for rec in s.records()[-limit:]:
-            undone = " (undone)" if rec["seq"] in s.state.undone else ""
+        for rec in s.records_since()[-limit:]:
+            undone = " (undone)" if s.is_undone(rec["seq"]) else ""
             where = rec.get("dst") or rec.get("restore_to") or rec.get("cluster") or ""
             if rec["type"] == "undo":
                 where = f"undoes {rec['undoes']}" + (f" -> {where}" if where else "")
@@ -288,7 +288,7 @@ def undo(
         rounds = 1 if (batch or seq) else steps
         for _ in range(rounds):
             for rec in s.undo(seq, batch=batch, reviewer="cli"):
-                target = s.state.record(rec["undoes"])
+                target = s.record(rec["undoes"])
                 back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
                 out.print(
                     escape(
@@ -303,12 +303,7 @@ def undo(
 @app.command()
 def verify(source: SourceArg, into: IntoOpt = None) -> None:
     """Check the journal against the files; exits 1 when they disagree."""
-    from photosort.session.recovery import verify as verify_journal
-
-    def run(s: Session) -> list[str]:
-        return verify_journal(s.journal, s.source, s.dest)
-
-    problems = with_session(source, into, run, read_only=True)
+    problems = with_session(source, into, Session.verify, read_only=True)
     if problems:
         for line in problems:
             err.print(f"[red]mismatch:[/] {escape(line)}")

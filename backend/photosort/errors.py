@@ -68,3 +68,10 @@ class SessionFolderError(PhotosortError):
 
     code = "bad_folder"
     status = 400
+
+
+class BadSettings(PhotosortError):
+    """A settings change with a value out of range or of the wrong type."""
+
+    code = "bad_settings"
+    status = 400

@@ -42,10 +42,6 @@ def is_raw(name: str | PurePath) -> bool:
     return suffix(name) in RAW_EXTENSIONS
 
 
-def is_heif(name: str | PurePath) -> bool:
-    return suffix(name) in HEIF_EXTENSIONS
-
-
 def content_type(name: str | PurePath) -> str:
     """Content type of the original bytes; RAW formats without a registered type are opaque."""
     ext = suffix(name)

@@ -284,7 +284,7 @@ def start_server() -> Iterator[StartServer]:
     """Factory: `start_server(lib, rescan_interval=0)` -> LiveServer over a fresh session of
     `lib` (suggestions off: NoSuggestions). Stopping the server closes the session."""
     from photosort.api.app import create_app
-    from photosort.context import AppContext
+    from photosort.api.context import AppContext
     from photosort.session.engine import Session
 
     servers: list[LiveServer] = []

@@ -26,7 +26,7 @@ def build_schema() -> dict[str, Any]:
 
     from photosort.api import models
     from photosort.api.app import create_app
-    from photosort.context import AppContext
+    from photosort.api.context import AppContext
     from photosort.session.engine import Session
 
     with tempfile.TemporaryDirectory(prefix="photosort-openapi-") as folder:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from photosort.api.context import AppContext
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
 from photosort.api.models import (
     ActionRecord,
@@ -16,10 +17,12 @@ from photosort.api.models import (
     ErrorResponse,
     ItemRequest,
     ShuffleRequest,
+    Stats,
     UndoRequest,
     ViewingRequest,
 )
-from photosort.context import AppContext, shown_suggestions
+from photosort.session.journal import Record
+from photosort.suggest.engine import shown_suggestions
 
 router = APIRouter(prefix="/api", tags=["actions"])
 
@@ -30,10 +33,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _result(ctx: AppContext, records: list[dict[str, Any]]) -> ActionResult:
+def _result(ctx: AppContext, records: list[Record]) -> ActionResult:
     return ActionResult(
         records=[ActionRecord.model_validate(r) for r in records],
-        stats=ctx.session.stats(),  # type: ignore[arg-type]
+        stats=Stats.model_validate(ctx.session.stats()),
     )
 
 
@@ -104,11 +107,9 @@ def actions(
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> ActionsPage:
     """The journal, oldest first (newest last)."""
-    s = ctx.session
-    with s.lock:
-        recs = s.records(after, limit)
-        undone = [r["seq"] for r in recs if r["seq"] in s.state.undone]
-        last = s.journal.next_seq - 1
+    page = ctx.session.journal_page(after, limit)
     return ActionsPage(
-        records=[ActionRecord.model_validate(r) for r in recs], last_seq=last, undone=undone
+        records=[ActionRecord.model_validate(r) for r in page.records],
+        last_seq=page.last_seq,
+        undone=page.undone,
     )

@@ -22,8 +22,8 @@ from photosort.api import (
     queue_routes,
     session_routes,
 )
+from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
-from photosort.context import AppContext
 
 log = logging.getLogger("photosort.api")
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from photosort.context import AppContext
+from photosort.api.context import AppContext
 from photosort.errors import PhotosortError
 
 

@@ -42,7 +42,7 @@ async def events(request: Request, ctx: Ctx) -> AsyncIterator[ServerSentEvent]:
 
     unsubscribe = ctx.session.events.subscribe(deliver)
     try:
-        hello = HelloEvent(last_seq=ctx.session.journal.next_seq - 1)
+        hello = HelloEvent(last_seq=ctx.session.last_seq())
         yield ServerSentEvent(event=hello.type, data=hello)
         while not await request.is_disconnected():
             try:

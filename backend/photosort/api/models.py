@@ -60,13 +60,24 @@ class Settings(BaseModel):
     top_k: int
 
 
+class SettingsDefaults(Settings):
+    fallback_threshold: float = Field(
+        description="Auto-move threshold used when neither the reviewer nor the session's "
+        "evidence (the recommendation) gives one."
+    )
+
+
 class SettingsUpdate(BaseModel):
-    manual_only: bool | None = None
+    """A partial change: omitted fields keep their value; only `threshold` may be null."""
+
+    # `Field(default=None)` on non-nullable types: a field may be left out, but an explicit
+    # null (or a wrong type) is refused with 422 before anything reaches the journal.
+    manual_only: bool = Field(default=None)  # type: ignore[assignment]
     threshold: float | None = Field(default=None, ge=-1.0, le=1.0)
-    min_samples: int | None = Field(default=None, ge=1, le=1000)
-    min_margin: float | None = Field(default=None, ge=0.0, le=2.0)
-    target_precision: float | None = Field(default=None, gt=0.5, lt=1.0)
-    top_k: int | None = Field(default=None, ge=1, le=9)
+    min_samples: int = Field(default=None, ge=1, le=1000)  # type: ignore[assignment]
+    min_margin: float = Field(default=None, ge=0.0, le=2.0)  # type: ignore[assignment]
+    target_precision: float = Field(default=None, gt=0.5, lt=1.0)  # type: ignore[assignment]
+    top_k: int = Field(default=None, ge=1, le=9)  # type: ignore[assignment]
     reviewer: str | None = None
 
 
@@ -75,6 +86,7 @@ class SessionInfo(BaseModel):
     dest: str
     embedder: EmbedderInfo
     settings: Settings
+    defaults: SettingsDefaults = Field(description="What each setting is before any change.")
     stats: Stats
     clusters: list[ClusterInfo]
     indexing: IndexingProgress

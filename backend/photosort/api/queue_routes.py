@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from photosort.api.deps import Ctx
 from photosort.api.models import ErrorResponse, ItemDetail, QueuePage
-from photosort.context import Views
+from photosort.api.views import Views
 
 router = APIRouter(prefix="/api", tags=["queue"])
 
@@ -21,7 +21,7 @@ def get_queue(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> QueuePage:
-    return QueuePage.model_validate(Views(ctx).queue_page(offset, limit))
+    return Views(ctx).queue_page(offset, limit)
 
 
 @router.get(
@@ -31,4 +31,4 @@ def get_queue(
 )
 def get_item(item: str, ctx: Ctx, root: Root | None = None) -> ItemDetail:
     """One photo: queued (relative to source) or filed (`cluster/name`, relative to dest)."""
-    return ItemDetail.model_validate(Views(ctx).item_detail(item, root))
+    return Views(ctx).item_detail(item, root)

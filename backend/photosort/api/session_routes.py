@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from photosort import __version__
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
 from photosort.api.models import Health, SessionInfo, Settings, SettingsUpdate
-from photosort.context import Views
+from photosort.api.views import Views, settings_body
 
 router = APIRouter(prefix="/api", tags=["session"])
 
@@ -19,16 +19,16 @@ def health() -> Health:
 
 @router.get("/session", response_model=SessionInfo)
 def get_session(ctx: Ctx) -> SessionInfo:
-    return SessionInfo.model_validate(Views(ctx).session_info())
+    return Views(ctx).session_info()
 
 
 @router.get("/settings", response_model=Settings)
 def get_settings(ctx: Ctx) -> Settings:
-    return Settings.model_validate(ctx.session.settings)
+    return settings_body(ctx.session.settings)
 
 
 @router.post("/settings", response_model=Settings)
 def update_settings(body: SettingsUpdate, ctx: Ctx, x_reviewer: ReviewerHeader = None) -> Settings:
     changes = body.model_dump(exclude_unset=True, exclude={"reviewer"})
     ctx.session.update_settings(changes, reviewer=reviewer_name(body.reviewer, x_reviewer))
-    return Settings.model_validate(ctx.session.settings)
+    return settings_body(ctx.session.settings)

@@ -1,10 +1,19 @@
-"""Content fingerprints: cheap enough to take on every photo, stable across moves and renames."""
+"""Content fingerprints: cheap enough to take on every photo, stable across moves and renames.
+
+`fingerprint(path)` reads the bytes; `Fingerprints` remembers the answer by (device, inode,
+size, mtime) in memory and in a store (the embedding database), so a move or rename (same inode)
+is never read again and a restart does not re-read the library.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
+from typing import Protocol
+
+from photosort.errors import DecodeFailed
 
 CHUNK = 256 * 1024
 _VERSION = b"photosort-fp1"  # bump if the recipe changes, so old cache keys never collide with new
@@ -27,3 +36,46 @@ def fingerprint(path: Path) -> str:
             fh.seek(tail_start)
             h.update(fh.read(CHUNK))
     return h.hexdigest()
+
+
+StatKey = tuple[int, int, int, int]
+
+
+class FingerprintStore(Protocol):
+    def lookup_fingerprint(self, st: os.stat_result) -> str | None: ...
+
+    def remember_fingerprints(self, pairs: list[tuple[os.stat_result, str]]) -> None: ...
+
+
+class Fingerprints:
+    """`fingerprint` with a memo; raises `DecodeFailed` for an unreadable file."""
+
+    def __init__(self, store: FingerprintStore | None = None) -> None:
+        self._store = store
+        self._memo: dict[StatKey, str] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(st: os.stat_result) -> StatKey:
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def of(self, path: Path) -> str:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise DecodeFailed(f"cannot read {path.name}: {exc.strerror}") from exc
+        key = self._key(st)
+        with self._lock:
+            known = self._memo.get(key)
+        if known is None and self._store is not None:
+            known = self._store.lookup_fingerprint(st)
+        if known is None:
+            try:
+                known = fingerprint(path)
+            except OSError as exc:
+                raise DecodeFailed(f"cannot read {path.name}: {exc.strerror}") from exc
+            if self._store is not None:
+                self._store.remember_fingerprints([(st, known)])
+        with self._lock:
+            self._memo[key] = known
+        return known

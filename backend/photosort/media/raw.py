@@ -18,7 +18,7 @@ from PIL import Image
 
 from photosort.errors import DecodeFailed
 from photosort.formats import suffix
-from photosort.media import decode
+from photosort.media import raster
 
 # "raster": a RAW extension on a file that is really a JPEG/PNG/... (mislabelled, decoded anyway)
 RawPath = Literal["embedded", "demosaic", "raster"]
@@ -27,7 +27,7 @@ RawPath = Literal["embedded", "demosaic", "raster"]
 DEFAULT_NEED = 1600
 
 _PREVIEW_ERRORS: tuple[type[BaseException], ...] = (
-    *decode.PIL_DECODE_ERRORS,
+    *raster.PIL_DECODE_ERRORS,
     Image.DecompressionBombError,
 )
 
@@ -45,7 +45,7 @@ _FLIP_TRANSPOSE: dict[int, Image.Transpose] = {
 def decode_raw(path: Path, *, min_edge: int | None = None) -> tuple[Image.Image, RawPath]:
     """Decode a RAW file to upright RGB; also says which path was taken."""
     need = DEFAULT_NEED if min_edge is None else min_edge
-    decode.check_nonempty(path)
+    raster.check_nonempty(path)
     try:
         with rawpy.imread(str(path)) as raw:
             flip = int(raw.sizes.flip)
@@ -61,9 +61,9 @@ def decode_raw(path: Path, *, min_edge: int | None = None) -> tuple[Image.Image,
         raise DecodeFailed(_describe(path, exc)) from exc
 
 
-def probe_raw(path: Path) -> decode.ImageInfo:
+def probe_raw(path: Path) -> raster.ImageInfo:
     """Oriented output size from the RAW header (no unpacking)."""
-    decode.check_nonempty(path)
+    raster.check_nonempty(path)
     fmt = suffix(path).lstrip(".").upper()
     try:
         with rawpy.imread(str(path)) as raw:
@@ -71,10 +71,10 @@ def probe_raw(path: Path) -> decode.ImageInfo:
             width, height = int(sizes.width), int(sizes.height)
             if int(sizes.flip) & 4:
                 width, height = height, width
-            return decode.ImageInfo(width, height, fmt, True)
+            return raster.ImageInfo(width, height, fmt, True)
     except rawpy.LibRawFileUnsupportedError as exc:
         try:
-            return decode.probe_raster(path)
+            return raster.probe_raster(path)
         except DecodeFailed:
             raise DecodeFailed(_describe(path, exc)) from exc
     except rawpy.LibRawError as exc:
@@ -96,7 +96,7 @@ def _embedded_preview(raw: Any, need: int, flip: int) -> Image.Image | None:
             sensor = (int(raw.sizes.width), int(raw.sizes.height))
             return embedded_jpeg(bytes(thumb.data), need=need, flip=flip, sensor=sensor)
         if thumb.format == rawpy.ThumbFormat.BITMAP:
-            im = decode.to_upright_rgb(Image.fromarray(np.squeeze(thumb.data)))
+            im = raster.to_upright_rgb(Image.fromarray(np.squeeze(thumb.data)))
             return apply_flip(im, flip) if max(im.size) >= need else None
     except _PREVIEW_ERRORS:
         return None  # a corrupt or absurd preview: the sensor data may still be fine
@@ -110,17 +110,17 @@ def embedded_jpeg(
     im = Image.open(io.BytesIO(data))
     if max(im.size) < need:
         return None
-    decode.draft_for(im, need)
+    raster.draft_for(im, need)
     im.load()
-    own = decode.exif_orientation(im)
+    own = raster.exif_orientation(im)
     if own != 1:
         # The preview describes its own pixels; applying the RAW flip too would rotate twice.
-        return decode.to_upright_rgb(im)
+        return raster.to_upright_rgb(im)
     sensor_landscape = sensor[0] >= sensor[1]
     if flip & 4 and (im.width >= im.height) != sensor_landscape:
         # Some cameras store the preview already upright (portrait pixels from a landscape sensor).
-        return decode.to_upright_rgb(im)
-    return apply_flip(decode.to_upright_rgb(im), flip)
+        return raster.to_upright_rgb(im)
+    return apply_flip(raster.to_upright_rgb(im), flip)
 
 
 def _demosaic(raw: Any, need: int) -> Image.Image:
@@ -136,7 +136,7 @@ def _demosaic(raw: Any, need: int) -> Image.Image:
 def _not_really_raw(path: Path, min_edge: int | None, exc: Exception) -> Image.Image:
     """A RAW extension on a file LibRaw doesn't know: a mislabelled JPEG decodes, else an error."""
     try:
-        return decode.open_raster(path, min_edge=min_edge)
+        return raster.open_raster(path, min_edge=min_edge)
     except DecodeFailed:
         raise DecodeFailed(_describe(path, exc)) from exc
 

@@ -13,7 +13,6 @@ folder with ``local_files_only=True``, so no code path waits on a hub lookup.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from photosort import config
+from photosort.config import OFFLINE_ENV
 from photosort.ml.clip import DEFAULT_CLIP_MODEL, ClipEmbedder, find_cached_snapshot
 from photosort.ml.device import DeviceUnavailable, inference_threads, resolve_device
 from photosort.ml.efficientnet import EfficientNetLite0Embedder
@@ -30,6 +31,7 @@ from photosort.ml.embedder import Embedder, EmbedderUnavailable
 __all__ = [
     "DEFAULT_CLIP_MODEL",
     "EFFICIENTNET_NAMES",
+    "OFFLINE_ENV",
     "DeviceUnavailable",
     "EmbedderChoice",
     "EmbedderUnavailable",
@@ -42,7 +44,6 @@ __all__ = [
 EFFICIENTNET_NAMES: Final = frozenset(
     {"efficientnet-lite0", "efficientnet_lite0", "efficientnet", "effnet", "offline"}
 )
-OFFLINE_ENV: Final = ("PHOTOSORT_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 HUB_TIMEOUT_S: Final = 1.5
 
 #: (host, port) probed by :func:`hub_reachable`; ``None`` derives it from ``HF_ENDPOINT`` /
@@ -68,27 +69,21 @@ class EmbedderChoice:
         return self.requested == "auto" and self.embedder.kind != "clip"
 
 
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def offline_mode() -> str | None:
     """The name of the environment variable that forbids network use, if one is set."""
-    for name in OFFLINE_ENV:
-        if _truthy(os.environ.get(name)):
-            return name
-    return None
+    return config.load().offline_variable()
 
 
 def _hub_address() -> tuple[str, int]:
     if HUB_ADDRESS is not None:
         return HUB_ADDRESS
-    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    env = config.load()
+    proxy = env.https_proxy
     if proxy:
         parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
         if parts.hostname:
             return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    endpoint = urlsplit(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    endpoint = urlsplit(env.hub_endpoint)
     host = endpoint.hostname or "huggingface.co"
     return host, endpoint.port or (80 if endpoint.scheme == "http" else 443)
 

@@ -12,7 +12,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,9 @@ from photosort.session import fileops
 from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
-from photosort.session.recovery import RecoveryReport, recover
-from photosort.session.scan import list_clusters, scan, unchanged
+from photosort.session.recovery import RecoveryReport, recover, verify
+from photosort.session.scan import scan, unchanged
+from photosort.session.settings import SessionSettings
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
 
 log = logging.getLogger("photosort.session")
@@ -51,6 +52,15 @@ class MovePlan:
     dst: str
     cluster: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    """A slice of the journal, with which of its lines were undone since, read at one instant."""
+
+    records: list[Record]
+    undone: list[int]
+    last_seq: int
 
 
 def _check_folder(path: Path, role: str, *, writable: bool) -> Path:
@@ -117,8 +127,55 @@ class Session:
         return self.dest / TRASH_DIR
 
     @property
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> SessionSettings:
         return self.state.settings
+
+    def last_seq(self) -> int:
+        """Seq of the newest journal line (0 for an empty journal)."""
+        return self.journal.next_seq - 1
+
+    def record(self, seq: int) -> Record:
+        """The journal line with this seq; raises `NotFound`."""
+        with self.lock:
+            try:
+                return self.state.record(seq)
+            except KeyError:
+                raise NotFound(f"no journal line with seq {seq}") from None
+
+    def is_undone(self, seq: int) -> bool:
+        with self.lock:
+            return seq in self.state.undone
+
+    def undone_seqs(self) -> frozenset[int]:
+        with self.lock:
+            return frozenset(self.state.undone)
+
+    def records_since(self, after: int = 0, limit: int | None = None) -> list[Record]:
+        """Journal lines with a seq greater than `after`, oldest first."""
+        recs = self.journal.records[max(after, 0) :]
+        return list(recs if limit is None else recs[:limit])
+
+    def journal_page(self, after: int = 0, limit: int | None = None) -> JournalPage:
+        with self.lock:
+            recs = self.records_since(after, limit)
+            undone = [r["seq"] for r in recs if r["seq"] in self.state.undone]
+            return JournalPage(recs, undone, self.last_seq())
+
+    def members_snapshot(self) -> dict[str, frozenset[str]]:
+        """Each cluster's members (paths relative to dest), copied."""
+        with self.lock:
+            return {c: frozenset(ms) for c, ms in self.members.items()}
+
+    def with_members(self, fn: Callable[[Mapping[str, frozenset[str]]], None]) -> None:
+        """Run `fn` over the members while no action can change them. Events are published
+        under the same lock, so a listener hears of any later action only after `fn` is done."""
+        with self.lock:
+            fn(self.members_snapshot())
+
+    def verify(self) -> list[str]:
+        """Where the journal and the files disagree (empty: they agree)."""
+        with self.lock:
+            return verify(self.journal, self.source, self.dest)
 
     def clusters(self) -> list[tuple[str, int]]:
         with self.lock:
@@ -147,6 +204,16 @@ class Session:
         with self.lock:
             return len(self.state.order)
 
+    def queue_page(self, offset: int, limit: int) -> tuple[list[str], int]:
+        """One page of the queue and the queue's length, read at one instant."""
+        with self.lock:
+            return self.queue_items(offset, limit), len(self.state.order)
+
+    def position(self, item: str) -> int | None:
+        """Where a queued item stands in the queue (0 = next), or None when not queued."""
+        with self.lock:
+            return self.state.order.index(item) if item in self.state.order else None
+
     def is_queued(self, item: str) -> bool:
         with self.lock:
             return item in self.state.order
@@ -154,10 +221,6 @@ class Session:
     def stats(self) -> dict[str, int]:
         with self.lock:
             return {"queued": len(self.state.order), **self.state.stats.as_dict()}
-
-    def records(self, after: int = 0, limit: int | None = None) -> list[Record]:
-        recs = self.journal.records[max(after, 0) :]
-        return list(recs if limit is None else recs[:limit])
 
     def locate(self, item: str, root: str | None = None) -> tuple[Path, str]:
         """Find a photo by item string: queued photos (source) first, then cluster members
@@ -263,9 +326,7 @@ class Session:
         folder.mkdir(exist_ok=True)
         self._generation += 1  # a rescan that started before this must not drop the cluster
         self.members.setdefault(name, set())
-        self.state.apply(rec)
-        self._after([rec])
-        return rec
+        return self._commit(rec)
 
     def delete(self, item: str, *, reviewer: str = "local") -> Record:
         self._writable()
@@ -281,17 +342,14 @@ class Session:
         with self.lock:
             item = normalise_item(item)
             self.queued_path(item)
-            rec = self.journal.append({"type": "skip", "item": item, "reviewer": reviewer})
-            self.state.apply(rec)
-            self._after([rec])
-            return rec
+            return self._journal_line({"type": "skip", "item": item, "reviewer": reviewer})
 
     def shuffle(self, seed: int | None = None, *, reviewer: str = "local") -> Record:
         self._writable()
         with self.lock:
             if seed is None:
                 seed = random.SystemRandom().randrange(1, 2**31)
-            rec = self.journal.append(
+            return self._journal_line(
                 {
                     "type": "shuffle",
                     "seed": seed,
@@ -299,16 +357,14 @@ class Session:
                     "reviewer": reviewer,
                 }
             )
-            self.state.apply(rec)
-            self._after([rec])
-            return rec
 
-    def update_settings(self, changes: dict[str, Any], *, reviewer: str = "local") -> Record:
+    def update_settings(self, changes: Mapping[str, Any], *, reviewer: str = "local") -> Record:
+        """Validate `changes` whole (`BadSettings` before anything is journaled), then journal
+        the fields that really change with their previous values (what undo restores)."""
         self._writable()
         with self.lock:
-            changed = {k: v for k, v in changes.items() if self.settings.get(k) != v}
-            previous = {k: self.settings.get(k) for k in changed}
-            rec = self.journal.append(
+            changed, previous = self.settings.diff(self.settings.changed(changes))
+            return self._journal_line(
                 {
                     "type": "settings",
                     "settings": changed,
@@ -316,9 +372,6 @@ class Session:
                     "reviewer": reviewer,
                 }
             )
-            self.state.apply(rec)
-            self._after([rec])
-            return rec
 
     def move_batch(
         self,
@@ -367,13 +420,48 @@ class Session:
                 progress(min(start + chunk, len(valid)), len(valid))
         return done
 
-    def journal_line(self, record: dict[str, Any]) -> Record:
-        """Append a bookkeeping line (batch start/end) that moves no file."""
+    def auto_batch(
+        self, plans: Sequence[MovePlan], *, rule: Mapping[str, Any], reviewer: str = "auto"
+    ) -> tuple[str, list[Record]]:
+        """File `plans` as one undoable auto-move batch: an `auto-batch-start` line carrying
+        `rule` (threshold, margins, estimate), the moves with `batch-progress` events, an
+        `auto-batch-end` line, then a `batch-done` event. Returns the batch id and the moves
+        that happened (a photo filed by a reviewer meanwhile is left out)."""
+        self._writable()
+        batch = new_batch_id()
+        self._journal_line(
+            {"type": "auto-batch-start", "batch": batch, **rule, "reviewer": reviewer}
+        )
+
+        def progress(done: int, total: int) -> None:
+            self.events.publish(
+                {"type": "batch-progress", "batch": batch, "done": done, "total": total}
+            )
+
+        moved = self.move_batch(plans, batch=batch, reviewer=reviewer, progress=progress)
+        self._journal_line(
+            {
+                "type": "auto-batch-end",
+                "batch": batch,
+                "moved": len(moved),
+                "failed": len(plans) - len(moved),
+            }
+        )
+        self.events.publish(
+            {"type": "batch-done", "batch": batch, "count": len(moved), "stats": self.stats()}
+        )
+        return batch, moved
+
+    def _journal_line(self, line: dict[str, Any]) -> Record:
+        """Append a line whose effect needs no file operation first, apply it, publish it."""
         with self.lock:
-            rec = self.journal.append(record)
-            self.state.apply(rec)
-            self._after([rec])
-            return rec
+            return self._commit(self.journal.append(line))
+
+    def _commit(self, rec: Record) -> Record:
+        """Apply an appended line to the replayed state and tell the listeners."""
+        self.state.apply(rec)
+        self._after([rec])
+        return rec
 
     def _free_dst(self, cluster: str, item: str, taken: set[Path] | None = None) -> str:
         name = item.rsplit("/", 1)[-1]
@@ -479,10 +567,7 @@ class Session:
                 if target is None:
                     raise NothingToUndo("nothing left to undo")
             else:
-                try:
-                    target = self.state.record(seq)
-                except KeyError:
-                    raise NotFound(f"no journal line with seq {seq}") from None
+                target = self.record(seq)
                 if target["type"] in NOT_UNDOABLE:
                     raise Conflict(f"line {seq} ({target['type']}) cannot be undone")
                 if not self.state.is_active(seq):
@@ -530,9 +615,7 @@ class Session:
                 folder.rmdir()
             self._generation += 1
             self.members.pop(target["cluster"], None)
-        self.state.apply(rec)
-        self._after([rec])
-        return rec
+        return self._commit(rec)
 
     def _undo_moves(
         self, targets: Sequence[Record], reviewer: str, batch: str | None = None
@@ -622,7 +705,7 @@ class Session:
         """Write `state.json`: a derivable snapshot of the replayed journal."""
         with self.lock:
             self.journal.write_state(self.snapshot())
-            self._checkpointed_seq = self.journal.next_seq - 1
+            self._checkpointed_seq = self.last_seq()
             self._checkpointed_at = time.monotonic()
 
     def checkpoint_if_stale(self, max_age: float = CHECKPOINT_EVERY_S) -> None:
@@ -632,7 +715,7 @@ class Session:
         with self.lock:
             if self._closed or self.read_only:
                 return
-            if self._checkpointed_seq == self.journal.next_seq - 1:
+            if self._checkpointed_seq == self.last_seq():
                 return
             if time.monotonic() - self._checkpointed_at >= max_age:
                 self.checkpoint()
@@ -643,10 +726,10 @@ class Session:
                 "version": 1,
                 "source": ".",
                 "dest": os.path.relpath(self.dest, self.source).replace(os.sep, "/"),
-                "last_seq": self.journal.next_seq - 1,
+                "last_seq": self.last_seq(),
                 "stats": self.stats(),
                 "queue": self.state.order.snapshot(),
-                "settings": dict(self.settings),
+                "settings": self.settings.model_dump(),
                 "clusters": [{"name": n, "count": c} for n, c in self.clusters()],
                 "undone": sorted(self.state.undone),
                 "unresolved": sorted(self._unresolved),
@@ -670,7 +753,3 @@ class Session:
 
 def new_batch_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-
-
-def cluster_names(dest: Path) -> list[str]:
-    return list_clusters(dest)

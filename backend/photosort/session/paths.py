@@ -39,11 +39,6 @@ def resolve_inside(root: Path, item: str) -> Path:
     return candidate
 
 
-def to_item(root: Path, path: Path) -> str:
-    """The item string of `path` relative to `root`, with `/` separators."""
-    return path.relative_to(root).as_posix()
-
-
 def validate_cluster_name(name: str) -> str:
     """A cluster is one immediate folder of dest: one non-hidden path segment."""
     cleaned = name.strip()

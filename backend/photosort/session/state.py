@@ -7,23 +7,14 @@ the new lines), so the replayed state and the live state cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from photosort.session.journal import Record
 from photosort.session.queue import QueueOrder
+from photosort.session.settings import SessionSettings
 
 MOVE_TYPES = frozenset({"assign", "delete"})
 # Lines that are never the target of a plain "undo the newest action".
 NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "recovery"})
-
-DEFAULT_SETTINGS: dict[str, Any] = {
-    "manual_only": False,
-    "threshold": None,
-    "min_samples": 3,
-    "min_margin": 0.0,
-    "target_precision": 0.97,
-    "top_k": 5,
-}
 
 
 @dataclass
@@ -45,7 +36,7 @@ class ReplayState:
     undone: set[int] = field(default_factory=set)
     aborted: set[int] = field(default_factory=set)
     batches: dict[str, list[int]] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    settings: SessionSettings = field(default_factory=SessionSettings)
     stats: Stats = field(default_factory=Stats)
     order: QueueOrder = field(default_factory=QueueOrder)
     # Items some line ever filed or trashed: acting on one again is a conflict (409), not an
@@ -82,7 +73,7 @@ class ReplayState:
         elif kind == "shuffle":
             self.order.shuffle(rec.get("seed"))
         elif kind == "settings":
-            self.settings.update(rec.get("settings", {}))
+            self.settings = self.settings.replayed(rec.get("settings", {}))
         elif kind == "undo":
             self._apply_undo(rec)
 
@@ -116,7 +107,7 @@ class ReplayState:
         elif kind == "shuffle":
             self.order.shuffle(target.get("previous_seed"))
         elif kind == "settings":
-            self.settings.update(target.get("previous", {}))
+            self.settings = self.settings.replayed(target.get("previous", {}))
 
     def _count_move(self, rec: Record, sign: int) -> None:
         self.stats.processed += sign

@@ -14,8 +14,8 @@ from PIL import Image
 
 from photosort.errors import AlreadyUndone, Conflict
 from photosort.ml.embedder import Embedder
-from photosort.ml.service import SuggestionService
 from photosort.session.engine import Session
+from photosort.suggest.service import SuggestionService
 
 
 class CountingEmbedder:
@@ -127,7 +127,7 @@ def test_undo_removes_exactly_the_vector_it_added(library: Any, counting: Counti
 
 def _decide(session: Session, service: SuggestionService, n: int) -> None:
     """File n photos by hand into the cluster the service suggests first."""
-    from photosort.context import shown_suggestions
+    from photosort.suggest.engine import shown_suggestions
 
     for _ in range(n):
         item = session.queue_items()[0]
@@ -265,7 +265,7 @@ def test_empty_clusters_give_no_suggestion_rather_than_an_error(
     service = start(session, counting)
     items = session.queue_items()
     assert all(v is None for v in service.suggestions(items).values())
-    from photosort.context import shown_suggestions
+    from photosort.suggest.engine import shown_suggestions
 
     assert shown_suggestions(service, items[0]) == ([], None)
     session.assign(items[0], "birds")
@@ -283,11 +283,29 @@ def test_a_photo_filed_while_its_vector_is_computed_joins_the_centroid(
     assert service.centroids is not None
     item = session.queue_items()[0]
     # The indexer has read the photo's fingerprint but its vector has not landed yet.
-    fp = service._fp[("s", item)]
-    vec = service._vec.pop(fp)
+    fp = service.vectors._fp[("s", item)]
+    vec = service.vectors._vec.pop(fp)
     session.assign(item, "birds")
     assert service.centroids.count("birds") == 5
-    with service._lock:
-        service._vector_landed(("s", item), fp, vec)
+    service.vectors.landed(("s", item), fp, vec)
     assert service.centroids.count("birds") == 6
+    service.close()
+
+
+def test_estimate_and_dry_run_resolve_the_same_rule(make_library: Any, counting: CountingEmbedder):
+    """One place works out a rule's defaults: what the estimate says would move is what the
+    dry run lists, with or without a threshold given, with the margin left to the session."""
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=24)
+    session = lib.open()
+    service = start(session, counting)
+    _decide(session, service, 10)
+    for threshold in (None, 0.0, 0.3):
+        est = service.estimate(threshold, 1, None)
+        try:
+            dry = service.auto_move(threshold, 1, None, dry_run=True)
+        except Conflict:
+            assert threshold is None and est["recommended_threshold"] is None
+            continue
+        assert (dry["threshold"], dry["min_margin"]) == (est["threshold"], est["min_margin"])
+        assert dry["count"] == est["count"]
     service.close()

@@ -165,9 +165,9 @@ def test_undo_of_cluster_create_refused_while_it_has_photos(library):
 def test_undo_settings_restores_previous_values(library):
     s = library.open()
     s.update_settings({"manual_only": True, "top_k": 3})
-    assert s.settings["manual_only"] is True and s.settings["top_k"] == 3
+    assert s.settings.manual_only is True and s.settings.top_k == 3
     s.close()
     s2 = library.open()
-    assert s2.settings["top_k"] == 3
+    assert s2.settings.top_k == 3
     s2.undo()
-    assert s2.settings["manual_only"] is False and s2.settings["top_k"] == 5
+    assert s2.settings.manual_only is False and s2.settings.top_k == 5

@@ -227,7 +227,7 @@ def test_deleting_or_truncating_state_json_loses_nothing(make_library):
     s.undo(s.journal.records[2]["seq"])  # bring the first assign back
     s.update_settings({"top_k": 7})
     stats, order, clusters = s.stats(), s.queue_items(), s.clusters()
-    settings, snapshot = dict(s.settings), s.snapshot()
+    settings, snapshot = s.settings, s.snapshot()
     s.close()
 
     lib.state_path.unlink()

@@ -804,6 +804,8 @@ export interface components {
             dest: string;
             embedder: components["schemas"]["EmbedderInfo"];
             settings: components["schemas"]["Settings"];
+            /** @description What each setting is before any change. */
+            defaults: components["schemas"]["SettingsDefaults"];
             stats: components["schemas"]["Stats"];
             /** Clusters */
             clusters: components["schemas"]["ClusterInfo"][];
@@ -837,20 +839,46 @@ export interface components {
             /** Top K */
             top_k: number;
         };
-        /** SettingsUpdate */
+        /** SettingsDefaults */
+        SettingsDefaults: {
+            /** Manual Only */
+            manual_only: boolean;
+            /**
+             * Threshold
+             * @description Auto-move score threshold; null = recommended.
+             */
+            threshold: number | null;
+            /** Min Samples */
+            min_samples: number;
+            /** Min Margin */
+            min_margin: number;
+            /** Target Precision */
+            target_precision: number;
+            /** Top K */
+            top_k: number;
+            /**
+             * Fallback Threshold
+             * @description Auto-move threshold used when neither the reviewer nor the session's evidence (the recommendation) gives one.
+             */
+            fallback_threshold: number;
+        };
+        /**
+         * SettingsUpdate
+         * @description A partial change: omitted fields keep their value; only `threshold` may be null.
+         */
         SettingsUpdate: {
             /** Manual Only */
-            manual_only?: boolean | null;
+            manual_only?: boolean;
             /** Threshold */
             threshold?: number | null;
             /** Min Samples */
-            min_samples?: number | null;
+            min_samples?: number;
             /** Min Margin */
-            min_margin?: number | null;
+            min_margin?: number;
             /** Target Precision */
-            target_precision?: number | null;
+            target_precision?: number;
             /** Top K */
-            top_k?: number | null;
+            top_k?: number;
             /** Reviewer */
             reviewer?: string | null;
         };

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import { useDryRun, useEstimate, type AutoMoveResult, type SessionInfo } from '../api/queries';
-import { domainOf, PROVISIONAL_THRESHOLD, stepThreshold } from '../logic/histogram';
+import { domainOf, stepThreshold } from '../logic/histogram';
 import { useDebounced } from './useDebounced';
 
 export type Phase = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: AutoMoveResult; undone: boolean };
@@ -32,7 +32,8 @@ export function useAutoMove(session: SessionInfo, { onStart, onFinished, onFaile
     setMinMargin(first.data.min_margin);
   }, [first.data, threshold]);
 
-  const t = threshold ?? PROVISIONAL_THRESHOLD;
+  // Before the first estimate answers, the server's own fallback (never a client constant).
+  const t = threshold ?? session.defaults.fallback_threshold;
   const settled = useDebounced(t, 120);
   const estimate = useEstimate(settled, minSamples, minMargin, ready && threshold !== null);
   const listAt = useDebounced(t, 300);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bars, countAtOrAbove, domainOf, initialThreshold, snap, stepThreshold, valueToX, xToValue } from './histogram';
+import { bars, countAtOrAbove, domainOf, snap, stepThreshold, valueToX, xToValue } from './histogram';
 
 const h = { edges: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], counts: [10, 0, 4, 6, 2] };
 
@@ -52,11 +52,5 @@ describe('histogram maths', () => {
     expect(stepThreshold(0.995, 1, true, { min: 0, max: 1 })).toBe(1);
     expect(stepThreshold(0.0, -1, false, { min: 0, max: 1 })).toBe(0);
     expect(snap(0.8300001)).toBeCloseTo(0.83, 10);
-  });
-
-  it('starts from the saved setting, else the recommendation, else 0.9', () => {
-    expect(initialThreshold(0.7, 0.85)).toBe(0.7);
-    expect(initialThreshold(null, 0.8512)).toBe(0.85);
-    expect(initialThreshold(null, null)).toBe(0.9);
   });
 });

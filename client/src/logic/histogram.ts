@@ -96,22 +96,6 @@ export function stepThreshold(value: number, direction: 1 | -1, big: boolean, d:
   return clamp(Number(snap(value + direction * step).toFixed(4)), d.min, d.max);
 }
 
-/**
- * The threshold the auto-move panel shows before the server has answered. The server works out
- * the real default (the saved setting, else its recommendation, else its own fallback) and
- * sends it with the first estimate, which replaces this at once; no API field carries that
- * default before an estimate yet (the backend is to expose it, issue 7), so this is the one
- * place the client keeps it, equal to the server's fallback.
- */
-export const PROVISIONAL_THRESHOLD = 0.9;
-
-/** Where the threshold starts: the saved setting, else the server's recommendation, else the provisional one. */
-export function initialThreshold(saved: number | null | undefined, recommended: number | null | undefined): number {
-  if (typeof saved === 'number') return saved;
-  if (typeof recommended === 'number') return Number(recommended.toFixed(2));
-  return PROVISIONAL_THRESHOLD;
-}
-
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }

@@ -59,11 +59,6 @@ def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int,
         yield rec["seq"], Decision(top, top - second, shown[0]["cluster"] == rec.get("cluster"))
 
 
-def decisions_from_journal(records: Iterable[dict[str, Any]], undone: set[int]) -> list[Decision]:
-    """The decisions of `decisions_with_seq`, leaving out undone ones."""
-    return [d for seq, d in decisions_with_seq(records) if seq not in undone]
-
-
 def _posterior(right: int, n: int) -> tuple[float, float]:
     a, b = right + PRIOR_RIGHT, n - right + PRIOR_WRONG
     mean = a / (a + b)

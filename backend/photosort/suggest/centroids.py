@@ -47,11 +47,6 @@ class Centroids:
             self._sum[cluster] = np.zeros(self.dim, dtype=np.float64)
             self._matrix = None
 
-    def drop_cluster(self, cluster: str) -> None:
-        self._members.pop(cluster, None)
-        self._sum.pop(cluster, None)
-        self._matrix = None
-
     def add(self, cluster: str, key: str, vec: Vector) -> None:
         self.ensure_cluster(cluster)
         if key in self._members[cluster]:

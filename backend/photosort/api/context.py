@@ -1,0 +1,22 @@
+"""Everything a running server holds: the session, renditions and the suggestion engine."""
+
+from __future__ import annotations
+
+from photosort.media.renditions import Renditions
+from photosort.session.engine import Session
+from photosort.session.journal import CLUSTERING_DIR
+from photosort.suggest.engine import NoSuggestions, SuggestionEngine
+
+
+class AppContext:
+    def __init__(self, session: Session, suggestions: SuggestionEngine | None = None) -> None:
+        self.session = session
+        self.renditions = Renditions(session.dest / CLUSTERING_DIR / "cache")
+        self.suggestions: SuggestionEngine = suggestions or NoSuggestions(
+            "suggestions are off for this session (--model none)"
+        )
+        self.fingerprints = self.suggestions.fingerprints
+
+    def close(self) -> None:
+        self.suggestions.close()
+        self.session.close()

@@ -1,0 +1,136 @@
+"""Auto-move over the whole queue: the estimate the reviewer tunes the rule with, the dry run,
+and the real run (journaled as one batch by `Session.auto_batch`)."""
+
+from __future__ import annotations
+
+from photosort.errors import Conflict
+from photosort.session.engine import MovePlan, Session
+from photosort.suggest import automove
+from photosort.suggest.confidence import MIN_DECISIONS, ConfidenceModel
+from photosort.suggest.confidence import Estimate as Precision
+from photosort.suggest.decisions import DecisionLog
+from photosort.suggest.results import AutoMoveResult, Estimate, MovedItem
+from photosort.suggest.vectors import VectorIndex
+
+
+class AutoMover:
+    def __init__(self, session: Session, vectors: VectorIndex, decisions: DecisionLog) -> None:
+        self.session = session
+        self.vectors = vectors
+        self.decisions = decisions
+
+    def _candidates(self) -> list[automove.Candidate]:
+        items = self.session.queue_items()
+        return automove.candidates(items, self.vectors.ranked(items))
+
+    def estimate(
+        self, threshold: float | None, min_samples: int | None, min_margin: float | None
+    ) -> Estimate:
+        settings = self.session.settings
+        model = self.decisions.model()
+        resolved = automove.resolve_rule(settings, model, threshold, min_samples, min_margin)
+        rule, rec = resolved.rule, resolved.recommendation
+        cands = self._candidates() if not settings.manual_only else []
+        chosen, held = automove.select(
+            cands, rule, self.vectors.counts(), self.session.viewed_items()
+        )
+        est = model.estimate(rule.threshold, rule.min_margin)
+        return {
+            "threshold": rule.threshold,
+            "min_samples": rule.min_samples,
+            "min_margin": rule.min_margin,
+            "count": len(chosen),
+            "estimated_precision": est.precision,
+            "decisions": est.decisions,
+            "recommended_threshold": rec.threshold if rec else None,
+            "recommended_min_margin": rec.min_margin if rec else None,
+            "target_precision": settings.target_precision,
+            "enough_evidence": model.enough,
+            "message": _message(model, est, len(chosen)),
+            "histogram": automove.histogram([c.score for c in cands]),
+            "skipped_viewing": held,
+        }
+
+    def run(
+        self,
+        threshold: float | None,
+        min_samples: int | None,
+        min_margin: float | None,
+        *,
+        dry_run: bool,
+        reviewer: str,
+    ) -> AutoMoveResult:
+        model = self.decisions.model()
+        resolved = automove.resolve_rule(
+            self.session.settings, model, threshold, min_samples, min_margin
+        )
+        if resolved.source == "fallback":
+            raise Conflict(
+                f"not enough reviewed decisions to recommend a threshold yet "
+                f"({len(model.decisions)} so far): file a few more photos by hand, "
+                f"or give a threshold"
+            )
+        rule = resolved.rule
+        chosen, held = automove.select(
+            self._candidates(), rule, self.vectors.counts(), self.session.viewed_items()
+        )
+        est = model.estimate(rule.threshold, rule.min_margin)
+        result: AutoMoveResult = {
+            "batch": None,
+            "dry_run": dry_run,
+            "count": len(chosen),
+            "per_cluster": automove.per_cluster(chosen),
+            "items": [_item(c) for c in chosen],
+            "threshold": rule.threshold,
+            "min_samples": rule.min_samples,
+            "min_margin": rule.min_margin,
+            "estimated_precision": est.precision,
+            "decisions": est.decisions,
+            "skipped_viewing": held,
+        }
+        if dry_run:
+            return result
+        header = {
+            "threshold": rule.threshold,
+            "min_samples": rule.min_samples,
+            "min_margin": rule.min_margin,
+            "count": len(chosen),
+            "estimated_precision": est.precision,
+        }
+        plans = [_plan(c, model) for c in chosen]
+        batch, moved = self.session.auto_batch(plans, rule=header, reviewer=reviewer)
+        moved_items = {r["item"] for r in moved}
+        done = [c for c in chosen if c.item in moved_items]
+        result["batch"] = batch
+        result["count"] = len(moved)
+        result["items"] = [_item(c) for c in done]
+        result["per_cluster"] = automove.per_cluster(done)
+        return result
+
+
+def _item(c: automove.Candidate) -> MovedItem:
+    return {"item": c.item, "cluster": c.cluster, "score": c.score, "margin": c.margin}
+
+
+def _plan(c: automove.Candidate, model: ConfidenceModel) -> MovePlan:
+    """The move, with what the suggestion said journaled beside it (as a manual filing has)."""
+    shown = {
+        "suggested": [{"cluster": c.cluster, "score": round(c.score, 4)}],
+        "margin": round(c.margin, 4),
+        "confidence": model.confidence(c.score, c.margin),
+    }
+    return MovePlan(c.item, "", c.cluster, shown)
+
+
+def _message(model: ConfidenceModel, est: Precision, count: int) -> str:
+    if not model.enough:
+        return (
+            f"{len(model.decisions)} reviewed decisions so far; an estimate needs "
+            f"at least {MIN_DECISIONS} filed with suggestions on screen"
+        )
+    if est.precision is None:
+        return "no reviewed decision scored this high yet: no estimate at this threshold"
+    return (
+        f"at this threshold: {count} photos would move, estimated precision "
+        f"{est.precision:.0%} (from {est.support} of {est.decisions} reviewed decisions)"
+    )

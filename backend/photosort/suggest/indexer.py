@@ -1,0 +1,216 @@
+"""Background indexing: load the embedder, then embed every photo not embedded yet, the
+reviewer's next photos first, and keep at it as photos arrive."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from photosort.errors import PhotosortError
+from photosort.media.fingerprint import Fingerprints
+from photosort.ml.cache import EmbeddingCache
+from photosort.ml.embedder import Embedder
+from photosort.session.engine import Session
+from photosort.suggest.pipeline import (
+    Job,
+    Throughput,
+    default_batch_size,
+    default_decode_workers,
+    embed_jobs,
+)
+from photosort.suggest.results import Progress
+from photosort.suggest.vectors import Key, VectorIndex
+
+log = logging.getLogger("photosort.suggest")
+
+HEAD_FIRST = 64  # photos at the reviewer's position are embedded before anything else
+CHUNK = 256
+
+
+@dataclass
+class EmbedderState:
+    status: str = "loading"  # loading | ready | unavailable
+    reason: str = "loading the embedding model"
+    embedder: Embedder | None = None
+
+
+class Indexer:
+    def __init__(
+        self,
+        session: Session,
+        vectors: VectorIndex,
+        cache: EmbeddingCache,
+        fingerprints: Fingerprints,
+        load: Callable[[], tuple[Embedder, str]],
+        *,
+        on_ready: Callable[[], None],
+        batch_size: int | None = None,
+        decode_workers: int | None = None,
+    ) -> None:
+        self.session = session
+        self.vectors = vectors
+        self.cache = cache
+        self.fingerprints = fingerprints
+        self._load = load
+        self._on_ready = on_ready
+        self._batch_size = batch_size
+        self._decode_workers = decode_workers or default_decode_workers()
+        self.state = EmbedderState()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._rescan_needed = threading.Event()
+        self._speed = Throughput()
+        self._backlog = 0
+        self._thread: threading.Thread | None = None
+
+    # ---------------------------------------------------------------- lifecycle
+    def load_embedder(self) -> Embedder:
+        """Load the model now (idempotent); raises when it cannot be loaded."""
+        if self.state.embedder is not None:
+            return self.state.embedder
+        try:
+            embedder, reason = self._load()
+        except PhotosortError as exc:
+            self.state = EmbedderState("unavailable", exc.message, None)
+            raise
+        except Exception as exc:
+            self.state = EmbedderState("unavailable", f"the model failed to load: {exc}", None)
+            raise PhotosortError(self.state.reason) from exc
+        log.info("embedder %s: %s", embedder.id, reason)
+        self.vectors.start(embedder.dim)
+        self.state = EmbedderState("ready", reason, embedder)
+        self._on_ready()
+        return embedder
+
+    def run_in_background(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="photosort-index", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.load_embedder()
+        except PhotosortError:
+            log.warning("no suggestions: %s", self.state.reason)
+            return
+        while not self._stop.is_set():
+            if not self.index_pending():
+                self._wake.wait(timeout=5.0)
+                self._wake.clear()
+
+    def rescan(self) -> None:
+        """Photos appeared or vanished: rebuild the work list and wake up."""
+        self._rescan_needed.set()
+        self._wake.set()
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """For tests and the CLI: block until indexing has nothing left to do."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.state.status == "unavailable":
+                return False
+            if self.state.status == "ready" and not self._pending_keys():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread and self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    # ---------------------------------------------------------------- the work
+    def _pending_keys(self, head_only: bool = False) -> list[tuple[Key, Path]]:
+        """Photos still to embed: the reviewer's next ones, then cluster members (they make
+        the centroids), then the rest of the queue in order."""
+        s = self.session
+        queue = s.queue_items(0, HEAD_FIRST) if head_only else s.queue_items()
+        members = [] if head_only else [m for ms in s.members_snapshot().values() for m in ms]
+        order: list[tuple[Key, Path]] = [(("s", i), s.source / i) for i in queue[:HEAD_FIRST]]
+        order += [(("d", m), s.dest / m) for m in members]
+        order += [(("s", i), s.source / i) for i in queue[HEAD_FIRST:]]
+        return [(k, p) for k, p in order if self.vectors.needs_work(k)]
+
+    def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed what is missing, nearest the reviewer first; returns how many were handled.
+
+        The full list of missing photos is built once (it walks the whole library) and then
+        worked through in chunks; before each chunk only the reviewer's next photos are
+        re-checked, so they jump ahead without an O(library) walk per chunk hogging the GIL
+        that the request threads need."""
+        embedder = self.state.embedder
+        if embedder is None:
+            return 0
+        self._rescan_needed.clear()
+        backlog = deque(self._pending_keys())
+        handled = 0
+        while backlog and not self._stop.is_set():
+            if self._rescan_needed.is_set():
+                self._rescan_needed.clear()
+                backlog = deque(self._pending_keys())
+            chunk = self._pending_keys(head_only=True)
+            taken = {k for k, _ in chunk}
+            while backlog and len(chunk) < CHUNK:
+                key, path = backlog.popleft()
+                if key not in taken and self.vectors.needs_work(key):
+                    chunk.append((key, path))
+            self._backlog = len(backlog)
+            if not chunk:
+                continue
+            handled += self._index_chunk(embedder, chunk)
+            self._backlog = len(backlog)
+            if progress:
+                progress(handled, handled + len(backlog))
+            self.session.events.publish({"type": "indexing", "progress": self.progress()})
+        self._backlog = 0
+        return handled
+
+    def _index_chunk(self, embedder: Embedder, chunk: list[tuple[Key, Path]]) -> int:
+        jobs: list[Job] = []
+        for key, path in chunk:
+            try:
+                jobs.append(Job(key, path, self.fingerprints.of(path)))
+            except PhotosortError as exc:
+                self.vectors.failed(key, exc.message)
+        known = self.cache.get_many([j.fingerprint for j in jobs], embedder.id)
+        for job in jobs:
+            self.vectors.seen(job.key, job.fingerprint)
+            if job.fingerprint in known:
+                self.vectors.landed(job.key, job.fingerprint, known[job.fingerprint])
+        missing = [j for j in jobs if j.fingerprint not in known]
+        batch = self._batch_size or default_batch_size(embedder.device)
+        for embedded, failed in embed_jobs(
+            missing,
+            embedder,
+            batch_size=batch,
+            decode_workers=self._decode_workers,
+            should_stop=self._stop.is_set,
+        ):
+            self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
+            for e in embedded:
+                self.vectors.landed(e.job.key, e.job.fingerprint, e.vector)
+            for f in failed:
+                self.vectors.failed(f.job.key, f.error)
+            self._speed.add(len(embedded) + len(failed))
+        return len(chunk)
+
+    def progress(self) -> Progress:
+        total, failed = self.vectors.tally()
+        # Every photo seen has a fingerprint; those still in the backlog are not embedded yet.
+        total = max(total, self._backlog)
+        done = max(0, total - self._backlog)
+        speed = self._speed.per_second()
+        remaining = total - done
+        return {
+            "done": done,
+            "total": total,
+            "failed": failed,
+            "per_second": round(speed, 2),
+            "eta_seconds": round(remaining / speed, 1) if speed > 0 and remaining else None,
+            "running": self.state.status == "loading" or remaining > 0,
+        }

@@ -1,0 +1,89 @@
+"""The shapes the suggestion layer hands out. TypedDicts, not classes: they are also journal
+content (`suggested` lines) and the API's response models are built from them field for field.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class EmbedderInfo(TypedDict):
+    id: str | None
+    kind: str
+    device: str | None
+    status: str  # loading | ready | unavailable | disabled
+    reason: str
+
+
+class Progress(TypedDict):
+    done: int
+    total: int
+    failed: int
+    per_second: float
+    eta_seconds: float | None
+    running: bool
+
+
+class Suggested(TypedDict):
+    cluster: str
+    score: float
+    few_samples: bool
+
+
+class SuggestionSet(TypedDict):
+    top: list[Suggested]
+    margin: float | None
+    confidence: float | None
+
+
+class Histogram(TypedDict):
+    edges: list[float]
+    counts: list[int]
+
+
+class MovedItem(TypedDict):
+    item: str
+    cluster: str
+    score: float
+    margin: float
+
+
+class Estimate(TypedDict):
+    threshold: float
+    min_samples: int
+    min_margin: float
+    count: int
+    estimated_precision: float | None
+    decisions: int
+    recommended_threshold: float | None
+    recommended_min_margin: float | None
+    target_precision: float
+    enough_evidence: bool
+    message: str
+    histogram: Histogram
+    skipped_viewing: int
+
+
+class AutoMoveResult(TypedDict):
+    batch: str | None
+    dry_run: bool
+    count: int
+    per_cluster: dict[str, int]
+    items: list[MovedItem]
+    threshold: float
+    min_samples: int
+    min_margin: float
+    estimated_precision: float | None
+    decisions: int
+    skipped_viewing: int
+
+
+def idle_progress() -> Progress:
+    return {
+        "done": 0,
+        "total": 0,
+        "failed": 0,
+        "per_second": 0.0,
+        "eta_seconds": None,
+        "running": False,
+    }

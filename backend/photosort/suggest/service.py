@@ -1,0 +1,183 @@
+"""Suggestions for a session: wires indexing, the vectors and centroids, the decisions and
+auto-move to one session, and keeps them in step with its events.
+
+Lock order: the session publishes events while holding its lock and the parts here take their
+own locks inside; nothing here calls into the session while holding one of its own locks, so
+the two can never deadlock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from photosort.errors import Conflict
+from photosort.media.fingerprint import Fingerprints
+from photosort.ml.cache import EmbeddingCache
+from photosort.ml.embedder import Embedder
+from photosort.session.engine import Session
+from photosort.session.events import Event
+from photosort.session.journal import CLUSTERING_DIR
+from photosort.suggest.batch import AutoMover
+from photosort.suggest.centroids import Centroids
+from photosort.suggest.decisions import DecisionLog
+from photosort.suggest.indexer import EmbedderState, Indexer
+from photosort.suggest.ranking import suggestion_sets
+from photosort.suggest.results import (
+    AutoMoveResult,
+    EmbedderInfo,
+    Estimate,
+    Progress,
+    SuggestionSet,
+)
+from photosort.suggest.vectors import VectorIndex
+
+
+class SuggestionService:
+    """The `SuggestionEngine` (suggest/engine.py) of a session with an embedder."""
+
+    def __init__(
+        self,
+        session: Session,
+        load: Callable[[], tuple[Embedder, str]],
+        *,
+        batch_size: int | None = None,
+        decode_workers: int | None = None,
+    ) -> None:
+        self.session = session
+        self.cache = EmbeddingCache(session.dest / CLUSTERING_DIR / "embeddings.sqlite")
+        self.fingerprints = Fingerprints(self.cache)
+        self.vectors = VectorIndex()
+        self.decisions = DecisionLog(session)
+        self.indexer = Indexer(
+            session,
+            self.vectors,
+            self.cache,
+            self.fingerprints,
+            load,
+            on_ready=self._resync_members,
+            batch_size=batch_size,
+            decode_workers=decode_workers,
+        )
+        self.automover = AutoMover(session, self.vectors, self.decisions)
+        self._unsubscribe = session.events.subscribe(self._on_event)
+
+    # ---------------------------------------------------------------- lifecycle
+    @classmethod
+    def start(
+        cls, session: Session, *, model: str = "auto", device: str = "auto", background: bool = True
+    ) -> SuggestionService:
+        from photosort.ml.select import load_embedder
+
+        def load() -> tuple[Embedder, str]:
+            choice = load_embedder(model, device)
+            return choice.embedder, choice.reason
+
+        service = cls(session, load)
+        if background:
+            service.run_in_background()
+        return service
+
+    @property
+    def state(self) -> EmbedderState:
+        return self.indexer.state
+
+    @property
+    def centroids(self) -> Centroids | None:
+        return self.vectors.centroids
+
+    def run_in_background(self) -> None:
+        self.indexer.run_in_background()
+
+    def load_embedder(self) -> Embedder:
+        return self.indexer.load_embedder()
+
+    def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
+        return self.indexer.index_pending(progress)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        return self.indexer.wait_idle(timeout)
+
+    def close(self) -> None:
+        self._unsubscribe()
+        self.indexer.stop()
+        self.cache.close()
+
+    # ---------------------------------------------------------------- session events
+    def _resync_members(self) -> None:
+        """Rebuild centroids from the members on disk (start, or files changed behind us).
+        Under the session's lock: an assign or undo applied while this rebuild ran would
+        otherwise be overwritten by an older copy of the members."""
+        self.session.with_members(self.vectors.rebuild)
+
+    def _on_event(self, event: Event) -> None:
+        kind = event.get("type")
+        if kind == "queue-changed":
+            threading.Thread(target=self._resync_members, daemon=True).start()
+            self.indexer.rescan()
+        elif kind == "action":
+            self._on_record(event["record"])
+
+    def _on_record(self, rec: Event) -> None:
+        kind = rec["type"]
+        if kind in ("assign", "delete"):
+            cluster = rec.get("cluster") if kind == "assign" else None
+            self.vectors.moved(("s", rec["src"]), ("d", rec["dst"]), cluster, add=True)
+        elif kind == "undo" and rec.get("restore_from"):
+            self.vectors.moved(
+                ("d", rec["restore_from"]), ("s", rec["restore_to"]), rec.get("cluster"), add=False
+            )
+        elif kind == "cluster-create":
+            self.vectors.ensure_cluster(rec["cluster"])
+        elif kind == "abort":
+            threading.Thread(target=self._resync_members, daemon=True).start()
+
+    # ---------------------------------------------------------------- what the API asks
+    def embedder_info(self) -> EmbedderInfo:
+        e = self.state.embedder
+        return {
+            "id": e.id if e else None,
+            "kind": e.kind if e else "none",
+            "device": e.device if e else None,
+            "status": self.state.status,
+            "reason": self.state.reason,
+        }
+
+    def progress(self) -> Progress:
+        return self.indexer.progress()
+
+    def decode_error(self, item: str) -> str | None:
+        return self.vectors.decode_error(item)
+
+    def suggestions(self, items: list[str]) -> dict[str, SuggestionSet | None]:
+        settings = self.session.settings
+        if settings.manual_only:
+            return dict.fromkeys(items)
+        ranked = self.vectors.ranked(items)
+        if not ranked:
+            return dict.fromkeys(items)
+        return suggestion_sets(
+            items, ranked, self.decisions.model(), self.vectors.counts(), settings
+        )
+
+    def estimate(
+        self, threshold: float | None, min_samples: int | None, min_margin: float | None
+    ) -> Estimate:
+        return self.automover.estimate(threshold, min_samples, min_margin)
+
+    def auto_move(
+        self,
+        threshold: float | None = None,
+        min_samples: int | None = None,
+        min_margin: float | None = None,
+        *,
+        dry_run: bool = True,
+        reviewer: str = "auto",
+    ) -> AutoMoveResult:
+        if self.session.settings.manual_only:
+            raise Conflict("manual-only mode is on: auto-move is off")
+        if self.state.status != "ready":
+            raise Conflict(f"suggestions are not ready: {self.state.reason}")
+        return self.automover.run(
+            threshold, min_samples, min_margin, dry_run=dry_run, reviewer=reviewer
+        )
