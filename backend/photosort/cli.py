@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
+import uvicorn
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import ProgressColumn, Task
 from rich.table import Table
+from rich.text import Text
 
 from photosort.errors import PhotosortError
 from photosort.session.engine import Session
@@ -48,6 +54,15 @@ ModelOpt = Annotated[
     str, typer.Option(help="auto | clip | efficientnet-lite0 | a local folder or hub id.")
 ]
 DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda | mps.")]
+
+
+class _RateColumn(ProgressColumn):
+    """Photos per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        text = f"{speed:.1f} photos/s" if speed else "- photos/s"
+        return Text(text, style="progress.data.speed")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -99,8 +114,6 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
-    import uvicorn
-
     from photosort.api.app import create_app
     from photosort.context import AppContext
 
@@ -119,11 +132,52 @@ def serve(
         out.print(
             escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
         )
-    out.print(f"open http://{host}:{port}/")
-    # Open event streams (browser tabs) must not hold Ctrl-C hostage.
-    uvicorn.run(
-        create_app(ctx), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    out.print(f"open http://{host}:{port}/  (Ctrl-C stops)")
+    app_ = create_app(ctx)
+    config = uvicorn.Config(
+        app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
+    server = _StoppableServer(config, on_stop=app_.state.streams.close_all)
+    server.run()
+    # uvicorn has put Python's own Ctrl-C handler back: one more press now would be a
+    # KeyboardInterrupt traceback in the middle of saying goodbye.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not server.started:
+        fail(f"cannot listen on {host}:{port}")
+    _stopped()
+
+
+STOPPED = "stopped; the journal is safe"
+
+
+def _stopped() -> NoReturn:
+    """Say so and leave now. Everything that matters is already on disk (the journal is
+    fsync'ed line by line, the session closed and checkpointed); what is left is an indexing
+    thread finishing its batch and torch's teardown, which take seconds on a busy machine."""
+    out.print(STOPPED)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+class _StoppableServer(uvicorn.Server):
+    """uvicorn, stopped the way a reviewer expects. On Ctrl-C the open event streams (browser
+    tabs) end at once, so shutdown does not wait them out and then cancel them with a traceback;
+    indexing stops between batches (lifespan shutdown). A second Ctrl-C exits on the spot: every
+    journal line is fsync'ed before its file operation, and start-up recovery settles a move
+    that was cut short."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_stop = on_stop
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit:
+            _stopped()
+        # Not recorded in uvicorn's captured signals: it would re-raise SIGINT after a clean
+        # shutdown, and Python's default handler turns that into a KeyboardInterrupt.
+        self.should_exit = True
+        self._on_stop()
 
 
 def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionService | None:
@@ -145,8 +199,13 @@ def _check_port_free(host: str, port: int) -> None:
             raise PhotosortError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
 
 
-def _indexed_service(s: Session, model: str, device: str) -> SuggestionService:
-    """Load the embedder and embed everything missing, with a progress bar."""
+def _indexed_service(
+    s: Session,
+    model: str,
+    device: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> SuggestionService:
+    """Load the embedder and embed everything missing, with a progress bar (or `progress`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from photosort.ml.service import SuggestionService
@@ -158,14 +217,20 @@ def _indexed_service(s: Session, model: str, device: str) -> SuggestionService:
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        _RateColumn(),
+        "ETA",
         TimeRemainingColumn(),
         console=err,
         transient=False,
     ) as bar:
         task = bar.add_task("embedding", total=None)
-        service.index_pending(
-            progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            if progress:
+                progress(done, total)
+
+        service.index_pending(progress=advance)
     failed = service.progress()["failed"]
     if failed:
         err.print(f"[yellow]warning:[/] {failed} photo(s) could not be decoded; they stay queued")

@@ -18,7 +18,8 @@ const venvPython = path.join(repoRoot, '.venv', 'bin', 'python');
 // the reconnect test goes around that check (uvicorn itself binds with SO_REUSEADDR).
 const SERVE_WITHOUT_PORT_CHECK =
   "import sys, photosort.cli as c; c._check_port_free = lambda *a: None; sys.argv = ['photosort', *sys.argv[1:]]; c.main()";
-export const datasetRoot = path.resolve(repoRoot, '../shared/datasets/stamps6/clutter');
+// The labeled photos committed with the tests (backend/tests/data/README.md): a bare clone runs every test.
+export const datasetRoot = path.resolve(repoRoot, 'backend/tests/data/stamps6/clutter');
 
 /**
  * Which embedder the e2e backends run. `none` (the default) keeps the tests fast and

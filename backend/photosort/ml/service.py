@@ -153,12 +153,18 @@ class SuggestionService:
             time.sleep(0.05)
         return False
 
-    def close(self) -> None:
+    def close(self, timeout: float = 1.0) -> None:
+        """Stop indexing (between batches) and close the cache. Loading a model cannot be cut
+        short: after `timeout` the daemon thread is left to end with the process, and the
+        cache, whose writes are single transactions, stays open for it."""
         self._stop.set()
         self._wake.set()
         self._unsubscribe()
         if self._thread and self._thread.is_alive():
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=timeout)
+            if self._thread.is_alive():
+                log.info("indexing is still stopping; it ends with the process")
+                return
         self.cache.close()
 
     # ------------------------------------------------------------------ indexing
@@ -180,6 +186,8 @@ class SuggestionService:
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed what is missing, nearest the reviewer first; returns how many were handled.
+        `progress(done, total)` hears the total before the first photo is embedded, then once
+        per photo.
 
         The full list of missing photos is built once (it walks the whole library) and then
         worked through in chunks; before each chunk only the reviewer's next photos are
@@ -191,6 +199,8 @@ class SuggestionService:
         self._rescan_needed.clear()
         backlog = deque(self._pending_keys())
         handled = 0
+        if progress:
+            progress(0, len(backlog))
         while backlog and not self._stop.is_set():
             if self._rescan_needed.is_set():
                 self._rescan_needed.clear()
@@ -202,18 +212,30 @@ class SuggestionService:
                     key, path = backlog.popleft()
                     if key not in taken and self._needs_work(key):
                         chunk.append((key, path))
-            self._backlog = len(backlog)
             if not chunk:
+                self._backlog = len(backlog)
                 continue
-            handled += self._index_chunk(embedder, chunk)
+            left = len(chunk)
+            self._backlog = len(backlog) + left
+
+            def landed(n: int, queued: int = len(backlog)) -> None:
+                # Photos land a batch at a time; the count (and the UI's bar) moves per photo.
+                nonlocal handled, left
+                for _ in range(n):
+                    handled, left = handled + 1, left - 1
+                    self._backlog = queued + left
+                    if progress:
+                        progress(handled, handled + self._backlog)
+                self._publish_progress()
+
+            self._index_chunk(embedder, chunk, landed)
             self._backlog = len(backlog)
-            if progress:
-                progress(handled, handled + len(backlog))
-            self._publish_progress()
         self._backlog = 0
         return handled
 
-    def _index_chunk(self, embedder: Embedder, chunk: list[tuple[Key, Path]]) -> int:
+    def _index_chunk(
+        self, embedder: Embedder, chunk: list[tuple[Key, Path]], landed: Callable[[int], None]
+    ) -> None:
         jobs: list[Job] = []
         for key, path in chunk:
             try:
@@ -228,6 +250,7 @@ class SuggestionService:
                 if job.fingerprint in known:
                     self._vector_landed(job.key, job.fingerprint, known[job.fingerprint])
         missing = [j for j in jobs if j.fingerprint not in known]
+        landed(len(chunk) - len(missing))
         batch = self._batch_size or default_batch_size(embedder.device)
         for embedded, failed in embed_jobs(
             missing,
@@ -243,7 +266,7 @@ class SuggestionService:
                 for f in failed:
                     self._errors[f.job.key] = f.error
             self._speed.add(len(embedded) + len(failed))
-        return len(chunk)
+            landed(len(embedded) + len(failed))
 
     def _vector_landed(self, key: Key, fp: str, vec: NDArray[np.float32]) -> None:
         self._vec[fp] = vec

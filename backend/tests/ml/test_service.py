@@ -291,3 +291,21 @@ def test_a_photo_filed_while_its_vector_is_computed_joins_the_centroid(
         service._vector_landed(("s", item), fp, vec)
     assert service.centroids.count("birds") == 6
     service.close()
+
+
+def test_progress_hears_the_total_first_then_advances_one_per_photo(make_library, counting):
+    """`photosort index` draws its bar from this: a total before any work, then photo by photo
+    (not 0/? until a whole chunk is done)."""
+    lib = make_library(clusters={"birds": 2}, loose=10)
+    session = lib.open()
+    service = SuggestionService(session, lambda: (counting, "test"), batch_size=4)
+    service.load_embedder()
+    calls: list[tuple[int, int, int]] = []
+    service.index_pending(progress=lambda done, total: calls.append((done, total, counting.calls)))
+    service.close()
+    assert calls[0] == (0, 12, 0)  # the total, before the model saw a single photo
+    assert [done for done, _, _ in calls] == list(range(13))
+    assert {total for _, total, _ in calls} == {12}
+    assert counting.calls == 12
+    # Batches of 4: the count moves within the run, not in one jump at the end.
+    assert [seen for _, _, seen in calls][1:] == [4] * 4 + [8] * 4 + [12] * 4
