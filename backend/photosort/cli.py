@@ -7,12 +7,13 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
+import orjson
 import typer
 import uvicorn
 from rich.console import Console
@@ -20,14 +21,72 @@ from rich.markup import escape
 from rich.progress import ProgressColumn, Task
 from rich.table import Table
 from rich.text import Text
+from typer._click import exceptions as click_errors  # typer >= 0.29 vendors click
+from typer._click.core import Context
+from typer.core import TyperCommand, TyperGroup
 
-from photosort.errors import PhotosortError
+from photosort.errors import NothingToUndo, PhotosortError
 from photosort.session.engine import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
     from photosort.ml.service import SuggestionService
 
+
+class _OneLineErrors(TyperGroup):
+    """A usage mistake (a missing SOURCE, a bad option value) is one line on stderr, like every
+    other error, instead of click's usage box."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        call = {
+            "args": args,
+            "prog_name": prog_name,
+            "complete_var": complete_var,
+            "windows_expand_args": windows_expand_args,
+            **kwargs,
+        }
+        if not standalone_mode:
+            return super().main(standalone_mode=False, **call)
+        try:
+            rv = super().main(standalone_mode=False, **call)
+        except click_errors.NoArgsIsHelpError as exc:
+            out.print(exc.ctx.get_help() if exc.ctx else str(exc), markup=False)
+            sys.exit(exc.exit_code)
+        except click_errors.UsageError as exc:
+            usage = ""
+            if exc.ctx is not None:
+                pieces = " ".join(exc.ctx.command.collect_usage_pieces(exc.ctx))
+                usage = f" (usage: {exc.ctx.command_path} {pieces})"
+            message = exc.format_message().rstrip(".")
+            err.print(f"[bold red]error:[/] {escape(message)}{escape(usage)}")
+            sys.exit(exc.exit_code)
+        except click_errors.ClickException as exc:
+            err.print(f"[bold red]error:[/] {escape(exc.format_message())}")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err.print("aborted")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class _Command(TyperCommand):
+    """Usage lines name arguments the way the help text does (`SOURCE`); typer would write a
+    required one as `{SOURCE}`, which reads like a template left unfilled."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="photosort",
     help="Sort a folder of photos into cluster folders, with suggestions and a full undo log.",
     no_args_is_help=True,
@@ -42,7 +101,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
 SourceArg = Annotated[
-    Path, typer.Argument(help="Folder whose photos need sorting.", show_default=False)
+    Path,
+    typer.Argument(help="Folder whose photos need sorting.", show_default=False, metavar="SOURCE"),
 ]
 IntoOpt = Annotated[
     Path | None,
@@ -101,7 +161,7 @@ def with_session(
             session.close()
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     source: SourceArg,
     into: IntoOpt = None,
@@ -196,7 +256,21 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             sock.bind((host, port))
         except OSError as exc:
-            raise PhotosortError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+            free = _next_free_port(host, port)
+            hint = f"; port {free} is free: --port {free} (make run PORT={free})" if free else ""
+            raise PhotosortError(f"cannot listen on {host}:{port}: {exc.strerror}{hint}") from exc
+
+
+def _next_free_port(host: str, port: int, tries: int = 50) -> int | None:
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
 
 
 def _indexed_service(
@@ -237,7 +311,7 @@ def _indexed_service(
     return service
 
 
-@app.command()
+@app.command(cls=_Command)
 def index(
     source: SourceArg, into: IntoOpt = None, model: ModelOpt = "auto", device: DeviceOpt = "auto"
 ) -> None:
@@ -254,12 +328,15 @@ def index(
     with_session(source, into, run)
 
 
-@app.command("auto-move")
+@app.command("auto-move", cls=_Command)
 def auto_move(
     source: SourceArg,
     into: IntoOpt = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Minimum score; default: the recommended one.")
+        float | None,
+        typer.Option(
+            min=-1.0, max=1.0, help="Minimum score in [-1, 1]; default: the recommended one."
+        ),
     ] = None,
     min_samples: Annotated[int | None, typer.Option(help="Minimum cluster size.")] = None,
     min_margin: Annotated[float | None, typer.Option(help="Minimum top-1 minus top-2.")] = None,
@@ -293,7 +370,7 @@ def auto_move(
     with_session(source, into, run)
 
 
-@app.command()
+@app.command(cls=_Command)
 def stats(source: SourceArg, into: IntoOpt = None) -> None:
     """Queue size, decisions so far and clusters with their counts."""
 
@@ -311,61 +388,107 @@ def stats(source: SourceArg, into: IntoOpt = None) -> None:
     with_session(source, into, show, read_only=True)
 
 
-@app.command("log")
+@app.command("log", cls=_Command)
 def log_cmd(
     source: SourceArg,
     into: IntoOpt = None,
-    limit: Annotated[int, typer.Option(help="Show the newest N lines.")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Only the newest N lines (default: the whole journal)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per line, as the journal holds it.")
+    ] = False,
 ) -> None:
-    """The journal, newest last."""
+    """The journal, oldest first: every action, who took it, and what it moved where."""
 
     def show(s: Session) -> None:
-        table = Table("seq", "time", "type", "by", "item", "where")
-        for rec in s.records()[-limit:]:
-            undone = " (undone)" if rec["seq"] in s.state.undone else ""
-            where = rec.get("dst") or rec.get("restore_to") or rec.get("cluster") or ""
-            if rec["type"] == "undo":
-                where = f"undoes {rec['undoes']}" + (f" -> {where}" if where else "")
-            table.add_row(
-                str(rec["seq"]),
-                rec["ts"],
-                rec["type"] + undone,
-                rec.get("by") or "",
-                escape(rec.get("item") or ""),
-                escape(str(where)),
+        records = s.records()
+        if limit is not None:
+            records = records[-limit:]
+        if not records:
+            (err if as_json else out).print(
+                "nothing in the journal yet: every action you take is listed here"
             )
+            return
+        if as_json:
+            for rec in records:
+                sys.stdout.write(orjson.dumps(rec).decode() + "\n")
+            return
+        rows = [_log_row(s, rec) for rec in records]
+        if not out.is_terminal:  # piped: whole values, tab-separated, one record per line
+            for row in rows:
+                sys.stdout.write("\t".join(row) + "\n")
+            return
+        table = Table("seq", "time", "type", "by", "item", "where")
+        for column in table.columns:
+            column.overflow = "fold"  # a narrow terminal wraps a name, it never cuts it
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
         out.print(table)
 
     with_session(source, into, show, read_only=True)
 
 
-@app.command()
+def _log_row(s: Session, rec: dict[str, Any]) -> list[str]:
+    undone = " (undone)" if rec["seq"] in s.state.undone else ""
+    where = rec.get("dst") or rec.get("restore_to") or rec.get("cluster") or ""
+    if rec["type"] == "undo":
+        where = f"undoes {rec['undoes']}" + (f" -> {where}" if where else "")
+    elif rec.get("batch") and not where:
+        where = f"batch {rec['batch']}"
+    return [
+        str(rec["seq"]),
+        rec["ts"],
+        rec["type"] + undone,
+        rec.get("by") or "",
+        rec.get("item") or "",
+        str(where),
+    ]
+
+
+@app.command(cls=_Command)
 def undo(
     source: SourceArg,
     into: IntoOpt = None,
     batch: Annotated[str | None, typer.Option(help="Undo a whole auto-move batch.")] = None,
     seq: Annotated[int | None, typer.Option(help="Undo the journal line with this seq.")] = None,
-    steps: Annotated[int, typer.Option(help="Undo the newest N actions.")] = 1,
+    steps: Annotated[int, typer.Option(min=1, help="Undo the newest N actions.")] = 1,
 ) -> None:
-    """Undo the newest action (or --seq N, --batch ID, --steps N)."""
+    """Undo the newest action (or --seq N, --batch ID, --steps N); a batch counts as one."""
 
     def run(s: Session) -> None:
         rounds = 1 if (batch or seq) else steps
-        for _ in range(rounds):
-            for rec in s.undo(seq, batch=batch, reviewer="cli"):
-                target = s.state.record(rec["undoes"])
-                back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
-                out.print(
-                    escape(
-                        f"undid seq {target['seq']} ({target['type']} {target.get('item') or ''})"
-                        f"{back}"
-                    )
-                )
+        for done in range(rounds):
+            try:
+                records = s.undo(seq, batch=batch, reviewer="cli")
+            except NothingToUndo:
+                if done == 0:
+                    raise
+                out.print(f"nothing older to undo: undid {done} of the {rounds} steps asked")
+                return
+            _report_undo(s, records)
 
     with_session(source, into, run)
 
 
-@app.command()
+def _report_undo(s: Session, records: list[dict[str, Any]]) -> None:
+    targets = [s.state.record(rec["undoes"]) for rec in records]
+    batches = {t["batch"] for t in targets if t.get("batch")}
+    if batches:
+        moved = sum(1 for t in targets if t["type"] == "assign")
+        photos = "photo" if moved == 1 else "photos"
+        out.print(
+            escape(f"undid batch {', '.join(sorted(batches))}: {moved} {photos} back in the queue")
+        )
+        return
+    for rec, target in zip(records, targets, strict=True):
+        back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
+        item = f" {target['item']}" if target.get("item") else ""
+        out.print(escape(f"undid seq {target['seq']} ({target['type']}{item}){back}"))
+
+
+@app.command(cls=_Command)
 def verify(source: SourceArg, into: IntoOpt = None) -> None:
     """Check the journal against the files; exits 1 when they disagree."""
     from photosort.session.recovery import verify as verify_journal

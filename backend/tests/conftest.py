@@ -271,17 +271,20 @@ StartServer = Callable[..., LiveServer]
 
 @pytest.fixture
 def start_server() -> Iterator[StartServer]:
-    """Factory: `start_server(lib, rescan_interval=0)` -> LiveServer over a fresh session of
-    `lib` (suggestions off: NoSuggestions). Stopping the server closes the session."""
+    """Factory: `start_server(lib, rescan_interval=0, suggestions=None)` -> LiveServer over a
+    fresh session of `lib` (suggestions off unless `suggestions(session)` builds an engine).
+    Stopping the server closes the session."""
     from photosort.api.app import create_app
     from photosort.context import AppContext
     from photosort.session.engine import Session
 
     servers: list[LiveServer] = []
 
-    def start(lib: Library, *, rescan_interval: float = 0) -> LiveServer:
+    def start(
+        lib: Library, *, rescan_interval: float = 0, suggestions: Callable[[Any], Any] | None = None
+    ) -> LiveServer:
         session = Session(lib.source, lib.into)
-        ctx = AppContext(session)
+        ctx = AppContext(session, suggestions(session) if suggestions else None)
         app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval)
         server = LiveServer(app, ctx)
         servers.append(server)

@@ -457,6 +457,8 @@ class SuggestionService:
     def _rule(
         self, threshold: float | None, min_samples: int | None, min_margin: float | None
     ) -> tuple[automove.Rule, ConfidenceModel]:
+        if threshold is not None and not -1.0 <= threshold <= 1.0:
+            raise PhotosortError(f"threshold {threshold:g} is outside [-1, 1] (a cosine score)")
         settings = self.session.settings
         model = self._model()
         samples = int(min_samples if min_samples is not None else settings["min_samples"])
@@ -568,8 +570,8 @@ class SuggestionService:
             "decisions": est.decisions,
             "skipped_viewing": held,
         }
-        if dry_run:
-            return result
+        if dry_run or not chosen:
+            return result  # an empty batch would be a journal line that undoes nothing
         batch = new_batch_id()
         self.session.journal_line(
             {

@@ -309,3 +309,25 @@ def test_progress_hears_the_total_first_then_advances_one_per_photo(make_library
     assert counting.calls == 12
     # Batches of 4: the count moves within the run, not in one jump at the end.
     assert [seen for _, _, seen in calls][1:] == [4] * 4 + [8] * 4 + [12] * 4
+
+
+def test_an_auto_move_over_http_that_would_move_nothing_journals_nothing(
+    make_library, real_embedder, start_server
+):
+    lib = make_library(clusters={"birds": 3, "coins": 3}, loose=4)
+
+    def engine(session: Session) -> SuggestionService:
+        service = SuggestionService(session, lambda: (real_embedder, "test"), batch_size=8)
+        service.load_embedder()
+        service.index_pending()
+        return service
+
+    srv = start_server(lib, suggestions=engine)
+    r = srv.client.post("/api/auto-move", json={"threshold": 1.0, "dry_run": False})
+    assert r.status_code == 200, r.text
+    assert r.json()["count"] == 0 and r.json()["batch"] is None
+    assert lib.journal() == []
+    assert all((lib.source / i).is_file() for i in lib.loose)
+    r = srv.client.post("/api/auto-move", json={"threshold": 2, "dry_run": False})
+    assert r.status_code == 422 and set(r.json()) == {"error"}
+    assert lib.journal() == []
