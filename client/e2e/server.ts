@@ -2,7 +2,7 @@
 // cluster folders, the rest loose and so queued), `photosort serve` on a free loopback port,
 // and helpers to look at what happened on disk.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -198,6 +198,21 @@ export function makeFolder(layout: Layout = DEFAULT_LAYOUT): string {
     files.slice(seed, seed + loose).forEach((f) => copyFileSync(path.join(datasetRoot, cls, f), path.join(folder, f)));
   }
   return folder;
+}
+
+/** The real Canon CR2 of sample/, found by its size wherever a `make run` session filed it. */
+export function sampleRaw(): string {
+  const sample = path.join(repoRoot, 'sample');
+  const manifest = JSON.parse(readFileSync(path.join(sample, '.manifest.json'), 'utf8')) as {
+    files: Array<{ path: string; size: number }>;
+  };
+  const raw = manifest.files.find((f) => f.path.toLowerCase().endsWith('.cr2'));
+  if (!raw) throw new Error('sample/.manifest.json lists no CR2');
+  const found = (readdirSync(sample, { recursive: true, encoding: 'utf8' }) as string[])
+    .map((rel) => path.join(sample, rel))
+    .find((p) => p.toLowerCase().endsWith('.cr2') && statSync(p).size === raw.size);
+  if (!found) throw new Error(`sample/${raw.path} is missing: run make sample-reset`);
+  return found;
 }
 
 /** A file that claims to be a JPEG and is not: the UI must badge it and still let it go. */

@@ -334,6 +334,7 @@ export function App() {
                   suggestions={subject?.suggestions}
                   disabled={!stageInfo}
                   onPick={(c) => file('assign', c, false, performance.now(), 'click')}
+                  onNewCluster={() => stageInfo && setModal('palette')}
                 />
                 <ClusterList
                   clusters={session.clusters}

@@ -24,6 +24,8 @@ from photosort.ml.cache import EmbeddingCache
 from photosort.ml.centroids import Centroids
 from photosort.ml.confidence import (
     MIN_DECISIONS,
+    WEAK_CONFIDENCE,
+    WEAK_MARGIN,
     ConfidenceModel,
     Decision,
     decisions_with_seq,
@@ -439,6 +441,11 @@ class SuggestionService:
                 continue
             names, scores = ranked[item]
             margin = scores[0] - scores[1] if len(scores) > 1 else None
+            confidence = model.confidence(scores[0], margin if margin is not None else 1.0)
+            if confidence is not None:
+                weak = confidence < WEAK_CONFIDENCE
+            else:
+                weak = margin is not None and margin < WEAK_MARGIN
             out[item] = {
                 "top": [
                     {
@@ -449,7 +456,10 @@ class SuggestionService:
                     for n, sc in zip(names[:top_k], scores[:top_k], strict=False)
                 ],
                 "margin": round(margin, 4) if margin is not None else None,
-                "confidence": model.confidence(scores[0], margin if margin is not None else 1.0),
+                "confidence": confidence,
+                "weak": weak,
+                "decisions": len(model.decisions),
+                "decisions_needed": MIN_DECISIONS,
             }
         return out
 

@@ -331,3 +331,19 @@ def test_an_auto_move_over_http_that_would_move_nothing_journals_nothing(
     r = srv.client.post("/api/auto-move", json={"threshold": 2, "dry_run": False})
     assert r.status_code == 422 and set(r.json()) == {"error"}
     assert lib.journal() == []
+
+
+def test_suggestions_say_how_many_decisions_the_confidence_waits_for(library, counting):
+    from photosort.ml.confidence import MIN_DECISIONS
+
+    session = library.open()
+    service = start(session, counting)
+    head = session.queue_items()[0]
+    sugg = service.suggestions([head])[head]
+    assert sugg is not None and sugg["confidence"] is None
+    assert (sugg["decisions"], sugg["decisions_needed"]) == (0, MIN_DECISIONS)
+    assert sugg["weak"] == (sugg["margin"] < 0.08)
+    session.assign(head, sugg["top"][0]["cluster"], suggested=[{"cluster": "birds", "score": 0.5}])
+    nxt = session.queue_items()[0]
+    assert service.suggestions([nxt])[nxt]["decisions"] == 1
+    service.close()

@@ -2,7 +2,7 @@
 // history showing each photo and where it went.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRecord, ActionsPage } from '../api/queries';
-import { describe, matchesFilter, photoOf, playbackSteps, undoIndex, type ByFilter, type LogFilter, type TypeFilter } from '../logic/actionView';
+import { describe, matchesFilter, photoOf, placesNow, playbackSteps, undoIndex, type ByFilter, type LogFilter, type PhotoRef, type TypeFilter } from '../logic/actionView';
 import { clockTime, count } from '../logic/format';
 import type { PlaybackEvent, PlaybackState } from '../logic/playback';
 import { imageUrl } from '../logic/urls';
@@ -32,8 +32,8 @@ function Icon({ d }: { d: string }) {
   );
 }
 
-function Thumb({ rec, undos, size }: { rec: ActionRecord; undos: Map<number, ActionRecord>; size: 'thumb' | 'preview' }) {
-  const ref = photoOf(rec, undos);
+function Thumb({ rec, undos, now, size }: { rec: ActionRecord; undos: Map<number, ActionRecord>; now: ReadonlyMap<string, PhotoRef>; size: 'thumb' | 'preview' }) {
+  const ref = photoOf(rec, undos, now);
   const [failed, setFailed] = useState<string | null>(null);
   if (!ref) return <span className="log-thumb log-thumb-none" aria-hidden="true" />;
   const url = imageUrl(ref.item, size, ref.root);
@@ -56,6 +56,7 @@ export function ActionLog({ journal, loading, error, playback, dispatch }: Props
   const [speed, setSpeed] = useState(1);
   const records = useMemo(() => journal?.records ?? [], [journal]);
   const undos = useMemo(() => undoIndex(records), [records]);
+  const now = useMemo(() => placesNow(records), [records]);
   const undone = useMemo(() => new Set(journal?.undone ?? []), [journal]);
   const bySeq = useMemo(() => new Map(records.map((r) => [r.seq, r])), [records]);
   const filtered = useMemo(() => records.filter((r) => matchesFilter(r, filter)), [records, filter]);
@@ -125,7 +126,7 @@ export function ActionLog({ journal, loading, error, playback, dispatch }: Props
                   onClick={() => stepIndex >= 0 && dispatch({ type: 'goto', index: stepIndex })}
                   aria-label={`#${r.seq} ${describe(r, bySeq)}${undone.has(r.seq) ? ' (undone)' : ''}`}
                 >
-                  <Thumb rec={r} undos={undos} size="thumb" />
+                  <Thumb rec={r} undos={undos} now={now} size="thumb" />
                   <span className="log-main">
                     <span className="log-desc">{describe(r, bySeq)}</span>
                     <span className="log-meta muted small">
@@ -154,7 +155,7 @@ export function ActionLog({ journal, loading, error, playback, dispatch }: Props
           Session playback
         </h2>
         <div className="player-stage">
-          {step ? <Thumb key={step.seq} rec={step} undos={undos} size="preview" /> : <p className="muted">No photo steps to play back yet.</p>}
+          {step ? <Thumb key={step.seq} rec={step} undos={undos} now={now} size="preview" /> : <p className="muted">No photo steps to play back yet.</p>}
         </div>
         <p className="player-caption" aria-live="polite" data-testid="player-caption">
           {step ? (
