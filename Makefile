@@ -59,7 +59,7 @@ lint: setup
 	npm --prefix client run typecheck --silent
 
 test-backend: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs
 
 test-ui: setup
 	npm --prefix client test --silent

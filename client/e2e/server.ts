@@ -107,9 +107,9 @@ export class PhotosortServer {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    // A clean stop first; but the backend's shutdown waits for open SSE streams (a browser
-    // tab's never ends), so after a second it is killed. The journal is fsync'ed per action,
-    // so a kill loses nothing (start-up recovery is the backend's own promise).
+    // A clean stop first (the backend ends open event streams at once and exits within a
+    // second); killed after a second regardless. The journal is fsync'ed per action, so even a
+    // kill loses nothing (start-up recovery is the backend's own promise).
     proc.kill('SIGTERM');
     const kill = setTimeout(() => proc.kill('SIGKILL'), 1000);
     await exited;

@@ -143,3 +143,13 @@ def test_an_auto_move_that_moves_nothing_journals_nothing(cli, eight_loose):
     assert "moved 0 photos" in r.stdout and "undo" not in r.stdout
     assert lib.journal() == []
     assert all((lib.source / i).is_file() for i in lib.loose)
+
+
+# ------------------------------------------------------------------------------ index
+def test_index_shows_a_counted_total_with_rate_and_eta(cli, library):
+    r = cli("index", library.source, *AUTO)
+    assert r.exit_code == 0, r.output
+    assert "12/12" in r.stderr  # 6 queued + 6 cluster members, counted before embedding
+    assert "photos/s" in r.stderr and "ETA" in r.stderr
+    assert "0/?" not in r.stderr
+    assert "indexed 12 of 12 photos (0 failed)" in r.stdout
