@@ -27,6 +27,13 @@ test('a weak top suggestion says so and offers a new cluster right there', async
   try {
     expect(await server.waitIndexed()).toBe(true);
     await openApp(page, server);
+    // The filmstrip marks a weak guess too, so coins are not silently labelled "birds".
+    const queue = await server.api<{ items: Array<{ name: string; suggestions: Sugg | null }> }>('/api/queue?limit=3');
+    for (const q of queue.items.slice(1)) {
+      const top = q.suggestions!.top[0]!.cluster;
+      const tile = page.locator('.film-next', { has: page.locator(`img[alt="${q.name}"]`) });
+      await expect(tile.locator('.film-tag')).toHaveText(q.suggestions!.weak ? `${top}?` : top);
+    }
     const verdicts: boolean[] = [];
     for (let i = 0; i < 5; i++) {
       const item = await stageItem(page);
