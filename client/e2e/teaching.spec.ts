@@ -75,6 +75,7 @@ test('confidence says it is learning from your decisions, n of what the server n
     await expect(label).toHaveText(`learning from your decisions (0 of ${before.decisions_needed})`);
     await page.keyboard.press('Enter'); // accept: a decision taken with suggestions on screen
     await expect(page.getByTestId('stage')).not.toHaveAttribute('data-item', first);
+    await expect.poll(() => server.journal().some((l) => l.type === 'assign' && l.item === first)).toBe(true);
     const second = (await suggestionsOf(server, await stageItem(page)))!;
     expect(second.decisions).toBe(1);
     await expect(label).toHaveText(`learning from your decisions (1 of ${second.decisions_needed})`);
@@ -104,7 +105,9 @@ test('thumbnails show the whole photo, letterboxed', async ({ page }) => {
     const tile = page.locator('.film img[alt="IMG_5952.CR2"]');
     await expect(tile).toBeVisible();
     expect(await tile.evaluate((el) => getComputedStyle(el).objectFit)).toBe('contain');
+    const skipped = await stageItem(page);
     await page.keyboard.press('s');
+    await expect.poll(() => server.journal().some((l) => l.type === 'skip' && l.item === skipped)).toBe(true);
     await page.keyboard.press('l');
     const logThumb = page.getByTestId('log-view').locator('img.log-thumb').first();
     await expect(logThumb).toBeVisible();
@@ -142,6 +145,8 @@ test('a trashed photo keeps its thumbnail: from the trash, no 404 in the browser
   const skipped = await stageItem(page);
   await page.keyboard.press('s');
   await expect(page.getByTestId('stage')).not.toHaveAttribute('data-item', skipped);
+  // The UI moves on at once and saves behind; the other reviewer trashes it after the skip landed.
+  await expect.poll(() => server.journal().some((l) => l.type === 'skip' && l.item === skipped)).toBe(true);
   await server.api('/api/delete', { method: 'POST', body: JSON.stringify({ item: skipped }) });
   for (const item of [trashed, skipped]) await expect.poll(() => server.exists('.clustering', 'trash', item)).toBe(true);
 
