@@ -59,7 +59,7 @@ lint: setup
 	npm --prefix client run typecheck --silent
 
 test-backend: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs
 
 test-ui: setup
 	npm --prefix client test --silent
@@ -73,7 +73,7 @@ bench: setup
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/index.py
-	$(BIN)/python bench/quality.py --dataset ../shared/datasets/stamps6/clutter --trials 20
+	$(BIN)/python bench/quality.py --trials 20
 
 sample-reset:
 	git checkout -- sample && git clean -fdxq sample

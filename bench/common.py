@@ -20,16 +20,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from data import stamps6
+
 REPO = Path(__file__).resolve().parent.parent
-DATASETS = REPO.parent / "shared" / "datasets"
 OUT_DIR = REPO / "bench" / "out"
 PHOTOSORT = Path(sys.executable).parent / "photosort"
 
 
 # ----------------------------------------------------------------------------- photos
 def real_photos(classes: Sequence[str] | None = None, per_class: int = 4) -> dict[str, list[Path]]:
-    """Real JPEGs by class: from ../shared/datasets/stamps6/clutter, else from sample/."""
-    clutter = DATASETS / "stamps6" / "clutter"
+    """Real JPEGs by class: from stamps6/clutter (shared, else the repo's test set)."""
+    clutter = stamps6() / "clutter"
     pool: dict[str, list[Path]] = {}
     if clutter.is_dir():
         for folder in sorted(p for p in clutter.iterdir() if p.is_dir()):

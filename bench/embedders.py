@@ -40,6 +40,7 @@ import torch.nn.functional as F  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from data import stamps6  # noqa: E402
 from photosort.ml.efficientnet import (  # noqa: E402
     DEFAULT_POOLING,
     DEFAULT_TTA,
@@ -50,7 +51,7 @@ from photosort.ml.efficientnet import (  # noqa: E402
 )
 from photosort.ml.embedder import center_crop_resize, l2_normalise  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "datasets" / "stamps6"
+DATA = stamps6()
 SEEDS_PER_CLASS = 5
 
 

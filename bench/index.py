@@ -34,14 +34,13 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
+from data import cr2, stamps6  # noqa: E402
 from photosort.media.decode import open_image  # noqa: E402
 from photosort.media.raw import decode_raw  # noqa: E402
 from photosort.ml.embedder import Embedder  # noqa: E402
 from photosort.session.engine import Session  # noqa: E402
 from photosort.suggest.service import SuggestionService  # noqa: E402
 
-DATASETS = ROOT / ".." / "shared" / "datasets"
-CR2 = DATASETS / "raw" / "IMG_5952.CR2"
 SIZE_12MP = (4000, 3000)
 
 
@@ -49,7 +48,7 @@ def make_photos(folder: Path, count: int, raw: int) -> None:
     """12 MP JPEGs from real photos (upscaled, with grain so they compress like photos). A few
     bases are encoded; the rest are byte-distinct copies (a trailing comment after EOI), so
     every file has its own fingerprint and is embedded for real."""
-    sources = sorted((DATASETS / "stamps6" / "clutter").glob("*/*.jpg"))[::17][:6]
+    sources = sorted((stamps6() / "clutter").glob("*/*.jpg"))[::17][:6]
     rng = np.random.default_rng(0)
     bases: list[bytes] = []
     for src in sources:
@@ -62,7 +61,7 @@ def make_photos(folder: Path, count: int, raw: int) -> None:
     for i in range(count):
         (folder / f"IMG_{i:04d}.jpg").write_bytes(bases[i % len(bases)] + f"{i:08d}".encode())
     for i in range(raw):
-        (folder / f"RAW_{i:03d}.CR2").write_bytes(CR2.read_bytes() + f"{i:08d}".encode())
+        (folder / f"RAW_{i:03d}.CR2").write_bytes(cr2().read_bytes() + f"{i:08d}".encode())
 
 
 def forward_rate(embedder: Any, images: list[Image.Image], repeats: int) -> float:
@@ -105,9 +104,11 @@ def end_to_end_rate(embedder: Embedder, photos: Path) -> tuple[float, int, int]:
 
 
 def raw_times(repeats: int) -> dict[str, float]:
-    embedded = [timed(lambda: decode_raw(CR2, min_edge=336)) for _ in range(repeats)]
-    demosaic = [timed(lambda: decode_raw(CR2, min_edge=4000)) for _ in range(max(2, repeats // 3))]
-    assert decode_raw(CR2, min_edge=336)[1] == "embedded"
+    embedded = [timed(lambda: decode_raw(cr2(), min_edge=336)) for _ in range(repeats)]
+    demosaic = [
+        timed(lambda: decode_raw(cr2(), min_edge=4000)) for _ in range(max(2, repeats // 3))
+    ]
+    assert decode_raw(cr2(), min_edge=336)[1] == "embedded"
     return {
         "embedded_preview_ms": statistics.median(embedded) * 1000,
         "demosaic_ms": statistics.median(demosaic) * 1000,

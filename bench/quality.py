@@ -9,7 +9,7 @@ auto-move at the threshold the tool itself recommends for the target precision.
 Effort model (SPEC §10): accepting the top suggestion 0.3, choosing another cluster 1.0, a correct
 auto-move 0, a wrong auto-move 2.0; sorting by hand costs 1.0 per photo.
 
-    python bench/quality.py --dataset ../shared/datasets/stamps6/clutter --trials 20
+    python bench/quality.py --trials 20   # --dataset DIR: a bigger labeled set
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
+from data import stamps6
 from photosort.errors import Conflict
 from photosort.ml.embedder import Embedder
 from photosort.ml.select import load_embedder
@@ -186,7 +187,9 @@ def main() -> None:
     ap.add_argument(
         "--dataset",
         type=Path,
-        default=Path(__file__).resolve().parents[1] / "../shared/datasets/stamps6/clutter",
+        default=stamps6() / "clutter",
+        help="labeled folder (CLASS/*.jpg); default: ../shared/datasets if present, else the "
+        "repo's test set",
     )
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--seeds", type=int, default=5, help="seed photos per cluster")

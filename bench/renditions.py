@@ -30,12 +30,12 @@ try:
 except ImportError:  # not installed yet: run from the source tree
     sys.path.insert(0, str(REPO / "backend"))
 
+from data import cr2, stamps6  # noqa: E402
 from photosort.media import Renditions, RenditionSize, fingerprint, open_image  # noqa: E402
 from photosort.media.raw import decode_raw  # noqa: E402
 
-DATASETS = REPO / ".." / "shared" / "datasets"
-CR2 = DATASETS / "raw" / "IMG_5952.CR2"
-STAMPS = DATASETS / "stamps6" / "clutter"
+STAMPS = stamps6() / "clutter"
+CR2 = cr2()
 BIG = (6000, 4000)
 
 
@@ -81,7 +81,7 @@ def make_24mp_jpeg(folder: Path) -> tuple[Path, str]:
             base = im.convert("RGB")
         w, h = base.size
         base = base.crop((0, (h - w * 2 // 3) // 2, w, (h - w * 2 // 3) // 2 + w * 2 // 3))
-        origin = f"upscaled {sources[len(sources) // 2].relative_to(DATASETS)} + noise"
+        origin = f"upscaled {sources[len(sources) // 2].relative_to(STAMPS.parent.parent)} + noise"
     else:
         y, x = np.mgrid[0:400, 0:600]
         base = Image.fromarray(

@@ -45,11 +45,13 @@ class Group:
     seeded: int  # of those, already filed in sample/<cls>/ (a started cluster)
 
 
-# Four visually distinct stamps6 classes; two of them are started clusters.
+# Four visually distinct stamps6 classes. Three are started clusters; the coins have none on
+# purpose: their best suggestion is weak, the UI says so and offers a new cluster, and the
+# first coin is where a new user learns to make one (`/`, a new name, Enter).
 GROUPS = (
     Group("birds", 15, 4),
     Group("flowers", 14, 4),
-    Group("fruit", 14, 0),
+    Group("fruit", 14, 4),
     Group("coins", 13, 0),
 )
 RAW_FILE = "raw/IMG_5952.CR2"  # queued too: a landscape that fits no group
@@ -153,12 +155,16 @@ def readme_md(entries: list[Entry], sizes: dict[str, int]) -> str:
         lines.append(f"| {g.cls} | {len(members)} | {where}{len(members) - seeded} loose |")
     total_mb = sum(sizes.values()) / 1e6
     loose = sum(1 for e in entries if not e.seeded)
+    names = [f"`{g.cls}/`" for g in GROUPS if g.seeded]
+    started = f"Started clusters: {', '.join(names[:-1])} and {names[-1]}"
     return f"""# sample/ — the photo set `make run` serves
 
 {len(entries) - 1} real photos in four visually distinct groups plus one camera RAW file,
-{total_mb:.1f} MB. Two groups are started clusters (`birds/`, `flowers/`, a few members each,
-so suggestions work at once); everything else ({loose} photos) lies loose in this folder and
-is the queue. Sources and licenses: [LICENSE.md](LICENSE.md).
+{total_mb:.1f} MB. {started} (a few members each, so suggestions work at
+once); everything else ({loose} photos) lies loose in this folder and is the queue. The coins
+have no cluster on purpose: the UI calls their best suggestion weak and offers "new cluster…"
+(`/`) right there, so the first coin is where you make one. Sources and licenses:
+[LICENSE.md](LICENSE.md).
 
 | group | photos | state |
 |---|---|---|

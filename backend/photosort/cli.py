@@ -3,25 +3,90 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
+import orjson
 import typer
+import uvicorn
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import ProgressColumn, Task
 from rich.table import Table
+from rich.text import Text
+from typer._click import exceptions as click_errors  # typer >= 0.29 vendors click
+from typer._click.core import Context
+from typer.core import TyperCommand, TyperGroup
 
-from photosort.errors import PhotosortError
+from photosort.errors import NothingToUndo, PhotosortError
 from photosort.session.engine import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
     from photosort.suggest.service import SuggestionService
 
+
+class _OneLineErrors(TyperGroup):
+    """A usage mistake (a missing SOURCE, a bad option value) is one line on stderr, like every
+    other error, instead of click's usage box."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        call = {
+            "args": args,
+            "prog_name": prog_name,
+            "complete_var": complete_var,
+            "windows_expand_args": windows_expand_args,
+            **kwargs,
+        }
+        if not standalone_mode:
+            return super().main(standalone_mode=False, **call)
+        try:
+            rv = super().main(standalone_mode=False, **call)
+        except click_errors.NoArgsIsHelpError as exc:
+            out.print(exc.ctx.get_help() if exc.ctx else str(exc), markup=False)
+            sys.exit(exc.exit_code)
+        except click_errors.UsageError as exc:
+            usage = ""
+            if exc.ctx is not None:
+                pieces = " ".join(exc.ctx.command.collect_usage_pieces(exc.ctx))
+                usage = f" (usage: {exc.ctx.command_path} {pieces})"
+            message = exc.format_message().rstrip(".")
+            err.print(f"[bold red]error:[/] {escape(message)}{escape(usage)}")
+            sys.exit(exc.exit_code)
+        except click_errors.ClickException as exc:
+            err.print(f"[bold red]error:[/] {escape(exc.format_message())}")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err.print("aborted")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class _Command(TyperCommand):
+    """Usage lines name arguments the way the help text does (`SOURCE`); typer would write a
+    required one as `{SOURCE}`, which reads like a template left unfilled."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="photosort",
     help="Sort a folder of photos into cluster folders, with suggestions and a full undo log.",
     no_args_is_help=True,
@@ -36,7 +101,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
 SourceArg = Annotated[
-    Path, typer.Argument(help="Folder whose photos need sorting.", show_default=False)
+    Path,
+    typer.Argument(help="Folder whose photos need sorting.", show_default=False, metavar="SOURCE"),
 ]
 IntoOpt = Annotated[
     Path | None,
@@ -48,6 +114,15 @@ ModelOpt = Annotated[
     str, typer.Option(help="auto | clip | efficientnet-lite0 | a local folder or hub id.")
 ]
 DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda | mps.")]
+
+
+class _RateColumn(ProgressColumn):
+    """Photos per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        text = f"{speed:.1f} photos/s" if speed else "- photos/s"
+        return Text(text, style="progress.data.speed")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -86,7 +161,7 @@ def with_session(
             session.close()
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     source: SourceArg,
     into: IntoOpt = None,
@@ -99,8 +174,6 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
-    import uvicorn
-
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
 
@@ -119,11 +192,52 @@ def serve(
         out.print(
             escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
         )
-    out.print(f"open http://{host}:{port}/")
-    # Open event streams (browser tabs) must not hold Ctrl-C hostage.
-    uvicorn.run(
-        create_app(ctx), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    out.print(f"open http://{host}:{port}/  (Ctrl-C stops)")
+    app_ = create_app(ctx)
+    config = uvicorn.Config(
+        app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
+    server = _StoppableServer(config, on_stop=app_.state.streams.close_all)
+    server.run()
+    # uvicorn has put Python's own Ctrl-C handler back: one more press now would be a
+    # KeyboardInterrupt traceback in the middle of saying goodbye.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not server.started:
+        fail(f"cannot listen on {host}:{port}")
+    _stopped()
+
+
+STOPPED = "stopped; the journal is safe"
+
+
+def _stopped() -> NoReturn:
+    """Say so and leave now. Everything that matters is already on disk (the journal is
+    fsync'ed line by line, the session closed and checkpointed); what is left is an indexing
+    thread finishing its batch and torch's teardown, which take seconds on a busy machine."""
+    out.print(STOPPED)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+class _StoppableServer(uvicorn.Server):
+    """uvicorn, stopped the way a reviewer expects. On Ctrl-C the open event streams (browser
+    tabs) end at once, so shutdown does not wait them out and then cancel them with a traceback;
+    indexing stops between batches (lifespan shutdown). A second Ctrl-C exits on the spot: every
+    journal line is fsync'ed before its file operation, and start-up recovery settles a move
+    that was cut short."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_stop = on_stop
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit:
+            _stopped()
+        # Not recorded in uvicorn's captured signals: it would re-raise SIGINT after a clean
+        # shutdown, and Python's default handler turns that into a KeyboardInterrupt.
+        self.should_exit = True
+        self._on_stop()
 
 
 def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionService | None:
@@ -142,11 +256,30 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             sock.bind((host, port))
         except OSError as exc:
-            raise PhotosortError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+            free = _next_free_port(host, port)
+            hint = f"; port {free} is free: --port {free} (make run PORT={free})" if free else ""
+            raise PhotosortError(f"cannot listen on {host}:{port}: {exc.strerror}{hint}") from exc
 
 
-def _indexed_service(s: Session, model: str, device: str) -> SuggestionService:
-    """Load the embedder and embed everything missing, with a progress bar."""
+def _next_free_port(host: str, port: int, tries: int = 50) -> int | None:
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+def _indexed_service(
+    s: Session,
+    model: str,
+    device: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> SuggestionService:
+    """Load the embedder and embed everything missing, with a progress bar (or `progress`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from photosort.suggest.service import SuggestionService
@@ -158,21 +291,27 @@ def _indexed_service(s: Session, model: str, device: str) -> SuggestionService:
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        _RateColumn(),
+        "ETA",
         TimeRemainingColumn(),
         console=err,
         transient=False,
     ) as bar:
         task = bar.add_task("embedding", total=None)
-        service.index_pending(
-            progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            if progress:
+                progress(done, total)
+
+        service.index_pending(progress=advance)
     failed = service.progress()["failed"]
     if failed:
         err.print(f"[yellow]warning:[/] {failed} photo(s) could not be decoded; they stay queued")
     return service
 
 
-@app.command()
+@app.command(cls=_Command)
 def index(
     source: SourceArg, into: IntoOpt = None, model: ModelOpt = "auto", device: DeviceOpt = "auto"
 ) -> None:
@@ -189,12 +328,15 @@ def index(
     with_session(source, into, run)
 
 
-@app.command("auto-move")
+@app.command("auto-move", cls=_Command)
 def auto_move(
     source: SourceArg,
     into: IntoOpt = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Minimum score; default: the recommended one.")
+        float | None,
+        typer.Option(
+            min=-1.0, max=1.0, help="Minimum score in [-1, 1]; default: the recommended one."
+        ),
     ] = None,
     min_samples: Annotated[int | None, typer.Option(help="Minimum cluster size.")] = None,
     min_margin: Annotated[float | None, typer.Option(help="Minimum top-1 minus top-2.")] = None,
@@ -228,7 +370,7 @@ def auto_move(
     with_session(source, into, run)
 
 
-@app.command()
+@app.command(cls=_Command)
 def stats(source: SourceArg, into: IntoOpt = None) -> None:
     """Queue size, decisions so far and clusters with their counts."""
 
@@ -246,61 +388,107 @@ def stats(source: SourceArg, into: IntoOpt = None) -> None:
     with_session(source, into, show, read_only=True)
 
 
-@app.command("log")
+@app.command("log", cls=_Command)
 def log_cmd(
     source: SourceArg,
     into: IntoOpt = None,
-    limit: Annotated[int, typer.Option(help="Show the newest N lines.")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Only the newest N lines (default: the whole journal)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per line, as the journal holds it.")
+    ] = False,
 ) -> None:
-    """The journal, newest last."""
+    """The journal, oldest first: every action, who took it, and what it moved where."""
 
     def show(s: Session) -> None:
-        table = Table("seq", "time", "type", "by", "item", "where")
-        for rec in s.records_since()[-limit:]:
-            undone = " (undone)" if s.is_undone(rec["seq"]) else ""
-            where = rec.get("dst") or rec.get("restore_to") or rec.get("cluster") or ""
-            if rec["type"] == "undo":
-                where = f"undoes {rec['undoes']}" + (f" -> {where}" if where else "")
-            table.add_row(
-                str(rec["seq"]),
-                rec["ts"],
-                rec["type"] + undone,
-                rec.get("by") or "",
-                escape(rec.get("item") or ""),
-                escape(str(where)),
+        records = s.records_since()
+        if limit is not None:
+            records = records[-limit:]
+        if not records:
+            (err if as_json else out).print(
+                "nothing in the journal yet: every action you take is listed here"
             )
+            return
+        if as_json:
+            for rec in records:
+                sys.stdout.write(orjson.dumps(rec).decode() + "\n")
+            return
+        rows = [_log_row(s, rec) for rec in records]
+        if not out.is_terminal:  # piped: whole values, tab-separated, one record per line
+            for row in rows:
+                sys.stdout.write("\t".join(row) + "\n")
+            return
+        table = Table("seq", "time", "type", "by", "item", "where")
+        for column in table.columns:
+            column.overflow = "fold"  # a narrow terminal wraps a name, it never cuts it
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
         out.print(table)
 
     with_session(source, into, show, read_only=True)
 
 
-@app.command()
+def _log_row(s: Session, rec: dict[str, Any]) -> list[str]:
+    undone = " (undone)" if s.is_undone(rec["seq"]) else ""
+    where = rec.get("dst") or rec.get("restore_to") or rec.get("cluster") or ""
+    if rec["type"] == "undo":
+        where = f"undoes {rec['undoes']}" + (f" -> {where}" if where else "")
+    elif rec.get("batch") and not where:
+        where = f"batch {rec['batch']}"
+    return [
+        str(rec["seq"]),
+        rec["ts"],
+        rec["type"] + undone,
+        rec.get("by") or "",
+        rec.get("item") or "",
+        str(where),
+    ]
+
+
+@app.command(cls=_Command)
 def undo(
     source: SourceArg,
     into: IntoOpt = None,
     batch: Annotated[str | None, typer.Option(help="Undo a whole auto-move batch.")] = None,
     seq: Annotated[int | None, typer.Option(help="Undo the journal line with this seq.")] = None,
-    steps: Annotated[int, typer.Option(help="Undo the newest N actions.")] = 1,
+    steps: Annotated[int, typer.Option(min=1, help="Undo the newest N actions.")] = 1,
 ) -> None:
-    """Undo the newest action (or --seq N, --batch ID, --steps N)."""
+    """Undo the newest action (or --seq N, --batch ID, --steps N); a batch counts as one."""
 
     def run(s: Session) -> None:
         rounds = 1 if (batch or seq) else steps
-        for _ in range(rounds):
-            for rec in s.undo(seq, batch=batch, reviewer="cli"):
-                target = s.record(rec["undoes"])
-                back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
-                out.print(
-                    escape(
-                        f"undid seq {target['seq']} ({target['type']} {target.get('item') or ''})"
-                        f"{back}"
-                    )
-                )
+        for done in range(rounds):
+            try:
+                records = s.undo(seq, batch=batch, reviewer="cli")
+            except NothingToUndo:
+                if done == 0:
+                    raise
+                out.print(f"nothing older to undo: undid {done} of the {rounds} steps asked")
+                return
+            _report_undo(s, records)
 
     with_session(source, into, run)
 
 
-@app.command()
+def _report_undo(s: Session, records: list[dict[str, Any]]) -> None:
+    targets = [s.record(rec["undoes"]) for rec in records]
+    batches = {t["batch"] for t in targets if t.get("batch")}
+    if batches:
+        moved = sum(1 for t in targets if t["type"] == "assign")
+        photos = "photo" if moved == 1 else "photos"
+        out.print(
+            escape(f"undid batch {', '.join(sorted(batches))}: {moved} {photos} back in the queue")
+        )
+        return
+    for rec, target in zip(records, targets, strict=True):
+        back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
+        item = f" {target['item']}" if target.get("item") else ""
+        out.print(escape(f"undid seq {target['seq']} ({target['type']}{item}){back}"))
+
+
+@app.command(cls=_Command)
 def verify(source: SourceArg, into: IntoOpt = None) -> None:
     """Check the journal against the files; exits 1 when they disagree."""
     problems = with_session(source, into, Session.verify, read_only=True)

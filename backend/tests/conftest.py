@@ -1,6 +1,7 @@
 """Shared fixtures: real photo libraries in tmp folders, sessions, and a real HTTP server.
 
-Every library is built from real photos of the shared stamps6 data set (copied, never linked),
+Every library is built from real photos of the repository's stamps6 test set (copied, never
+linked; see data/README.md),
 so tests watch what a user would: which file is in which folder, with which bytes.
 """
 
@@ -19,10 +20,9 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from testdata import STAMPS
+from testdata import cr2_path as _cr2_path
 
-DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
-STAMPS = DATASETS / "stamps6" / "clutter"
-CR2 = DATASETS / "raw" / "IMG_5952.CR2"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".cr2", ".dng", ".tif", ".webp", ".gif", ".bmp"}
 
 
@@ -148,26 +148,16 @@ def _photo_pool(stamps: Path) -> Iterator[Path]:
                 yield p
 
 
-@pytest.fixture(scope="session")
-def datasets_dir() -> Path:
-    if not STAMPS.is_dir() or not any(STAMPS.glob("*/*.jpg")):
-        pytest.skip(f"shared datasets not found under {DATASETS}")
-    return DATASETS
-
-
 @pytest.fixture
-def cr2_path(datasets_dir: Path) -> Path:
-    path = datasets_dir / "raw" / "IMG_5952.CR2"
-    if not path.is_file():
-        pytest.skip(f"real CR2 not found at {path}")
-    return path
+def cr2_path() -> Path:
+    return _cr2_path()
 
 
 MakeLibrary = Callable[..., Library]
 
 
 @pytest.fixture
-def make_library(tmp_path: Path, datasets_dir: Path) -> Iterator[MakeLibrary]:
+def make_library(tmp_path: Path) -> Iterator[MakeLibrary]:
     """Factory: `make_library(clusters={"birds": 3, "coins": 3}, loose=6, into=False,
     nested=False, root=None)`.
 
@@ -178,7 +168,7 @@ def make_library(tmp_path: Path, datasets_dir: Path) -> Iterator[MakeLibrary]:
     """
     made: list[Library] = []
     counter = itertools.count()
-    stamps = datasets_dir / "stamps6" / "clutter"
+    stamps = STAMPS
 
     def make(
         root: Path | None = None,
@@ -281,17 +271,20 @@ StartServer = Callable[..., LiveServer]
 
 @pytest.fixture
 def start_server() -> Iterator[StartServer]:
-    """Factory: `start_server(lib, rescan_interval=0)` -> LiveServer over a fresh session of
-    `lib` (suggestions off: NoSuggestions). Stopping the server closes the session."""
+    """Factory: `start_server(lib, rescan_interval=0, suggestions=None)` -> LiveServer over a
+    fresh session of `lib` (suggestions off unless `suggestions(session)` builds an engine).
+    Stopping the server closes the session."""
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
     from photosort.session.engine import Session
 
     servers: list[LiveServer] = []
 
-    def start(lib: Library, *, rescan_interval: float = 0) -> LiveServer:
+    def start(
+        lib: Library, *, rescan_interval: float = 0, suggestions: Callable[[Any], Any] | None = None
+    ) -> LiveServer:
         session = Session(lib.source, lib.into)
-        ctx = AppContext(session)
+        ctx = AppContext(session, suggestions(session) if suggestions else None)
         app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval)
         server = LiveServer(app, ctx)
         servers.append(server)

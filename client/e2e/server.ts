@@ -2,7 +2,7 @@
 // cluster folders, the rest loose and so queued), `photosort serve` on a free loopback port,
 // and helpers to look at what happened on disk.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,8 @@ const venvPython = path.join(repoRoot, '.venv', 'bin', 'python');
 // the reconnect test goes around that check (uvicorn itself binds with SO_REUSEADDR).
 const SERVE_WITHOUT_PORT_CHECK =
   "import sys, photosort.cli as c; c._check_port_free = lambda *a: None; sys.argv = ['photosort', *sys.argv[1:]]; c.main()";
-export const datasetRoot = path.resolve(repoRoot, '../shared/datasets/stamps6/clutter');
+// The labeled photos committed with the tests (backend/tests/data/README.md): a bare clone runs every test.
+export const datasetRoot = path.resolve(repoRoot, 'backend/tests/data/stamps6/clutter');
 
 /**
  * Which embedder the e2e backends run. `none` (the default) keeps the tests fast and
@@ -106,9 +107,9 @@ export class PhotosortServer {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    // A clean stop first; but the backend's shutdown waits for open SSE streams (a browser
-    // tab's never ends), so after a second it is killed. The journal is fsync'ed per action,
-    // so a kill loses nothing (start-up recovery is the backend's own promise).
+    // A clean stop first (the backend ends open event streams at once and exits within a
+    // second); killed after a second regardless. The journal is fsync'ed per action, so even a
+    // kill loses nothing (start-up recovery is the backend's own promise).
     proc.kill('SIGTERM');
     const kill = setTimeout(() => proc.kill('SIGKILL'), 1000);
     await exited;
@@ -197,6 +198,21 @@ export function makeFolder(layout: Layout = DEFAULT_LAYOUT): string {
     files.slice(seed, seed + loose).forEach((f) => copyFileSync(path.join(datasetRoot, cls, f), path.join(folder, f)));
   }
   return folder;
+}
+
+/** The real Canon CR2 of sample/, found by its size wherever a `make run` session filed it. */
+export function sampleRaw(): string {
+  const sample = path.join(repoRoot, 'sample');
+  const manifest = JSON.parse(readFileSync(path.join(sample, '.manifest.json'), 'utf8')) as {
+    files: Array<{ path: string; size: number }>;
+  };
+  const raw = manifest.files.find((f) => f.path.toLowerCase().endsWith('.cr2'));
+  if (!raw) throw new Error('sample/.manifest.json lists no CR2');
+  const found = (readdirSync(sample, { recursive: true, encoding: 'utf8' }) as string[])
+    .map((rel) => path.join(sample, rel))
+    .find((p) => p.toLowerCase().endsWith('.cr2') && statSync(p).size === raw.size);
+  if (!found) throw new Error(`sample/${raw.path} is missing: run make sample-reset`);
+  return found;
 }
 
 /** A file that claims to be a JPEG and is not: the UI must badge it and still let it go. */

@@ -76,6 +76,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.streams.close_all()
             if refresher:
                 refresher.stop.set()
             ctx.close()
@@ -87,6 +88,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.state.streams = event_routes.OpenStreams()
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware, allow_origins=VITE_DEV_ORIGINS, allow_methods=["*"], allow_headers=["*"]

@@ -106,6 +106,17 @@ class SuggestionSet(BaseModel):
     confidence: float | None = Field(
         description="Estimated probability that the first suggestion is right."
     )
+    weak: bool = Field(
+        default=False,
+        description="The first suggestion is a poor fit (likely wrong, or barely ahead of the "
+        "runner-up): the photo may belong to a cluster that does not exist yet.",
+    )
+    decisions: int = Field(
+        default=0, description="Decisions by hand so far that the confidence is learnt from."
+    )
+    decisions_needed: int = Field(
+        default=0, description="Decisions the confidence needs before it has a value."
+    )
 
 
 class QueueItem(BaseModel):

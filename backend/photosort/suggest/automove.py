@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 
+from photosort.errors import PhotosortError
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest.confidence import ConfidenceModel, Recommendation
 from photosort.suggest.results import Histogram
@@ -52,6 +53,8 @@ def resolve_rule(
     """The one place a rule's defaults are worked out, for the estimate and the run alike:
     what was asked for, else the session's settings, else (threshold only) the recommended
     rule, whose margin goes with its threshold, else FALLBACK_THRESHOLD."""
+    if threshold is not None and not -1.0 <= threshold <= 1.0:
+        raise PhotosortError(f"threshold {threshold:g} is outside [-1, 1] (a cosine score)")
     samples = min_samples if min_samples is not None else settings.min_samples
     floor = min_margin if min_margin is not None else settings.min_margin
     rec = model.recommend(settings.target_precision, floor)

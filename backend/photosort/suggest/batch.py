@@ -88,8 +88,8 @@ class AutoMover:
             "decisions": est.decisions,
             "skipped_viewing": held,
         }
-        if dry_run:
-            return result
+        if dry_run or not chosen:
+            return result  # an empty batch would be a journal line that undoes nothing
         header = {
             "threshold": rule.threshold,
             "min_samples": rule.min_samples,

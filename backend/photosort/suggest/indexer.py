@@ -118,11 +118,15 @@ class Indexer:
             time.sleep(0.05)
         return False
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 1.0) -> bool:
+        """Stop indexing (between batches); False when it is still running after `timeout`
+        (loading a model cannot be cut short: the daemon thread then ends with the process)."""
         self._stop.set()
         self._wake.set()
         if self._thread and self._thread.is_alive():
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=timeout)
+            return not self._thread.is_alive()
+        return True
 
     # ---------------------------------------------------------------- the work
     def _pending_keys(self, head_only: bool = False) -> list[tuple[Key, Path]]:
@@ -138,6 +142,8 @@ class Indexer:
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed what is missing, nearest the reviewer first; returns how many were handled.
+        `progress(done, total)` hears the total before the first photo is embedded, then once
+        per photo.
 
         The full list of missing photos is built once (it walks the whole library) and then
         worked through in chunks; before each chunk only the reviewer's next photos are
@@ -149,6 +155,8 @@ class Indexer:
         self._rescan_needed.clear()
         backlog = deque(self._pending_keys())
         handled = 0
+        if progress:
+            progress(0, len(backlog))
         while backlog and not self._stop.is_set():
             if self._rescan_needed.is_set():
                 self._rescan_needed.clear()
@@ -159,18 +167,30 @@ class Indexer:
                 key, path = backlog.popleft()
                 if key not in taken and self.vectors.needs_work(key):
                     chunk.append((key, path))
-            self._backlog = len(backlog)
             if not chunk:
+                self._backlog = len(backlog)
                 continue
-            handled += self._index_chunk(embedder, chunk)
+            left = len(chunk)
+            self._backlog = len(backlog) + left
+
+            def landed(n: int, queued: int = len(backlog)) -> None:
+                # Photos land a batch at a time; the count (and the UI's bar) moves per photo.
+                nonlocal handled, left
+                for _ in range(n):
+                    handled, left = handled + 1, left - 1
+                    self._backlog = queued + left
+                    if progress:
+                        progress(handled, handled + self._backlog)
+                self.session.events.publish({"type": "indexing", "progress": self.progress()})
+
+            self._index_chunk(embedder, chunk, landed)
             self._backlog = len(backlog)
-            if progress:
-                progress(handled, handled + len(backlog))
-            self.session.events.publish({"type": "indexing", "progress": self.progress()})
         self._backlog = 0
         return handled
 
-    def _index_chunk(self, embedder: Embedder, chunk: list[tuple[Key, Path]]) -> int:
+    def _index_chunk(
+        self, embedder: Embedder, chunk: list[tuple[Key, Path]], landed: Callable[[int], None]
+    ) -> None:
         jobs: list[Job] = []
         for key, path in chunk:
             try:
@@ -183,6 +203,7 @@ class Indexer:
             if job.fingerprint in known:
                 self.vectors.landed(job.key, job.fingerprint, known[job.fingerprint])
         missing = [j for j in jobs if j.fingerprint not in known]
+        landed(len(chunk) - len(missing))
         batch = self._batch_size or default_batch_size(embedder.device)
         for embedded, failed in embed_jobs(
             missing,
@@ -197,7 +218,7 @@ class Indexer:
             for f in failed:
                 self.vectors.failed(f.job.key, f.error)
             self._speed.add(len(embedded) + len(failed))
-        return len(chunk)
+            landed(len(embedded) + len(failed))
 
     def progress(self) -> Progress:
         total, failed = self.vectors.tally()

@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from photosort.session.settings import SessionSettings
-from photosort.suggest.confidence import ConfidenceModel
+from photosort.suggest.confidence import (
+    MIN_DECISIONS,
+    WEAK_CONFIDENCE,
+    WEAK_MARGIN,
+    ConfidenceModel,
+)
 from photosort.suggest.results import SuggestionSet
 from photosort.suggest.vectors import Ranking
 
@@ -26,6 +31,11 @@ def suggestion_sets(
         names, scores = ranked[item]
         margin = scores[0] - scores[1] if len(scores) > 1 else None
         k = settings.top_k
+        confidence = model.confidence(scores[0], margin if margin is not None else 1.0)
+        if confidence is not None:
+            weak = confidence < WEAK_CONFIDENCE
+        else:
+            weak = margin is not None and margin < WEAK_MARGIN
         out[item] = {
             "top": [
                 {
@@ -36,6 +46,9 @@ def suggestion_sets(
                 for n, sc in zip(names[:k], scores[:k], strict=False)
             ],
             "margin": round(margin, 4) if margin is not None else None,
-            "confidence": model.confidence(scores[0], margin if margin is not None else 1.0),
+            "confidence": confidence,
+            "weak": weak,
+            "decisions": len(model.decisions),
+            "decisions_needed": MIN_DECISIONS,
         }
     return out

@@ -34,6 +34,9 @@ class SuggestionSet(TypedDict):
     top: list[Suggested]
     margin: float | None
     confidence: float | None
+    weak: bool
+    decisions: int
+    decisions_needed: int
 
 
 class Histogram(TypedDict):

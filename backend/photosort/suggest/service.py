@@ -8,6 +8,7 @@ the two can never deadlock.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -31,6 +32,8 @@ from photosort.suggest.results import (
     SuggestionSet,
 )
 from photosort.suggest.vectors import VectorIndex
+
+log = logging.getLogger("photosort.suggest")
 
 
 class SuggestionService:
@@ -98,9 +101,13 @@ class SuggestionService:
     def wait_idle(self, timeout: float = 60.0) -> bool:
         return self.indexer.wait_idle(timeout)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 1.0) -> None:
         self._unsubscribe()
-        self.indexer.stop()
+        if not self.indexer.stop(timeout):
+            # The cache's writes are single transactions: it stays open for the indexing
+            # thread, which ends with the process.
+            log.info("indexing is still stopping; it ends with the process")
+            return
         self.cache.close()
 
     # ---------------------------------------------------------------- session events

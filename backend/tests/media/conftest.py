@@ -1,27 +1,23 @@
-"""Fixtures for media tests: real files written into tmp_path, plus the shared real datasets."""
+"""Fixtures for media tests: real files written into tmp_path, plus the repository's real photos."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from media_helpers import CR2, STAMPS, DngFactory, write_bayer_dng
+from media_helpers import DngFactory, write_bayer_dng
 from PIL import Image
+from testdata import STAMPS, cr2_path
 
 
 @pytest.fixture
 def cr2() -> Path:
-    if not CR2.is_file():
-        pytest.skip(f"real CR2 not found at {CR2} (shared datasets absent)")
-    return CR2
+    return cr2_path()
 
 
 @pytest.fixture
 def stamp() -> Path:
-    photos = sorted(STAMPS.glob("*/*.jpg")) if STAMPS.is_dir() else []
-    if not photos:
-        pytest.skip(f"stamps6 photos not found under {STAMPS} (shared datasets absent)")
-    return photos[0]
+    return sorted(STAMPS.glob("*/*.jpg"))[0]
 
 
 @pytest.fixture

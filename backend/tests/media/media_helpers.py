@@ -10,9 +10,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-DATASETS = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets"
-CR2 = DATASETS / "raw" / "IMG_5952.CR2"
-STAMPS = DATASETS / "stamps6" / "clutter"
 ORIENTATION = 0x0112
 
 # Quadrant colours of `quadrants()`: red top-left, green top-right, blue bottom-left, white rest.

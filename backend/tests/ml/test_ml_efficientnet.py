@@ -20,10 +20,13 @@ from photosort.ml.efficientnet import (
 )
 from photosort.ml.embedder import Embedder, supports_text
 
-# Measured with bench/embedders.py (max pooling, 20 seedings, 5 seeds/class): white 83.5%,
-# clutter 74.0% nearest-centroid top-1. The floors leave ~3 points for seeding noise.
+# Measured with bench/embedders.py on the full stamps6 set (max pooling, 20 seedings, 5
+# seeds/class): white 83.5%, clutter 74.0% nearest-centroid top-1. The tests run on the
+# repository's 12-per-class subset (backend/tests/data), where only 7 photos per class are
+# scored: clutter measures 66% there (10 seedings, worst 60%), so its floor sits lower. Chance
+# is 17%; a broken preprocessing or pooling drops far below either floor.
 WHITE_FLOOR = 0.80
-CLUTTER_FLOOR = 0.70
+CLUTTER_FLOOR = 0.60
 SEEDINGS = 10
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from ml_helpers import STAMPS, photo
+from ml_helpers import photo
 from PIL import Image
+from testdata import REFERENCE
 
 from photosort.ml.embedder import (
     Embedder,
@@ -61,9 +62,7 @@ def _reference_processor() -> object:
 )
 def test_resize_shorter_center_crop_matches_transformers(size: tuple[int, int]) -> None:
     """Same geometry as CLIP's own image processor, on a real photo, to within 2/255."""
-    src = STAMPS / "clutter" / "birds" / "blackbird.jpg"
-    if not src.is_file():
-        pytest.skip("stamps6 not available")
+    src = REFERENCE / "blackbird.jpg"
     with Image.open(src) as im:
         img = im.convert("RGB").resize(size, Image.Resampling.BICUBIC)
     proc = _reference_processor()

@@ -309,3 +309,59 @@ def test_estimate_and_dry_run_resolve_the_same_rule(make_library: Any, counting:
         assert (dry["threshold"], dry["min_margin"]) == (est["threshold"], est["min_margin"])
         assert dry["count"] == est["count"]
     service.close()
+
+
+def test_progress_hears_the_total_first_then_advances_one_per_photo(make_library, counting):
+    """`photosort index` draws its bar from this: a total before any work, then photo by photo
+    (not 0/? until a whole chunk is done)."""
+    lib = make_library(clusters={"birds": 2}, loose=10)
+    session = lib.open()
+    service = SuggestionService(session, lambda: (counting, "test"), batch_size=4)
+    service.load_embedder()
+    calls: list[tuple[int, int, int]] = []
+    service.index_pending(progress=lambda done, total: calls.append((done, total, counting.calls)))
+    service.close()
+    assert calls[0] == (0, 12, 0)  # the total, before the model saw a single photo
+    assert [done for done, _, _ in calls] == list(range(13))
+    assert {total for _, total, _ in calls} == {12}
+    assert counting.calls == 12
+    # Batches of 4: the count moves within the run, not in one jump at the end.
+    assert [seen for _, _, seen in calls][1:] == [4] * 4 + [8] * 4 + [12] * 4
+
+
+def test_an_auto_move_over_http_that_would_move_nothing_journals_nothing(
+    make_library, real_embedder, start_server
+):
+    lib = make_library(clusters={"birds": 3, "coins": 3}, loose=4)
+
+    def engine(session: Session) -> SuggestionService:
+        service = SuggestionService(session, lambda: (real_embedder, "test"), batch_size=8)
+        service.load_embedder()
+        service.index_pending()
+        return service
+
+    srv = start_server(lib, suggestions=engine)
+    r = srv.client.post("/api/auto-move", json={"threshold": 1.0, "dry_run": False})
+    assert r.status_code == 200, r.text
+    assert r.json()["count"] == 0 and r.json()["batch"] is None
+    assert lib.journal() == []
+    assert all((lib.source / i).is_file() for i in lib.loose)
+    r = srv.client.post("/api/auto-move", json={"threshold": 2, "dry_run": False})
+    assert r.status_code == 422 and set(r.json()) == {"error"}
+    assert lib.journal() == []
+
+
+def test_suggestions_say_how_many_decisions_the_confidence_waits_for(library, counting):
+    from photosort.suggest.confidence import MIN_DECISIONS
+
+    session = library.open()
+    service = start(session, counting)
+    head = session.queue_items()[0]
+    sugg = service.suggestions([head])[head]
+    assert sugg is not None and sugg["confidence"] is None
+    assert (sugg["decisions"], sugg["decisions_needed"]) == (0, MIN_DECISIONS)
+    assert sugg["weak"] == (sugg["margin"] < 0.08)
+    session.assign(head, sugg["top"][0]["cluster"], suggested=[{"cluster": "birds", "score": 0.5}])
+    nxt = session.queue_items()[0]
+    assert service.suggestions([nxt])[nxt]["decisions"] == 1
+    service.close()

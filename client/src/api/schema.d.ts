@@ -941,6 +941,24 @@ export interface components {
              * @description Estimated probability that the first suggestion is right.
              */
             confidence: number | null;
+            /**
+             * Weak
+             * @description The first suggestion is a poor fit (likely wrong, or barely ahead of the runner-up): the photo may belong to a cluster that does not exist yet.
+             * @default false
+             */
+            weak: boolean;
+            /**
+             * Decisions
+             * @description Decisions by hand so far that the confidence is learnt from.
+             * @default 0
+             */
+            decisions: number;
+            /**
+             * Decisions Needed
+             * @description Decisions the confidence needs before it has a value.
+             * @default 0
+             */
+            decisions_needed: number;
         };
         /** UndoRequest */
         UndoRequest: {

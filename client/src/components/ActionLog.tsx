@@ -2,7 +2,7 @@
 // history showing each photo and where it went. The list and the player are in ./log.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionsPage } from '../api/queries';
-import { matchesFilter, playbackSteps, undoIndex, type LogFilter } from '../logic/actionView';
+import { matchesFilter, placesNow, playbackSteps, undoIndex, type LogFilter } from '../logic/actionView';
 import type { PlaybackEvent, PlaybackState } from '../logic/playback';
 import { LogList } from './log/LogList';
 import { Player, SPEEDS } from './log/Player';
@@ -20,6 +20,7 @@ export function ActionLog({ journal, loading, error, playback, dispatch }: Props
   const [speed, setSpeed] = useState(1);
   const records = useMemo(() => journal?.records ?? [], [journal]);
   const undos = useMemo(() => undoIndex(records), [records]);
+  const now = useMemo(() => placesNow(records), [records]);
   const undone = useMemo(() => new Set(journal?.undone ?? []), [journal]);
   const bySeq = useMemo(() => new Map(records.map((r) => [r.seq, r])), [records]);
   const filtered = useMemo(() => records.filter((r) => matchesFilter(r, filter)), [records, filter]);
@@ -54,6 +55,7 @@ export function ActionLog({ journal, loading, error, playback, dispatch }: Props
         filtered={filtered}
         lines={records.length}
         undos={undos}
+        now={now}
         undone={undone}
         bySeq={bySeq}
         stepSeq={step?.seq ?? null}
@@ -61,7 +63,7 @@ export function ActionLog({ journal, loading, error, playback, dispatch }: Props
         onGoto={(index) => dispatch({ type: 'goto', index })}
         listRef={listRef}
       />
-      <Player step={step} steps={steps.length} playback={playback} dispatch={dispatch} undos={undos} undone={undone} bySeq={bySeq} speed={speed} onSpeed={setSpeed} />
+      <Player step={step} steps={steps.length} playback={playback} dispatch={dispatch} undos={undos} now={now} undone={undone} bySeq={bySeq} speed={speed} onSpeed={setSpeed} />
     </div>
   );
 }

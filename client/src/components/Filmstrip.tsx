@@ -51,7 +51,12 @@ export function Filmstrip({ recent, current, upcoming, total, backIndex, history
         {upcoming.map((q) => (
           <li key={q.item} className="film film-next">
             <img src={imageUrl(q.item, 'thumb')} alt={q.name} decoding="async" loading="lazy" />
-            {q.suggestions?.top[0] ? <span className="film-tag">{q.suggestions.top[0].cluster}</span> : null}
+            {q.suggestions?.top[0] ? (
+              <span className="film-tag" title={q.suggestions.weak ? 'weak match: this photo may need a new cluster' : undefined}>
+                {q.suggestions.top[0].cluster}
+                {q.suggestions.weak ? '?' : ''}
+              </span>
+            ) : null}
             {q.decode_error ? <span className="film-tag film-tag-failed">cannot decode</span> : null}
           </li>
         ))}

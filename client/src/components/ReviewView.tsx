@@ -64,7 +64,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
       <aside className="sidebar" aria-label="Suggestions and clusters">
         {session ? (
           <>
-            <SuggestionsPanel session={session} suggestions={subject?.suggestions} disabled={!stageInfo} onPick={pick} />
+            <SuggestionsPanel session={session} suggestions={subject?.suggestions} disabled={!stageInfo} onPick={pick} onNewCluster={() => stageInfo && onNewCluster()} />
             <ClusterList
               clusters={session.clusters}
               highlight={manual ? null : (subject?.suggestions?.top[0]?.cluster ?? null)}

@@ -8,35 +8,70 @@ interface Props {
   suggestions: SuggestionSet | null | undefined;
   disabled: boolean;
   onPick: (cluster: string) => void;
+  /** Opens the cluster palette, where a new name creates a cluster (the `/` key). */
+  onNewCluster: () => void;
 }
 
-export function SuggestionsPanel({ session, suggestions, disabled, onPick }: Props) {
+export function SuggestionsPanel({ session, suggestions, disabled, onPick, onNewCluster }: Props) {
+  const shown = suggestions && suggestions.top.length > 0 && !session.settings.manual_only ? suggestions : null;
   return (
     <section className="panel" aria-labelledby="sugg-title" data-testid="suggestions">
       <h2 id="sugg-title" className="panel-title">
         Suggestions
-        {suggestions && suggestions.top.length > 0 && !session.settings.manual_only ? (
-          <span
-            className="confidence"
-            data-testid="confidence"
-            title={
-              suggestions.confidence == null
-                ? 'No estimate yet: confidence is learnt from your own decisions, after a few more by hand'
-                : "Estimated probability that the top suggestion is right, learnt from this session's decisions"
-            }
-          >
-            confidence <strong>{suggestions.confidence == null ? '—' : percent(suggestions.confidence)}</strong>
-          </span>
-        ) : null}
+        {shown ? <Confidence suggestions={shown} /> : null}
       </h2>
-      {suggestions && suggestions.top.length > 0 && !session.settings.manual_only ? (
-        <SuggestionList suggestions={suggestions} clusters={session.clusters} disabled={disabled} onPick={onPick} />
+      {shown?.weak ? (
+        <div className="sugg-weak" role="note" data-testid="weak-note">
+          <p>
+            Weak match: <strong>{shown.top[0]?.cluster}</strong> is barely ahead of the rest, so no cluster may fit this
+            photo yet. If it starts a new group, make a cluster for it.
+          </p>
+          <button type="button" className="btn" disabled={disabled} onClick={onNewCluster} data-testid="weak-new-cluster">
+            new cluster… <Kbd>/</Kbd>
+          </button>
+        </div>
+      ) : null}
+      {shown ? (
+        <SuggestionList suggestions={shown} clusters={session.clusters} disabled={disabled} onPick={onPick} />
       ) : (
         <p className="panel-note" data-testid="suggestions-note">
           {whyNoSuggestions(session)}
         </p>
       )}
     </section>
+  );
+}
+
+function Confidence({ suggestions }: { suggestions: SuggestionSet }) {
+  if (suggestions.confidence != null) {
+    return (
+      <span
+        className="confidence"
+        data-testid="confidence"
+        title="Estimated probability that the top suggestion is right, learnt from this session's decisions"
+      >
+        confidence <strong>{percent(suggestions.confidence)}</strong>
+      </span>
+    );
+  }
+  // The server says how many decisions it has and needs; the client does not guess either.
+  const needed = suggestions.decisions_needed;
+  return (
+    <span
+      className="confidence"
+      data-testid="confidence"
+      title="Confidence is learnt from the photos you file by hand while suggestions are on screen"
+    >
+      {needed > 0 ? (
+        <>
+          learning from your decisions ({Math.min(suggestions.decisions, needed)} of {needed})
+        </>
+      ) : (
+        <>
+          confidence <strong>—</strong>
+        </>
+      )}
+    </span>
   );
 }
 

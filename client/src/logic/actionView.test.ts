@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describe as describeLine, matchesFilter, photoOf, playbackSteps, undoIndex, type JournalLine } from './actionView';
+import { describe as describeLine, matchesFilter, photoOf, placesNow, playbackSteps, undoIndex, type JournalLine } from './actionView';
 import { encodeItem, imageUrl } from './urls';
 
 const lines: JournalLine[] = [
@@ -26,6 +26,24 @@ describe('photoOf', () => {
     expect(photoOf(lines[1]!, undos)).toEqual({ item: 'a.jpg', root: 'source' });
     expect(photoOf(lines[3]!, undos)).toEqual({ item: 'c (2).jpg', root: 'source' });
     expect(photoOf(lines[5]!, undos)).toEqual({ item: 'a.jpg', root: 'source' });
+  });
+
+  it('follows a photo that moved on since: skipped, then trashed or filed', () => {
+    const later: JournalLine[] = [
+      { seq: 1, ts: 't', type: 'skip', item: 'x.jpg' },
+      { seq: 2, ts: 't', type: 'delete', item: 'x.jpg', src: 'x.jpg', dst: '.clustering/trash/x.jpg', by: 'manual' },
+      { seq: 3, ts: 't', type: 'skip', item: 'y.jpg' },
+      { seq: 4, ts: 't', type: 'assign', item: 'y.jpg', src: 'y.jpg', dst: 'birds/y.jpg', cluster: 'birds', by: 'manual' },
+      { seq: 5, ts: 't', type: 'skip', item: 'z.jpg' },
+      { seq: 6, ts: 't', type: 'assign', item: 'z.jpg', src: 'z.jpg', dst: 'birds/z.jpg', cluster: 'birds', by: 'manual' },
+      { seq: 7, ts: 't', type: 'undo', undoes: 6, item: 'z.jpg', restore_to: 'z.jpg' },
+    ];
+    const u = undoIndex(later);
+    const now = placesNow(later);
+    expect(photoOf(later[0]!, u, now)).toEqual({ item: 'x.jpg', root: 'trash' });
+    expect(photoOf(later[2]!, u, now)).toEqual({ item: 'birds/y.jpg', root: 'dest' });
+    expect(photoOf(later[4]!, u, now)).toEqual({ item: 'z.jpg', root: 'source' }); // back again
+    expect(photoOf(later[5]!, u, now)).toEqual({ item: 'z.jpg', root: 'source' });
   });
 
   it('has no photo for bookkeeping lines', () => {

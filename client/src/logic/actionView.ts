@@ -31,27 +31,56 @@ export interface PhotoRef {
   root: ImageRoot;
 }
 
+/** Where a journal line's `dst` puts its photo: a cluster under dest, or the trash. */
+function refOfDst(dst: string): PhotoRef {
+  if (dst.startsWith(TRASH_PREFIX)) return { item: dst.slice(TRASH_PREFIX.length), root: 'trash' };
+  return { item: dst, root: 'dest' };
+}
+
+/**
+ * Where each photo that left the source lives now, by its source item: replaying the journal
+ * in order, a move puts it at its `dst`, an undo brings it back. A line that only names a
+ * source item (a skip, an undo) is looked up here, so a photo skipped and later trashed is
+ * fetched from the trash instead of 404ing in the source.
+ */
+export function placesNow(records: readonly JournalLine[]): Map<string, PhotoRef> {
+  const out = new Map<string, PhotoRef>();
+  for (const r of records) {
+    if ((r.type === 'assign' || r.type === 'delete') && r.item && r.dst) out.set(r.item, refOfDst(r.dst));
+    else if (r.type === 'undo') {
+      if (r.item) out.delete(r.item);
+      if (r.restore_to) out.delete(r.restore_to);
+    }
+  }
+  return out;
+}
+
 /**
  * Where the photo of a journal line can be fetched now. An assign lives in its cluster
  * (`dst`, relative to dest) unless it was undone, in which case the undo put it back in the
  * source. A delete lives in the trash: `dst` is `.clustering/trash/<path>` relative to dest,
  * which the image route serves as `<path>` under `root=trash` (dest refuses dot-folders).
+ * A photo in the source may have moved on since (`now`, from `placesNow`).
  */
-export function photoOf(rec: JournalLine, undoOf: ReadonlyMap<number, JournalLine>): PhotoRef | null {
+export function photoOf(
+  rec: JournalLine,
+  undoOf: ReadonlyMap<number, JournalLine>,
+  now: ReadonlyMap<string, PhotoRef> = new Map(),
+): PhotoRef | null {
+  const source = (item: string | null | undefined): PhotoRef | null =>
+    item ? (now.get(item) ?? { item, root: 'source' }) : null;
   const undo = undoOf.get(rec.seq);
   switch (rec.type) {
     case 'assign':
     case 'delete': {
-      if (undo?.restore_to) return { item: undo.restore_to, root: 'source' };
-      if (!rec.dst) return rec.item ? { item: rec.item, root: 'source' } : null;
-      if (rec.dst.startsWith(TRASH_PREFIX)) return { item: rec.dst.slice(TRASH_PREFIX.length), root: 'trash' };
-      return { item: rec.dst, root: 'dest' };
+      if (undo?.restore_to) return source(undo.restore_to);
+      if (!rec.dst) return source(rec.item);
+      return refOfDst(rec.dst);
     }
     case 'skip':
-      return rec.item ? { item: rec.item, root: 'source' } : null;
+      return source(rec.item);
     case 'undo':
-      if (rec.restore_to) return { item: rec.restore_to, root: 'source' };
-      return rec.item ? { item: rec.item, root: 'source' } : null;
+      return source(rec.restore_to ?? rec.item);
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 // The journal as a filterable list, newest first; a row that is a playback step jumps there.
 import { useState } from 'react';
 import type { ActionRecord, ActionsPage } from '../../api/queries';
-import { describe, type ByFilter, type LogFilter, type TypeFilter } from '../../logic/actionView';
+import { describe, type ByFilter, type LogFilter, type PhotoRef, type TypeFilter } from '../../logic/actionView';
 import { clockTime, count } from '../../logic/format';
 import { Thumb } from './LogThumb';
 
@@ -17,6 +17,7 @@ interface Props {
   filtered: ActionRecord[];
   lines: number;
   undos: Map<number, ActionRecord>;
+  now: ReadonlyMap<string, PhotoRef>;
   undone: Set<number>;
   bySeq: Map<number, ActionRecord>;
   stepSeq: number | null;
@@ -25,7 +26,7 @@ interface Props {
   listRef: React.RefObject<HTMLOListElement | null>;
 }
 
-export function LogList({ journal, loading, error, filter, onFilter, filtered, lines, undos, undone, bySeq, stepSeq, stepIndexOf, onGoto, listRef }: Props) {
+export function LogList({ journal, loading, error, filter, onFilter, filtered, lines, undos, now, undone, bySeq, stepSeq, stepIndexOf, onGoto, listRef }: Props) {
   const [showAll, setShowAll] = useState(false);
   const newestFirst = [...filtered].reverse();
   const rows = showAll ? newestFirst : newestFirst.slice(0, ROWS_SHOWN);
@@ -71,7 +72,7 @@ export function LogList({ journal, loading, error, filter, onFilter, filtered, l
                 onClick={() => stepIndex >= 0 && onGoto(stepIndex)}
                 aria-label={`#${r.seq} ${describe(r, bySeq)}${isUndone ? ' (undone)' : ''}`}
               >
-                <Thumb rec={r} undos={undos} size="thumb" />
+                <Thumb rec={r} undos={undos} now={now} size="thumb" />
                 <span className="log-main">
                   <span className="log-desc">{describe(r, bySeq)}</span>
                   <span className="log-meta muted small">

@@ -1,7 +1,7 @@
 // A journal line's photo, wherever it is now (source, cluster or trash), and the player's icons.
 import { useState } from 'react';
 import type { ActionRecord } from '../../api/queries';
-import { describe, photoOf } from '../../logic/actionView';
+import { describe, photoOf, type PhotoRef } from '../../logic/actionView';
 import { imageUrl } from '../../logic/urls';
 
 export function Icon({ d }: { d: string }) {
@@ -12,8 +12,8 @@ export function Icon({ d }: { d: string }) {
   );
 }
 
-export function Thumb({ rec, undos, size }: { rec: ActionRecord; undos: Map<number, ActionRecord>; size: 'thumb' | 'preview' }) {
-  const ref = photoOf(rec, undos);
+export function Thumb({ rec, undos, now, size }: { rec: ActionRecord; undos: Map<number, ActionRecord>; now: ReadonlyMap<string, PhotoRef>; size: 'thumb' | 'preview' }) {
+  const ref = photoOf(rec, undos, now);
   const [failed, setFailed] = useState<string | null>(null);
   if (!ref) return <span className="log-thumb log-thumb-none" aria-hidden="true" />;
   const url = imageUrl(ref.item, size, ref.root);

@@ -1,6 +1,6 @@
 // Session playback: the step's photo and caption, the transport buttons and the speed.
 import type { ActionRecord } from '../../api/queries';
-import { describe } from '../../logic/actionView';
+import { describe, type PhotoRef } from '../../logic/actionView';
 import { clockTime } from '../../logic/format';
 import type { PlaybackEvent, PlaybackState } from '../../logic/playback';
 import { Kbd } from '../Kbd';
@@ -19,20 +19,21 @@ interface Props {
   playback: PlaybackState;
   dispatch: (ev: PlaybackEvent) => void;
   undos: Map<number, ActionRecord>;
+  now: ReadonlyMap<string, PhotoRef>;
   undone: Set<number>;
   bySeq: Map<number, ActionRecord>;
   speed: number;
   onSpeed: (speed: number) => void;
 }
 
-export function Player({ step, steps, playback, dispatch, undos, undone, bySeq, speed, onSpeed }: Props) {
+export function Player({ step, steps, playback, dispatch, undos, now, undone, bySeq, speed, onSpeed }: Props) {
   return (
     <section className="player" aria-labelledby="player-title" data-testid="player">
       <h2 id="player-title" className="sr-only">
         Session playback
       </h2>
       <div className="player-stage">
-        {step ? <Thumb key={step.seq} rec={step} undos={undos} size="preview" /> : <p className="muted">No photo steps to play back yet.</p>}
+        {step ? <Thumb key={step.seq} rec={step} undos={undos} now={now} size="preview" /> : <p className="muted">No photo steps to play back yet.</p>}
       </div>
       <p className="player-caption" aria-live="polite" data-testid="player-caption">
         {step ? (
