@@ -3,8 +3,9 @@
 Every manual decision journals the suggestions the reviewer was shown and where the photo
 went. Those pairs are this session's own evidence: for any threshold, the share of decisions
 scoring at least that much whose top suggestion was right estimates the precision an auto-move
-at that threshold would reach. The estimate is a Beta posterior, and the recommendation uses
-its lower credible bound, so a handful of lucky decisions cannot unlock an aggressive batch.
+at that threshold would reach. The estimate shown is a Beta posterior mean; the recommended
+rule is found by Learn-then-Test (suggest/guarantee.py), so its precision is guaranteed at a
+stated confidence over the whole search of thresholds and margins, not merely estimated.
 """
 
 from __future__ import annotations
@@ -16,13 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from photosort.suggest import guarantee
+
 MIN_DECISIONS = 8  # below this the tool says it does not know yet
-MIN_SUPPORT = 5  # a rule must rest on at least this many decisions it would have covered
 PRIOR_RIGHT, PRIOR_WRONG = 1.0, 1.0  # uniform Beta prior
-# Half a posterior standard deviation below the mean: measured with bench/quality.py, a
-# stricter bound moved almost nothing, a looser one (the mean) under-delivered precision.
-BOUND_Z = 0.5
-GRID = 40  # candidate thresholds and margins: quantiles of the decisions seen
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,8 @@ class Recommendation:
     threshold: float
     min_margin: float
     support: int  # decisions the rule would have covered
+    wrong: int  # of those, how many had a wrong top suggestion
+    confidence_level: float  # precision >= target holds with this probability
 
 
 @dataclass(frozen=True)
@@ -102,23 +102,21 @@ class ConfidenceModel:
         return round(_posterior(right, n)[0], 4)
 
     def recommend(self, target: float, min_margin: float = 0.0) -> Recommendation | None:
-        """The (threshold, margin) rule with the most reviewed support whose lower credible
-        bound on precision reaches `target`. Margin is searched too (never below `min_margin`):
-        in this session's evidence it separates right from wrong top suggestions far better
-        than the score alone."""
+        """The rule covering the most reviewed decisions whose precision is shown to reach
+        `target` at confidence 1 - DELTA over the whole search (suggest/guarantee.py), never
+        with a margin below `min_margin`; None while the evidence cannot support the target."""
         if not self.enough:
             return None
-        qs = np.linspace(0.0, 1.0, GRID)
-        thresholds = np.unique(np.quantile(self._scores, qs))
-        margins = np.unique(np.concatenate([[min_margin], np.quantile(self._margins, qs)]))
-        margins = margins[margins >= min_margin]
-        best: Recommendation | None = None
-        for m in margins:
-            for t in thresholds:
-                right, n = self._select(float(t), float(m))
-                if n < MIN_SUPPORT or (best is not None and n <= best.support):
-                    continue
-                mean, sd = _posterior(right, n)
-                if mean - BOUND_Z * sd >= target:
-                    best = Recommendation(float(t), float(m), n)
-        return best
+        found = guarantee.recommend(
+            self._scores, self._margins, self._right, target, min_margin, guarantee.DELTA
+        )
+        if found is None:
+            return None
+        return Recommendation(
+            found.threshold, found.min_margin, found.support, found.wrong, 1.0 - guarantee.DELTA
+        )
+
+    def lower_bound(self, threshold: float, min_margin: float = 0.0) -> float | None:
+        """Precision lower bound at confidence 1 - DELTA for this one rule."""
+        right, n = self._select(threshold, min_margin)
+        return guarantee.lower_bound(right, n) if self.enough else None

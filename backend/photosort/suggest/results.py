@@ -54,8 +54,12 @@ class Estimate(TypedDict):
     min_margin: float
     count: int
     estimated_precision: float | None
+    precision_bound: float | None
     decisions: int
     recommended_threshold: float | None
+    recommended_support: int | None
+    confidence_level: float
+    evidence_needed: int
     recommended_min_margin: float | None
     target_precision: float
     enough_evidence: bool

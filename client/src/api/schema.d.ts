@@ -454,11 +454,16 @@ export interface components {
             count: number;
             /** Estimated Precision */
             estimated_precision: number | null;
+            /**
+             * Precision Bound
+             * @description Lower bound on this rule's precision at confidence_level (this one rule, as if fixed in advance); null without evidence at this threshold.
+             */
+            precision_bound: number | null;
             /** Decisions */
             decisions: number;
             /**
              * Recommended Threshold
-             * @description Threshold of the recommended rule (its estimated precision, at a lower credible bound, reaches target_precision); null until there is enough evidence.
+             * @description Threshold of the recommended rule: its precision reaches target_precision with probability confidence_level, over the whole search of thresholds and margins (Learn-then-Test); null while the evidence cannot support it.
              */
             recommended_threshold: number | null;
             /**
@@ -466,6 +471,21 @@ export interface components {
              * @description Minimum margin of the recommended rule (used with its threshold).
              */
             recommended_min_margin: number | null;
+            /**
+             * Recommended Support
+             * @description Reviewed decisions the recommended rule covers.
+             */
+            recommended_support: number | null;
+            /**
+             * Confidence Level
+             * @description Confidence of the guarantee, e.g. 0.9.
+             */
+            confidence_level: number;
+            /**
+             * Evidence Needed
+             * @description Reviewed decisions, all right, a rule must cover before it can be guaranteed at target_precision.
+             */
+            evidence_needed: number;
             /** Target Precision */
             target_precision: number;
             /** Enough Evidence */
