@@ -188,7 +188,7 @@ class ActionRecord(BaseModel):
     ts: str
     type: str = Field(
         description="assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, "
-        "settings, auto-batch-start, auto-batch-end, recovery"
+        "settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, recovery"
     )
     item: str | None = None
     src: str | None = Field(default=None, description="Where the photo was, relative to source.")
@@ -197,6 +197,7 @@ class ActionRecord(BaseModel):
     by: Literal["manual", "auto"] | None = None
     reviewer: str | None = None
     batch: str | None = None
+    mode: str | None = Field(default=None, description="Grid filings: which grid filed it.")
     suggested: list[ScoredCluster] | None = None
     confidence: float | None = None
     undoes: int | None = None

@@ -14,7 +14,7 @@ from photosort.session.settings import SessionSettings
 
 MOVE_TYPES = frozenset({"assign", "delete"})
 # Lines that are never the target of a plain "undo the newest action".
-NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "recovery"})
+NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "grid-batch-end", "recovery"})
 
 
 @dataclass

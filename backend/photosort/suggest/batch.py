@@ -3,6 +3,8 @@ and the real run (journaled as one batch by `Session.auto_batch`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from photosort.errors import Conflict
 from photosort.session.engine import MovePlan, Session
 from photosort.suggest import automove, guarantee
@@ -10,18 +12,26 @@ from photosort.suggest.confidence import MIN_DECISIONS, ConfidenceModel, Recomme
 from photosort.suggest.confidence import Estimate as Precision
 from photosort.suggest.decisions import DecisionLog
 from photosort.suggest.results import AutoMoveResult, Estimate, MovedItem
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.vectors import Ranking, VectorIndex
 
 
 class AutoMover:
-    def __init__(self, session: Session, vectors: VectorIndex, decisions: DecisionLog) -> None:
+    def __init__(
+        self,
+        session: Session,
+        vectors: VectorIndex,
+        decisions: DecisionLog,
+        rank: Callable[[list[str]], dict[str, Ranking]] | None = None,
+    ) -> None:
         self.session = session
         self.vectors = vectors
         self.decisions = decisions
+        # rankings as the reviewer sees them (clusters rejected in a grid demoted)
+        self.rank = rank or vectors.ranked
 
     def _candidates(self) -> list[automove.Candidate]:
         items = self.session.queue_items()
-        return automove.candidates(items, self.vectors.ranked(items))
+        return automove.candidates(items, self.rank(items))
 
     def estimate(
         self, threshold: float | None, min_samples: int | None, min_margin: float | None
@@ -70,17 +80,7 @@ class AutoMover:
             self.session.settings, model, threshold, min_samples, min_margin
         )
         if resolved.source == "fallback":
-            target = self.session.settings.target_precision
-            if not model.enough:
-                raise Conflict(
-                    f"not enough reviewed decisions to recommend a threshold yet "
-                    f"({len(model.decisions)} so far): file a few more photos by hand, "
-                    f"or give a threshold"
-                )
-            raise Conflict(
-                f"the evidence cannot support {target:.0%} precision yet, so no threshold is "
-                f"recommended: confirm more photos (a grid adds many at once), or give one"
-            )
+            raise _no_rule(model, self.session.settings.target_precision)
         rule = resolved.rule
         chosen, held = automove.select(
             self._candidates(), rule, self.vectors.counts(), self.session.viewed_items()
@@ -117,6 +117,20 @@ class AutoMover:
         result["items"] = [_item(c) for c in done]
         result["per_cluster"] = automove.per_cluster(done)
         return result
+
+
+def _no_rule(model: ConfidenceModel, target: float) -> Conflict:
+    """Why a run without a threshold has no rule to follow."""
+    if not model.enough:
+        return Conflict(
+            f"not enough reviewed decisions to recommend a threshold yet "
+            f"({len(model.decisions)} so far): file a few more photos by hand, "
+            f"or give a threshold"
+        )
+    return Conflict(
+        f"the evidence cannot support {target:.0%} precision yet, so no threshold is "
+        f"recommended: confirm more photos (a grid adds many at once), or give one"
+    )
 
 
 def _item(c: automove.Candidate) -> MovedItem:

@@ -49,6 +49,9 @@ class Estimate:
 def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int, Decision]]:
     """Manual filings that had suggestions on screen, oldest first, with their seq."""
     for rec in records:
+        if rec.get("type") == "grid-batch-start":
+            yield from _rejections(rec)
+            continue
         if rec.get("type") != "assign" or rec.get("by") != "manual":
             continue
         shown = rec.get("suggested") or []
@@ -57,6 +60,19 @@ def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int,
         top = float(shown[0]["score"])
         second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
         yield rec["seq"], Decision(top, top - second, shown[0]["cluster"] == rec.get("cluster"))
+
+
+def _rejections(rec: dict[str, Any]) -> Iterator[tuple[int, Decision]]:
+    """Photos unticked in a cluster's grid: each is a top suggestion the reviewer said was
+    wrong (its ticked neighbours are `assign` lines, right ones)."""
+    if rec.get("mode") != "grid":
+        return
+    for r in rec.get("rejected") or []:
+        shown = r.get("suggested") or []
+        if shown and shown[0]["cluster"] == rec.get("cluster"):
+            top = float(shown[0]["score"])
+            second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
+            yield rec["seq"], Decision(top, top - second, False)
 
 
 def _posterior(right: int, n: int) -> tuple[float, float]:

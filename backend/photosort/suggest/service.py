@@ -21,6 +21,8 @@ from photosort.session.journal import CLUSTERING_DIR
 from photosort.suggest.batch import AutoMover
 from photosort.suggest.centroids import Centroids
 from photosort.suggest.decisions import DecisionLog
+from photosort.suggest.grid import Grids
+from photosort.suggest.gridlog import GridLog, demote
 from photosort.suggest.indexer import EmbedderState, Indexer
 from photosort.suggest.ranking import suggestion_sets
 from photosort.suggest.results import (
@@ -30,7 +32,7 @@ from photosort.suggest.results import (
     Progress,
     SuggestionSet,
 )
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.vectors import Ranking, VectorIndex
 
 
 class SuggestionService:
@@ -59,7 +61,9 @@ class SuggestionService:
             batch_size=batch_size,
             decode_workers=decode_workers,
         )
-        self.automover = AutoMover(session, self.vectors, self.decisions)
+        self.gridlog = GridLog(session)
+        self.automover = AutoMover(session, self.vectors, self.decisions, self.ranked)
+        self._grids = Grids(session, self.vectors, self.ranked)
         self._unsubscribe = session.events.subscribe(self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
@@ -149,11 +153,22 @@ class SuggestionService:
     def decode_error(self, item: str) -> str | None:
         return self.vectors.decode_error(item)
 
+    def ranked(self, items: list[str]) -> dict[str, Ranking]:
+        """Clusters by similarity per item, those a reviewer rejected for it in a grid last."""
+        return demote(self.vectors.ranked(items), self.gridlog.demoted())
+
+    def grids(self) -> Grids:
+        if self.session.settings.manual_only:
+            raise Conflict("manual-only mode is on: grids need suggestions")
+        if self.state.status != "ready":
+            raise Conflict(f"suggestions are not ready: {self.state.reason}")
+        return self._grids
+
     def suggestions(self, items: list[str]) -> dict[str, SuggestionSet | None]:
         settings = self.session.settings
         if settings.manual_only:
             return dict.fromkeys(items)
-        ranked = self.vectors.ranked(items)
+        ranked = self.ranked(items)
         if not ranked:
             return dict.fromkeys(items)
         return suggestion_sets(

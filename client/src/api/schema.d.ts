@@ -316,6 +316,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cluster Grid
+         * @description The queued photos whose first suggestion is `cluster` (default: the first suggestion
+         *     of `item`), most confident first.
+         */
+        get: operations["cluster_grid_api_grid_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grid/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Similar
+         * @description More like this: the queued photos nearest to `item`'s own vector, itself first.
+         */
+        get: operations["similar_api_grid_similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grid/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File Grid
+         * @description File the ticked photos into `cluster` as one manual batch (`mode` says which grid);
+         *     in a cluster's grid the unticked photos stay queued with the cluster demoted for them.
+         *     A photo filed meanwhile by another reviewer is skipped, never filed twice.
+         */
+        post: operations["file_grid_api_grid_file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -364,7 +427,7 @@ export interface components {
             ts: string;
             /**
              * Type
-             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, recovery
+             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, recovery
              */
             type: string;
             /** Item */
@@ -387,6 +450,11 @@ export interface components {
             reviewer?: string | null;
             /** Batch */
             batch?: string | null;
+            /**
+             * Mode
+             * @description Grid filings: which grid filed it.
+             */
+            mode?: string | null;
             /** Suggested */
             suggested?: components["schemas"]["ScoredCluster"][] | null;
             /** Confidence */
@@ -657,6 +725,95 @@ export interface components {
         /** ErrorResponse */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** GridFileRequest */
+        GridFileRequest: {
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "grid" | "similar" | "discover" | "search";
+            /** Cluster */
+            cluster: string;
+            /**
+             * Ticked
+             * @description Photos to file, as one batch.
+             */
+            ticked: string[];
+            /**
+             * Unticked
+             * @description Cluster grid: photos that do not belong (the cluster is demoted for them).
+             */
+            unticked?: string[];
+            /**
+             * Create
+             * @description Create the cluster (naming a group).
+             * @default false
+             */
+            create: boolean;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** GridFiled */
+        GridFiled: {
+            /**
+             * Batch
+             * @description One batch id: `POST /api/undo {batch}` undoes it whole.
+             */
+            batch: string;
+            /** Cluster */
+            cluster: string;
+            /** Moved */
+            moved: string[];
+            /**
+             * Skipped
+             * @description Ticked but filed meanwhile by someone else.
+             */
+            skipped: string[];
+            /** Demoted */
+            demoted: string[];
+            stats: components["schemas"]["Stats"];
+        };
+        /** GridItem */
+        GridItem: {
+            /** Item */
+            item: string;
+            /**
+             * Cluster
+             * @description Its first suggestion (rejected clusters demoted).
+             */
+            cluster: string | null;
+            /** Score */
+            score: number | null;
+            /** Margin */
+            margin: number | null;
+            /**
+             * Similarity
+             * @description More like this: cosine to the photo; text search: to the text.
+             */
+            similarity: number | null;
+        };
+        /** GridPage */
+        GridPage: {
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "grid" | "similar" | "discover" | "search";
+            /**
+             * Cluster
+             * @description Grid: the cluster; more like this: the photo's first suggestion.
+             */
+            cluster: string | null;
+            /**
+             * Total
+             * @description Photos that qualify; the page may show fewer.
+             */
+            total: number;
+            /** Items */
+            items: components["schemas"]["GridItem"][];
+            /** Note */
+            note?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1764,6 +1921,187 @@ export interface operations {
                 };
             };
             /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cluster_grid_api_grid_get: {
+        parameters: {
+            query?: {
+                cluster?: string | null;
+                item?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    similar_api_grid_similar_get: {
+        parameters: {
+            query: {
+                item: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    file_grid_api_grid_file_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GridFileRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridFiled"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,60 @@
+"""Grids: a cluster's grid, more like this, and filing a grid as one batch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
+from photosort.api.grid_models import GridFiled, GridFileRequest, GridPage
+from photosort.api.models import ErrorResponse
+from photosort.suggest.grid import MAX_GRID
+
+router = APIRouter(prefix="/api", tags=["grid"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse},
+    404: {"model": ErrorResponse},
+    409: {"model": ErrorResponse, "description": "Suggestions are off or not ready."},
+}
+Limit = Annotated[int, Query(ge=1, le=MAX_GRID)]
+
+
+@router.get("/grid", response_model=GridPage, responses=_ERRORS)
+async def cluster_grid(
+    ctx: Ctx, cluster: str | None = None, item: str | None = None, limit: Limit = 60
+) -> GridPage:
+    """The queued photos whose first suggestion is `cluster` (default: the first suggestion
+    of `item`), most confident first."""
+    grids = ctx.suggestions.grids()
+    page = await run_in_threadpool(grids.cluster_grid, cluster, item, limit)
+    return GridPage.model_validate(page)
+
+
+@router.get("/grid/similar", response_model=GridPage, responses=_ERRORS)
+async def similar(ctx: Ctx, item: str, limit: Limit = 30) -> GridPage:
+    """More like this: the queued photos nearest to `item`'s own vector, itself first."""
+    grids = ctx.suggestions.grids()
+    return GridPage.model_validate(await run_in_threadpool(grids.similar, item, limit))
+
+
+@router.post("/grid/file", response_model=GridFiled, responses=_ERRORS)
+async def file_grid(
+    body: GridFileRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None
+) -> GridFiled:
+    """File the ticked photos into `cluster` as one manual batch (`mode` says which grid);
+    in a cluster's grid the unticked photos stay queued with the cluster demoted for them.
+    A photo filed meanwhile by another reviewer is skipped, never filed twice."""
+    grids = ctx.suggestions.grids()
+    result = await run_in_threadpool(
+        grids.file,
+        body.mode,
+        body.cluster,
+        body.ticked,
+        body.unticked,
+        create=body.create,
+        reviewer=reviewer_name(body.reviewer, x_reviewer),
+    )
+    return GridFiled.model_validate(result)
