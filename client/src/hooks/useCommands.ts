@@ -7,6 +7,7 @@ import type { ActionKind } from '../logic/review';
 import { clusterForSlot } from '../logic/slots';
 import { markInput } from '../perf/paint';
 import { toast } from './toasts';
+import type { GridRequest } from './useGrid';
 import type { Review } from './useReview';
 
 /** When and how a command was given, for the key-to-paint latency marks. */
@@ -19,9 +20,10 @@ interface Ui {
   setView: (update: (v: View) => View) => void;
   setModal: (modal: Modal) => void;
   playback: (ev: PlaybackEvent) => void;
+  openGrid: (req: GridRequest) => void;
 }
 
-export function useCommands(r: Review, { setView, setModal, playback }: Ui) {
+export function useCommands(r: Review, { setView, setModal, playback, openGrid }: Ui) {
   const file = useFiling(r);
   const { session, current, state } = r;
   const manual = session?.settings.manual_only ?? false;
@@ -43,6 +45,15 @@ export function useCommands(r: Review, { setView, setModal, playback }: Ui) {
           if (manual) toast('info', 'Auto-move is off in manual-only mode (press m)');
           else setModal('automove');
           return;
+        case 'grid':
+        case 'similar': {
+          const mode = cmd.type;
+          if (manual) toast('info', 'Grids need suggestions: manual-only mode is on (press m)');
+          else if (!subject) toast('info', 'No photo on screen to start a grid from');
+          else if (mode === 'grid' && !subject.suggestions?.top[0]) toast('info', 'No suggestion for this photo yet: its grid needs one');
+          else openGrid({ mode, item: subject.item });
+          return;
+        }
         case 'playPause':
           return playback({ type: 'toggle' });
         case 'stepBack':
@@ -88,7 +99,7 @@ export function useCommands(r: Review, { setView, setModal, playback }: Ui) {
         }
       }
     },
-    [current, file, manual, playback, r, session, setModal, setView, state.history.length, subject],
+    [current, file, manual, openGrid, playback, r, session, setModal, setView, state.history.length, subject],
   );
 
   return { run, file };

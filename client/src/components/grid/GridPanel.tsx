@@ -1,0 +1,127 @@
+// `g` and `f`: many queued photos at one look. All start ticked; the reviewer unticks what
+// does not belong (click, or arrows + x) and Enter files the ticked ones as one batch. In a
+// cluster's grid they go into that cluster; for more like this the reviewer picks where.
+import { useState } from 'react';
+import type { ClusterInfo } from '../../api/queries';
+import { useGrid, type GridRequest } from '../../hooks/useGrid';
+import type { Refreshable } from '../../hooks/useScheduleRefresh';
+import { baseName } from '../../logic/actionView';
+import { count } from '../../logic/format';
+import { GRID_COLUMNS } from '../../logic/grid';
+import { keyInput, resolveGridKey } from '../../logic/keymap';
+import { imageUrl } from '../../logic/urls';
+import { Kbd } from '../Kbd';
+import { Modal } from '../Modal';
+import { GridClusterPicker } from './GridClusterPicker';
+
+interface Props {
+  request: GridRequest;
+  clusters: ClusterInfo[];
+  refresh: (what?: ReadonlyArray<Refreshable>) => void;
+  onClose: () => void;
+}
+
+export function GridPanel({ request, clusters, refresh, onClose }: Props) {
+  const g = useGrid(request, refresh, onClose);
+  const [picking, setPicking] = useState(false);
+  const cluster = g.page?.cluster ?? null;
+  const ticked = g.items.length - g.unticked.size;
+
+  const confirm = () => {
+    if (g.busy || g.items.length === 0) return;
+    if (request.mode === 'grid' && cluster) void g.file(cluster);
+    else if (ticked > 0) setPicking(true);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (picking) return;
+    const cmd = resolveGridKey(keyInput(e));
+    if (!cmd) return;
+    e.stopPropagation();
+    e.preventDefault();
+    const focused = g.items[g.focus];
+    if (cmd.type === 'move') g.move(cmd.dx, cmd.dy);
+    else if (cmd.type === 'toggle' && focused) g.toggle(focused);
+    else if (cmd.type === 'all') g.toggleAll();
+    else if (cmd.type === 'file') confirm();
+  };
+
+  const title = request.mode === 'grid' ? `Grid: ${cluster ?? '…'}` : `More like ${baseName(request.item)}`;
+  return (
+    <Modal title={title} onClose={onClose} className="grid-dialog" initialFocus="[data-testid=grid-cells]">
+      <div onKeyDown={onKeyDown} data-testid="grid" data-mode={request.mode} data-cluster={cluster ?? ""}>
+        <p className="panel-note" data-testid="grid-intro">
+          {intro(request.mode, cluster, g.page?.total ?? null, g.items.length)}
+        </p>
+        {g.loadError ? <p className="error-text">{g.loadError}</p> : null}
+        <div
+          className="grid-cells"
+          style={{ gridTemplateColumns: `repeat(${GRID_COLUMNS}, minmax(0, 1fr))` }}
+          tabIndex={0}
+          role="group"
+          aria-label="Photos: ticked ones will be filed"
+          aria-activedescendant={g.items.length ? `grid-cell-${g.focus}` : undefined}
+          data-testid="grid-cells"
+        >
+          {(g.page?.items ?? []).map((it, i) => {
+            const on = !g.unticked.has(it.item);
+            return (
+              <button
+                key={it.item}
+                id={`grid-cell-${i}`}
+                type="button"
+                tabIndex={-1}
+                role="checkbox"
+                aria-checked={on}
+                className={`grid-cell ${on ? 'grid-on' : 'grid-off'} ${i === g.focus ? 'grid-focus' : ''}`}
+                data-testid="grid-cell"
+                data-item={it.item}
+                // keep the keyboard focus on the grid, so Enter files instead of clicking
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => {
+                  g.setFocus(i);
+                  g.toggle(it.item);
+                }}
+                title={it.item}
+              >
+                <img src={imageUrl(it.item, 'thumb')} alt={baseName(it.item)} loading="lazy" draggable={false} />
+                <span className="grid-tick" aria-hidden="true">
+                  {on ? '✓' : ''}
+                </span>
+                <span className="grid-name">{baseName(it.item)}</span>
+              </button>
+            );
+          })}
+        </div>
+        {picking ? (
+          <GridClusterPicker clusters={clusters} suggested={cluster} count={ticked} onPick={(name, create) => void g.file(name, create)} onCancel={() => setPicking(false)} />
+        ) : null}
+        {g.error ? <p className="error-text" role="alert">{g.error}</p> : null}
+        <div className="grid-foot">
+          <span data-testid="grid-count">
+            {ticked} of {count(g.items.length, 'photo')} ticked
+          </span>
+          <span className="muted small">
+            <Kbd>←</Kbd>
+            <Kbd>→</Kbd>
+            <Kbd>↑</Kbd>
+            <Kbd>↓</Kbd> move · <Kbd>x</Kbd> untick · <Kbd>t</Kbd> all · <Kbd>Enter</Kbd> file · <Kbd>Esc</Kbd> close
+          </span>
+          <button type="button" className="btn btn-primary" disabled={g.busy || ticked === 0} onClick={confirm} data-testid="grid-file">
+            {request.mode === 'grid' && cluster ? `File ${ticked} into ${cluster}` : `File ${ticked}…`}
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}
+
+function intro(mode: GridRequest['mode'], cluster: string | null, total: number | null, shown: number): string {
+  if (total === null) return 'Loading…';
+  if (mode === 'grid') {
+    if (total === 0) return `No queued photo has ${cluster ?? 'this cluster'} as its first suggestion.`;
+    const more = total > shown ? ` (the ${shown} most confident of ${total})` : '';
+    return `Queued photos whose first suggestion is ${cluster ?? '?'}, most confident first${more}. Untick what does not belong: it stays queued and ${cluster ?? 'the cluster'} stops being suggested first for it.`;
+  }
+  return `The ${count(shown, 'queued photo')} nearest this one, nearest first. Untick what does not belong, then Enter and pick the cluster.`;
+}
