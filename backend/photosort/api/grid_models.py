@@ -52,3 +52,16 @@ class GridFiled(BaseModel):
     skipped: list[str] = Field(description="Ticked but filed meanwhile by someone else.")
     demoted: list[str]
     stats: Stats
+
+
+class DiscoveryGroup(BaseModel):
+    id: int
+    size: int
+    items: list[GridItem] = Field(description="Most typical of the group first.")
+    name: str | None = Field(description="A proposed name; null when none can be proposed.")
+
+
+class DiscoveryPage(BaseModel):
+    groups: list[DiscoveryGroup] = Field(description="Biggest first.")
+    candidates: int = Field(description="Queued photos that match no cluster well.")
+    cold_start: bool = Field(description="No cluster exists yet.")

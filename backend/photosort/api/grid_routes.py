@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.grid_models import GridFiled, GridFileRequest, GridPage
+from photosort.api.grid_models import DiscoveryPage, GridFiled, GridFileRequest, GridPage
 from photosort.api.models import ErrorResponse
 from photosort.suggest.grid import MAX_GRID
 
@@ -38,6 +38,15 @@ async def similar(ctx: Ctx, item: str, limit: Limit = 30) -> GridPage:
     """More like this: the queued photos nearest to `item`'s own vector, itself first."""
     grids = ctx.suggestions.grids()
     return GridPage.model_validate(await run_in_threadpool(grids.similar, item, limit))
+
+
+@router.get("/discover", response_model=DiscoveryPage, responses=_ERRORS)
+async def discover(ctx: Ctx) -> DiscoveryPage:
+    """Queued photos that match no cluster well (all of them when there is no cluster yet),
+    grouped by average-linkage clustering; name a group with `POST /api/grid/file` (mode
+    `discover`, `create: true`)."""
+    grids = ctx.suggestions.grids()
+    return DiscoveryPage.model_validate(await run_in_threadpool(grids.discover))
 
 
 @router.post("/grid/file", response_model=GridFiled, responses=_ERRORS)

@@ -18,6 +18,7 @@ import numpy as np
 from photosort.errors import BadPath, Conflict, NotFound
 from photosort.session.engine import MovePlan, Session
 from photosort.session.paths import normalise_item
+from photosort.suggest.discovery import Discoverer, Discovery
 from photosort.suggest.results import GridFiled, GridItem, GridPage
 from photosort.suggest.vectors import Ranking, VectorIndex
 
@@ -60,6 +61,11 @@ class Grids:
         self.session = session
         self.vectors = vectors
         self.rank = rank  # demoted rankings of queued items
+        self.discoverer = Discoverer(session, vectors, rank)
+
+    def discover(self) -> Discovery:
+        """Groups of queued photos that match no cluster well, each to be named."""
+        return self.discoverer.groups()
 
     def cluster_grid(self, cluster: str | None, around: str | None, limit: int) -> GridPage:
         """The queued photos whose first suggestion is `cluster` (default: the first

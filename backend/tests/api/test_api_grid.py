@@ -172,3 +172,35 @@ def test_grid_requests_that_make_no_sense_are_clear_4xx(grid_server: Any, check_
 
 def test_grids_without_suggestions_say_why(server: Any, check_error: Any):
     check_error(server.client.get("/api/grid", params={"cluster": "birds"}), 409)
+
+
+def test_cold_start_proposes_groups_and_naming_one_creates_the_cluster(
+    make_library: Any, start_server: Any, effnet: Any, hash_of: Any
+):
+    lib = make_library(clusters={}, loose=16)
+
+    def engine(session: Session) -> SuggestionService:
+        service = SuggestionService(session, lambda: (effnet, "test"), batch_size=8)
+        service.load_embedder()
+        service.index_pending()
+        return service
+
+    c = start_server(lib, engine=engine).client
+    page = c.get("/api/discover").json()
+    assert page["cold_start"] is True and page["candidates"] == 16
+    assert page["groups"] and all(g["size"] == len(g["items"]) >= 2 for g in page["groups"])
+    sizes = [g["size"] for g in page["groups"]]
+    assert sizes == sorted(sizes, reverse=True)
+    items = [i["item"] for i in page["groups"][0]["items"]]
+    hashes = {i: hash_of(lib.source / i) for i in items}
+    r = c.post(
+        "/api/grid/file",
+        json={"mode": "discover", "cluster": "found", "ticked": items, "create": True},
+    )
+    assert r.status_code == 200, r.text
+    assert all(hash_of(lib.dest / "found" / i) == hashes[i] for i in items)
+    assert "found" in [x["name"] for x in c.get("/api/session").json()["clusters"]]
+    # the named group now ranks first for its photos; undo takes back moves and the folder
+    assert c.post("/api/undo", json={"batch": r.json()["batch"]}).status_code == 200
+    assert not (lib.dest / "found").exists()
+    assert all(hash_of(lib.source / i) == hashes[i] for i in items)

@@ -357,6 +357,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Discover
+         * @description Queued photos that match no cluster well (all of them when there is no cluster yet),
+         *     grouped by average-linkage clustering; name a group with `POST /api/grid/file` (mode
+         *     `discover`, `create: true`).
+         */
+        get: operations["discover_api_discover_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/grid/file": {
         parameters: {
             query?: never;
@@ -683,6 +705,41 @@ export interface components {
              * @description Stable hotkey slot 1-9 (by creation order), or null past nine.
              */
             slot: number | null;
+        };
+        /** DiscoveryGroup */
+        DiscoveryGroup: {
+            /** Id */
+            id: number;
+            /** Size */
+            size: number;
+            /**
+             * Items
+             * @description Most typical of the group first.
+             */
+            items: components["schemas"]["GridItem"][];
+            /**
+             * Name
+             * @description A proposed name; null when none can be proposed.
+             */
+            name: string | null;
+        };
+        /** DiscoveryPage */
+        DiscoveryPage: {
+            /**
+             * Groups
+             * @description Biggest first.
+             */
+            groups: components["schemas"]["DiscoveryGroup"][];
+            /**
+             * Candidates
+             * @description Queued photos that match no cluster well.
+             */
+            candidates: number;
+            /**
+             * Cold Start
+             * @description No cluster exists yet.
+             */
+            cold_start: boolean;
         };
         /** EmbedderInfo */
         EmbedderInfo: {
@@ -2055,6 +2112,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    discover_api_discover_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
