@@ -82,3 +82,39 @@ test('f: more like this files a neighbour into the cluster the reviewer picks', 
     expect((lines[0] as { mode?: string }).mode).toBe('similar');
   });
 });
+
+test('n: a folder with no clusters opens with proposed groups; naming one creates the cluster', async ({ page }) => {
+  test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
+  test.setTimeout(120_000);
+  const server = await startServer({ model: AUTOMOVE_MODEL, layout: { seed: {}, loose: { birds: 5, coins: 5, flowers: 4 } } });
+  try {
+    test.skip(!(await server.waitIndexed()), `the embedder (${AUTOMOVE_MODEL}) did not become ready:\n${server.log}`);
+    // the queue is fully indexed once the server proposes groups
+    await expect
+      .poll(async () => (await server.api<{ groups: unknown[] }>('/api/discover')).groups.length, { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    await page.goto(server.url);
+    // the cold start: the groups open by themselves once the queue is indexed
+    const dialog = page.getByTestId('discovery');
+    await expect(dialog).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('discovery-intro')).toContainText('No clusters yet');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await page.keyboard.press('n');
+    await expect(dialog).toBeVisible();
+    const cells = dialog.getByTestId('grid-cell');
+    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
+    const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
+    await expect(page.getByTestId('group-name')).toBeFocused();
+    await page.keyboard.type('first-group');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => items.every((i) => server.exists('first-group', i))).toBe(true);
+    const lines = server.journal();
+    expect(lines.some((l) => l.type === 'cluster-create' && l.cluster === 'first-group')).toBe(true);
+    expect(lines.filter((l) => l.type === 'assign')).toHaveLength(items.length);
+    await expect(page.getByText(/Created first-group/)).toBeVisible();
+  } finally {
+    await server.stop();
+    server.remove();
+  }
+});

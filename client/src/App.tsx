@@ -9,6 +9,7 @@ import { ReviewView } from './components/ReviewView';
 import { Toasts } from './components/Toasts';
 import { TopBar } from './components/TopBar';
 import { useAutoMoveBatch } from './hooks/useAutoMoveBatch';
+import { useColdStart } from './hooks/useColdStart';
 import { useCommands } from './hooks/useCommands';
 import type { GridRequest } from './hooks/useGrid';
 import { useDocumentTitle } from './hooks/useDocumentTitle';
@@ -36,6 +37,7 @@ export function App() {
     setModal('grid');
   }, []);
   const commands = useCommands(r, { setView, setModal, playback: pbDispatch, openGrid });
+  useColdStart(session, () => setModal((m) => m ?? 'discover'));
   useKeymap({ view, modal }, commands.run);
   const { cache, upcoming } = usePrefetch(r.current, r.visible);
   useDocumentTitle(session);

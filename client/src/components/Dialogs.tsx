@@ -6,6 +6,7 @@ import type { Review } from '../hooks/useReview';
 import type { Modal } from '../logic/keymap';
 import { stageFor } from '../logic/stage';
 import { AutoMovePanel } from './AutoMovePanel';
+import { DiscoveryPanel } from './grid/DiscoveryPanel';
 import { GridPanel } from './grid/GridPanel';
 import { KeymapHelp } from './KeymapHelp';
 import { Palette } from './Palette';
@@ -37,6 +38,10 @@ export function Dialogs({ modal, r, file, batch, grid, onClose }: Props) {
   }
   if (modal === 'grid' && session && grid) {
     return <GridPanel key={`${grid.mode}:${grid.item}`} request={grid} clusters={session.clusters} refresh={r.scheduleRefresh} onClose={onClose} />;
+  }
+  if (modal === 'discover' && session) {
+    const indexed = session.indexing.running ? session.indexing.done : 'idle';
+    return <DiscoveryPanel clusters={session.clusters} indexed={indexed} refresh={r.scheduleRefresh} onClose={onClose} />;
   }
   if (modal === 'automove' && session) {
     return (

@@ -54,6 +54,10 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           else openGrid({ mode, item: subject.item });
           return;
         }
+        case 'discover':
+          if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
+          else setModal('discover');
+          return;
         case 'playPause':
           return playback({ type: 'toggle' });
         case 'stepBack':

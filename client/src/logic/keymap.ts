@@ -6,7 +6,7 @@
 // auto-move panel, threshold slider, dialog focus trap), so one file says what every key does.
 
 export type View = 'review' | 'log';
-export type Modal = 'palette' | 'help' | 'automove' | 'grid' | null;
+export type Modal = 'palette' | 'help' | 'automove' | 'grid' | 'discover' | null;
 
 export type Command =
   | { type: 'accept' }
@@ -19,6 +19,7 @@ export type Command =
   | { type: 'automove' }
   | { type: 'grid' }
   | { type: 'similar' }
+  | { type: 'discover' }
   | { type: 'manualOnly' }
   | { type: 'help' }
   | { type: 'toggleLog' }
@@ -93,6 +94,9 @@ function reviewCommand(key: string): Command | null {
     case 'f':
     case 'F':
       return { type: 'similar' };
+    case 'n':
+    case 'N':
+      return { type: 'discover' };
     case 'm':
     case 'M':
       return { type: 'manualOnly' };
@@ -184,7 +188,7 @@ export function resolveAutoMoveKey(ev: KeyInput): AutoMoveCommand | null {
 }
 
 /** Keys of a grid of photos (cluster grid, more like this): move, untick, file. */
-export type GridCommand = { type: 'move'; dx: number; dy: number } | { type: 'toggle' } | { type: 'file' } | { type: 'all' };
+export type GridCommand = { type: 'move'; dx: number; dy: number } | { type: 'toggle' } | { type: 'file' } | { type: 'all' } | { type: 'next' };
 
 export function resolveGridKey(ev: KeyInput): GridCommand | null {
   if (ev.inTextField || ev.ctrlKey || ev.metaKey || ev.altKey) return null;
@@ -206,6 +210,8 @@ export function resolveGridKey(ev: KeyInput): GridCommand | null {
       return ev.repeat ? null : { type: 'file' };
     case 't':
       return { type: 'all' };
+    case 's':
+      return { type: 'next' };
     default:
       return null;
   }
@@ -290,6 +296,7 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['←'], what: 'Previous photo seen in this tab' },
       { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
       { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
+      { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
     ],
   },
   {
@@ -299,6 +306,7 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['x', 'Space'], what: 'Untick / tick the photo (or click it)' },
       { keys: ['t'], what: 'Tick all / untick all' },
       { keys: ['Enter'], what: 'File the ticked photos as one batch (more like this: pick the cluster first)' },
+      { keys: ['s'], what: 'Proposed groups: the next group' },
       { keys: ['Esc'], what: 'Close without filing' },
     ],
   },

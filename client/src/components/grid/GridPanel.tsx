@@ -7,11 +7,10 @@ import { useGrid, type GridRequest } from '../../hooks/useGrid';
 import type { Refreshable } from '../../hooks/useScheduleRefresh';
 import { baseName } from '../../logic/actionView';
 import { count } from '../../logic/format';
-import { GRID_COLUMNS } from '../../logic/grid';
 import { keyInput, resolveGridKey } from '../../logic/keymap';
-import { imageUrl } from '../../logic/urls';
 import { Kbd } from '../Kbd';
 import { Modal } from '../Modal';
+import { GridCells } from './GridCells';
 import { GridClusterPicker } from './GridClusterPicker';
 
 interface Props {
@@ -54,45 +53,15 @@ export function GridPanel({ request, clusters, refresh, onClose }: Props) {
           {intro(request.mode, cluster, g.page?.total ?? null, g.items.length)}
         </p>
         {g.loadError ? <p className="error-text">{g.loadError}</p> : null}
-        <div
-          className="grid-cells"
-          style={{ gridTemplateColumns: `repeat(${GRID_COLUMNS}, minmax(0, 1fr))` }}
-          tabIndex={0}
-          role="group"
-          aria-label="Photos: ticked ones will be filed"
-          aria-activedescendant={g.items.length ? `grid-cell-${g.focus}` : undefined}
-          data-testid="grid-cells"
-        >
-          {(g.page?.items ?? []).map((it, i) => {
-            const on = !g.unticked.has(it.item);
-            return (
-              <button
-                key={it.item}
-                id={`grid-cell-${i}`}
-                type="button"
-                tabIndex={-1}
-                role="checkbox"
-                aria-checked={on}
-                className={`grid-cell ${on ? 'grid-on' : 'grid-off'} ${i === g.focus ? 'grid-focus' : ''}`}
-                data-testid="grid-cell"
-                data-item={it.item}
-                // keep the keyboard focus on the grid, so Enter files instead of clicking
-                onMouseDown={(e) => e.preventDefault()}
-                onClick={() => {
-                  g.setFocus(i);
-                  g.toggle(it.item);
-                }}
-                title={it.item}
-              >
-                <img src={imageUrl(it.item, 'thumb')} alt={baseName(it.item)} loading="lazy" draggable={false} />
-                <span className="grid-tick" aria-hidden="true">
-                  {on ? '✓' : ''}
-                </span>
-                <span className="grid-name">{baseName(it.item)}</span>
-              </button>
-            );
-          })}
-        </div>
+        <GridCells
+          items={g.page?.items ?? []}
+          unticked={g.unticked}
+          focus={g.focus}
+          onClick={(i, item) => {
+            g.setFocus(i);
+            g.toggle(item);
+          }}
+        />
         {picking ? (
           <GridClusterPicker clusters={clusters} suggested={cluster} count={ticked} onPick={(name, create) => void g.file(name, create)} onCancel={() => setPicking(false)} />
         ) : null}
