@@ -65,3 +65,11 @@ class DiscoveryPage(BaseModel):
     groups: list[DiscoveryGroup] = Field(description="Biggest first.")
     candidates: int = Field(description="Queued photos that match no cluster well.")
     cold_start: bool = Field(description="No cluster exists yet.")
+
+
+class OrderRequest(BaseModel):
+    order: Literal["uncertain", "natural"] = Field(
+        description="uncertain: lowest suggestion margin first (worked out now); natural: by "
+        "name. `POST /api/shuffle` gives a shuffled order."
+    )
+    reviewer: str | None = None

@@ -8,8 +8,14 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.grid_models import DiscoveryPage, GridFiled, GridFileRequest, GridPage
-from photosort.api.models import ErrorResponse
+from photosort.api.grid_models import (
+    DiscoveryPage,
+    GridFiled,
+    GridFileRequest,
+    GridPage,
+    OrderRequest,
+)
+from photosort.api.models import ActionRecord, ActionResult, ErrorResponse, Stats
 from photosort.suggest.grid import MAX_GRID
 
 router = APIRouter(prefix="/api", tags=["grid"])
@@ -67,3 +73,17 @@ async def file_grid(
         reviewer=reviewer_name(body.reviewer, x_reviewer),
     )
     return GridFiled.model_validate(result)
+
+
+@router.post("/order", response_model=ActionResult, responses=_ERRORS)
+async def order(body: OrderRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None) -> ActionResult:
+    """Reorder the queue: uncertain first (one-by-one review where the model is unsure, grids
+    for the rest) or natural. Undo restores the order before."""
+    who = reviewer_name(body.reviewer, x_reviewer)
+    if body.order == "natural":
+        rec = ctx.session.rank_first([], natural=True, reviewer=who)
+    else:
+        rec = await run_in_threadpool(ctx.suggestions.grids().order, body.order, who)
+    return ActionResult(
+        records=[ActionRecord.model_validate(rec)], stats=Stats.model_validate(ctx.session.stats())
+    )

@@ -356,6 +356,32 @@ class Session:
                     "type": "shuffle",
                     "seed": seed,
                     "previous_seed": self.state.order.seed,
+                    "previous_items": sorted(
+                        self.state.order.ranking, key=self.state.order.ranking.__getitem__
+                    ),
+                    "reviewer": reviewer,
+                }
+            )
+
+    def rank_first(
+        self, items: Sequence[str], *, natural: bool = False, reviewer: str = "local"
+    ) -> Record:
+        """Show these queued items first, in this order (uncertain first: the suggestion layer
+        ranks them); the rest keep the current base order, or the natural (name) order when
+        `natural`. An empty list is the plain order. Journaled with what undo restores."""
+        self._writable()
+        with self.lock:
+            order = self.state.order
+            ranked = [i for i in dict.fromkeys(normalise_item(i) for i in items) if i in order]
+            previous = sorted(order.ranking, key=order.ranking.__getitem__)
+            return self._journal_line(
+                {
+                    "type": "order",
+                    "order": "uncertain" if ranked else "natural" if natural else "plain",
+                    "items": ranked,
+                    "seed": None if natural else order.seed,
+                    "previous_items": previous,
+                    "previous_seed": order.seed,
                     "reviewer": reviewer,
                 }
             )

@@ -17,6 +17,7 @@ import numpy as np
 
 from photosort.errors import BadPath, Conflict, NotFound
 from photosort.session.engine import MovePlan, Session
+from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
 from photosort.suggest.discovery import Discoverer, Discovery
 from photosort.suggest.results import GridFiled, GridItem, GridPage
@@ -51,6 +52,13 @@ def _shown(ranking: Ranking | None) -> dict[str, Any]:
     }
 
 
+def uncertain_first(ranked: dict[str, Ranking]) -> list[str]:
+    """Items by the margin between their first two suggestions, smallest first: where
+    one-by-one review teaches the model most, leaving the confident ones to grids."""
+    margins = {i: (s[0] - s[1] if len(s) > 1 else 2.0) for i, (_, s) in ranked.items()}
+    return sorted(margins, key=margins.__getitem__)
+
+
 class Grids:
     def __init__(
         self,
@@ -62,6 +70,14 @@ class Grids:
         self.vectors = vectors
         self.rank = rank  # demoted rankings of queued items
         self.discoverer = Discoverer(session, vectors, rank)
+
+    def order(self, order: str, reviewer: str) -> Record:
+        """Queue order: `uncertain` (lowest margin first, worked out now), `natural`."""
+        if order == "uncertain":
+            return self.session.rank_first(
+                uncertain_first(self.rank(self.session.queue_items())), reviewer=reviewer
+            )
+        return self.session.rank_first([], natural=True, reviewer=reviewer)
 
     def discover(self) -> Discovery:
         """Groups of queued photos that match no cluster well, each to be named."""

@@ -204,3 +204,29 @@ def test_cold_start_proposes_groups_and_naming_one_creates_the_cluster(
     assert c.post("/api/undo", json={"batch": r.json()["batch"]}).status_code == 200
     assert not (lib.dest / "found").exists()
     assert all(hash_of(lib.source / i) == hashes[i] for i in items)
+
+
+def test_uncertain_first_orders_the_queue_by_margin_and_undo_restores_it(grid_server: Any):
+    c, lib = grid_server.client, grid_server.lib
+
+    def page() -> list[dict[str, Any]]:
+        return c.get("/api/queue", params={"limit": 1000}).json()["items"]
+
+    before = [i["item"] for i in page()]
+    r = c.post("/api/order", json={"order": "uncertain"})
+    assert r.status_code == 200, r.text
+    items = page()
+    margins = [i["suggestions"]["margin"] for i in items]
+    assert margins == sorted(margins)  # lowest margin first
+    assert sorted(i["item"] for i in items) == sorted(before)
+    # a skip keeps the order of the rest; a reopened session replays the same order
+    first = items[0]["item"]
+    c.post("/api/skip", json={"item": first})
+    assert [i["item"] for i in page()][:-1] == [i["item"] for i in items[1:]]
+    reopened = lib.open(read_only=True)
+    assert reopened.queue_items() == [i["item"] for i in page()]
+    reopened.close()
+    assert c.post("/api/undo", json={}).status_code == 200  # the skip
+    assert c.post("/api/undo", json={}).status_code == 200  # the order
+    assert [i["item"] for i in page()] == before
+    assert c.post("/api/order", json={"order": "sideways"}).status_code == 422

@@ -401,6 +401,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order
+         * @description Reorder the queue: uncertain first (one-by-one review where the model is unsure, grids
+         *     for the rest) or natural. Undo restores the order before.
+         */
+        post: operations["order_api_order_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -980,6 +1001,17 @@ export interface components {
          * @description One server-sent event's data (the `type` field names the SSE event).
          */
         LiveEvent: components["schemas"]["HelloEvent"] | components["schemas"]["ActionEvent"] | components["schemas"]["QueueChangedEvent"] | components["schemas"]["IndexingEvent"] | components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"];
+        /** OrderRequest */
+        OrderRequest: {
+            /**
+             * Order
+             * @description uncertain: lowest suggestion margin first (worked out now); natural: by name. `POST /api/shuffle` gives a shuffled order.
+             * @enum {string}
+             */
+            order: "uncertain" | "natural";
+            /** Reviewer */
+            reviewer?: string | null;
+        };
         /** QueueChangedEvent */
         QueueChangedEvent: {
             /**
@@ -2185,6 +2217,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GridFiled"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    order_api_order_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
                 };
             };
             /** @description Bad Request */

@@ -1,6 +1,7 @@
 // What each command does. The keymap says which key means which command; this hook carries
 // it out against the review (file, undo, look back) and the app's view, dialog and playback.
 import { useCallback } from 'react';
+import { api, ApiError, unwrap } from '../api/client';
 import { type Command, type Modal, type View } from '../logic/keymap';
 import type { PlaybackEvent } from '../logic/playback';
 import type { ActionKind } from '../logic/review';
@@ -54,6 +55,10 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           else openGrid({ mode, item: subject.item });
           return;
         }
+        case 'uncertainFirst':
+          if (manual) toast('info', 'Uncertain first needs suggestions: manual-only mode is on (press m)');
+          else void orderUncertain(r.scheduleRefresh);
+          return;
         case 'discover':
           if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
           else setModal('discover');
@@ -137,6 +142,17 @@ function useFiling(r: Review) {
     },
     [current, r],
   );
+}
+
+/** `u`: the queue, lowest suggestion margin first (one journal line: z restores the order). */
+async function orderUncertain(refresh: Review['scheduleRefresh']): Promise<void> {
+  try {
+    await unwrap(api.POST('/api/order', { body: { order: 'uncertain' } }));
+    toast('info', 'Queue: uncertain first (lowest margin first); z restores the order');
+    refresh(['session', 'queue', 'actions']);
+  } catch (e) {
+    toast('warn', `Could not reorder: ${e instanceof ApiError ? e.message : 'the server cannot be reached'}`);
+  }
 }
 
 export type FileAction = ReturnType<typeof useCommands>['file'];

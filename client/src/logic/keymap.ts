@@ -20,6 +20,7 @@ export type Command =
   | { type: 'grid' }
   | { type: 'similar' }
   | { type: 'discover' }
+  | { type: 'uncertainFirst' }
   | { type: 'manualOnly' }
   | { type: 'help' }
   | { type: 'toggleLog' }
@@ -97,6 +98,9 @@ function reviewCommand(key: string): Command | null {
     case 'n':
     case 'N':
       return { type: 'discover' };
+    case 'u':
+    case 'U':
+      return { type: 'uncertainFirst' };
     case 'm':
     case 'M':
       return { type: 'manualOnly' };
@@ -297,6 +301,7 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
       { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
+      { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
     ],
   },
   {
