@@ -46,6 +46,14 @@ async def similar(ctx: Ctx, item: str, limit: Limit = 30) -> GridPage:
     return GridPage.model_validate(await run_in_threadpool(grids.similar, item, limit))
 
 
+@router.get("/grid/search", response_model=GridPage, responses=_ERRORS)
+async def search(ctx: Ctx, text: str, limit: Limit = 60) -> GridPage:
+    """Text search (CLIP): the queued photos ranked by the text tower against `text`. 409 with
+    the reason when the active embedder has no text tower."""
+    grids = ctx.suggestions.grids()
+    return GridPage.model_validate(await run_in_threadpool(grids.search, text, limit))
+
+
 @router.get("/discover", response_model=DiscoveryPage, responses=_ERRORS)
 async def discover(ctx: Ctx) -> DiscoveryPage:
     """Queued photos that match no cluster well (all of them when there is no cluster yet),

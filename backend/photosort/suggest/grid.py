@@ -2,6 +2,7 @@
 
 - a cluster's grid: the queued photos that rank it first, most confident first;
 - more like this: the queued photos nearest one photo's own vector;
+- text search (CLIP): the queued photos nearest a text's vector from CLIP's text tower;
 Every photo starts ticked; the reviewer unticks what does not belong and files the rest as
 one batch (`Session.grid_batch`). In a cluster's grid the unticked photos are rejections: the
 cluster is demoted for them (suggest/gridlog.py) and each counts as a wrong top suggestion for
@@ -10,7 +11,7 @@ the confidence model, as each ticked photo counts as a right one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
 from photosort.suggest.discovery import Discoverer, Discovery
 from photosort.suggest.results import GridFiled, GridItem, GridPage
-from photosort.suggest.vectors import Ranking, VectorIndex
+from photosort.suggest.vectors import Ranking, Vector, VectorIndex
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 CHUNK = 4096  # queued vectors per matrix product in more-like-this (bounded memory)
@@ -65,10 +66,14 @@ class Grids:
         session: Session,
         vectors: VectorIndex,
         rank: Callable[[list[str]], dict[str, Ranking]],
+        demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
+        embed_text: Callable[[str], Vector] | None = None,
     ) -> None:
+        self.embed_text = embed_text  # raises Conflict (with the reason) without a text tower
         self.session = session
         self.vectors = vectors
         self.rank = rank  # demoted rankings of queued items
+        self.demoted = demoted  # clusters rejected per item: never offered again
         self.discoverer = Discoverer(session, vectors, rank)
 
     def order(self, order: str, reviewer: str) -> Record:
@@ -97,7 +102,12 @@ class Grids:
             cluster = ranked[around][0][0]
         if cluster not in self.vectors.counts():
             raise NotFound(f"no cluster named {cluster!r} with an indexed member")
-        rows = [(i, r) for i, r in ranked.items() if r[0] and r[0][0] == cluster]
+        rejected = self.demoted()
+        rows = [
+            (i, r)
+            for i, r in ranked.items()
+            if r[0] and r[0][0] == cluster and cluster not in rejected.get(i, ())
+        ]
         rows.sort(key=lambda ir: -ir[1][1][0])
         return {
             "mode": "grid",
@@ -108,39 +118,56 @@ class Grids:
         }
 
     def similar(self, item: str, limit: int) -> GridPage:
-        """The queued photos nearest to `item`'s own vector (itself first), one batched
-        matrix product per chunk of the queue."""
+        """The queued photos nearest to `item`'s own vector (itself first)."""
         item = normalise_item(item)
-        queued = self.session.queue_items()
         names, anchor = self.vectors.queued_vectors([item])
         if not names:
             raise Conflict(f"{item!r} has no vector yet: it is not indexed")
+        chosen, sims = self._nearest(anchor[0], limit)
+        ranked = self.rank(chosen)
+        return {
+            "mode": "similar",
+            "cluster": ranked[item][0][0] if item in ranked else None,
+            "total": len(chosen),
+            "items": [_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
+            "note": None,
+        }
+
+    def search(self, text: str, limit: int) -> GridPage:
+        """The queued photos ranked by CLIP's text tower against `text`, best first."""
+        text = text.strip()
+        if not text or len(text) > 500:
+            raise BadPath("give a text of 1-500 characters to search for")
+        if self.embed_text is None:
+            raise Conflict("text search needs an embedder with a text tower (CLIP)")
+        chosen, sims = self._nearest(self.embed_text(text), limit)
+        ranked = self.rank(chosen)
+        return {
+            "mode": "search",
+            "cluster": None,
+            "total": len(chosen),
+            "items": [_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
+            "note": f"queued photos closest to “{text}”",
+        }
+
+    def _nearest(self, anchor: Vector, limit: int) -> tuple[list[str], list[float]]:
+        """The `limit` queued photos with the highest cosine to `anchor`, best first: one
+        batched matrix product per chunk of the queue."""
+        queued = self.session.queue_items()
         best_items: list[str] = []
         best_sims = np.zeros(0, dtype=np.float32)
         for start in range(0, len(queued), CHUNK):
             chunk, mat = self.vectors.queued_vectors(queued[start : start + CHUNK])
             if not chunk:
                 continue
-            sims = mat @ anchor[0]
             best_items += chunk
-            best_sims = np.concatenate([best_sims, sims])
+            best_sims = np.concatenate([best_sims, mat @ anchor])
             if len(best_items) > limit:  # keep only the best `limit` between chunks
                 keep = np.argsort(-best_sims, kind="stable")[:limit]
                 best_items = [best_items[k] for k in keep]
                 best_sims = best_sims[keep]
         order = np.argsort(-best_sims, kind="stable")[:limit]
-        chosen = [best_items[k] for k in order]
-        ranked = self.rank(chosen)
-        return {
-            "mode": "similar",
-            "cluster": ranked[item][0][0] if item in ranked else None,
-            "total": len(chosen),
-            "items": [
-                _item(i, ranked.get(i), float(best_sims[k]))
-                for i, k in zip(chosen, order, strict=True)
-            ],
-            "note": None,
-        }
+        return [best_items[k] for k in order], [float(best_sims[k]) for k in order]
 
     def file(
         self,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
 from photosort.ml.cache import EmbeddingCache
-from photosort.ml.embedder import Embedder
+from photosort.ml.embedder import Embedder, supports_text
 from photosort.session.engine import Session
 from photosort.session.events import Event
 from photosort.session.journal import CLUSTERING_DIR
@@ -32,7 +32,7 @@ from photosort.suggest.results import (
     Progress,
     SuggestionSet,
 )
-from photosort.suggest.vectors import Ranking, VectorIndex
+from photosort.suggest.vectors import Ranking, Vector, VectorIndex
 
 
 class SuggestionService:
@@ -63,7 +63,9 @@ class SuggestionService:
         )
         self.gridlog = GridLog(session)
         self.automover = AutoMover(session, self.vectors, self.decisions, self.ranked)
-        self._grids = Grids(session, self.vectors, self.ranked)
+        self._grids = Grids(
+            session, self.vectors, self.ranked, self.gridlog.demoted, self._embed_text
+        )
         self._unsubscribe = session.events.subscribe(self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
@@ -156,6 +158,16 @@ class SuggestionService:
     def ranked(self, items: list[str]) -> dict[str, Ranking]:
         """Clusters by similarity per item, those a reviewer rejected for it in a grid last."""
         return demote(self.vectors.ranked(items), self.gridlog.demoted())
+
+    def _embed_text(self, text: str) -> Vector:
+        embedder = self.state.embedder
+        if embedder is None or not supports_text(embedder):
+            name = embedder.id if embedder else "none"
+            raise Conflict(
+                f"text search needs CLIP's text tower; the active embedder ({name}) has none"
+            )
+        vec: Vector = embedder.embed_texts([text])[0]
+        return vec
 
     def grids(self) -> Grids:
         if self.session.settings.manual_only:
