@@ -62,6 +62,10 @@ test('f: more like this files a neighbour into the cluster the reviewer picks', 
   await withServer(async (server) => {
     await openApp(page, server);
     await expect(page.getByTestId('suggestions').getByRole('button').first()).toBeVisible();
+    // text search needs CLIP: with EfficientNet-Lite0 `t` says why and opens nothing
+    await page.keyboard.press('t');
+    await expect(page.getByText(/Text search needs CLIP/)).toBeVisible();
+    await expect(page.getByTestId('grid')).toHaveCount(0);
     await page.keyboard.press('f');
     const grid = page.getByTestId('grid');
     await expect(grid).toHaveAttribute('data-mode', 'similar');

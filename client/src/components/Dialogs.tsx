@@ -37,7 +37,7 @@ export function Dialogs({ modal, r, file, batch, grid, onClose }: Props) {
     );
   }
   if (modal === 'grid' && session && grid) {
-    return <GridPanel key={`${grid.mode}:${grid.item}`} request={grid} clusters={session.clusters} refresh={r.scheduleRefresh} onClose={onClose} />;
+    return <GridPanel key={grid.mode === 'search' ? 'search' : `${grid.mode}:${grid.item}`} request={grid} clusters={session.clusters} refresh={r.scheduleRefresh} onClose={onClose} />;
   }
   if (modal === 'discover' && session) {
     const indexed = session.indexing.running ? session.indexing.done : 'idle';

@@ -55,6 +55,13 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           else openGrid({ mode, item: subject.item });
           return;
         }
+        case 'search': {
+          const embedder = session?.embedder;
+          if (manual) toast('info', 'Text search needs suggestions: manual-only mode is on (press m)');
+          else if (embedder?.kind !== 'clip') toast('info', `Text search needs CLIP’s text tower; the active embedder (${embedder?.kind ?? 'none'}) has none`);
+          else openGrid({ mode: 'search', text: '' });
+          return;
+        }
         case 'uncertainFirst':
           if (manual) toast('info', 'Uncertain first needs suggestions: manual-only mode is on (press m)');
           else void orderUncertain(r.scheduleRefresh);

@@ -10,15 +10,15 @@ import type { Refreshable } from './useScheduleRefresh';
 
 export type GridPage = Schemas['GridPage'];
 
-/** What opened the grid: the photo on screen, and which grid of it. */
-export interface GridRequest {
-  mode: Extract<GridMode, 'grid' | 'similar'>;
-  item: string;
-}
+/** What opened the grid: the photo on screen and which grid of it, or a text search. */
+export type GridRequest = { mode: Extract<GridMode, 'grid' | 'similar'>; item: string } | { mode: 'search'; text: string };
 
-const LIMITS = { grid: 60, similar: 30 } as const;
+const LIMITS = { grid: 60, similar: 30, search: 60 } as const;
 
 function fetchPage(req: GridRequest): Promise<GridPage> {
+  if (req.mode === 'search') {
+    return unwrap(api.GET('/api/grid/search', { params: { query: { text: req.text, limit: LIMITS.search } } }));
+  }
   if (req.mode === 'similar') {
     return unwrap(api.GET('/api/grid/similar', { params: { query: { item: req.item, limit: LIMITS.similar } } }));
   }
@@ -26,7 +26,9 @@ function fetchPage(req: GridRequest): Promise<GridPage> {
 }
 
 export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refreshable>) => void, onDone: () => void) {
-  const page = useQuery({ queryKey: ['grid', req.mode, req.item], queryFn: () => fetchPage(req), staleTime: 0, gcTime: 0, retry: false });
+  const key = req.mode === 'search' ? req.text : req.item;
+  const enabled = req.mode !== 'search' || req.text.trim() !== '';
+  const page = useQuery({ queryKey: ['grid', req.mode, key], queryFn: () => fetchPage(req), staleTime: 0, gcTime: 0, retry: false, enabled });
   const [unticked, setUnticked] = useState<ReadonlySet<string>>(new Set());
   const [focus, setFocus] = useState(0);
   const [busy, setBusy] = useState(false);

@@ -21,6 +21,7 @@ export type Command =
   | { type: 'similar' }
   | { type: 'discover' }
   | { type: 'uncertainFirst' }
+  | { type: 'search' }
   | { type: 'manualOnly' }
   | { type: 'help' }
   | { type: 'toggleLog' }
@@ -101,6 +102,9 @@ function reviewCommand(key: string): Command | null {
     case 'u':
     case 'U':
       return { type: 'uncertainFirst' };
+    case 't':
+    case 'T':
+      return { type: 'search' };
     case 'm':
     case 'M':
       return { type: 'manualOnly' };
@@ -301,6 +305,7 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
       { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
+      { keys: ['t'], what: 'Text search (CLIP): rank the queue by a description, as a grid' },
       { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
     ],
   },

@@ -20,7 +20,9 @@ interface Props {
   onClose: () => void;
 }
 
-export function GridPanel({ request, clusters, refresh, onClose }: Props) {
+export function GridPanel({ request: opened, clusters, refresh, onClose }: Props) {
+  const [text, setText] = useState(opened.mode === 'search' ? opened.text : '');
+  const request: GridRequest = opened.mode === 'search' ? { mode: 'search', text } : opened;
   const g = useGrid(request, refresh, onClose);
   const [picking, setPicking] = useState(false);
   const cluster = g.page?.cluster ?? null;
@@ -45,12 +47,13 @@ export function GridPanel({ request, clusters, refresh, onClose }: Props) {
     else if (cmd.type === 'file') confirm();
   };
 
-  const title = request.mode === 'grid' ? `Grid: ${cluster ?? '…'}` : `More like ${baseName(request.item)}`;
+  const title = request.mode === 'grid' ? `Grid: ${cluster ?? '…'}` : request.mode === 'similar' ? `More like ${baseName(request.item)}` : 'Text search';
   return (
-    <Modal title={title} onClose={onClose} className="grid-dialog" initialFocus="[data-testid=grid-cells]">
-      <div onKeyDown={onKeyDown} data-testid="grid" data-mode={request.mode} data-cluster={cluster ?? ""}>
+    <Modal title={title} onClose={onClose} className="grid-dialog" initialFocus={request.mode === 'search' ? '[data-testid=search-input]' : '[data-testid=grid-cells]'}>
+      <div onKeyDown={onKeyDown} data-testid="grid" data-mode={request.mode} data-cluster={cluster ?? ''}>
+        {request.mode === 'search' ? <SearchBox initial={text} onSearch={setText} /> : null}
         <p className="panel-note" data-testid="grid-intro">
-          {intro(request.mode, cluster, g.page?.total ?? null, g.items.length)}
+          {request.mode === 'search' && !text ? 'Describe what to find, e.g. “dog on a beach”, then Enter.' : intro(request.mode, cluster, g.page?.total ?? null, g.items.length)}
         </p>
         {g.loadError ? <p className="error-text">{g.loadError}</p> : null}
         <GridCells
@@ -85,6 +88,31 @@ export function GridPanel({ request, clusters, refresh, onClose }: Props) {
   );
 }
 
+/** The text of a search: Enter runs it and hands the keys back to the grid. */
+function SearchBox({ initial, onSearch }: { initial: string; onSearch: (text: string) => void }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <input
+      className="palette-input"
+      data-testid="search-input"
+      aria-label="Search the queue by text"
+      placeholder="dog on a beach"
+      autoComplete="off"
+      spellCheck={false}
+      value={value}
+      onChange={(e) => setValue(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter') return;
+        e.preventDefault();
+        e.stopPropagation();
+        if (!value.trim()) return;
+        onSearch(value.trim());
+        (e.currentTarget.closest('[data-testid=grid]')?.querySelector('[data-testid=grid-cells]') as HTMLElement | null)?.focus();
+      }}
+    />
+  );
+}
+
 function intro(mode: GridRequest['mode'], cluster: string | null, total: number | null, shown: number): string {
   if (total === null) return 'Loading…';
   if (mode === 'grid') {
@@ -92,5 +120,6 @@ function intro(mode: GridRequest['mode'], cluster: string | null, total: number 
     const more = total > shown ? ` (the ${shown} most confident of ${total})` : '';
     return `Queued photos whose first suggestion is ${cluster ?? '?'}, most confident first${more}. Untick what does not belong: it stays queued and ${cluster ?? 'the cluster'} stops being suggested first for it.`;
   }
+  if (mode === 'search') return `The ${count(shown, 'queued photo')} closest to the text, closest first. Untick what does not belong, then Enter and pick the cluster.`;
   return `The ${count(shown, 'queued photo')} nearest this one, nearest first. Untick what does not belong, then Enter and pick the cluster.`;
 }
