@@ -3,7 +3,9 @@ disk, what the journal says, what undo restores, and how a rejection changes sug
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -19,16 +21,33 @@ def effnet() -> Iterator[EfficientNetLite0Embedder]:
     yield EfficientNetLite0Embedder("cpu")
 
 
-@pytest.fixture
-def grid_server(make_library: Any, start_server: Any, effnet: Any) -> Any:
-    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=24)
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Embeddings shared by this module's libraries (same photos, same bytes): each photo is
+    run through the model once per module, not once per test."""
+    return tmp_path_factory.mktemp("warm") / "embeddings.sqlite"
 
-    def engine(session: Session) -> SuggestionService:
+
+@pytest.fixture
+def engine(effnet: Any, warm_cache: Path) -> Any:
+    def make(session: Session) -> SuggestionService:
+        cache = session.dest / ".clustering" / "embeddings.sqlite"
+        if warm_cache.exists() and not cache.exists():
+            with sqlite3.connect(warm_cache) as src, sqlite3.connect(cache) as dst:
+                src.backup(dst)
         service = SuggestionService(session, lambda: (effnet, "test"), batch_size=8)
         service.load_embedder()
         service.index_pending()
+        with sqlite3.connect(cache) as src, sqlite3.connect(warm_cache) as dst:
+            src.backup(dst)
         return service
 
+    return make
+
+
+@pytest.fixture
+def grid_server(make_library: Any, start_server: Any, engine: Any) -> Any:
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=24)
     server = start_server(lib, engine=engine)
     server.lib = lib
     return server
@@ -175,16 +194,9 @@ def test_grids_without_suggestions_say_why(server: Any, check_error: Any):
 
 
 def test_cold_start_proposes_groups_and_naming_one_creates_the_cluster(
-    make_library: Any, start_server: Any, effnet: Any, hash_of: Any
+    make_library: Any, start_server: Any, engine: Any, hash_of: Any
 ):
     lib = make_library(clusters={}, loose=16)
-
-    def engine(session: Session) -> SuggestionService:
-        service = SuggestionService(session, lambda: (effnet, "test"), batch_size=8)
-        service.load_embedder()
-        service.index_pending()
-        return service
-
     c = start_server(lib, engine=engine).client
     page = c.get("/api/discover").json()
     assert page["cold_start"] is True and page["candidates"] == 16
