@@ -68,13 +68,14 @@ class Grids:
         rank: Callable[[list[str]], dict[str, Ranking]],
         demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
         embed_text: Callable[[str], Vector] | None = None,
+        namer: Callable[[Vector], str | None] | None = None,
     ) -> None:
         self.embed_text = embed_text  # raises Conflict (with the reason) without a text tower
         self.session = session
         self.vectors = vectors
         self.rank = rank  # demoted rankings of queued items
         self.demoted = demoted  # clusters rejected per item: never offered again
-        self.discoverer = Discoverer(session, vectors, rank)
+        self.discoverer = Discoverer(session, vectors, rank, namer)
 
     def order(self, order: str, reviewer: str) -> Record:
         """Queue order: `uncertain` (lowest margin first, worked out now), `natural`."""

@@ -24,6 +24,7 @@ from photosort.suggest.decisions import DecisionLog
 from photosort.suggest.grid import Grids
 from photosort.suggest.gridlog import GridLog, demote
 from photosort.suggest.indexer import EmbedderState, Indexer
+from photosort.suggest.naming import GroupNamer
 from photosort.suggest.ranking import suggestion_sets
 from photosort.suggest.results import (
     AutoMoveResult,
@@ -64,8 +65,14 @@ class SuggestionService:
         self.gridlog = GridLog(session)
         self.automover = AutoMover(session, self.vectors, self.decisions, self.ranked)
         self._grids = Grids(
-            session, self.vectors, self.ranked, self.gridlog.demoted, self._embed_text
+            session,
+            self.vectors,
+            self.ranked,
+            self.gridlog.demoted,
+            self._embed_text,
+            self._name_group,
         )
+        self._namer: GroupNamer | None = None
         self._unsubscribe = session.events.subscribe(self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
@@ -168,6 +175,15 @@ class SuggestionService:
             )
         vec: Vector = embedder.embed_texts([text])[0]
         return vec
+
+    def _name_group(self, centre: Vector) -> str | None:
+        """A zero-shot name for a discovered group (CLIP); None without a text tower."""
+        embedder = self.state.embedder
+        if embedder is None or not supports_text(embedder):
+            return None
+        if self._namer is None:
+            self._namer = GroupNamer(lambda texts: embedder.embed_texts(texts))
+        return self._namer(centre)
 
     def grids(self) -> Grids:
         if self.session.settings.manual_only:

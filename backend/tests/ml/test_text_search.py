@@ -47,3 +47,26 @@ def test_search_without_a_text_tower_says_why(make_library: Any, effnet: Efficie
     with pytest.raises(Conflict, match="text tower"):
         service.grids().search("a bird", 5)
     service.close()
+
+
+def test_discovered_groups_get_a_zero_shot_name_with_clip_and_none_offline(
+    make_library: Any, tiny_clip_dir: Path, effnet: EfficientNetLite0Embedder
+):
+    from photosort.suggest.discovery import unit
+    from photosort.suggest.naming import SUBJECTS
+
+    clip = ClipEmbedder(tiny_clip_dir, "cpu")
+    session = make_library(clusters={}, loose=12).open()
+    service = _service(session, clip)
+    groups = service.grids().discover()["groups"]
+    assert groups
+    subjects = clip.embed_texts([f"a photo of {s}" for s in SUBJECTS])
+    for g in groups:
+        _, mat = service.vectors.queued_vectors([i["item"] for i in g["items"]])
+        centre = unit(unit(mat).mean(axis=0, keepdims=True))[0]
+        assert g["name"] == SUBJECTS[int(np.argmax(subjects @ centre))]
+    service.close()
+    session.close()
+    offline = _service(make_library(clusters={}, loose=12).open(), effnet)
+    assert all(g["name"] is None for g in offline.grids().discover()["groups"])
+    offline.close()
