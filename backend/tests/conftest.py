@@ -271,9 +271,9 @@ StartServer = Callable[..., LiveServer]
 
 @pytest.fixture
 def start_server() -> Iterator[StartServer]:
-    """Factory: `start_server(lib, rescan_interval=0, suggestions=None)` -> LiveServer over a
-    fresh session of `lib` (suggestions off unless `suggestions(session)` builds an engine).
-    Stopping the server closes the session."""
+    """Factory: `start_server(lib, rescan_interval=0, engine=None)` -> LiveServer over a fresh
+    session of `lib`; `engine(session)` makes its suggestion engine (default: suggestions off,
+    NoSuggestions). Stopping the server closes the session."""
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
     from photosort.session.engine import Session
@@ -281,10 +281,10 @@ def start_server() -> Iterator[StartServer]:
     servers: list[LiveServer] = []
 
     def start(
-        lib: Library, *, rescan_interval: float = 0, suggestions: Callable[[Any], Any] | None = None
+        lib: Library, *, rescan_interval: float = 0, engine: Callable[[Any], Any] | None = None
     ) -> LiveServer:
         session = Session(lib.source, lib.into)
-        ctx = AppContext(session, suggestions(session) if suggestions else None)
+        ctx = AppContext(session, engine(session) if engine else None)
         app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval)
         server = LiveServer(app, ctx)
         servers.append(server)

@@ -1,6 +1,6 @@
 // The app shell: which view and which dialog are showing, wired to the hooks that do the work
 // (review loop, live updates, commands and keys, auto-move batches, prefetch).
-import { useReducer, useRef, useState } from 'react';
+import { useCallback, useReducer, useRef, useState } from 'react';
 import { useJournal } from './api/queries';
 import { ActionLog } from './components/ActionLog';
 import { ConnectionBanner } from './components/ConnectionBanner';
@@ -9,7 +9,9 @@ import { ReviewView } from './components/ReviewView';
 import { Toasts } from './components/Toasts';
 import { TopBar } from './components/TopBar';
 import { useAutoMoveBatch } from './hooks/useAutoMoveBatch';
+import { useColdStart } from './hooks/useColdStart';
 import { useCommands } from './hooks/useCommands';
+import type { GridRequest } from './hooks/useGrid';
 import { useDocumentTitle } from './hooks/useDocumentTitle';
 import { useKeymap } from './hooks/useKeymap';
 import { useLiveUpdates } from './hooks/useLiveUpdates';
@@ -24,12 +26,18 @@ export function App() {
   const { session } = r;
   const [view, setView] = useState<View>('review');
   const [modal, setModal] = useState<Modal>(null);
+  const [grid, setGrid] = useState<GridRequest | null>(null);
   const [pb, pbDispatch] = useReducer(playback, initialPlayback);
   const journal = useJournal(view === 'log');
 
   const batch = useAutoMoveBatch(r);
   const { connection, everConnected } = useLiveUpdates({ r, othersFiled, onBatchProgress: batch.onProgressEvent, onBatchDone: batch.onDoneEvent });
-  const commands = useCommands(r, { setView, setModal, playback: pbDispatch });
+  const openGrid = useCallback((req: GridRequest) => {
+    setGrid(req);
+    setModal('grid');
+  }, []);
+  const commands = useCommands(r, { setView, setModal, playback: pbDispatch, openGrid });
+  useColdStart(session, () => setModal((m) => m ?? 'discover'));
   useKeymap({ view, modal }, commands.run);
   const { cache, upcoming } = usePrefetch(r.current, r.visible);
   useDocumentTitle(session);
@@ -63,7 +71,7 @@ export function App() {
         <ReviewView r={r} cache={cache} upcoming={upcoming} file={commands.file} onNewCluster={() => setModal('palette')} />
       )}
 
-      <Dialogs modal={modal} r={r} file={commands.file} batch={batch} onClose={closeModal} />
+      <Dialogs modal={modal} r={r} file={commands.file} batch={batch} grid={grid} onClose={closeModal} />
       <Toasts />
     </div>
   );

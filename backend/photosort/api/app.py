@@ -18,6 +18,7 @@ from photosort.api import (
     action_routes,
     automove_routes,
     event_routes,
+    grid_routes,
     image_routes,
     queue_routes,
     session_routes,
@@ -99,6 +100,7 @@ def create_app(
         image_routes,
         action_routes,
         automove_routes,
+        grid_routes,
         event_routes,
     ):
         app.include_router(module.router)

@@ -199,7 +199,7 @@ class ActionRecord(BaseModel):
     ts: str
     type: str = Field(
         description="assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, "
-        "settings, auto-batch-start, auto-batch-end, recovery"
+        "settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, recovery"
     )
     item: str | None = None
     src: str | None = Field(default=None, description="Where the photo was, relative to source.")
@@ -208,6 +208,7 @@ class ActionRecord(BaseModel):
     by: Literal["manual", "auto"] | None = None
     reviewer: str | None = None
     batch: str | None = None
+    mode: str | None = Field(default=None, description="Grid filings: which grid filed it.")
     suggested: list[ScoredCluster] | None = None
     confidence: float | None = None
     undoes: int | None = None
@@ -273,13 +274,26 @@ class AutoMoveEstimate(BaseModel):
     min_margin: float
     count: int = Field(description="Queued photos that would move at this threshold.")
     estimated_precision: float | None
+    precision_bound: float | None = Field(
+        description="Lower bound on this rule's precision at confidence_level (this one rule, "
+        "as if fixed in advance); null without evidence at this threshold."
+    )
     decisions: int
     recommended_threshold: float | None = Field(
-        description="Threshold of the recommended rule (its estimated precision, at a lower "
-        "credible bound, reaches target_precision); null until there is enough evidence."
+        description="Threshold of the recommended rule: its precision reaches "
+        "target_precision with probability confidence_level, over the whole search of "
+        "thresholds and margins (Learn-then-Test); null while the evidence cannot support it."
     )
     recommended_min_margin: float | None = Field(
         description="Minimum margin of the recommended rule (used with its threshold)."
+    )
+    recommended_support: int | None = Field(
+        description="Reviewed decisions the recommended rule covers."
+    )
+    confidence_level: float = Field(description="Confidence of the guarantee, e.g. 0.9.")
+    evidence_needed: int = Field(
+        description="Reviewed decisions, all right, a rule must cover before it can be "
+        "guaranteed at target_precision."
     )
     target_precision: float
     enough_evidence: bool

@@ -42,6 +42,9 @@ TRASH_DIR = f"{CLUSTERING_DIR}/trash"
 CHECKPOINT_EVERY_S = 1.0
 FULL_RESCAN_S = 60.0
 VIEWING_TTL_S = 90.0
+# Undoing any of these lines undoes its whole batch; the end lines only close one.
+BATCH_MEMBERS = frozenset({"assign", "cluster-create", "auto-batch-start", "grid-batch-start"})
+BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end"})
 
 
 @dataclass(frozen=True)
@@ -314,15 +317,14 @@ class Session:
                 raise Conflict(f"cluster {name!r} already exists")
             return self._create_cluster(name, reviewer)
 
-    def _create_cluster(self, name: str, reviewer: str) -> Record:
+    def _create_cluster(self, name: str, reviewer: str, batch: str | None = None) -> Record:
         folder = self.dest / name
         existed = folder.exists()
         if folder.is_symlink() or (existed and not folder.is_dir()):
             # A file, or a link that could lead out of the session, is never a cluster.
             raise Conflict(f"cannot make cluster {name!r}: a file or link of that name is there")
-        rec = self.journal.append(
-            {"type": "cluster-create", "cluster": name, "reviewer": reviewer, "existed": existed}
-        )
+        line = {"type": "cluster-create", "cluster": name, "reviewer": reviewer, "existed": existed}
+        rec = self.journal.append({**line, "batch": batch} if batch else line)
         folder.mkdir(exist_ok=True)
         self._generation += 1  # a rescan that started before this must not drop the cluster
         self.members.setdefault(name, set())
@@ -354,6 +356,32 @@ class Session:
                     "type": "shuffle",
                     "seed": seed,
                     "previous_seed": self.state.order.seed,
+                    "previous_items": sorted(
+                        self.state.order.ranking, key=self.state.order.ranking.__getitem__
+                    ),
+                    "reviewer": reviewer,
+                }
+            )
+
+    def rank_first(
+        self, items: Sequence[str], *, natural: bool = False, reviewer: str = "local"
+    ) -> Record:
+        """Show these queued items first, in this order (uncertain first: the suggestion layer
+        ranks them); the rest keep the current base order, or the natural (name) order when
+        `natural`. An empty list is the plain order. Journaled with what undo restores."""
+        self._writable()
+        with self.lock:
+            order = self.state.order
+            ranked = [i for i in dict.fromkeys(normalise_item(i) for i in items) if i in order]
+            previous = sorted(order.ranking, key=order.ranking.__getitem__)
+            return self._journal_line(
+                {
+                    "type": "order",
+                    "order": "uncertain" if ranked else "natural" if natural else "plain",
+                    "items": ranked,
+                    "seed": None if natural else order.seed,
+                    "previous_items": previous,
+                    "previous_seed": order.seed,
                     "reviewer": reviewer,
                 }
             )
@@ -381,14 +409,16 @@ class Session:
         reviewer: str = "auto",
         progress: Callable[[int, int], None] | None = None,
         chunk: int = 256,
+        by: str = "auto",
     ) -> list[Record]:
-        """File many photos as one auto batch: group-committed journal lines, then the moves."""
+        """File many photos as one batch (`by` auto, or manual for a grid): group-committed
+        journal lines, then the moves."""
         self._writable()
         with self.lock:
             valid = [p for p in plans if p.item in self.state.order and p.cluster in self.members]
             self._running_batches.add(batch)
         try:
-            return self._move_batch_chunks(valid, batch, reviewer, progress, chunk)
+            return self._move_batch_chunks(valid, batch, reviewer, progress, chunk, by)
         finally:
             with self.lock:
                 self._running_batches.discard(batch)
@@ -400,6 +430,7 @@ class Session:
         reviewer: str,
         progress: Callable[[int, int], None] | None,
         chunk: int,
+        by: str,
     ) -> list[Record]:
         # The lock is released between chunks so reviewers keep working during a long batch.
         done: list[Record] = []
@@ -413,9 +444,7 @@ class Session:
                     )
                     for p in part
                 ]
-                done += self._execute_moves(
-                    "assign", part, by="auto", reviewer=reviewer, batch=batch
-                )
+                done += self._execute_moves("assign", part, by=by, reviewer=reviewer, batch=batch)
             if progress:
                 progress(min(start + chunk, len(valid)), len(valid))
         return done
@@ -451,6 +480,50 @@ class Session:
             {"type": "batch-done", "batch": batch, "count": len(moved), "stats": self.stats()}
         )
         return batch, moved
+
+    def grid_batch(
+        self,
+        plans: Sequence[MovePlan],
+        *,
+        mode: str,
+        cluster: str,
+        rejected: Sequence[Mapping[str, Any]] = (),
+        create: bool = False,
+        reviewer: str = "local",
+    ) -> tuple[str, list[Record]]:
+        """File a grid's ticked photos into `cluster` as one manual batch, undone as one unit:
+        a `grid-batch-start` line (mode, cluster, the photos the reviewer unticked), the
+        cluster's creation when `create`, the moves (`by: manual`, `mode`), `grid-batch-end`.
+        A photo filed meanwhile by another reviewer is left out, never filed twice."""
+        self._writable()
+        cluster = validate_cluster_name(cluster)
+        with self.lock:  # a grid is small: hold the lock so the batch lands as one
+            if cluster not in self.members and not create:
+                raise UnknownCluster(f"no cluster named {cluster!r}; pass create=true to make it")
+            batch = new_batch_id()
+            self._journal_line(
+                {
+                    "type": "grid-batch-start",
+                    "batch": batch,
+                    "mode": mode,
+                    "cluster": cluster,
+                    "rejected": [dict(r) for r in rejected],
+                    "reviewer": reviewer,
+                }
+            )
+            if cluster not in self.members:
+                self._create_cluster(cluster, reviewer, batch=batch)
+            moves = [MovePlan(p.item, "", cluster, {**p.extra, "mode": mode}) for p in plans]
+            moved = self.move_batch(moves, batch=batch, reviewer=reviewer, by="manual")
+            self._journal_line(
+                {
+                    "type": "grid-batch-end",
+                    "batch": batch,
+                    "moved": len(moved),
+                    "skipped": len(plans) - len(moved),
+                }
+            )
+            return batch, moved
 
     def _journal_line(self, line: dict[str, Any]) -> Record:
         """Append a line whose effect needs no file operation first, apply it, publish it."""
@@ -572,19 +645,19 @@ class Session:
                     raise Conflict(f"line {seq} ({target['type']}) cannot be undone")
                 if not self.state.is_active(seq):
                     raise AlreadyUndone(f"line {seq} was already undone")
-            if target.get("batch") and target["type"] in ("assign", "auto-batch-start"):
+            if target.get("batch") and target["type"] in BATCH_MEMBERS:
                 return self._undo_batch(target["batch"], reviewer)
             return [self._undo_one(target, reviewer)]
 
     def _undo_batch(self, batch: str, reviewer: str) -> list[Record]:
         seqs = self.state.batches.get(batch)
         if not seqs:
-            raise NotFound(f"no auto-move batch {batch!r}")
+            raise NotFound(f"no batch {batch!r}")
         if batch in self._running_batches:
             raise Conflict(f"batch {batch} is still running: undo it once it has finished")
         records = [self.state.record(s) for s in seqs]
         active = [r for r in reversed(records) if self.state.is_active(r["seq"])]
-        active = [r for r in active if r["type"] != "auto-batch-end"]
+        active = [r for r in active if r["type"] not in BATCH_ENDS]
         if not active:
             raise AlreadyUndone(f"batch {batch} was already undone")
         moves = [r for r in active if r["type"] in MOVE_TYPES]

@@ -2,6 +2,9 @@
 
 The order is a pure function of the queued set, the shuffle seed and two short lists: items
 pushed to the front (undone decisions come back first) and items sent to the back (skips).
+An uncertain-first order adds a ranking given from outside (lowest suggestion margin first,
+worked out once when chosen, so the queue does not jump while the reviewer works); photos it
+does not rank follow in the natural or shuffled order.
 That keeps `state.json` small at 100k photos and lets a replay rebuild the order exactly.
 """
 
@@ -26,6 +29,7 @@ class QueueOrder:
         self.seed: int | None = None
         self.front: list[str] = []
         self.back: list[str] = []
+        self.ranking: dict[str, int] = {}  # uncertain first: item -> rank
         self._items: set[str] = set()
         self._order: list[str] = []
 
@@ -64,7 +68,11 @@ class QueueOrder:
         self._rebuild()
 
     def _base_key(self, item: str) -> Any:
-        return natural_key(item) if self.seed is None else _shuffle_key(self.seed, item)
+        base = natural_key(item) if self.seed is None else _shuffle_key(self.seed, item)
+        if not self.ranking:
+            return base
+        rank = self.ranking.get(item)
+        return (0, rank, ()) if rank is not None else (1, 0, base)
 
     def _rebuild(self) -> None:
         self.front = [i for i in dict.fromkeys(self.front) if i in self._items]
@@ -77,8 +85,15 @@ class QueueOrder:
     def shuffle(self, seed: int | None) -> None:
         """A new base order; earlier skips and undos no longer pin anything."""
         self.seed = seed
+        self.ranking = {}
         self.front.clear()
         self.back.clear()
+        self._rebuild()
+
+    def rank_first(self, items: Sequence[str], seed: int | None) -> None:
+        """These items first, in this order (uncertain first); the rest by `seed`."""
+        self.shuffle(seed)
+        self.ranking = {item: i for i, item in enumerate(dict.fromkeys(items))}
         self._rebuild()
 
     def remove(self, item: str) -> None:
@@ -126,4 +141,9 @@ class QueueOrder:
         return appeared, vanished
 
     def snapshot(self) -> dict[str, Any]:
-        return {"seed": self.seed, "front": list(self.front), "back": list(self.back)}
+        return {
+            "seed": self.seed,
+            "front": list(self.front),
+            "back": list(self.back),
+            "ranked": len(self.ranking),
+        }

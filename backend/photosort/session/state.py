@@ -14,7 +14,7 @@ from photosort.session.settings import SessionSettings
 
 MOVE_TYPES = frozenset({"assign", "delete"})
 # Lines that are never the target of a plain "undo the newest action".
-NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "recovery"})
+NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "grid-batch-end", "recovery"})
 
 
 @dataclass
@@ -72,6 +72,8 @@ class ReplayState:
             self.order.push_back(rec["item"])
         elif kind == "shuffle":
             self.order.shuffle(rec.get("seed"))
+        elif kind == "order":
+            self.order.rank_first(rec.get("items") or [], rec.get("seed"))
         elif kind == "settings":
             self.settings = self.settings.replayed(rec.get("settings", {}))
         elif kind == "undo":
@@ -104,8 +106,8 @@ class ReplayState:
             self.stats.skipped -= 1
             if target["item"] in self.order:
                 self.order.push_front(target["item"])
-        elif kind == "shuffle":
-            self.order.shuffle(target.get("previous_seed"))
+        elif kind in ("shuffle", "order"):
+            self.order.rank_first(target.get("previous_items") or [], target.get("previous_seed"))
         elif kind == "settings":
             self.settings = self.settings.replayed(target.get("previous", {}))
 

@@ -3,25 +3,35 @@ and the real run (journaled as one batch by `Session.auto_batch`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from photosort.errors import Conflict
 from photosort.session.engine import MovePlan, Session
-from photosort.suggest import automove
-from photosort.suggest.confidence import MIN_DECISIONS, ConfidenceModel
+from photosort.suggest import automove, guarantee
+from photosort.suggest.confidence import MIN_DECISIONS, ConfidenceModel, Recommendation
 from photosort.suggest.confidence import Estimate as Precision
 from photosort.suggest.decisions import DecisionLog
 from photosort.suggest.results import AutoMoveResult, Estimate, MovedItem
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.vectors import Ranking, VectorIndex
 
 
 class AutoMover:
-    def __init__(self, session: Session, vectors: VectorIndex, decisions: DecisionLog) -> None:
+    def __init__(
+        self,
+        session: Session,
+        vectors: VectorIndex,
+        decisions: DecisionLog,
+        rank: Callable[[list[str]], dict[str, Ranking]] | None = None,
+    ) -> None:
         self.session = session
         self.vectors = vectors
         self.decisions = decisions
+        # rankings as the reviewer sees them (clusters rejected in a grid demoted)
+        self.rank = rank or vectors.ranked
 
     def _candidates(self) -> list[automove.Candidate]:
         items = self.session.queue_items()
-        return automove.candidates(items, self.vectors.ranked(items))
+        return automove.candidates(items, self.rank(items))
 
     def estimate(
         self, threshold: float | None, min_samples: int | None, min_margin: float | None
@@ -35,18 +45,23 @@ class AutoMover:
             cands, rule, self.vectors.counts(), self.session.viewed_items()
         )
         est = model.estimate(rule.threshold, rule.min_margin)
+        bound = model.lower_bound(rule.threshold, rule.min_margin)
         return {
             "threshold": rule.threshold,
             "min_samples": rule.min_samples,
             "min_margin": rule.min_margin,
             "count": len(chosen),
             "estimated_precision": est.precision,
+            "precision_bound": round(bound, 4) if bound is not None else None,
             "decisions": est.decisions,
             "recommended_threshold": rec.threshold if rec else None,
             "recommended_min_margin": rec.min_margin if rec else None,
+            "recommended_support": rec.support if rec else None,
+            "confidence_level": 1.0 - guarantee.DELTA,
+            "evidence_needed": guarantee.needed(settings.target_precision),
             "target_precision": settings.target_precision,
             "enough_evidence": model.enough,
-            "message": _message(model, est, len(chosen)),
+            "message": _message(model, est, len(chosen), rec, settings.target_precision),
             "histogram": automove.histogram([c.score for c in cands]),
             "skipped_viewing": held,
         }
@@ -65,11 +80,7 @@ class AutoMover:
             self.session.settings, model, threshold, min_samples, min_margin
         )
         if resolved.source == "fallback":
-            raise Conflict(
-                f"not enough reviewed decisions to recommend a threshold yet "
-                f"({len(model.decisions)} so far): file a few more photos by hand, "
-                f"or give a threshold"
-            )
+            raise _no_rule(model, self.session.settings.target_precision)
         rule = resolved.rule
         chosen, held = automove.select(
             self._candidates(), rule, self.vectors.counts(), self.session.viewed_items()
@@ -108,6 +119,20 @@ class AutoMover:
         return result
 
 
+def _no_rule(model: ConfidenceModel, target: float) -> Conflict:
+    """Why a run without a threshold has no rule to follow."""
+    if not model.enough:
+        return Conflict(
+            f"not enough reviewed decisions to recommend a threshold yet "
+            f"({len(model.decisions)} so far): file a few more photos by hand, "
+            f"or give a threshold"
+        )
+    return Conflict(
+        f"the evidence cannot support {target:.0%} precision yet, so no threshold is "
+        f"recommended: confirm more photos (a grid adds many at once), or give one"
+    )
+
+
 def _item(c: automove.Candidate) -> MovedItem:
     return {"item": c.item, "cluster": c.cluster, "score": c.score, "margin": c.margin}
 
@@ -122,15 +147,31 @@ def _plan(c: automove.Candidate, model: ConfidenceModel) -> MovePlan:
     return MovePlan(c.item, "", c.cluster, shown)
 
 
-def _message(model: ConfidenceModel, est: Precision, count: int) -> str:
+def _message(
+    model: ConfidenceModel, est: Precision, count: int, rec: Recommendation | None, target: float
+) -> str:
+    """Plain words: what moves, what is estimated, and whether the target is guaranteed."""
+    level = f"{1.0 - guarantee.DELTA:.0%}"
     if not model.enough:
         return (
             f"{len(model.decisions)} reviewed decisions so far; an estimate needs "
             f"at least {MIN_DECISIONS} filed with suggestions on screen"
         )
+    if rec is None:
+        promise = (
+            f"the evidence cannot support {target:.0%} precision yet, so nothing is "
+            f"recommended: a rule needs at least {guarantee.needed(target)} reviewed decisions "
+            f"above its threshold, nearly all right, to be guaranteed at {level} confidence"
+        )
+    else:
+        promise = (
+            f"the recommended rule reaches {target:.0%} precision with {level} confidence "
+            f"({rec.support} reviewed decisions, {rec.wrong} wrong)"
+        )
     if est.precision is None:
-        return "no reviewed decision scored this high yet: no estimate at this threshold"
+        return f"no reviewed decision scored this high yet: no estimate here; {promise}"
     return (
         f"at this threshold: {count} photos would move, estimated precision "
-        f"{est.precision:.0%} (from {est.support} of {est.decisions} reviewed decisions)"
+        f"{est.precision:.0%} (from {est.support} of {est.decisions} reviewed decisions); "
+        f"{promise}"
     )

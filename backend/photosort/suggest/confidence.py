@@ -3,8 +3,9 @@
 Every manual decision journals the suggestions the reviewer was shown and where the photo
 went. Those pairs are this session's own evidence: for any threshold, the share of decisions
 scoring at least that much whose top suggestion was right estimates the precision an auto-move
-at that threshold would reach. The estimate is a Beta posterior, and the recommendation uses
-its lower credible bound, so a handful of lucky decisions cannot unlock an aggressive batch.
+at that threshold would reach. The estimate shown is a Beta posterior mean; the recommended
+rule is found by Learn-then-Test (suggest/guarantee.py), so its precision is guaranteed at a
+stated confidence over the whole search of thresholds and margins, not merely estimated.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from photosort.suggest import guarantee
+
 MIN_DECISIONS = 8  # below this the tool says it does not know yet
 # Until the confidence model has enough decisions, a top suggestion whose lead over the
 # runner-up is below this is called weak. On sample/ with EfficientNet-Lite0 (clusters birds,
@@ -23,12 +26,7 @@ MIN_DECISIONS = 8  # below this the tool says it does not know yet
 # the 31 photos whose top suggestion is right: close calls, which the UI words as such.
 WEAK_MARGIN = 0.08
 WEAK_CONFIDENCE = 0.5  # once the model has enough decisions: more likely wrong than right
-MIN_SUPPORT = 5  # a rule must rest on at least this many decisions it would have covered
 PRIOR_RIGHT, PRIOR_WRONG = 1.0, 1.0  # uniform Beta prior
-# Half a posterior standard deviation below the mean: measured with bench/quality.py, a
-# stricter bound moved almost nothing, a looser one (the mean) under-delivered precision.
-BOUND_Z = 0.5
-GRID = 40  # candidate thresholds and margins: quantiles of the decisions seen
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,8 @@ class Recommendation:
     threshold: float
     min_margin: float
     support: int  # decisions the rule would have covered
+    wrong: int  # of those, how many had a wrong top suggestion
+    confidence_level: float  # precision >= target holds with this probability
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ class Estimate:
 def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int, Decision]]:
     """Manual filings that had suggestions on screen, oldest first, with their seq."""
     for rec in records:
+        if rec.get("type") == "grid-batch-start":
+            yield from _rejections(rec)
+            continue
         if rec.get("type") != "assign" or rec.get("by") != "manual":
             continue
         shown = rec.get("suggested") or []
@@ -63,6 +66,19 @@ def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int,
         top = float(shown[0]["score"])
         second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
         yield rec["seq"], Decision(top, top - second, shown[0]["cluster"] == rec.get("cluster"))
+
+
+def _rejections(rec: dict[str, Any]) -> Iterator[tuple[int, Decision]]:
+    """Photos unticked in a cluster's grid: each is a top suggestion the reviewer said was
+    wrong (its ticked neighbours are `assign` lines, right ones)."""
+    if rec.get("mode") != "grid":
+        return
+    for r in rec.get("rejected") or []:
+        shown = r.get("suggested") or []
+        if shown and shown[0]["cluster"] == rec.get("cluster"):
+            top = float(shown[0]["score"])
+            second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
+            yield rec["seq"], Decision(top, top - second, False)
 
 
 def _posterior(right: int, n: int) -> tuple[float, float]:
@@ -108,23 +124,21 @@ class ConfidenceModel:
         return round(_posterior(right, n)[0], 4)
 
     def recommend(self, target: float, min_margin: float = 0.0) -> Recommendation | None:
-        """The (threshold, margin) rule with the most reviewed support whose lower credible
-        bound on precision reaches `target`. Margin is searched too (never below `min_margin`):
-        in this session's evidence it separates right from wrong top suggestions far better
-        than the score alone."""
+        """The rule covering the most reviewed decisions whose precision is shown to reach
+        `target` at confidence 1 - DELTA over the whole search (suggest/guarantee.py), never
+        with a margin below `min_margin`; None while the evidence cannot support the target."""
         if not self.enough:
             return None
-        qs = np.linspace(0.0, 1.0, GRID)
-        thresholds = np.unique(np.quantile(self._scores, qs))
-        margins = np.unique(np.concatenate([[min_margin], np.quantile(self._margins, qs)]))
-        margins = margins[margins >= min_margin]
-        best: Recommendation | None = None
-        for m in margins:
-            for t in thresholds:
-                right, n = self._select(float(t), float(m))
-                if n < MIN_SUPPORT or (best is not None and n <= best.support):
-                    continue
-                mean, sd = _posterior(right, n)
-                if mean - BOUND_Z * sd >= target:
-                    best = Recommendation(float(t), float(m), n)
-        return best
+        found = guarantee.recommend(
+            self._scores, self._margins, self._right, target, min_margin, guarantee.DELTA
+        )
+        if found is None:
+            return None
+        return Recommendation(
+            found.threshold, found.min_margin, found.support, found.wrong, 1.0 - guarantee.DELTA
+        )
+
+    def lower_bound(self, threshold: float, min_margin: float = 0.0) -> float | None:
+        """Precision lower bound at confidence 1 - DELTA for this one rule."""
+        right, n = self._select(threshold, min_margin)
+        return guarantee.lower_bound(right, n) if self.enough else None

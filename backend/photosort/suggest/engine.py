@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
+from photosort.suggest.grid import Grids
 from photosort.suggest.results import (
     AutoMoveResult,
     EmbedderInfo,
@@ -43,6 +44,8 @@ class SuggestionEngine(Protocol):
         dry_run: bool = True,
         reviewer: str = "auto",
     ) -> AutoMoveResult: ...
+
+    def grids(self) -> Grids: ...
 
     def close(self) -> None: ...
 
@@ -87,6 +90,9 @@ class NoSuggestions:
         reviewer: str = "auto",
     ) -> AutoMoveResult:
         raise Conflict(f"auto-move needs suggestions: {self._reason}")
+
+    def grids(self) -> Grids:
+        raise Conflict(f"grids need suggestions: {self._reason}")
 
     def close(self) -> None:
         return None

@@ -57,8 +57,12 @@ class Estimate(TypedDict):
     min_margin: float
     count: int
     estimated_precision: float | None
+    precision_bound: float | None
     decisions: int
     recommended_threshold: float | None
+    recommended_support: int | None
+    confidence_level: float
+    evidence_needed: int
     recommended_min_margin: float | None
     target_precision: float
     enough_evidence: bool
@@ -90,3 +94,28 @@ def idle_progress() -> Progress:
         "eta_seconds": None,
         "running": False,
     }
+
+
+class GridItem(TypedDict):
+    item: str
+    cluster: str | None  # its first suggestion (rejected clusters demoted)
+    score: float | None
+    margin: float | None
+    similarity: float | None  # more like this / text search: to the photo or the text
+
+
+class GridPage(TypedDict):
+    mode: str  # grid | similar | discover | search
+    cluster: str | None  # grid: its cluster; similar: the photo's first suggestion
+    total: int  # photos that qualify (the page may show fewer)
+    items: list[GridItem]
+    note: str | None
+
+
+class GridFiled(TypedDict):
+    batch: str
+    cluster: str
+    moved: list[str]
+    skipped: list[str]  # ticked but filed meanwhile (by another reviewer): left alone
+    demoted: list[str]  # unticked in a cluster's grid: that cluster is demoted for them
+    stats: dict[str, int]

@@ -15,14 +15,17 @@ from collections.abc import Callable
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
 from photosort.ml.cache import EmbeddingCache
-from photosort.ml.embedder import Embedder
+from photosort.ml.embedder import Embedder, supports_text
 from photosort.session.engine import Session
 from photosort.session.events import Event
 from photosort.session.journal import CLUSTERING_DIR
 from photosort.suggest.batch import AutoMover
 from photosort.suggest.centroids import Centroids
 from photosort.suggest.decisions import DecisionLog
+from photosort.suggest.grid import Grids
+from photosort.suggest.gridlog import GridLog, demote
 from photosort.suggest.indexer import EmbedderState, Indexer
+from photosort.suggest.naming import GroupNamer
 from photosort.suggest.ranking import suggestion_sets
 from photosort.suggest.results import (
     AutoMoveResult,
@@ -31,7 +34,7 @@ from photosort.suggest.results import (
     Progress,
     SuggestionSet,
 )
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.vectors import Ranking, Vector, VectorIndex
 
 log = logging.getLogger("photosort.suggest")
 
@@ -62,7 +65,17 @@ class SuggestionService:
             batch_size=batch_size,
             decode_workers=decode_workers,
         )
-        self.automover = AutoMover(session, self.vectors, self.decisions)
+        self.gridlog = GridLog(session)
+        self.automover = AutoMover(session, self.vectors, self.decisions, self.ranked)
+        self._grids = Grids(
+            session,
+            self.vectors,
+            self.ranked,
+            self.gridlog.demoted,
+            self._embed_text,
+            self._name_group,
+        )
+        self._namer: GroupNamer | None = None
         self._unsubscribe = session.events.subscribe(self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
@@ -156,11 +169,41 @@ class SuggestionService:
     def decode_error(self, item: str) -> str | None:
         return self.vectors.decode_error(item)
 
+    def ranked(self, items: list[str]) -> dict[str, Ranking]:
+        """Clusters by similarity per item, those a reviewer rejected for it in a grid last."""
+        return demote(self.vectors.ranked(items), self.gridlog.demoted())
+
+    def _embed_text(self, text: str) -> Vector:
+        embedder = self.state.embedder
+        if embedder is None or not supports_text(embedder):
+            name = embedder.id if embedder else "none"
+            raise Conflict(
+                f"text search needs CLIP's text tower; the active embedder ({name}) has none"
+            )
+        vec: Vector = embedder.embed_texts([text])[0]
+        return vec
+
+    def _name_group(self, centre: Vector) -> str | None:
+        """A zero-shot name for a discovered group (CLIP); None without a text tower."""
+        embedder = self.state.embedder
+        if embedder is None or not supports_text(embedder):
+            return None
+        if self._namer is None:
+            self._namer = GroupNamer(lambda texts: embedder.embed_texts(texts))
+        return self._namer(centre)
+
+    def grids(self) -> Grids:
+        if self.session.settings.manual_only:
+            raise Conflict("manual-only mode is on: grids need suggestions")
+        if self.state.status != "ready":
+            raise Conflict(f"suggestions are not ready: {self.state.reason}")
+        return self._grids
+
     def suggestions(self, items: list[str]) -> dict[str, SuggestionSet | None]:
         settings = self.session.settings
         if settings.manual_only:
             return dict.fromkeys(items)
-        ranked = self.vectors.ranked(items)
+        ranked = self.ranked(items)
         if not ranked:
             return dict.fromkeys(items)
         return suggestion_sets(

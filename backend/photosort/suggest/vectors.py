@@ -119,6 +119,15 @@ class VectorIndex:
         with self.lock:
             return self.centroids.counts() if self.centroids else {}
 
+    def queued_vectors(self, items: list[str]) -> tuple[list[str], Vector]:
+        """The embedded ones of these queued items and their vectors, stacked in that order."""
+        with self.lock:
+            keyed = [(i, self._vec.get(self._fp.get(("s", i), ""))) for i in items]
+            present = [(i, v) for i, v in keyed if v is not None]
+        if not present:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [i for i, _ in present], np.stack([v for _, v in present])
+
     def ranked(self, items: list[str]) -> dict[str, Ranking]:
         """Clusters by similarity for each embedded item (items not embedded yet are left
         out; empty when no cluster has an embedded member to rank against)."""

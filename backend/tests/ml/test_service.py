@@ -340,7 +340,7 @@ def test_an_auto_move_over_http_that_would_move_nothing_journals_nothing(
         service.index_pending()
         return service
 
-    srv = start_server(lib, suggestions=engine)
+    srv = start_server(lib, engine=engine)
     r = srv.client.post("/api/auto-move", json={"threshold": 1.0, "dry_run": False})
     assert r.status_code == 200, r.text
     assert r.json()["count"] == 0 and r.json()["batch"] is None

@@ -316,6 +316,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cluster Grid
+         * @description The queued photos whose first suggestion is `cluster` (default: the first suggestion
+         *     of `item`), most confident first.
+         */
+        get: operations["cluster_grid_api_grid_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grid/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Similar
+         * @description More like this: the queued photos nearest to `item`'s own vector, itself first.
+         */
+        get: operations["similar_api_grid_similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grid/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search
+         * @description Text search (CLIP): the queued photos ranked by the text tower against `text`. 409 with
+         *     the reason when the active embedder has no text tower.
+         */
+        get: operations["search_api_grid_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Discover
+         * @description Queued photos that match no cluster well (all of them when there is no cluster yet),
+         *     grouped by average-linkage clustering; name a group with `POST /api/grid/file` (mode
+         *     `discover`, `create: true`).
+         */
+        get: operations["discover_api_discover_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grid/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File Grid
+         * @description File the ticked photos into `cluster` as one manual batch (`mode` says which grid);
+         *     in a cluster's grid the unticked photos stay queued with the cluster demoted for them.
+         *     A photo filed meanwhile by another reviewer is skipped, never filed twice.
+         */
+        post: operations["file_grid_api_grid_file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order
+         * @description Reorder the queue: uncertain first (one-by-one review where the model is unsure, grids
+         *     for the rest) or natural. Undo restores the order before.
+         */
+        post: operations["order_api_order_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -364,7 +491,7 @@ export interface components {
             ts: string;
             /**
              * Type
-             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, recovery
+             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, recovery
              */
             type: string;
             /** Item */
@@ -387,6 +514,11 @@ export interface components {
             reviewer?: string | null;
             /** Batch */
             batch?: string | null;
+            /**
+             * Mode
+             * @description Grid filings: which grid filed it.
+             */
+            mode?: string | null;
             /** Suggested */
             suggested?: components["schemas"]["ScoredCluster"][] | null;
             /** Confidence */
@@ -454,11 +586,16 @@ export interface components {
             count: number;
             /** Estimated Precision */
             estimated_precision: number | null;
+            /**
+             * Precision Bound
+             * @description Lower bound on this rule's precision at confidence_level (this one rule, as if fixed in advance); null without evidence at this threshold.
+             */
+            precision_bound: number | null;
             /** Decisions */
             decisions: number;
             /**
              * Recommended Threshold
-             * @description Threshold of the recommended rule (its estimated precision, at a lower credible bound, reaches target_precision); null until there is enough evidence.
+             * @description Threshold of the recommended rule: its precision reaches target_precision with probability confidence_level, over the whole search of thresholds and margins (Learn-then-Test); null while the evidence cannot support it.
              */
             recommended_threshold: number | null;
             /**
@@ -466,6 +603,21 @@ export interface components {
              * @description Minimum margin of the recommended rule (used with its threshold).
              */
             recommended_min_margin: number | null;
+            /**
+             * Recommended Support
+             * @description Reviewed decisions the recommended rule covers.
+             */
+            recommended_support: number | null;
+            /**
+             * Confidence Level
+             * @description Confidence of the guarantee, e.g. 0.9.
+             */
+            confidence_level: number;
+            /**
+             * Evidence Needed
+             * @description Reviewed decisions, all right, a rule must cover before it can be guaranteed at target_precision.
+             */
+            evidence_needed: number;
             /** Target Precision */
             target_precision: number;
             /** Enough Evidence */
@@ -596,6 +748,41 @@ export interface components {
              */
             slot: number | null;
         };
+        /** DiscoveryGroup */
+        DiscoveryGroup: {
+            /** Id */
+            id: number;
+            /** Size */
+            size: number;
+            /**
+             * Items
+             * @description Most typical of the group first.
+             */
+            items: components["schemas"]["GridItem"][];
+            /**
+             * Name
+             * @description A proposed name; null when none can be proposed.
+             */
+            name: string | null;
+        };
+        /** DiscoveryPage */
+        DiscoveryPage: {
+            /**
+             * Groups
+             * @description Biggest first.
+             */
+            groups: components["schemas"]["DiscoveryGroup"][];
+            /**
+             * Candidates
+             * @description Queued photos that match no cluster well.
+             */
+            candidates: number;
+            /**
+             * Cold Start
+             * @description No cluster exists yet.
+             */
+            cold_start: boolean;
+        };
         /** EmbedderInfo */
         EmbedderInfo: {
             /**
@@ -637,6 +824,95 @@ export interface components {
         /** ErrorResponse */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** GridFileRequest */
+        GridFileRequest: {
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "grid" | "similar" | "discover" | "search";
+            /** Cluster */
+            cluster: string;
+            /**
+             * Ticked
+             * @description Photos to file, as one batch.
+             */
+            ticked: string[];
+            /**
+             * Unticked
+             * @description Cluster grid: photos that do not belong (the cluster is demoted for them).
+             */
+            unticked?: string[];
+            /**
+             * Create
+             * @description Create the cluster (naming a group).
+             * @default false
+             */
+            create: boolean;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** GridFiled */
+        GridFiled: {
+            /**
+             * Batch
+             * @description One batch id: `POST /api/undo {batch}` undoes it whole.
+             */
+            batch: string;
+            /** Cluster */
+            cluster: string;
+            /** Moved */
+            moved: string[];
+            /**
+             * Skipped
+             * @description Ticked but filed meanwhile by someone else.
+             */
+            skipped: string[];
+            /** Demoted */
+            demoted: string[];
+            stats: components["schemas"]["Stats"];
+        };
+        /** GridItem */
+        GridItem: {
+            /** Item */
+            item: string;
+            /**
+             * Cluster
+             * @description Its first suggestion (rejected clusters demoted).
+             */
+            cluster: string | null;
+            /** Score */
+            score: number | null;
+            /** Margin */
+            margin: number | null;
+            /**
+             * Similarity
+             * @description More like this: cosine to the photo; text search: to the text.
+             */
+            similarity: number | null;
+        };
+        /** GridPage */
+        GridPage: {
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "grid" | "similar" | "discover" | "search";
+            /**
+             * Cluster
+             * @description Grid: the cluster; more like this: the photo's first suggestion.
+             */
+            cluster: string | null;
+            /**
+             * Total
+             * @description Photos that qualify; the page may show fewer.
+             */
+            total: number;
+            /** Items */
+            items: components["schemas"]["GridItem"][];
+            /** Note */
+            note?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -746,6 +1022,17 @@ export interface components {
          * @description One server-sent event's data (the `type` field names the SSE event).
          */
         LiveEvent: components["schemas"]["HelloEvent"] | components["schemas"]["ActionEvent"] | components["schemas"]["QueueChangedEvent"] | components["schemas"]["IndexingEvent"] | components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"];
+        /** OrderRequest */
+        OrderRequest: {
+            /**
+             * Order
+             * @description uncertain: lowest suggestion margin first (worked out now); natural: by name. `POST /api/shuffle` gives a shuffled order.
+             * @enum {string}
+             */
+            order: "uncertain" | "natural";
+            /** Reviewer */
+            reviewer?: string | null;
+        };
         /** QueueChangedEvent */
         QueueChangedEvent: {
             /**
@@ -1762,6 +2049,355 @@ export interface operations {
                 };
             };
             /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cluster_grid_api_grid_get: {
+        parameters: {
+            query?: {
+                cluster?: string | null;
+                item?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    similar_api_grid_similar_get: {
+        parameters: {
+            query: {
+                item: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    search_api_grid_search_get: {
+        parameters: {
+            query: {
+                text: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    discover_api_discover_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    file_grid_api_grid_file_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GridFileRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridFiled"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    order_api_order_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Suggestions are off or not ready. */
             409: {
                 headers: {
                     [name: string]: unknown;

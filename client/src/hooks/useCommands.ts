@@ -1,12 +1,14 @@
 // What each command does. The keymap says which key means which command; this hook carries
 // it out against the review (file, undo, look back) and the app's view, dialog and playback.
 import { useCallback } from 'react';
+import { api, ApiError, unwrap } from '../api/client';
 import { type Command, type Modal, type View } from '../logic/keymap';
 import type { PlaybackEvent } from '../logic/playback';
 import type { ActionKind } from '../logic/review';
 import { clusterForSlot } from '../logic/slots';
 import { markInput } from '../perf/paint';
 import { toast } from './toasts';
+import type { GridRequest } from './useGrid';
 import type { Review } from './useReview';
 
 /** When and how a command was given, for the key-to-paint latency marks. */
@@ -19,9 +21,10 @@ interface Ui {
   setView: (update: (v: View) => View) => void;
   setModal: (modal: Modal) => void;
   playback: (ev: PlaybackEvent) => void;
+  openGrid: (req: GridRequest) => void;
 }
 
-export function useCommands(r: Review, { setView, setModal, playback }: Ui) {
+export function useCommands(r: Review, { setView, setModal, playback, openGrid }: Ui) {
   const file = useFiling(r);
   const { session, current, state } = r;
   const manual = session?.settings.manual_only ?? false;
@@ -42,6 +45,30 @@ export function useCommands(r: Review, { setView, setModal, playback }: Ui) {
         case 'automove':
           if (manual) toast('info', 'Auto-move is off in manual-only mode (press m)');
           else setModal('automove');
+          return;
+        case 'grid':
+        case 'similar': {
+          const mode = cmd.type;
+          if (manual) toast('info', 'Grids need suggestions: manual-only mode is on (press m)');
+          else if (!subject) toast('info', 'No photo on screen to start a grid from');
+          else if (mode === 'grid' && !subject.suggestions?.top[0]) toast('info', 'No suggestion for this photo yet: its grid needs one');
+          else openGrid({ mode, item: subject.item });
+          return;
+        }
+        case 'search': {
+          const embedder = session?.embedder;
+          if (manual) toast('info', 'Text search needs suggestions: manual-only mode is on (press m)');
+          else if (embedder?.kind !== 'clip') toast('info', `Text search needs CLIP’s text tower; the active embedder (${embedder?.kind ?? 'none'}) has none`);
+          else openGrid({ mode: 'search', text: '' });
+          return;
+        }
+        case 'uncertainFirst':
+          if (manual) toast('info', 'Uncertain first needs suggestions: manual-only mode is on (press m)');
+          else void orderUncertain(r.scheduleRefresh);
+          return;
+        case 'discover':
+          if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
+          else setModal('discover');
           return;
         case 'playPause':
           return playback({ type: 'toggle' });
@@ -88,7 +115,7 @@ export function useCommands(r: Review, { setView, setModal, playback }: Ui) {
         }
       }
     },
-    [current, file, manual, playback, r, session, setModal, setView, state.history.length, subject],
+    [current, file, manual, openGrid, playback, r, session, setModal, setView, state.history.length, subject],
   );
 
   return { run, file };
@@ -122,6 +149,17 @@ function useFiling(r: Review) {
     },
     [current, r],
   );
+}
+
+/** `u`: the queue, lowest suggestion margin first (one journal line: z restores the order). */
+async function orderUncertain(refresh: Review['scheduleRefresh']): Promise<void> {
+  try {
+    await unwrap(api.POST('/api/order', { body: { order: 'uncertain' } }));
+    toast('info', 'Queue: uncertain first (lowest margin first); z restores the order');
+    refresh(['session', 'queue', 'actions']);
+  } catch (e) {
+    toast('warn', `Could not reorder: ${e instanceof ApiError ? e.message : 'the server cannot be reached'}`);
+  }
 }
 
 export type FileAction = ReturnType<typeof useCommands>['file'];

@@ -126,6 +126,12 @@ export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLi
       return `auto-move batch ${rec.batch ?? ''} started`;
     case 'auto-batch-end':
       return `auto-move batch ${rec.batch ?? ''} finished`;
+    case 'order':
+      return `ordered the queue: ${String((rec as { order?: unknown }).order ?? '')}`;
+    case 'grid-batch-start':
+      return `grid (${String((rec as { mode?: unknown }).mode ?? 'grid')}) into ${rec.cluster ?? ''}`;
+    case 'grid-batch-end':
+      return `grid batch ${rec.batch ?? ''} finished`;
     case 'abort':
       return 'a file operation was rolled back';
     case 'recovery':

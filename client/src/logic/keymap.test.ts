@@ -5,6 +5,7 @@ import {
   paletteKeepsKey,
   resolveAutoMoveKey,
   resolveDialogTab,
+  resolveGridKey,
   resolveKey,
   resolvePaletteKey,
   resolveSliderKey,
@@ -186,5 +187,25 @@ describe('KEY_HELP for the dialogs', () => {
 
   it('documents only auto-move keys the panel resolves', () => {
     for (const k of rows('Auto-move panel').filter((k) => k !== 'Esc')) expect(resolveAutoMoveKey({ key: named[k] ?? k })).not.toBeNull();
+  });
+});
+
+describe('grid keys', () => {
+  const review = { view: 'review', modal: null } as const;
+  it('g opens the cluster grid and f more like this, only in the review view', () => {
+    expect(resolveKey({ key: 'g' }, review)).toEqual({ type: 'grid' });
+    expect(resolveKey({ key: 'f' }, review)).toEqual({ type: 'similar' });
+    expect(resolveKey({ key: 'g' }, { view: 'review', modal: 'grid' })).toBeNull();
+    expect(resolveKey({ key: 'g', repeat: true }, review)).toBeNull();
+  });
+  it('arrows move, x and Space untick, t toggles all, Enter files once', () => {
+    expect(resolveGridKey({ key: 'ArrowDown' })).toEqual({ type: 'move', dx: 0, dy: 1 });
+    expect(resolveGridKey({ key: 'ArrowLeft' })).toEqual({ type: 'move', dx: -1, dy: 0 });
+    expect(resolveGridKey({ key: 'x' })).toEqual({ type: 'toggle' });
+    expect(resolveGridKey({ key: ' ' })).toEqual({ type: 'toggle' });
+    expect(resolveGridKey({ key: 't' })).toEqual({ type: 'all' });
+    expect(resolveGridKey({ key: 'Enter' })).toEqual({ type: 'file' });
+    expect(resolveGridKey({ key: 'Enter', repeat: true })).toBeNull();
+    expect(resolveGridKey({ key: 'x', inTextField: true })).toBeNull();
   });
 });

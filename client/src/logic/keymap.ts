@@ -6,7 +6,7 @@
 // auto-move panel, threshold slider, dialog focus trap), so one file says what every key does.
 
 export type View = 'review' | 'log';
-export type Modal = 'palette' | 'help' | 'automove' | null;
+export type Modal = 'palette' | 'help' | 'automove' | 'grid' | 'discover' | null;
 
 export type Command =
   | { type: 'accept' }
@@ -17,6 +17,11 @@ export type Command =
   | { type: 'skip' }
   | { type: 'back' }
   | { type: 'automove' }
+  | { type: 'grid' }
+  | { type: 'similar' }
+  | { type: 'discover' }
+  | { type: 'uncertainFirst' }
+  | { type: 'search' }
   | { type: 'manualOnly' }
   | { type: 'help' }
   | { type: 'toggleLog' }
@@ -85,6 +90,21 @@ function reviewCommand(key: string): Command | null {
     case 'a':
     case 'A':
       return { type: 'automove' };
+    case 'g':
+    case 'G':
+      return { type: 'grid' };
+    case 'f':
+    case 'F':
+      return { type: 'similar' };
+    case 'n':
+    case 'N':
+      return { type: 'discover' };
+    case 'u':
+    case 'U':
+      return { type: 'uncertainFirst' };
+    case 't':
+    case 'T':
+      return { type: 'search' };
     case 'm':
     case 'M':
       return { type: 'manualOnly' };
@@ -175,6 +195,36 @@ export function resolveAutoMoveKey(ev: KeyInput): AutoMoveCommand | null {
   }
 }
 
+/** Keys of a grid of photos (cluster grid, more like this): move, untick, file. */
+export type GridCommand = { type: 'move'; dx: number; dy: number } | { type: 'toggle' } | { type: 'file' } | { type: 'all' } | { type: 'next' };
+
+export function resolveGridKey(ev: KeyInput): GridCommand | null {
+  if (ev.inTextField || ev.ctrlKey || ev.metaKey || ev.altKey) return null;
+  if (ev.inControl && ev.key === 'Enter') return null; // a focused button clicks itself
+  switch (ev.key) {
+    case 'ArrowRight':
+      return { type: 'move', dx: 1, dy: 0 };
+    case 'ArrowLeft':
+      return { type: 'move', dx: -1, dy: 0 };
+    case 'ArrowDown':
+      return { type: 'move', dx: 0, dy: 1 };
+    case 'ArrowUp':
+      return { type: 'move', dx: 0, dy: -1 };
+    case 'x':
+    case 'X':
+    case ' ':
+      return ev.repeat ? null : { type: 'toggle' };
+    case 'Enter':
+      return ev.repeat ? null : { type: 'file' };
+    case 't':
+      return { type: 'all' };
+    case 's':
+      return { type: 'next' };
+    default:
+      return null;
+  }
+}
+
 /** Keys of the threshold slider (an ARIA slider: arrows, Page keys, Home/End, Enter to run). */
 export type SliderCommand = { type: 'step'; direction: 1 | -1; big: boolean } | { type: 'min' } | { type: 'max' } | { type: 'commit' };
 
@@ -252,6 +302,22 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['d', 'Delete'], what: 'Move to trash (restorable with undo)' },
       { keys: ['s', '→'], what: 'Skip: send to the end of the queue (forward when looking back)' },
       { keys: ['←'], what: 'Previous photo seen in this tab' },
+      { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
+      { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
+      { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
+      { keys: ['t'], what: 'Text search (CLIP): rank the queue by a description, as a grid' },
+      { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
+    ],
+  },
+  {
+    title: 'Grid',
+    rows: [
+      { keys: ['←', '→', '↑', '↓'], what: 'Move between photos' },
+      { keys: ['x', 'Space'], what: 'Untick / tick the photo (or click it)' },
+      { keys: ['t'], what: 'Tick all / untick all' },
+      { keys: ['Enter'], what: 'File the ticked photos as one batch (more like this: pick the cluster first)' },
+      { keys: ['s'], what: 'Proposed groups: the next group' },
+      { keys: ['Esc'], what: 'Close without filing' },
     ],
   },
   {

@@ -22,8 +22,14 @@ export function RuleControls({ m }: { m: AutoMove }) {
         {est?.count === 1 ? 'photo' : 'photos'} would move
         {est?.estimated_precision != null ? (
           <>
-            , estimated precision <strong data-testid="estimate-precision">{percent(est.estimated_precision, 1)}</strong> (from{' '}
-            {count(est.decisions, 'reviewed decision')})
+            , estimated precision <strong data-testid="estimate-precision">{percent(est.estimated_precision, 1)}</strong>
+            {est.precision_bound != null ? (
+              <span data-testid="estimate-bound">
+                {' '}
+                (at least {percent(est.precision_bound, 1)} with {percent(est.confidence_level)} confidence)
+              </span>
+            ) : null}{' '}
+            from {count(est.decisions, 'reviewed decision')}
           </>
         ) : (
           <span className="muted"> — {est?.message ?? 'estimating…'}</span>
@@ -33,11 +39,15 @@ export function RuleControls({ m }: { m: AutoMove }) {
         {est?.recommended_threshold != null ? (
           <button type="button" className="btn btn-ghost btn-small" onClick={m.applyRecommended}>
             Use recommended {est.recommended_threshold.toFixed(2)}
-            {est.recommended_min_margin ? ` (margin ${est.recommended_min_margin.toFixed(2)})` : ''} for {percent(est.target_precision)}{' '}
-            <Kbd>r</Kbd>
+            {est.recommended_min_margin ? ` (margin ${est.recommended_min_margin.toFixed(2)})` : ''}: {percent(est.target_precision)} precision
+            guaranteed with {percent(est.confidence_level)} confidence <Kbd>r</Kbd>
           </button>
         ) : (
-          <span className="muted small">No recommended threshold yet: review a few more photos by hand.</span>
+          <span className="muted small" data-testid="no-guarantee">
+            {est
+              ? `Nothing recommended: the evidence cannot support ${percent(est.target_precision)} precision yet. A rule needs about ${est.evidence_needed} reviewed decisions above its threshold, nearly all right (grids add them fastest).`
+              : 'No recommended threshold yet.'}
+          </span>
         )}
         <label className="field">
           min photos per cluster

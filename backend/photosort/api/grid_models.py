@@ -1,0 +1,75 @@
+"""Request and response models of the grid endpoints (cluster grid, more like this,
+discovery, text search), kept beside `models.py` so the grid area reads on its own."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from photosort.api.models import Stats
+
+GridMode = Literal["grid", "similar", "discover", "search"]
+
+
+class GridItem(BaseModel):
+    item: str
+    cluster: str | None = Field(description="Its first suggestion (rejected clusters demoted).")
+    score: float | None
+    margin: float | None
+    similarity: float | None = Field(
+        description="More like this: cosine to the photo; text search: to the text."
+    )
+
+
+class GridPage(BaseModel):
+    mode: GridMode
+    cluster: str | None = Field(
+        description="Grid: the cluster; more like this: the photo's first suggestion."
+    )
+    total: int = Field(description="Photos that qualify; the page may show fewer.")
+    items: list[GridItem]
+    note: str | None = None
+
+
+class GridFileRequest(BaseModel):
+    mode: GridMode
+    cluster: str
+    ticked: list[str] = Field(max_length=2000, description="Photos to file, as one batch.")
+    unticked: list[str] = Field(
+        default_factory=list,
+        max_length=2000,
+        description="Cluster grid: photos that do not belong (the cluster is demoted for them).",
+    )
+    create: bool = Field(default=False, description="Create the cluster (naming a group).")
+    reviewer: str | None = None
+
+
+class GridFiled(BaseModel):
+    batch: str = Field(description="One batch id: `POST /api/undo {batch}` undoes it whole.")
+    cluster: str
+    moved: list[str]
+    skipped: list[str] = Field(description="Ticked but filed meanwhile by someone else.")
+    demoted: list[str]
+    stats: Stats
+
+
+class DiscoveryGroup(BaseModel):
+    id: int
+    size: int
+    items: list[GridItem] = Field(description="Most typical of the group first.")
+    name: str | None = Field(description="A proposed name; null when none can be proposed.")
+
+
+class DiscoveryPage(BaseModel):
+    groups: list[DiscoveryGroup] = Field(description="Biggest first.")
+    candidates: int = Field(description="Queued photos that match no cluster well.")
+    cold_start: bool = Field(description="No cluster exists yet.")
+
+
+class OrderRequest(BaseModel):
+    order: Literal["uncertain", "natural"] = Field(
+        description="uncertain: lowest suggestion margin first (worked out now); natural: by "
+        "name. `POST /api/shuffle` gives a shuffled order."
+    )
+    reviewer: str | None = None

@@ -1,0 +1,134 @@
+"""Discovery: the queued photos that match no cluster well, grouped so each group can be named.
+
+Grouping is average-linkage agglomerative clustering on cosine distance, cut at a distance:
+no number of groups to choose. The cut is relative (a share of the median distance between
+the photos being grouped), because each embedder spreads its vectors differently: measured on
+stamps6 with EfficientNet-Lite0, 0.8 x the median gives groups about 3/4 pure, which a grid
+then lets the reviewer trim. It is a few lines of numpy over at most
+`MAX_PHOTOS` photos (the worst-matching first), so no clustering library is needed. With no
+cluster at all (the cold start) every queued photo is a candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypedDict
+
+import numpy as np
+from numpy.typing import NDArray
+
+from photosort.session.engine import Session
+from photosort.suggest.results import GridItem
+from photosort.suggest.vectors import Ranking, VectorIndex
+
+MAX_PHOTOS = 600  # photos grouped per request (O(n^2) memory, about n^3/3 work in numpy)
+CUT_RATIO = 0.8  # groups stay apart beyond this share of the median pairwise distance
+WELL = 0.6  # a photo whose best cluster scores at least this "matches" it
+MIN_GROUP = 2  # a lone photo is not a group to name
+MAX_GROUPS = 20
+
+
+class Group(TypedDict):
+    id: int
+    size: int
+    items: list[GridItem]
+    name: str | None  # a proposed name (CLIP zero-shot); None offline
+
+
+class Discovery(TypedDict):
+    groups: list[Group]
+    candidates: int  # queued photos that match no cluster well
+    cold_start: bool  # no cluster exists yet
+
+
+def average_linkage(vectors: NDArray[np.float32], cut: float) -> list[list[int]]:
+    """Groups of row indices, merged while the closest pair of groups is within `cut` of
+    each other on average (cosine distance of unit vectors)."""
+    n = len(vectors)
+    if n == 0:
+        return []
+    dist = 1.0 - (vectors @ vectors.T).astype(np.float64)
+    np.fill_diagonal(dist, np.inf)
+    sizes = np.ones(n)
+    members: list[list[int]] = [[i] for i in range(n)]
+    alive = np.ones(n, dtype=bool)
+    while alive.sum() > 1:
+        flat = int(np.argmin(dist))
+        i, j = divmod(flat, n)
+        if dist[i, j] > cut:
+            break
+        # Lance-Williams update for average linkage: the merged group's distance to any
+        # other is the size-weighted mean of its two parts' distances.
+        merged = (sizes[i] * dist[i] + sizes[j] * dist[j]) / (sizes[i] + sizes[j])
+        dist[i], dist[:, i] = merged, merged
+        dist[i, i] = np.inf
+        dist[j, :], dist[:, j] = np.inf, np.inf
+        sizes[i] += sizes[j]
+        members[i] += members[j]
+        members[j] = []
+        alive[j] = False
+    return [m for m in members if m]
+
+
+def relative_cut(vectors: NDArray[np.float32]) -> float:
+    if len(vectors) < 2:
+        return 0.0
+    dist = 1.0 - vectors @ vectors.T
+    return float(np.median(dist[np.triu_indices(len(vectors), 1)])) * CUT_RATIO
+
+
+def unit(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    out: NDArray[np.float32] = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
+
+
+class Discoverer:
+    def __init__(
+        self,
+        session: Session,
+        vectors: VectorIndex,
+        rank: Callable[[list[str]], dict[str, Ranking]],
+        namer: Callable[[NDArray[np.float32]], str | None] | None = None,
+    ) -> None:
+        self.session = session
+        self.vectors = vectors
+        self.rank = rank
+        self.namer = namer  # proposes a name for a group's mean vector (CLIP), else None
+
+    def groups(self) -> Discovery:
+        queued = self.session.queue_items()
+        ranked = self.rank(queued)
+        cold = not self.vectors.counts()
+        # worst-matching first; photos with no ranking at all (no cluster yet) lead
+        loose = [i for i in queued if i not in ranked or ranked[i][1][0] < WELL]
+        loose.sort(key=lambda i: ranked[i][1][0] if i in ranked else -2.0)
+        items, mat = self.vectors.queued_vectors(loose[:MAX_PHOTOS])
+        found = average_linkage(unit(mat), relative_cut(unit(mat))) if items else []
+        found = sorted((g for g in found if len(g) >= MIN_GROUP), key=len, reverse=True)
+        groups: list[Group] = []
+        for gid, rows in enumerate(found[:MAX_GROUPS]):
+            vecs = unit(mat[rows])
+            centre = unit(vecs.mean(axis=0, keepdims=True))[0]
+            order = np.argsort(-(vecs @ centre), kind="stable")  # most typical first
+            group_items = [items[rows[k]] for k in order]
+            groups.append(
+                {
+                    "id": gid,
+                    "size": len(rows),
+                    "items": [_item(i, ranked.get(i)) for i in group_items],
+                    "name": self.namer(centre) if self.namer else None,
+                }
+            )
+        return {"groups": groups, "candidates": len(loose), "cold_start": cold}
+
+
+def _item(item: str, ranking: Ranking | None) -> GridItem:
+    names, scores = ranking if ranking else ([], [])
+    return {
+        "item": item,
+        "cluster": names[0] if names else None,
+        "score": round(scores[0], 4) if scores else None,
+        "margin": round(scores[0] - scores[1], 4) if len(scores) > 1 else None,
+        "similarity": None,
+    }

@@ -1,0 +1,211 @@
+"""Grids: many queued photos reviewed with one look, filed with one decision.
+
+- a cluster's grid: the queued photos that rank it first, most confident first;
+- more like this: the queued photos nearest one photo's own vector;
+- text search (CLIP): the queued photos nearest a text's vector from CLIP's text tower;
+Every photo starts ticked; the reviewer unticks what does not belong and files the rest as
+one batch (`Session.grid_batch`). In a cluster's grid the unticked photos are rejections: the
+cluster is demoted for them (suggest/gridlog.py) and each counts as a wrong top suggestion for
+the confidence model, as each ticked photo counts as a right one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from photosort.errors import BadPath, Conflict, NotFound
+from photosort.session.engine import MovePlan, Session
+from photosort.session.journal import Record
+from photosort.session.paths import normalise_item
+from photosort.suggest.discovery import Discoverer, Discovery
+from photosort.suggest.results import GridFiled, GridItem, GridPage
+from photosort.suggest.vectors import Ranking, Vector, VectorIndex
+
+MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
+CHUNK = 4096  # queued vectors per matrix product in more-like-this (bounded memory)
+MODES = ("grid", "similar", "discover", "search")
+
+
+def _item(item: str, ranking: Ranking | None, similarity: float | None = None) -> GridItem:
+    names, scores = ranking if ranking else ([], [])
+    return {
+        "item": item,
+        "cluster": names[0] if names else None,
+        "score": round(scores[0], 4) if scores else None,
+        "margin": round(scores[0] - scores[1], 4) if len(scores) > 1 else None,
+        "similarity": round(similarity, 4) if similarity is not None else None,
+    }
+
+
+def _shown(ranking: Ranking | None) -> dict[str, Any]:
+    """What a filing journals about the photo's suggestions (as a one-by-one filing does)."""
+    if not ranking:
+        return {"suggested": []}
+    names, scores = ranking
+    return {
+        "suggested": [
+            {"cluster": n, "score": round(s, 4)}
+            for n, s in zip(names[:2], scores[:2], strict=False)
+        ],
+    }
+
+
+def uncertain_first(ranked: dict[str, Ranking]) -> list[str]:
+    """Items by the margin between their first two suggestions, smallest first: where
+    one-by-one review teaches the model most, leaving the confident ones to grids."""
+    margins = {i: (s[0] - s[1] if len(s) > 1 else 2.0) for i, (_, s) in ranked.items()}
+    return sorted(margins, key=margins.__getitem__)
+
+
+class Grids:
+    def __init__(
+        self,
+        session: Session,
+        vectors: VectorIndex,
+        rank: Callable[[list[str]], dict[str, Ranking]],
+        demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
+        embed_text: Callable[[str], Vector] | None = None,
+        namer: Callable[[Vector], str | None] | None = None,
+    ) -> None:
+        self.embed_text = embed_text  # raises Conflict (with the reason) without a text tower
+        self.session = session
+        self.vectors = vectors
+        self.rank = rank  # demoted rankings of queued items
+        self.demoted = demoted  # clusters rejected per item: never offered again
+        self.discoverer = Discoverer(session, vectors, rank, namer)
+
+    def order(self, order: str, reviewer: str) -> Record:
+        """Queue order: `uncertain` (lowest margin first, worked out now), `natural`."""
+        if order == "uncertain":
+            return self.session.rank_first(
+                uncertain_first(self.rank(self.session.queue_items())), reviewer=reviewer
+            )
+        return self.session.rank_first([], natural=True, reviewer=reviewer)
+
+    def discover(self) -> Discovery:
+        """Groups of queued photos that match no cluster well, each to be named."""
+        return self.discoverer.groups()
+
+    def cluster_grid(self, cluster: str | None, around: str | None, limit: int) -> GridPage:
+        """The queued photos whose first suggestion is `cluster` (default: the first
+        suggestion of the photo `around`), most confident first."""
+        items = self.session.queue_items()
+        ranked = self.rank(items)
+        if cluster is None:
+            if around is None:
+                raise BadPath("give a cluster, or the photo whose first suggestion to use")
+            around = normalise_item(around)
+            if around not in ranked:
+                raise Conflict(f"{around!r} has no suggestion yet: it is not indexed")
+            cluster = ranked[around][0][0]
+        if cluster not in self.vectors.counts():
+            raise NotFound(f"no cluster named {cluster!r} with an indexed member")
+        rejected = self.demoted()
+        rows = [
+            (i, r)
+            for i, r in ranked.items()
+            if r[0] and r[0][0] == cluster and cluster not in rejected.get(i, ())
+        ]
+        rows.sort(key=lambda ir: -ir[1][1][0])
+        return {
+            "mode": "grid",
+            "cluster": cluster,
+            "total": len(rows),
+            "items": [_item(i, r) for i, r in rows[:limit]],
+            "note": None,
+        }
+
+    def similar(self, item: str, limit: int) -> GridPage:
+        """The queued photos nearest to `item`'s own vector (itself first)."""
+        item = normalise_item(item)
+        names, anchor = self.vectors.queued_vectors([item])
+        if not names:
+            raise Conflict(f"{item!r} has no vector yet: it is not indexed")
+        chosen, sims = self._nearest(anchor[0], limit)
+        ranked = self.rank(chosen)
+        return {
+            "mode": "similar",
+            "cluster": ranked[item][0][0] if item in ranked else None,
+            "total": len(chosen),
+            "items": [_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
+            "note": None,
+        }
+
+    def search(self, text: str, limit: int) -> GridPage:
+        """The queued photos ranked by CLIP's text tower against `text`, best first."""
+        text = text.strip()
+        if not text or len(text) > 500:
+            raise BadPath("give a text of 1-500 characters to search for")
+        if self.embed_text is None:
+            raise Conflict("text search needs an embedder with a text tower (CLIP)")
+        chosen, sims = self._nearest(self.embed_text(text), limit)
+        ranked = self.rank(chosen)
+        return {
+            "mode": "search",
+            "cluster": None,
+            "total": len(chosen),
+            "items": [_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
+            "note": f"queued photos closest to “{text}”",
+        }
+
+    def _nearest(self, anchor: Vector, limit: int) -> tuple[list[str], list[float]]:
+        """The `limit` queued photos with the highest cosine to `anchor`, best first: one
+        batched matrix product per chunk of the queue."""
+        queued = self.session.queue_items()
+        best_items: list[str] = []
+        best_sims = np.zeros(0, dtype=np.float32)
+        for start in range(0, len(queued), CHUNK):
+            chunk, mat = self.vectors.queued_vectors(queued[start : start + CHUNK])
+            if not chunk:
+                continue
+            best_items += chunk
+            best_sims = np.concatenate([best_sims, mat @ anchor])
+            if len(best_items) > limit:  # keep only the best `limit` between chunks
+                keep = np.argsort(-best_sims, kind="stable")[:limit]
+                best_items = [best_items[k] for k in keep]
+                best_sims = best_sims[keep]
+        order = np.argsort(-best_sims, kind="stable")[:limit]
+        return [best_items[k] for k in order], [float(best_sims[k]) for k in order]
+
+    def file(
+        self,
+        mode: str,
+        cluster: str,
+        ticked: Sequence[str],
+        unticked: Sequence[str],
+        *,
+        create: bool,
+        reviewer: str,
+    ) -> GridFiled:
+        """File the ticked photos into `cluster` as one batch; in a cluster's grid the
+        unticked ones are rejections of it. Photos no longer queued are skipped."""
+        if mode not in MODES:
+            raise BadPath(f"unknown grid mode {mode!r}: use one of {', '.join(MODES)}")
+        ticked = list(dict.fromkeys(normalise_item(i) for i in ticked))
+        unticked = [i for i in dict.fromkeys(normalise_item(i) for i in unticked)]
+        if set(ticked) & set(unticked):
+            raise BadPath("a photo cannot be both ticked and unticked")
+        if not ticked and not (mode == "grid" and unticked):
+            raise BadPath("nothing to file: tick at least one photo")
+        ranked = self.rank([*ticked, *unticked])
+        plans = [MovePlan(i, "", cluster, _shown(ranked.get(i))) for i in ticked]
+        rejected: list[dict[str, Any]] = []
+        if mode == "grid":
+            rejected = [
+                {"item": i, **_shown(ranked.get(i))} for i in unticked if self.session.is_queued(i)
+            ]
+        batch, moved = self.session.grid_batch(
+            plans, mode=mode, cluster=cluster, rejected=rejected, create=create, reviewer=reviewer
+        )
+        done = {r["item"] for r in moved}
+        return {
+            "batch": batch,
+            "cluster": cluster,
+            "moved": [r["item"] for r in moved],
+            "skipped": [i for i in ticked if i not in done],
+            "demoted": [r["item"] for r in rejected],
+            "stats": self.session.stats(),
+        }

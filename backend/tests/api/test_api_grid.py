@@ -1,0 +1,244 @@
+"""Grids over a real HTTP server, real photos and the real offline embedder: what moves on
+disk, what the journal says, what undo restores, and how a rejection changes suggestions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from photosort.ml.efficientnet import EfficientNetLite0Embedder
+from photosort.session.engine import Session
+from photosort.suggest.service import SuggestionService
+
+
+@pytest.fixture(scope="module")
+def effnet() -> Iterator[EfficientNetLite0Embedder]:
+    yield EfficientNetLite0Embedder("cpu")
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Embeddings shared by this module's libraries (same photos, same bytes): each photo is
+    run through the model once per module, not once per test."""
+    return tmp_path_factory.mktemp("warm") / "embeddings.sqlite"
+
+
+@pytest.fixture
+def engine(effnet: Any, warm_cache: Path) -> Any:
+    def make(session: Session) -> SuggestionService:
+        cache = session.dest / ".clustering" / "embeddings.sqlite"
+        if warm_cache.exists() and not cache.exists():
+            with sqlite3.connect(warm_cache) as src, sqlite3.connect(cache) as dst:
+                src.backup(dst)
+        service = SuggestionService(session, lambda: (effnet, "test"), batch_size=8)
+        service.load_embedder()
+        service.index_pending()
+        with sqlite3.connect(cache) as src, sqlite3.connect(warm_cache) as dst:
+            src.backup(dst)
+        return service
+
+    return make
+
+
+@pytest.fixture
+def grid_server(make_library: Any, start_server: Any, engine: Any) -> Any:
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=24)
+    server = start_server(lib, engine=engine)
+    server.lib = lib
+    return server
+
+
+def journal(server: Any) -> list[dict[str, Any]]:
+    path = server.lib.dest / ".clustering" / "actions.jsonl"
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def queued(server: Any) -> list[str]:
+    page = server.client.get("/api/queue", params={"limit": 1000}).json()
+    return [i["item"] for i in page["items"]]
+
+
+def biggest_grid(server: Any) -> dict[str, Any]:
+    pages = [
+        server.client.get("/api/grid", params={"cluster": c}).json()
+        for c in ("birds", "coins", "flowers")
+    ]
+    return max(pages, key=lambda p: p["total"])
+
+
+def test_grid_files_ticked_as_one_batch_demotes_unticked_and_undoes_whole(
+    grid_server: Any, hash_of: Any
+):
+    c, lib = grid_server.client, grid_server.lib
+    page = biggest_grid(grid_server)
+    cluster, items = page["cluster"], [i["item"] for i in page["items"]]
+    assert page["total"] == len(items) >= 4
+    assert all(i["cluster"] == cluster for i in page["items"])
+    scores = [i["score"] for i in page["items"]]
+    assert scores == sorted(scores, reverse=True)  # most confident first
+    # the default cluster is the photo's first suggestion
+    default = c.get("/api/grid", params={"item": items[0]}).json()
+    assert default["cluster"] == cluster
+    hashes = {i: hash_of(lib.source / i) for i in items}
+    ticked, unticked = items[:-2], items[-2:]
+    before = c.get("/api/auto-move/estimate").json()["decisions"]
+
+    r = c.post(
+        "/api/grid/file",
+        json={"mode": "grid", "cluster": cluster, "ticked": ticked, "unticked": unticked},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert sorted(body["moved"]) == sorted(ticked) and body["skipped"] == []
+    assert sorted(body["demoted"]) == sorted(unticked)
+    for i in ticked:
+        assert not (lib.source / i).exists()
+        assert hash_of(lib.dest / cluster / i) == hashes[i]
+    assert set(unticked) <= set(queued(grid_server))
+    lines = [x for x in journal(grid_server) if x.get("batch") == body["batch"]]
+    assert [x["type"] for x in lines] == [
+        "grid-batch-start",
+        *["assign"] * len(ticked),
+        "grid-batch-end",
+    ]
+    assert all(x["by"] == "manual" and x["mode"] == "grid" for x in lines[1:-1])
+    assert sorted(r["item"] for r in lines[0]["rejected"]) == sorted(unticked)
+    # ticked and unticked photos are evidence for the confidence model
+    assert c.get("/api/auto-move/estimate").json()["decisions"] == before + len(items)
+    # the rejected cluster is demoted: out of its grid, no longer suggested first
+    again = c.get("/api/grid", params={"cluster": cluster}).json()
+    assert not {i["item"] for i in again["items"]} & set(unticked)
+    detail = c.get(f"/api/items/{unticked[0]}").json()
+    assert detail["suggestions"]["top"][0]["cluster"] != cluster
+    assert detail["suggestions"]["top"][-1]["cluster"] == cluster
+
+    undo = c.post("/api/undo", json={"batch": body["batch"]})
+    assert undo.status_code == 200, undo.text
+    for i in ticked:
+        assert hash_of(lib.source / i) == hashes[i]
+        assert not (lib.dest / cluster / i).exists()
+    assert set(items) <= set(queued(grid_server))
+    restored = c.get("/api/grid", params={"cluster": cluster}).json()
+    assert {i["item"] for i in restored["items"]} >= set(unticked)  # demotion undone too
+    assert c.get("/api/auto-move/estimate").json()["decisions"] == before
+
+
+def test_a_photo_filed_meanwhile_is_skipped_not_filed_twice(grid_server: Any):
+    c, lib = grid_server.client, grid_server.lib
+    page = biggest_grid(grid_server)
+    cluster, items = page["cluster"], [i["item"] for i in page["items"]]
+    other = next(n for n in ("birds", "coins", "flowers") if n != cluster)
+    # another reviewer files the first grid photo elsewhere while the grid is open
+    assert (
+        c.post(
+            "/api/assign", json={"item": items[0], "cluster": other}, headers={"X-Reviewer": "bob"}
+        ).status_code
+        == 200
+    )
+    r = c.post("/api/grid/file", json={"mode": "grid", "cluster": cluster, "ticked": items})
+    assert r.status_code == 200, r.text
+    assert r.json()["skipped"] == [items[0]]
+    assert (lib.dest / other / items[0]).is_file()
+    assert not (lib.dest / cluster / items[0]).exists()
+    assigns = [x for x in journal(grid_server) if x["type"] == "assign" and x["item"] == items[0]]
+    assert len(assigns) == 1 and assigns[0]["cluster"] == other
+
+
+def test_more_like_this_files_neighbours_where_the_reviewer_says(grid_server: Any):
+    c, lib = grid_server.client, grid_server.lib
+    photo = queued(grid_server)[3]
+    page = c.get("/api/grid/similar", params={"item": photo, "limit": 5}).json()
+    assert page["mode"] == "similar" and page["items"][0]["item"] == photo
+    sims = [i["similarity"] for i in page["items"]]
+    assert sims[0] == pytest.approx(1.0, abs=1e-3) and sims == sorted(sims, reverse=True)
+    ticked = [i["item"] for i in page["items"][:3]]
+    r = c.post("/api/grid/file", json={"mode": "similar", "cluster": "coins", "ticked": ticked})
+    assert r.status_code == 200, r.text
+    assert all((lib.dest / "coins" / i).is_file() for i in ticked)
+    # one Ctrl+Z (undo the newest action) takes the whole batch back
+    assert c.post("/api/undo", json={}).status_code == 200
+    assert all((lib.source / i).is_file() for i in ticked)
+
+
+def test_grid_requests_that_make_no_sense_are_clear_4xx(grid_server: Any, check_error: Any):
+    c = grid_server.client
+    item = queued(grid_server)[0]
+    bad = [
+        ({"mode": "grid", "cluster": "birds", "ticked": [item], "unticked": [item]}, 400),
+        ({"mode": "grid", "cluster": "birds", "ticked": []}, 400),
+        ({"mode": "grid", "cluster": "birds", "ticked": ["../etc/passwd"]}, 400),
+        ({"mode": "grid", "cluster": "nope", "ticked": [item]}, 404),
+        ({"mode": "grid", "cluster": "a/b", "ticked": [item]}, 400),
+    ]
+    for body, status in bad:
+        check_error(c.post("/api/grid/file", json=body), status)
+    assert (
+        c.post(
+            "/api/grid/file", json={"mode": "odd", "cluster": "birds", "ticked": [item]}
+        ).status_code
+        == 422
+    )
+    check_error(c.get("/api/grid"), 400)
+    check_error(c.get("/api/grid", params={"cluster": "nope"}), 404)
+    check_error(c.get("/api/grid/similar", params={"item": "nope.jpg"}), 409)
+    assert item in queued(grid_server)
+
+
+def test_grids_without_suggestions_say_why(server: Any, check_error: Any):
+    check_error(server.client.get("/api/grid", params={"cluster": "birds"}), 409)
+
+
+def test_cold_start_proposes_groups_and_naming_one_creates_the_cluster(
+    make_library: Any, start_server: Any, engine: Any, hash_of: Any
+):
+    lib = make_library(clusters={}, loose=16)
+    c = start_server(lib, engine=engine).client
+    page = c.get("/api/discover").json()
+    assert page["cold_start"] is True and page["candidates"] == 16
+    assert page["groups"] and all(g["size"] == len(g["items"]) >= 2 for g in page["groups"])
+    sizes = [g["size"] for g in page["groups"]]
+    assert sizes == sorted(sizes, reverse=True)
+    items = [i["item"] for i in page["groups"][0]["items"]]
+    hashes = {i: hash_of(lib.source / i) for i in items}
+    r = c.post(
+        "/api/grid/file",
+        json={"mode": "discover", "cluster": "found", "ticked": items, "create": True},
+    )
+    assert r.status_code == 200, r.text
+    assert all(hash_of(lib.dest / "found" / i) == hashes[i] for i in items)
+    assert "found" in [x["name"] for x in c.get("/api/session").json()["clusters"]]
+    # the named group now ranks first for its photos; undo takes back moves and the folder
+    assert c.post("/api/undo", json={"batch": r.json()["batch"]}).status_code == 200
+    assert not (lib.dest / "found").exists()
+    assert all(hash_of(lib.source / i) == hashes[i] for i in items)
+
+
+def test_uncertain_first_orders_the_queue_by_margin_and_undo_restores_it(grid_server: Any):
+    c, lib = grid_server.client, grid_server.lib
+
+    def page() -> list[dict[str, Any]]:
+        return c.get("/api/queue", params={"limit": 1000}).json()["items"]
+
+    before = [i["item"] for i in page()]
+    r = c.post("/api/order", json={"order": "uncertain"})
+    assert r.status_code == 200, r.text
+    items = page()
+    margins = [i["suggestions"]["margin"] for i in items]
+    assert margins == sorted(margins)  # lowest margin first
+    assert sorted(i["item"] for i in items) == sorted(before)
+    # a skip keeps the order of the rest; a reopened session replays the same order
+    first = items[0]["item"]
+    c.post("/api/skip", json={"item": first})
+    assert [i["item"] for i in page()][:-1] == [i["item"] for i in items[1:]]
+    reopened = lib.open(read_only=True)
+    assert reopened.queue_items() == [i["item"] for i in page()]
+    reopened.close()
+    assert c.post("/api/undo", json={}).status_code == 200  # the skip
+    assert c.post("/api/undo", json={}).status_code == 200  # the order
+    assert [i["item"] for i in page()] == before
+    assert c.post("/api/order", json={"order": "sideways"}).status_code == 422

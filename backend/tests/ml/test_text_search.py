@@ -1,0 +1,72 @@
+"""Text search with the tiny CLIP built at test time: the queue is ranked by the text tower."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from photosort.errors import BadPath, Conflict
+from photosort.ml.clip import ClipEmbedder
+from photosort.ml.efficientnet import EfficientNetLite0Embedder
+from photosort.suggest.service import SuggestionService
+
+
+def _service(session: Any, embedder: Any) -> SuggestionService:
+    service = SuggestionService(session, lambda: (embedder, "test"), batch_size=8)
+    service.load_embedder()
+    service.index_pending()
+    return service
+
+
+def test_search_follows_the_text_towers_scores(make_library: Any, tiny_clip_dir: Path):
+    clip = ClipEmbedder(tiny_clip_dir, "cpu")
+    session = make_library(clusters={"birds": 2}, loose=10).open()
+    service = _service(session, clip)
+    queued = session.queue_items()
+    items, mat = service.vectors.queued_vectors(queued)
+    for query in ("a bird on a branch", "a red coin"):
+        page = service.grids().search(query, 5)
+        # the expected ranking, straight from the tower: the text's vector against each photo's
+        sims = mat @ clip.embed_texts([query])[0]
+        expected = [items[k] for k in np.argsort(-sims, kind="stable")[:5]]
+        assert page["mode"] == "search" and [i["item"] for i in page["items"]] == expected
+        got = [i["similarity"] for i in page["items"]]
+        assert got == sorted(got, reverse=True)
+        assert got[0] == pytest.approx(float(sims.max()), abs=1e-3)
+    with pytest.raises(BadPath):
+        service.grids().search("   ", 5)
+    service.close()
+
+
+def test_search_without_a_text_tower_says_why(make_library: Any, effnet: EfficientNetLite0Embedder):
+    session = make_library(clusters={"birds": 2}, loose=3).open()
+    service = _service(session, effnet)
+    with pytest.raises(Conflict, match="text tower"):
+        service.grids().search("a bird", 5)
+    service.close()
+
+
+def test_discovered_groups_get_a_zero_shot_name_with_clip_and_none_offline(
+    make_library: Any, tiny_clip_dir: Path, effnet: EfficientNetLite0Embedder
+):
+    from photosort.suggest.discovery import unit
+    from photosort.suggest.naming import SUBJECTS
+
+    clip = ClipEmbedder(tiny_clip_dir, "cpu")
+    session = make_library(clusters={}, loose=12).open()
+    service = _service(session, clip)
+    groups = service.grids().discover()["groups"]
+    assert groups
+    subjects = clip.embed_texts([f"a photo of {s}" for s in SUBJECTS])
+    for g in groups:
+        _, mat = service.vectors.queued_vectors([i["item"] for i in g["items"]])
+        centre = unit(unit(mat).mean(axis=0, keepdims=True))[0]
+        assert g["name"] == SUBJECTS[int(np.argmax(subjects @ centre))]
+    service.close()
+    session.close()
+    offline = _service(make_library(clusters={}, loose=12).open(), effnet)
+    assert all(g["name"] is None for g in offline.grids().discover()["groups"])
+    offline.close()

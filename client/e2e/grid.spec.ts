@@ -1,0 +1,124 @@
+// Grids need suggestions, so these tests run their own backend with a real embedder
+// (PHOTOSORT_E2E_AUTOMOVE_MODEL, default `auto`: offline it resolves to EfficientNet-Lite0).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expect, openApp, test } from './fixtures';
+import { AUTOMOVE_MODEL, photosortBin, startServer, type PhotosortServer } from './server';
+
+const LAYOUT = { seed: { birds: 5, coins: 5, flowers: 5 }, loose: { birds: 6, coins: 5, flowers: 4 } };
+
+async function withServer(run: (server: PhotosortServer) => Promise<void>): Promise<void> {
+  test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
+  test.setTimeout(120_000);
+  const server = await startServer({ model: AUTOMOVE_MODEL, layout: LAYOUT });
+  try {
+    test.skip(!(await server.waitIndexed()), `the embedder (${AUTOMOVE_MODEL}) did not become ready:\n${server.log}`);
+    await run(server);
+  } finally {
+    await server.stop();
+    server.remove();
+  }
+}
+
+test('g: a cluster grid, untick two, Enter files the rest as one batch and leaves two queued', async ({ page }) => {
+  await withServer(async (server) => {
+    await openApp(page, server);
+    await expect(page.getByTestId('suggestions').getByRole('button').first()).toBeVisible();
+    await page.keyboard.press('g');
+    const grid = page.getByTestId('grid');
+    const cells = grid.getByTestId('grid-cell');
+    await expect(grid).toHaveAttribute('data-cluster', /.+/);
+    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(3);
+    const cluster = (await grid.getAttribute('data-cluster')) as string;
+    const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
+    await expect(grid.getByTestId('grid-cells')).toBeFocused();
+    await expect(grid.locator('[aria-checked=true]')).toHaveCount(items.length);
+    // untick the first with the keyboard, the third with a click
+    await page.keyboard.press('x');
+    await cells.nth(2).click();
+    await expect(grid.locator('[aria-checked=false]')).toHaveCount(2);
+    await expect(grid.getByTestId('grid-count')).toContainText(`${items.length - 2} of ${items.length}`);
+    await page.screenshot({ path: path.join(test.info().outputDir, 'grid.png') });
+    await page.keyboard.press('Enter');
+    await expect(grid).toHaveCount(0);
+
+    const unticked = [items[0] as string, items[2] as string];
+    const ticked = items.filter((i) => !unticked.includes(i));
+    await expect.poll(() => ticked.every((i) => server.exists(cluster, i))).toBe(true);
+    for (const i of unticked) expect(server.exists(i)).toBe(true); // still queued, in the folder
+    const assigns = server.journal().filter((l) => l.type === 'assign');
+    expect(assigns).toHaveLength(ticked.length);
+    expect(new Set(assigns.map((l) => l.batch)).size).toBe(1);
+    expect(assigns.every((l) => l.by === 'manual' && (l as { mode?: string }).mode === 'grid')).toBe(true);
+    await expect(page.getByText(/as one batch/)).toBeVisible();
+
+    // z undoes the grid as one unit
+    await page.keyboard.press('z');
+    await expect.poll(() => ticked.every((i) => server.exists(i))).toBe(true);
+  });
+});
+
+test('f: more like this files a neighbour into the cluster the reviewer picks', async ({ page }) => {
+  await withServer(async (server) => {
+    await openApp(page, server);
+    await expect(page.getByTestId('suggestions').getByRole('button').first()).toBeVisible();
+    // text search needs CLIP: with EfficientNet-Lite0 `t` says why and opens nothing
+    await page.keyboard.press('t');
+    await expect(page.getByText(/Text search needs CLIP/)).toBeVisible();
+    await expect(page.getByTestId('grid')).toHaveCount(0);
+    await page.keyboard.press('f');
+    const grid = page.getByTestId('grid');
+    await expect(grid).toHaveAttribute('data-mode', 'similar');
+    const cells = grid.getByTestId('grid-cell');
+    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
+    const neighbour = (await cells.nth(1).getAttribute('data-item')) as string;
+    await page.keyboard.press('t'); // untick all
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('x'); // tick the nearest neighbour only
+    await expect(grid.locator('[aria-checked=true]')).toHaveCount(1);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('grid-picker-input').pressSequentially('coins');
+    await page.keyboard.press('Enter');
+    await expect(grid).toHaveCount(0);
+    await expect.poll(() => server.exists('coins', neighbour)).toBe(true);
+    const lines = server.journal().filter((l) => l.type === 'assign');
+    expect(lines).toHaveLength(1);
+    expect((lines[0] as { mode?: string }).mode).toBe('similar');
+  });
+});
+
+test('n: a folder with no clusters opens with proposed groups; naming one creates the cluster', async ({ page }) => {
+  test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
+  test.setTimeout(120_000);
+  const server = await startServer({ model: AUTOMOVE_MODEL, layout: { seed: {}, loose: { birds: 5, coins: 5, flowers: 4 } } });
+  try {
+    test.skip(!(await server.waitIndexed()), `the embedder (${AUTOMOVE_MODEL}) did not become ready:\n${server.log}`);
+    // the queue is fully indexed once the server proposes groups
+    await expect
+      .poll(async () => (await server.api<{ groups: unknown[] }>('/api/discover')).groups.length, { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    await page.goto(server.url);
+    // the cold start: the groups open by themselves once the queue is indexed
+    const dialog = page.getByTestId('discovery');
+    await expect(dialog).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('discovery-intro')).toContainText('No clusters yet');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await page.keyboard.press('n');
+    await expect(dialog).toBeVisible();
+    const cells = dialog.getByTestId('grid-cell');
+    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
+    const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
+    await expect(page.getByTestId('group-name')).toBeFocused();
+    await page.keyboard.type('first-group');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => items.every((i) => server.exists('first-group', i))).toBe(true);
+    const lines = server.journal();
+    expect(lines.some((l) => l.type === 'cluster-create' && l.cluster === 'first-group')).toBe(true);
+    expect(lines.filter((l) => l.type === 'assign')).toHaveLength(items.length);
+    await expect(page.getByText(/Created first-group/)).toBeVisible();
+  } finally {
+    await server.stop();
+    server.remove();
+  }
+});

@@ -1,0 +1,94 @@
+// The proposed-groups dialog: the groups of queued photos that match no cluster, the one on
+// show, its ticks, and naming it (which creates the cluster and files the ticked photos).
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { api, ApiError, unwrap, type Schemas } from '../api/client';
+import type { ClusterInfo } from '../api/queries';
+import { count } from '../logic/format';
+import { gridFiling, moveFocus, toggleAll } from '../logic/grid';
+import { clusterNameProblem } from '../logic/palette';
+import { toast } from './toasts';
+import type { Refreshable } from './useScheduleRefresh';
+
+export type DiscoveryPage = Schemas['DiscoveryPage'];
+
+/** `indexed`: changes while indexing runs, so the groups are worked out again with the new vectors. */
+export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', refresh: (what?: ReadonlyArray<Refreshable>) => void) {
+  const q = useQuery({ queryKey: ['discover', indexed], queryFn: () => unwrap(api.GET('/api/discover')), staleTime: 0, gcTime: 0, retry: false });
+  const [index, setIndex] = useState(0);
+  const [unticked, setUnticked] = useState<ReadonlySet<string>>(new Set());
+  const [focus, setFocus] = useState(0);
+  const [typed, setTyped] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const groups = q.data?.groups ?? [];
+  const group = groups.length ? groups[Math.min(index, groups.length - 1)] : undefined;
+  const items = (group?.items ?? []).map((i) => i.item);
+  const name = typed ?? group?.name ?? '';
+
+  const reset = () => {
+    setUnticked(new Set());
+    setFocus(0);
+    setTyped(null);
+    setError(null);
+  };
+
+  const next = () => {
+    if (groups.length < 2) return;
+    setIndex((i) => (i + 1) % groups.length);
+    reset();
+  };
+
+  const toggle = useCallback((item: string) => {
+    setUnticked((old) => {
+      const s = new Set(old);
+      if (s.has(item)) s.delete(item);
+      else s.add(item);
+      return s;
+    });
+  }, []);
+
+  const file = async () => {
+    const cluster = name.trim();
+    const problem = cluster ? clusterNameProblem(cluster) : 'type a name for this group';
+    if (problem) return setError(problem);
+    const create = !clusters.some((c) => c.name === cluster);
+    const body = gridFiling('discover', cluster, items, unticked, create);
+    if (body.ticked.length === 0) return setError('tick at least one photo');
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await unwrap(api.POST('/api/grid/file', { body }));
+      toast('success', `${create ? 'Created' : 'Filed into'} ${res.cluster}: ${count(res.moved.length, 'photo')} as one batch (z undoes it)`);
+      refresh(['session', 'queue', 'actions']);
+      setIndex(0);
+      reset();
+      await q.refetch();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'naming the group failed');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return {
+    page: q.data,
+    loading: q.isLoading,
+    loadError: q.error instanceof ApiError ? q.error.message : q.error ? 'could not load the groups' : null,
+    group,
+    index: Math.min(index, Math.max(0, groups.length - 1)),
+    items,
+    unticked,
+    toggle,
+    toggleAll: () => setUnticked(toggleAll(items, unticked)),
+    focus: Math.min(focus, Math.max(0, items.length - 1)),
+    move: (dx: number, dy: number) => setFocus((f) => moveFocus(Math.min(f, items.length - 1), dx, dy, items.length)),
+    setFocus,
+    name,
+    setName: setTyped,
+    next,
+    file,
+    busy,
+    error,
+  };
+}
