@@ -220,7 +220,9 @@ def _index_on_ray(source: Path, into: Path | None, model: str, device: str, addr
     with clean_errors():
         from photosort.distributed import ray_index
 
-        ray_index.import_ray()  # before any model loads: a missing extra is one line, at once
+        # Before any model loads: a missing extra or a bad address is one line, at once.
+        ray_index.import_ray()
+        ray_index.check_address(address)
         from photosort.ml.select import load_embedder
 
     def run(s: Session) -> None:

@@ -48,6 +48,7 @@ __all__ = [
     "Plan",
     "RayIndexResult",
     "RayUnavailable",
+    "check_address",
     "connect",
     "import_ray",
     "index_on_ray",
@@ -101,8 +102,7 @@ def connect(address: str) -> ModuleType:
     if ray.is_initialized():
         return ray
     local = address in ("auto", "local")
-    if not local:
-        _check_reachable(address)
+    check_address(address)
     # Warnings (token auth set-up, deprecations) are Ray's business, not the user's.
     kwargs: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
     if local:
@@ -116,9 +116,12 @@ def connect(address: str) -> ModuleType:
     return ray
 
 
-def _check_reachable(address: str, timeout: float = 5.0) -> None:
-    """One TCP connect to the cluster's head: Ray itself retries an unreachable address for
-    minutes before it gives up, this says so in seconds."""
+def check_address(address: str, timeout: float = 5.0) -> None:
+    """``auto`` and ``local`` pass; a head address must parse and take one TCP connect: Ray
+    itself retries an unreachable address for minutes before it gives up, this says so in
+    seconds."""
+    if address in ("auto", "local"):
+        return
     parts = urlsplit(address if "://" in address else f"ray://{address}")
     try:
         host, port = parts.hostname, parts.port
@@ -176,7 +179,8 @@ def plan_placement(resources: dict[str, float], largest_node_cpus: float, device
     wants_gpu = device == "auto" or device.startswith("cuda")
     if gpus >= 1 and wants_gpu:
         per_cpu = max(1.0, min(float(CPUS_PER_GPU_ACTOR), math.floor(cpus / gpus)))
-        return Placement(gpus, per_cpu, 1.0, "cuda" if device == "auto" else device, GPU_ROWS)
+        # Ray gives each actor its own GPU as its only visible device: always plain "cuda".
+        return Placement(gpus, per_cpu, 1.0, "cuda", GPU_ROWS)
     if device.startswith("cuda"):
         raise RayUnavailable(f"--device {device}: the Ray cluster has no GPU")
     per_cpu = max(1.0, min(float(CPUS_PER_ACTOR), largest_node_cpus))
