@@ -66,6 +66,7 @@ CPUS_PER_ACTOR: Final = 4
 #: CPUs a GPU actor asks for: its decode threads must keep the GPU fed.
 CPUS_PER_GPU_ACTOR: Final = 4
 _FINGERPRINT_THREADS: Final = 8
+_PRESENCE_CHUNK: Final = 5000
 
 log = logging.getLogger("photosort.ray")
 
@@ -287,6 +288,15 @@ def _fingerprints(
     return out
 
 
+def _cached(cache: EmbeddingCache, fps: list[str], embedder_id: str) -> set[str]:
+    """Which fingerprints the cache holds a vector for, a bounded chunk at a time (a warm
+    archive of a million photos must not pull 5 GB of vectors just to learn they are there)."""
+    have: set[str] = set()
+    for i in range(0, len(fps), _PRESENCE_CHUNK):
+        have.update(cache.get_many(fps[i : i + _PRESENCE_CHUNK], embedder_id))
+    return have
+
+
 def _largest_node_cpus(ray: ModuleType) -> float:
     nodes = [n for n in ray.nodes() if n.get("Alive")]
     return max((float(n.get("Resources", {}).get("CPU", 0)) for n in nodes), default=1.0)
@@ -317,7 +327,7 @@ def index_on_ray(
         by_fp: dict[str, list[Path]] = {}
         for p, fp in fps.items():
             by_fp.setdefault(fp, []).append(p)
-        have = cache.get_many(list(by_fp), embedder.id)
+        have = _cached(cache, list(by_fp), embedder.id)
         result.cached = sum(len(by_fp[fp]) for fp in have)
         todo = [(str(ps[0]), fp) for fp, ps in by_fp.items() if fp not in have]
         report = progress or (lambda done, total: None)
