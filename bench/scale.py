@@ -421,6 +421,49 @@ def report(n: int, runs: dict[str, dict[str, Any]], moved: dict[str, Any]) -> No
     )
 
 
+def self_rss_mb() -> dict[str, int]:
+    out = {}
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line.split(":")[0]] = int(line.split()[1]) // 1024
+    return out
+
+
+def probe(lib: Path, n: int) -> dict[str, Any]:
+    """`--probe`: the same session in this process, no HTTP: where the time and memory go."""
+    from photosort.ml.service import SuggestionService
+    from photosort.session.engine import Session
+
+    steps: dict[str, Any] = {"baseline": {"s": 0.0, **self_rss_mb()}}
+
+    def step(name: str, fn: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        value = fn()
+        steps[name] = {"s": round(time.perf_counter() - t0, 2), **self_rss_mb()}
+        print(f"   {name}: {steps[name]}", flush=True)
+        return value
+
+    session = step("session open", lambda: Session(lib))
+    service = SuggestionService(session, lambda: (StandInEmbedder(), "bench/scale.py vectors"))
+    try:
+        service.load_embedder()
+        step("load every vector (index_pending)", service.index_pending)
+        # What the idle indexing loop does every 5 s: walk the whole library.
+        step("one idle rescan (_pending_keys)", service._pending_keys)
+        step("estimate + histogram", lambda: service.estimate(0.6, 1, 0.0))
+        step("dry-run auto-move", lambda: service.auto_move(0.6, 1, 0.0, dry_run=True))
+    finally:
+        service.close()
+        session.close()
+    print_table(
+        ["step", "seconds", "RSS MB", "peak RSS MB"],
+        [[k, v["s"], v.get("VmRSS"), v.get("VmHWM")] for k, v in steps.items()],
+        f"in-process probe, {n} queued photos, {DIM}-dim vectors, loadavg {loadavg()}",
+    )
+    return steps
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--items", type=int, default=100_000, help="queued photos (N)")
@@ -428,6 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="default: a fresh /tmp folder")
     ap.add_argument("--keep", action="store_true", help="keep the generated library")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "scale.json")
+    ap.add_argument(
+        "--probe",
+        action="store_true",
+        help="no server: time loading, one idle rescan, estimate and dry run in process,\n"
+        "with RSS after each (cheap enough to try 1M)",
+    )
     ap.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -444,6 +493,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {n} photos: building {lib}")
         built = build(lib, n)
         print(f"   built in {built['build_s']} s ({built['distinct_vectors']} vectors)")
+        if args.probe:
+            steps = probe(lib, n)
+            path = write_json(
+                args.json,
+                "scale-probe",
+                {
+                    "items": n,
+                    "dim": DIM,
+                    "library": built,
+                    "steps": steps,
+                    "note": "in process, no HTTP; 2-core VM shared with other engineers",
+                },
+            )
+            print(f"\nwrote {path}")
+            return 0
         runs: dict[str, dict[str, Any]] = {}
         server, runs["cold"] = run_open(lib, n, args.samples, "cold")
         runs["cold"]["shutdown_s"] = round(server.stop(), 2)
