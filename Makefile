@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.stamp-deps
+RAY_STAMP := $(VENV)/.stamp-ray
 NODE_STAMP := client/node_modules/.stamp-deps
 UI_INDEX := backend/photosort/static/index.html
 UI_SOURCES := $(shell find client/src client/index.html client/vite.config.ts client/tsconfig*.json -type f 2>/dev/null)
@@ -30,6 +31,12 @@ $(PY_STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# The optional Ray extra (`index --ray`, ~80 MB of wheels): tests and benchmarks need it,
+# `make run` does not.
+$(RAY_STAMP): $(PY_STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,ray]'
 	@touch $@
 
 $(NODE_STAMP): client/package.json client/package-lock.json
@@ -58,7 +65,7 @@ lint: setup
 	$(BIN)/mypy
 	npm --prefix client run typecheck --silent
 
-test-backend: setup
+test-backend: setup $(RAY_STAMP)
 	$(BIN)/python -m pytest -rs
 
 test-ui: setup
@@ -69,10 +76,12 @@ test-e2e: setup ui chromium
 
 test: lint test-backend test-ui test-e2e
 
-bench: setup
+bench: setup $(RAY_STAMP)
 	$(BIN)/python bench/actions.py
+	$(BIN)/python bench/scale.py --items 100000
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/index.py
+	$(BIN)/python bench/ray_index.py
 	$(BIN)/python bench/quality.py --trials 20
 
 sample-reset:

@@ -311,11 +311,31 @@ def _indexed_service(
     return service
 
 
+RayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        metavar="auto|local|ADDRESS",
+        help="Embed on a Ray cluster (needs photosort[ray]; every node must see SOURCE at the "
+        "same path): auto joins the running cluster or starts one here, local always starts "
+        "one here, ADDRESS is HOST:PORT or ray://HOST:PORT.",
+        show_default=False,
+    ),
+]
+
+
 @app.command(cls=_Command)
 def index(
-    source: SourceArg, into: IntoOpt = None, model: ModelOpt = "auto", device: DeviceOpt = "auto"
+    source: SourceArg,
+    into: IntoOpt = None,
+    model: ModelOpt = "auto",
+    device: DeviceOpt = "auto",
+    ray: RayOpt = None,
 ) -> None:
     """Embed every photo (queued and filed) so suggestions are ready; cached for later runs."""
+    if ray is not None:
+        _index_on_ray(source, into, model, device, ray)
+        return
 
     def run(s: Session) -> None:
         service = _indexed_service(s, model, device)
@@ -324,6 +344,59 @@ def index(
             out.print(f"indexed {p['done']} of {p['total']} photos ({p['failed']} failed)")
         finally:
             service.close()
+
+    with_session(source, into, run)
+
+
+def _index_on_ray(source: Path, into: Path | None, model: str, device: str, address: str) -> None:
+    """`index --ray`: the embedding runs on a Ray cluster, the vectors land in this session's
+    cache (see photosort.distributed.ray_index)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    address = address.strip()
+    if not address:
+        fail("--ray needs auto, local or a cluster address")
+    with clean_errors():
+        from photosort.distributed import ray_index
+
+        # Before any model loads: a missing extra or a bad address is one line, at once.
+        ray_index.import_ray()
+        ray_index.check_address(address)
+        from photosort.ml.select import load_embedder
+
+    def run(s: Session) -> None:
+        # The driver's own load pins which model (and so which cache key) this run means.
+        choice = load_embedder(model, "cpu")
+        embedder = choice.embedder
+        err.print(escape(f"embedder: {embedder.kind} ({embedder.id}): {choice.reason}"))
+        try:
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=False,
+            ) as bar:
+                task = bar.add_task("embedding on Ray", total=None)
+                result = ray_index.index_on_ray(
+                    s,
+                    embedder,
+                    model=model,
+                    device=device,
+                    address=address,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    on_plan=lambda p: bar.console.print(escape(f"ray: {p.describe()}")),
+                )
+        finally:
+            ray_index.shutdown()
+        failed = len(result.failed)
+        if failed:
+            err.print(
+                f"[yellow]warning:[/] {failed} photo(s) could not be decoded; they stay queued"
+            )
+        done = result.done + failed
+        out.print(f"indexed {done} of {result.total} photos ({failed} failed)")
 
     with_session(source, into, run)
 

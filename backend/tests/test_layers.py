@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1] / "photosort"
 # Highest first. Packages on one line are peers: they may not import one another.
 LAYERS: list[set[str]] = [
     {"cli"},
-    {"api"},
+    {"api", "distributed"},
     {"suggest"},
     {"session", "ml", "media"},
     {"errors", "formats", "fsutil", "config", "__init__"},
