@@ -19,6 +19,7 @@ from photosort.errors import PhotosortError
 from photosort.session.engine import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
+    from photosort.api.security import Guard
     from photosort.ml.service import SuggestionService
 
 app = typer.Typer(
@@ -101,7 +102,8 @@ def serve(
     """Serve the reviewer UI and the HTTP API for SOURCE."""
     import uvicorn
 
-    from photosort.api.app import create_app
+    from photosort.api.app import VITE_DEV_ORIGINS, create_app
+    from photosort.api.security import Guard
     from photosort.context import AppContext
 
     if not 1 <= port <= 65535:
@@ -119,10 +121,32 @@ def serve(
         out.print(
             escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
         )
-    out.print(f"open http://{host}:{port}/")
+    guard = Guard.for_host(host, frozenset(VITE_DEV_ORIGINS))
+    out.print(escape(_reach_line(guard, port)), soft_wrap=True)
     # Open event streams (browser tabs) must not hold Ctrl-C hostage.
     uvicorn.run(
-        create_app(ctx), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        create_app(ctx, guard=guard),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
+
+
+def _reach_line(guard: Guard, port: int) -> str:
+    """Who can reach the server, and the address to open (with the token, printed once)."""
+    host = guard.bind_host
+    shown = f"[{host}]" if ":" in host else host
+    if guard.token is None:
+        return f"open http://{shown}:{port}/ (loopback: only this computer can reach it)"
+    if host in ("0.0.0.0", "::"):
+        who = f"every network interface of {socket.gethostname()}"
+        shown = socket.gethostname()
+    else:
+        who = f"the network at {host}"
+    return (
+        f"open http://{shown}:{port}/?token={guard.token} "
+        f"(listening on {who}: anyone who can reach it needs this token; keep it private)"
     )
 
 

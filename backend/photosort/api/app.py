@@ -23,6 +23,8 @@ from photosort.api import (
     session_routes,
 )
 from photosort.api.errors import install_error_handlers
+from photosort.api.responses import JSONTextResponse
+from photosort.api.security import Guard, GuardMiddleware
 from photosort.context import AppContext
 
 log = logging.getLogger("photosort.api")
@@ -65,8 +67,13 @@ class _HashedAssets(StaticFiles):
 
 
 def create_app(
-    ctx: AppContext, *, static_dir: Path | None = STATIC_DIR, rescan_interval: float = 2.0
+    ctx: AppContext,
+    *,
+    static_dir: Path | None = STATIC_DIR,
+    rescan_interval: float = 2.0,
+    guard: Guard | None = None,
 ) -> FastAPI:
+    """`guard` says who may act (default: loopback only, no token; see api/security.py)."""
     refresher = _Refresher(ctx, rescan_interval) if rescan_interval > 0 else None
 
     @asynccontextmanager
@@ -85,11 +92,16 @@ def create_app(
         version=__version__,
         description="Human-in-the-loop photo sorting. Every action is journaled and undoable.",
         lifespan=lifespan,
+        default_response_class=JSONTextResponse,
     )
     app.state.ctx = ctx
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware, allow_origins=VITE_DEV_ORIGINS, allow_methods=["*"], allow_headers=["*"]
+    )
+    # Outermost: a refused request reaches neither CORS nor any handler.
+    app.add_middleware(
+        GuardMiddleware, guard=guard or Guard(trusted_origins=frozenset(VITE_DEV_ORIGINS))
     )
     for module in (
         session_routes,

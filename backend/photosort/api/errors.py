@@ -10,13 +10,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from photosort.api.responses import JSONTextResponse
 from photosort.errors import PhotosortError
 
 log = logging.getLogger("photosort.api")
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+    return JSONTextResponse(
+        status_code=status, content={"error": {"code": code, "message": message}}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -34,7 +37,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         return error_response(exc.status_code, code, str(exc.detail))
 
     app.add_middleware(_UnexpectedErrors)

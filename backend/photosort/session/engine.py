@@ -156,8 +156,7 @@ class Session:
             return {"queued": len(self.state.order), **self.state.stats.as_dict()}
 
     def records(self, after: int = 0, limit: int | None = None) -> list[Record]:
-        recs = self.journal.records[max(after, 0) :]
-        return list(recs if limit is None else recs[:limit])
+        return list(self.journal.page(after, limit))
 
     def locate(self, item: str, root: str | None = None) -> tuple[Path, str]:
         """Find a photo by item string: queued photos (source) first, then cluster members

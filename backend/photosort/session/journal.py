@@ -7,6 +7,7 @@ mid-write) cannot describe an operation that started, so it is set aside, never 
 
 from __future__ import annotations
 
+import bisect
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from photosort import jsontext
 from photosort.errors import SessionFolderError
 from photosort.fsutil import atomic_write_bytes, fsync_dir
 
@@ -66,6 +68,9 @@ class Journal:
             _lock_exclusive(self._fh, folder)
         self._records = self._load()
         self.next_seq = (self._records[-1]["seq"] + 1) if self._records else 1
+        # Seqs only grow but need not be dense (an older photosort could skip one): records
+        # are found by seq, never by position.
+        self._seqs: list[int] = [r["seq"] for r in self._records]
 
     def _load(self) -> list[Record]:
         if not self.actions_path.exists():
@@ -80,7 +85,7 @@ class Journal:
             end = len(raw) if nl < 0 else nl + 1
             if line.strip():
                 try:
-                    rec = orjson.loads(line)
+                    rec = jsontext.loads(line)
                 except orjson.JSONDecodeError:
                     rec = None
                 if not isinstance(rec, dict) or "seq" not in rec or nl < 0:
@@ -113,40 +118,53 @@ class Journal:
         return self.append_many([record])[0]
 
     def append_many(self, records: Iterable[Record], *, durable: bool = True) -> list[Record]:
-        """Append records in one write and one fsync (group commit)."""
+        """Append records in one write and one fsync (group commit).
+
+        Every line is serialised before any of them takes a seq: a value JSON cannot carry
+        raises `jsontext.Unserialisable` and leaves the journal (and its seq) untouched."""
         with self._lock:
-            out: list[Record] = []
-            chunks: list[bytes] = []
-            for rec in records:
-                full = {"seq": self.next_seq, "ts": utc_now(), **rec}
-                self.next_seq += 1
-                chunks.append(orjson.dumps(full) + b"\n")
-                out.append(full)
-            if not chunks:
-                return out
             if self._fh is None:
                 raise RuntimeError("journal opened read-only")
+            ts = utc_now()
+            records = list(records)
+            bodies = [jsontext.dumps({"ts": ts, **rec}) for rec in records]
+            if not bodies:
+                return []
+            first = self.next_seq
+            out: list[Record] = []
+            chunks: list[bytes] = []
+            for i, (rec, body) in enumerate(zip(records, bodies, strict=True)):
+                seq = first + i
+                # `body` is `{"ts":...}`: the seq goes in front without serialising again.
+                chunks.append(b'{"seq":%d,' % seq + body[1:] + b"\n")
+                out.append({"seq": seq, "ts": ts, **rec})
             self._fh.write(b"".join(chunks))
             self._fh.flush()
             if durable:
                 os.fsync(self._fh.fileno())
+            self.next_seq = first + len(out)
             self._records.extend(out)
+            self._seqs.extend(r["seq"] for r in out)
             return out
 
     def after(self, seq: int) -> Iterator[Record]:
-        """Records with `seq` greater than the given one (seqs are dense and start at 1)."""
-        start = max(seq, 0)
-        yield from self._records[start:]
+        """Records with `seq` greater than the given one."""
+        yield from self._records[bisect.bisect_right(self._seqs, seq) :]
+
+    def page(self, after: int, limit: int | None = None) -> list[Record]:
+        """Up to `limit` records with `seq` greater than `after`, oldest first."""
+        start = bisect.bisect_right(self._seqs, after)
+        return self._records[start : None if limit is None else start + limit]
 
     def read_state(self) -> Record | None:
         try:
-            data = orjson.loads(self.state_path.read_bytes())
+            data = jsontext.loads(self.state_path.read_bytes())
         except (FileNotFoundError, orjson.JSONDecodeError):
             return None
         return data if isinstance(data, dict) else None
 
     def write_state(self, state: Record) -> None:
-        atomic_write_bytes(self.state_path, orjson.dumps(state, option=orjson.OPT_INDENT_2))
+        atomic_write_bytes(self.state_path, jsontext.dumps(state, indent=True))
 
     def close(self) -> None:
         with self._lock:
