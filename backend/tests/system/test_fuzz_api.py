@@ -1,0 +1,94 @@
+"""Schema fuzzing (issue 8): schemathesis generates requests from the OpenAPI schema against a
+live server (fixed seed, bounded budget, SSE excluded). No answer may be a 5xx or break its
+documented schema, and afterwards the journal is dense and agrees with the files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
+from schemathesis import checks  # noqa: E402
+
+# ~1,500 generated requests in all: the schema has about 20 operations.
+EXAMPLES_PER_OPERATION = 110
+STAMPS = Path(__file__).resolve().parents[3].parent / "shared" / "datasets" / "stamps6" / "clutter"
+
+
+@pytest.fixture(scope="module")
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from conftest import LiveServer
+
+    from photosort.api.app import create_app
+    from photosort.context import AppContext
+    from photosort.session.engine import Session
+
+    photos = sorted(STAMPS.glob("*/*.jpg"))
+    if len(photos) < 30:
+        pytest.skip(f"shared datasets not found under {STAMPS}")
+    source = tmp_path_factory.mktemp("fuzz") / "photos"
+    for cluster in ("birds", "coins"):
+        (source / cluster).mkdir(parents=True)
+    for i, photo in enumerate(photos[:30]):
+        target = source / ("birds" if i < 3 else "coins" if i < 6 else ".") / f"IMG_{i:04d}.jpg"
+        target.write_bytes(photo.read_bytes())
+    session = Session(source)
+    server = LiveServer(create_app(AppContext(session), static_dir=None, rescan_interval=0), None)
+    yield server
+    server.stop()
+
+
+def test_no_5xx_and_every_answer_matches_its_schema(fuzz_server: Any) -> None:
+    from hypothesis import given
+
+    raw = fuzz_server.client.get("/openapi.json").json()
+    # POST /api/settings is left to issue 7 (typed settings validated before journaling): a
+    # journaled null there breaks every later request, which would hide all other findings.
+    schema = (
+        schemathesis.openapi.from_dict(raw)
+        .exclude(path="/api/events")
+        .exclude(path="/api/settings", method="POST")
+    )
+    failures: list[str] = []
+    calls = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            derandomize=True,  # a fixed seed: the same requests on every run
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
+        def run(case: Any) -> None:
+            nonlocal calls
+            calls += 1
+            response = case.call(base_url=fuzz_server.url, timeout=10)
+            case.validate_response(
+                response,
+                checks=[checks.not_a_server_error, checks.response_schema_conformance],
+            )
+
+        try:
+            run()
+        except Exception as exc:  # one operation's failure must not hide the others'
+            failures.append(f"{operation.label}: {exc}")
+    print(f"fuzz: {calls} requests")
+    assert calls >= 500, calls
+    assert not failures, "\n\n".join(failures)
+
+
+def test_afterwards_the_journal_is_dense_and_agrees_with_the_files(fuzz_server: Any) -> None:
+    from photosort.session.recovery import verify
+
+    session = fuzz_server.server.config.app.state.ctx.session  # type: ignore[attr-defined]
+    seqs = [r["seq"] for r in session.journal.records]
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert verify(session.journal, session.source, session.dest) == []
