@@ -73,6 +73,8 @@ def open_session(source: Path, into: Path | None, *, read_only: bool = False) ->
     session = Session(source, into, read_only=read_only)
     for line in session.recovery.actions:
         err.print(f"[yellow]recovered:[/] {escape(line)}")
+    for line in session.recovery.warnings:
+        err.print(f"[yellow]warning:[/] {escape(line)}")
     return session
 
 
@@ -325,14 +327,29 @@ def undo(
 
 
 @app.command()
-def verify(source: SourceArg, into: IntoOpt = None) -> None:
+def verify(
+    source: SourceArg,
+    into: IntoOpt = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Fix what is safe: drop a second name holding the same bytes, put back a "
+            "photo whose move was journaled as aborted. Says what it did.",
+        ),
+    ] = False,
+) -> None:
     """Check the journal against the files; exits 1 when they disagree."""
-    from photosort.session.recovery import verify as verify_journal
+    from photosort.session.verify import check
+    from photosort.session.verify import repair as repair_session
 
-    def run(s: Session) -> list[str]:
-        return verify_journal(s.journal, s.source, s.dest)
+    def run(s: Session) -> tuple[list[str], list[str]]:
+        done = repair_session(s.journal, s.source, s.dest) if repair else []
+        return done, [f.message for f in check(s.journal, s.source, s.dest)]
 
-    problems = with_session(source, into, run, read_only=True)
+    done, problems = with_session(source, into, run, read_only=not repair)
+    for line in done:
+        out.print(escape(f"repaired: {line}"))
     if problems:
         for line in problems:
             err.print(f"[red]mismatch:[/] {escape(line)}")

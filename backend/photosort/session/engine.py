@@ -406,7 +406,7 @@ class Session:
             }
             for p in plans
         ]
-        recs = self.journal.append_many(lines)
+        recs = self.journal.append_many(lines, moves=True)
         self._generation += 1
         if len(recs) > 1:
             # state.apply removes each item from the queue order; doing it for the whole batch
@@ -438,12 +438,15 @@ class Session:
                 continue
             on_moved(rec)
             done.append(rec)
+        self.journal.settle(a["aborts"] for a in aborted)
         try:
             moves.finish()  # directory fsyncs, once per folder, before anything is reported done
         except OSError as exc:
             # Every new name exists; an old name may linger too. The next start finishes it.
             log.error("could not finish %d moves (%s); recovery retries them", len(done), exc)
             self._unresolved.update(r["seq"] for r in done)
+        else:
+            self.journal.settle(r["seq"] for r in done)
         self._after(done + aborted)
         return done, aborted
 
@@ -561,7 +564,7 @@ class Session:
                     "batch": batch,
                 }
             )
-        recs = self.journal.append_many(lines)
+        recs = self.journal.append_many(lines, moves=True)
         self._generation += 1
         done, aborted = self._move_files(
             recs,

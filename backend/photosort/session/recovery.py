@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,8 @@ class FileOp:
 class RecoveryReport:
     torn_line_set_aside: bool = False
     actions: list[str] = field(default_factory=list)
+    # Unreadable journal lines kept in place (not journaled again each start: said each start)
+    warnings: list[str] = field(default_factory=list)
     unresolved: list[int] = field(default_factory=list)  # seqs to look at again next start
 
     @property
@@ -82,6 +83,10 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
     checkpoint = state.get("last_seq", 0) if state else 0
     if not isinstance(checkpoint, int) or checkpoint > journal.next_seq - 1:
         checkpoint = 0
+    # Without state.json (deleted: documented as safe) the lines themselves say up to where
+    # every move had finished: a finished move is never "completed" again (the reviewer may
+    # have moved that photo back by hand since).
+    checkpoint = max(checkpoint, journal.settled)
     # Lines up to the checkpoint finished before it was written (state.json is written after
     # the moves): only the lines after it can have been cut short. Re-checking the older ones
     # is slow at a large journal, and wrong: when a filed photo was later moved away by hand
@@ -100,6 +105,14 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
         if outcome != "completed" and outcome != "missing":
             report.unresolved.append(op.seq)
         report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
+    journal.mark_pending(report.unresolved)
+    report.warnings = [
+        f"journal line {number} is unreadable and was skipped (kept in place; the lines "
+        f"after it count): {preview}"
+        for number, preview in journal.corrupt
+    ]
+    for line in report.warnings:
+        log.warning("recovery: %s", line)
     if report.torn_line_set_aside:
         log.warning("recovery: set aside a torn last journal line (see .clustering/actions.torn)")
     for line in report.actions:
@@ -116,10 +129,8 @@ def _remove_partial_copy(dst: Path) -> None:
 
 
 def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
-    """Disagreements between the journal and the file system (empty when they agree)."""
-    problems: list[str] = []
-    for path, op in expected_locations(file_ops(journal.records, source, dest)).items():
-        if not path.is_file():
-            rel = os.path.relpath(path, dest if path.is_relative_to(dest) else source)
-            problems.append(f"seq {op.seq}: expected {rel} ({op.label}), but it is not there")
-    return problems
+    """Disagreements between the journal and the file system (empty when they agree); see
+    `session/verify.py` for what is checked and what `--repair` may fix."""
+    from photosort.session.verify import check
+
+    return [finding.message for finding in check(journal, source, dest)]

@@ -4,8 +4,6 @@ documented schema, and afterwards the journal is dense and agrees with the files
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,30 +14,11 @@ from schemathesis import checks  # noqa: E402
 
 # ~1,500 generated requests in all: the schema has about 20 operations.
 EXAMPLES_PER_OPERATION = 110
-STAMPS = Path(__file__).resolve().parents[3].parent / "shared" / "datasets" / "stamps6" / "clutter"
 
 
-@pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from conftest import LiveServer
-
-    from photosort.api.app import create_app
-    from photosort.context import AppContext
-    from photosort.session.engine import Session
-
-    photos = sorted(STAMPS.glob("*/*.jpg"))
-    if len(photos) < 30:
-        pytest.skip(f"shared datasets not found under {STAMPS}")
-    source = tmp_path_factory.mktemp("fuzz") / "photos"
-    for cluster in ("birds", "coins"):
-        (source / cluster).mkdir(parents=True)
-    for i, photo in enumerate(photos[:30]):
-        target = source / ("birds" if i < 3 else "coins" if i < 6 else ".") / f"IMG_{i:04d}.jpg"
-        target.write_bytes(photo.read_bytes())
-    session = Session(source)
-    server = LiveServer(create_app(AppContext(session), static_dir=None, rescan_interval=0), None)
-    yield server
-    server.stop()
+@pytest.fixture
+def fuzz_server(make_library: Any, start_server: Any) -> Any:
+    return start_server(make_library(loose=24))
 
 
 def test_no_5xx_and_every_answer_matches_its_schema(fuzz_server: Any) -> None:
@@ -83,12 +62,10 @@ def test_no_5xx_and_every_answer_matches_its_schema(fuzz_server: Any) -> None:
     print(f"fuzz: {calls} requests")
     assert calls >= 500, calls
     assert not failures, "\n\n".join(failures)
-
-
-def test_afterwards_the_journal_is_dense_and_agrees_with_the_files(fuzz_server: Any) -> None:
+    # Afterwards the journal is dense and agrees with the files.
     from photosort.session.recovery import verify
 
-    session = fuzz_server.server.config.app.state.ctx.session  # type: ignore[attr-defined]
+    session = fuzz_server.ctx.session
     seqs = [r["seq"] for r in session.journal.records]
     assert seqs == list(range(1, len(seqs) + 1))
     assert verify(session.journal, session.source, session.dest) == []
