@@ -68,3 +68,10 @@ class SessionFolderError(PhotosortError):
 
     code = "bad_folder"
     status = 400
+
+
+class DiskFull(PhotosortError):
+    """The disk (or quota) is full: nothing was moved; free space and try again."""
+
+    code = "disk_full"
+    status = 507

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from fastapi import FastAPI, Request
@@ -69,6 +70,13 @@ class _UnexpectedErrors:
         except Exception as exc:
             if started:
                 raise  # half a response is out: nothing sensible can follow it
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                log.error("disk full: %s", exc)
+                response = error_response(
+                    507, "disk_full", f"the disk is full ({exc.strerror}); free some space"
+                )
+                await response(scope, receive, send)
+                return
             log.exception("unexpected error", exc_info=exc)
             response = error_response(500, "internal", "unexpected server error; see the log")
             await response(scope, receive, send)

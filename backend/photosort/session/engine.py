@@ -6,6 +6,7 @@ and publish an event afterwards. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import random
@@ -20,6 +21,7 @@ from typing import Any
 from photosort.errors import (
     AlreadyUndone,
     Conflict,
+    DiskFull,
     NotFound,
     NothingToUndo,
     NotQueued,
@@ -416,7 +418,7 @@ class Session:
             recs, lambda r: (self.source / r["src"], self.dest / r["dst"]), self._member_added
         )
         if aborted and len(plans) == 1:
-            raise Conflict(f"could not move {plans[0].item!r}: {aborted[0]['reason']}")
+            _raise_for(aborted[0], f"could not move {plans[0].item!r}")
         return done
 
     def _move_files(
@@ -452,7 +454,9 @@ class Session:
 
     def _abort(self, rec: Record, exc: OSError) -> Record:
         reason = exc.strerror or str(exc)
-        abort = self.journal.append({"type": "abort", "aborts": rec["seq"], "reason": reason})
+        abort = self.journal.append(
+            {"type": "abort", "aborts": rec["seq"], "reason": reason, "errno": exc.errno}
+        )
         self.state.apply(abort)
         if rec["type"] != "undo" and not (self.source / rec["src"]).is_file():
             self.state.order.remove(rec["item"])
@@ -572,7 +576,7 @@ class Session:
             self._member_removed,
         )
         if aborted and len(targets) == 1:
-            raise Conflict(f"could not undo: {aborted[0]['reason']}")
+            _raise_for(aborted[0], "could not undo")
         return done
 
     # ---------------------------------------------------------------- sync with disk
@@ -621,9 +625,15 @@ class Session:
             self.events.publish({"type": "action", "record": rec, "stats": stats})
 
     def checkpoint(self) -> None:
-        """Write `state.json`: a derivable snapshot of the replayed journal."""
+        """Write `state.json`: a derivable snapshot of the replayed journal. A failure (a full
+        disk) is logged, never raised: the fsync'ed journal is what makes actions durable."""
         with self.lock:
-            self.journal.write_state(self.snapshot())
+            try:
+                self.journal.write_state(self.snapshot())
+            except OSError as exc:
+                log.warning("could not write state.json (%s); the journal has everything", exc)
+                self._checkpointed_at = time.monotonic()
+                return
             self._checkpointed_seq = self.journal.next_seq - 1
             self._checkpointed_at = time.monotonic()
 
@@ -668,6 +678,16 @@ class Session:
                 self.checkpoint()
             self.journal.close()
             self._closed = True
+
+
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def _raise_for(abort: Record, what: str) -> None:
+    """The error a single failed move answers with: a full disk is 507, anything else 409."""
+    if abort.get("errno") in _DISK_FULL:
+        raise DiskFull(f"{what}: the disk is full ({abort['reason']}); free some space")
+    raise Conflict(f"{what}: {abort['reason']}")
 
 
 def new_batch_id() -> str:

@@ -8,6 +8,7 @@ mid-write) cannot describe an operation that started, so it is set aside, never 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -160,16 +161,32 @@ class Journal:
                 # `body` is `{"ts":...}`: the seq goes in front without serialising again.
                 chunks.append(b'{"seq":%d,' % seq + body[1:] + b"\n")
                 out.append({"seq": seq, "ts": ts, **rec})
-            self._fh.write(b"".join(chunks))
-            self._fh.flush()
-            if durable:
-                os.fsync(self._fh.fileno())
+            end = self._fh.tell()
+            try:
+                self._fh.write(b"".join(chunks))
+                self._fh.flush()
+                if durable:
+                    os.fsync(self._fh.fileno())
+            except OSError:
+                # A full disk can cut the write short: leave no half line for the next to
+                # append to (it would corrupt both), and take no seq.
+                self._cut_back(end)
+                raise
             self.next_seq = first + len(out)
             if moves:
                 self._pending.update(r["seq"] for r in out)
             self._records.extend(out)
             self._seqs.extend(r["seq"] for r in out)
             return out
+
+    def _cut_back(self, end: int) -> None:
+        assert self._fh is not None
+        with contextlib.suppress(OSError):
+            self._fh.close()
+        self._fh = open(self.actions_path, "ab")  # noqa: SIM115 - held open
+        _lock_exclusive(self._fh, self.folder)
+        with contextlib.suppress(OSError):
+            os.truncate(self.actions_path, end)
 
     def settle(self, seqs: Iterable[int]) -> None:
         """These move lines' file operations are over (done, or aborted by a later line)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +106,8 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
         if outcome != "completed" and outcome != "missing":
             report.unresolved.append(op.seq)
         report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
+    for name in remove_partial_copies(journal, source, dest):
+        report.actions.append(f"removed the partial copy {name}")
     journal.mark_pending(report.unresolved)
     report.warnings = [
         f"journal line {number} is unreadable and was skipped (kept in place; the lines "
@@ -125,7 +128,29 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
 def _remove_partial_copy(dst: Path) -> None:
     # A cross-disk copy interrupted before its rename; the original still exists.
     with contextlib.suppress(FileNotFoundError):
-        (dst.parent / f".{dst.name}.photosort-copy").unlink()
+        fileops.partial_copy_name(dst).unlink()
+
+
+def remove_partial_copies(journal: Journal, source: Path, dest: Path) -> list[str]:
+    """Remove every `.<name>.photosort-copy` in the folders photos are moved into (the
+    clusters, the trash, the source for undo). Such a file is only ever a copy whose original
+    still exists, or a second name of a finished move: removing it loses nothing, keeping it
+    fills a full disk further."""
+    folders = {op.dst.parent for op in file_ops(journal.records, source, dest)}
+    with contextlib.suppress(OSError):
+        folders.update(p for p in dest.iterdir() if p.is_dir() and not p.is_symlink())
+    removed: list[str] = []
+    for folder in folders:
+        try:
+            names = [n for n in os.listdir(folder) if n.endswith(".photosort-copy")]
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("."):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
+                    removed.append(os.path.relpath(folder / name, dest).replace(os.sep, "/"))
+    return removed
 
 
 def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
