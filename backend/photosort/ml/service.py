@@ -82,6 +82,11 @@ class SuggestionService:
         self._errors: dict[Key, str] = {}
         self._speed = Throughput()
         self._backlog = 0
+        # Keys of the chunk being embedded that have no vector (or error) yet, and whether the
+        # indexer is between "started" and "found nothing left": progress counts a photo done
+        # only once its vector landed, so it never reads done before the suggestions exist.
+        self._in_flight: set[Key] = set()
+        self._active = False
         self._awaiting_vector: dict[str, set[Key]] = {}
         self._rescan_needed = threading.Event()
         self._decisions: list[tuple[int, Decision]] = []
@@ -107,6 +112,7 @@ class SuggestionService:
         return service
 
     def run_in_background(self) -> None:
+        self._active = True
         self._thread = threading.Thread(target=self._run, name="photosort-index", daemon=True)
         self._thread.start()
 
@@ -133,11 +139,14 @@ class SuggestionService:
         try:
             self.load_embedder()
         except PhotosortError:
+            self._active = False
             log.warning("no suggestions: %s", self.state.reason)
             return
         while not self._stop.is_set():
             worked = self.index_pending()
             if not worked:
+                self._active = False
+                self._publish_progress()
                 self._idle.set()
                 self._wake.wait(timeout=5.0)
                 self._wake.clear()
@@ -190,6 +199,8 @@ class SuggestionService:
             return 0
         self._rescan_needed.clear()
         backlog = deque(self._pending_keys())
+        if backlog:
+            self._active = True
         handled = 0
         while backlog and not self._stop.is_set():
             if self._rescan_needed.is_set():
@@ -205,7 +216,13 @@ class SuggestionService:
             self._backlog = len(backlog)
             if not chunk:
                 continue
-            handled += self._index_chunk(embedder, chunk)
+            with self._lock:
+                self._in_flight = {k for k, _ in chunk}
+            try:
+                handled += self._index_chunk(embedder, chunk)
+            finally:
+                with self._lock:
+                    self._in_flight = set()
             self._backlog = len(backlog)
             if progress:
                 progress(handled, handled + len(backlog))
@@ -247,6 +264,7 @@ class SuggestionService:
 
     def _vector_landed(self, key: Key, fp: str, vec: NDArray[np.float32]) -> None:
         self._vec[fp] = vec
+        self._in_flight.discard(key)
         self._member_embedded(key)
         # Photos filed while their vector was being computed join their centroid now.
         for member in self._awaiting_vector.pop(fp, set()):
@@ -346,10 +364,14 @@ class SuggestionService:
     def progress(self) -> dict[str, Any]:
         with self._lock:
             failed = len(self._errors)
-            total = len(self._fp) + failed
-        # Every photo seen has a fingerprint; those still in the backlog are not embedded yet.
-        total = max(total, self._backlog)
-        done = max(0, total - self._backlog)
+            in_flight = {k for k in self._in_flight if k not in self._errors}
+            unseen = sum(1 for k in in_flight if k not in self._fp)
+            total = len(self._fp) + failed + unseen
+            waiting = sum(1 for k in in_flight if self._fp.get(k) not in self._vec)
+        # Photos of the chunk being embedded have a fingerprint before their vector: they are
+        # counted, but not done, until it lands; the backlog has no fingerprints yet.
+        total += self._backlog
+        done = max(0, total - self._backlog - waiting)
         speed = self._speed.per_second()
         remaining = total - done
         return {
@@ -358,7 +380,7 @@ class SuggestionService:
             "failed": failed,
             "per_second": round(speed, 2),
             "eta_seconds": round(remaining / speed, 1) if speed > 0 and remaining else None,
-            "running": self.state.status == "loading" or remaining > 0,
+            "running": self.state.status == "loading" or self._active or remaining > 0,
         }
 
     def decode_error(self, item: str) -> str | None:
