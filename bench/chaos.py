@@ -376,7 +376,7 @@ def fuzz(source: Path, expected: collections.Counter[str], *, requests: int) -> 
 
             try:
                 run()
-            except Exception as exc:
+            except (Exception, BaseExceptionGroup) as exc:
                 tally.notes.append(f"{operation.label}: {str(exc)[:300]}")
     finally:
         server.stop()

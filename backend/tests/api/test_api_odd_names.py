@@ -136,3 +136,21 @@ def test_escaped_spelling_of_a_utf8_name_finds_the_same_photo(library, start_ser
     r = post_json(srv.client, "/api/skip", {"item": "\udcc3\udca9.jpg"})
     assert r.status_code == 200, r.text
     assert library.journal()[-1]["item"] == "é.jpg"
+
+
+@pytest.mark.parametrize("item", [LATIN1_ITEM, NEWLINE_ITEM])
+def test_shuffle_skip_and_delete_carry_odd_names(odd_library, start_server, item):
+    srv = start_server(odd_library)
+    c = srv.client
+    for body in ({}, {"seed": 7}):
+        r = post_json(c, "/api/shuffle", body)
+        assert r.status_code == 200, r.text
+        assert item in [i["item"] for i in c.get("/api/queue").json()["items"]]
+    assert post_json(c, "/api/skip", {"item": item}).status_code == 200
+    assert c.get("/api/queue").json()["items"][-1]["item"] == item
+    assert post_json(c, "/api/delete", {"item": item}).status_code == 200
+    assert (odd_library.trash / item).is_file()
+    r = c.get(f"/api/image/{url_of(item)}", params={"root": "trash", "size": "thumb"})
+    assert r.status_code == 200, r.text
+    assert post_json(c, "/api/undo", {}).status_code == 200
+    assert (odd_library.source / item).is_file()

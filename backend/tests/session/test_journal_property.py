@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ def machine_factory(make_library):
             @initialize()
             def open_library(self) -> None:
                 self.lib = make_library(clusters={"birds": 2, "coins": 2}, loose=6)
+                self.lib.add(os.fsdecode(b"caf\xe9.jpg"))  # not UTF-8
+                self.lib.add("new\nline.jpg")
                 self.expected = _census(self.lib.source)
                 self.session = Session(self.lib.source)
 
