@@ -22,6 +22,7 @@ import argparse
 import collections
 import hashlib
 import itertools
+import json
 import os
 import random
 import shutil
@@ -137,6 +138,12 @@ def check(source: Path, expected: collections.Counter[str], tally: Tally, when: 
 
 
 # ----------------------------------------------------------------------------- actions
+def post_json(client: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    """JSON as a browser sends it: a non-UTF-8 file name travels as a `\\udcXX` escape."""
+    headers = {"Content-Type": "application/json"}
+    return client.post(path, content=json.dumps(body).encode(), headers=headers)
+
+
 class Actor:
     """One reviewer firing single actions at the queue until told to stop."""
 
@@ -150,16 +157,16 @@ class Actor:
             items = [i["item"] for i in self.client.get("/api/queue?limit=20").json()["items"]]
             roll = self.rng.random()
             if roll < 0.2 or not items:
-                r = self.client.post("/api/undo", json={})
+                r = post_json(self.client, "/api/undo", {})
             else:
                 item = self.rng.choice(items)
                 if roll < 0.7:
                     body = {"item": item, "cluster": self.rng.choice(CLUSTERS)}
-                    r = self.client.post("/api/assign", json=body)
+                    r = post_json(self.client, "/api/assign", body)
                 elif roll < 0.85:
-                    r = self.client.post("/api/skip", json={"item": item})
+                    r = post_json(self.client, "/api/skip", {"item": item})
                 else:
-                    r = self.client.post("/api/delete", json={"item": item})
+                    r = post_json(self.client, "/api/delete", {"item": item})
         except (httpx.TransportError, ValueError):
             with self.lock:
                 self.tally.tried += 1
