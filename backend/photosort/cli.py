@@ -29,6 +29,7 @@ from photosort.errors import NothingToUndo, PhotosortError
 from photosort.session.engine import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
+    from photosort.api.security import Guard
     from photosort.suggest.service import SuggestionService
 
 
@@ -147,6 +148,8 @@ def open_session(source: Path, into: Path | None, *, read_only: bool = False) ->
     session = Session(source, into, read_only=read_only)
     for line in session.recovery.actions:
         err.print(f"[yellow]recovered:[/] {escape(line)}")
+    for line in session.recovery.warnings:
+        err.print(f"[yellow]warning:[/] {escape(line)}")
     return session
 
 
@@ -174,8 +177,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
-    from photosort.api.app import create_app
+    from photosort.api.app import VITE_DEV_ORIGINS, create_app
     from photosort.api.context import AppContext
+    from photosort.api.security import Guard
 
     if not 1 <= port <= 65535:
         fail(f"bad port {port}: use 1-65535")
@@ -192,8 +196,9 @@ def serve(
         out.print(
             escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
         )
-    out.print(f"open http://{host}:{port}/  (Ctrl-C stops)")
-    app_ = create_app(ctx)
+    guard = Guard.for_host(host, frozenset(VITE_DEV_ORIGINS))
+    out.print(escape(_reach_line(guard, port)) + "  (Ctrl-C stops)", soft_wrap=True)
+    app_ = create_app(ctx, guard=guard)
     config = uvicorn.Config(
         app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
@@ -205,6 +210,23 @@ def serve(
     if not server.started:
         fail(f"cannot listen on {host}:{port}")
     _stopped()
+
+
+def _reach_line(guard: Guard, port: int) -> str:
+    """Who can reach the server, and the address to open (with the token, printed once)."""
+    host = guard.bind_host
+    shown = f"[{host}]" if ":" in host else host
+    if guard.token is None:
+        return f"open http://{shown}:{port}/ (loopback: only this computer can reach it)"
+    if host in ("0.0.0.0", "::"):
+        who = f"every network interface of {socket.gethostname()}"
+        shown = socket.gethostname()
+    else:
+        who = f"the network at {host}"
+    return (
+        f"open http://{shown}:{port}/?token={guard.token} "
+        f"(listening on {who}: anyone who can reach it needs this token; keep it private)"
+    )
 
 
 STOPPED = "stopped; the journal is safe"
@@ -562,9 +584,27 @@ def _report_undo(s: Session, records: list[dict[str, Any]]) -> None:
 
 
 @app.command(cls=_Command)
-def verify(source: SourceArg, into: IntoOpt = None) -> None:
+def verify(
+    source: SourceArg,
+    into: IntoOpt = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Fix what is safe: drop a second name holding the same bytes, put back a "
+            "photo whose move was journaled as aborted. Says what it did.",
+        ),
+    ] = False,
+) -> None:
     """Check the journal against the files; exits 1 when they disagree."""
-    problems = with_session(source, into, Session.verify, read_only=True)
+
+    def run(s: Session) -> tuple[list[str], list[str]]:
+        done = s.repair() if repair else []
+        return done, s.verify()
+
+    done, problems = with_session(source, into, run, read_only=not repair)
+    for line in done:
+        out.print(escape(f"repaired: {line}"))
     if problems:
         for line in problems:
             err.print(f"[red]mismatch:[/] {escape(line)}")

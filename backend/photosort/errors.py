@@ -75,3 +75,10 @@ class BadSettings(PhotosortError):
 
     code = "bad_settings"
     status = 400
+
+
+class DiskFull(PhotosortError):
+    """The disk (or quota) is full: nothing was moved; free space and try again."""
+
+    code = "disk_full"
+    status = 507

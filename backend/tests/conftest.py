@@ -107,8 +107,10 @@ class Library:
         """The journal lines as written on disk."""
         if not self.actions_path.exists():
             return []
+        from photosort.jsontext import loads  # non-UTF-8 file names are \udcXX escapes
+
         lines = self.actions_path.read_bytes().splitlines()
-        return [orjson.loads(line) for line in lines if line.strip()]
+        return [loads(line) for line in lines if line.strip()]
 
     def append_line(self, record: dict[str, Any]) -> dict[str, Any]:
         """Append a journal line by hand, as the tool would have right before a crash."""
@@ -281,11 +283,15 @@ def start_server() -> Iterator[StartServer]:
     servers: list[LiveServer] = []
 
     def start(
-        lib: Library, *, rescan_interval: float = 0, engine: Callable[[Any], Any] | None = None
+        lib: Library,
+        *,
+        rescan_interval: float = 0,
+        engine: Callable[[Any], Any] | None = None,
+        guard: Any = None,
     ) -> LiveServer:
         session = Session(lib.source, lib.into)
         ctx = AppContext(session, engine(session) if engine else None)
-        app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval)
+        app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval, guard=guard)
         server = LiveServer(app, ctx)
         servers.append(server)
         return server

@@ -25,6 +25,8 @@ from photosort.api import (
 )
 from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
+from photosort.api.responses import JSONTextResponse
+from photosort.api.security import Guard, GuardMiddleware
 
 log = logging.getLogger("photosort.api")
 
@@ -66,8 +68,13 @@ class _HashedAssets(StaticFiles):
 
 
 def create_app(
-    ctx: AppContext, *, static_dir: Path | None = STATIC_DIR, rescan_interval: float = 2.0
+    ctx: AppContext,
+    *,
+    static_dir: Path | None = STATIC_DIR,
+    rescan_interval: float = 2.0,
+    guard: Guard | None = None,
 ) -> FastAPI:
+    """`guard` says who may act (default: loopback only, no token; see api/security.py)."""
     refresher = _Refresher(ctx, rescan_interval) if rescan_interval > 0 else None
 
     @asynccontextmanager
@@ -87,12 +94,17 @@ def create_app(
         version=__version__,
         description="Human-in-the-loop photo sorting. Every action is journaled and undoable.",
         lifespan=lifespan,
+        default_response_class=JSONTextResponse,
     )
     app.state.ctx = ctx
     app.state.streams = event_routes.OpenStreams()
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware, allow_origins=VITE_DEV_ORIGINS, allow_methods=["*"], allow_headers=["*"]
+    )
+    # Outermost: a refused request reaches neither CORS nor any handler.
+    app.add_middleware(
+        GuardMiddleware, guard=guard or Guard(trusted_origins=frozenset(VITE_DEV_ORIGINS))
     )
     for module in (
         session_routes,

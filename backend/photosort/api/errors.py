@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from fastapi import FastAPI, Request
@@ -10,13 +11,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from photosort.api.responses import JSONTextResponse
 from photosort.errors import PhotosortError
 
 log = logging.getLogger("photosort.api")
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+    return JSONTextResponse(
+        status_code=status, content={"error": {"code": code, "message": message}}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -34,7 +38,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         return error_response(exc.status_code, code, str(exc.detail))
 
     app.add_middleware(_UnexpectedErrors)
@@ -64,6 +70,13 @@ class _UnexpectedErrors:
         except Exception as exc:
             if started:
                 raise  # half a response is out: nothing sensible can follow it
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                log.error("disk full: %s", exc)
+                response = error_response(
+                    507, "disk_full", f"the disk is full ({exc.strerror}); free some space"
+                )
+                await response(scope, receive, send)
+                return
             log.exception("unexpected error", exc_info=exc)
             response = error_response(500, "internal", "unexpected server error; see the log")
             await response(scope, receive, send)

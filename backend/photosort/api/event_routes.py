@@ -100,7 +100,9 @@ async def events(request: Request, ctx: Ctx) -> AsyncIterator[ServerSentEvent]:
             except ValidationError:
                 log.exception("event %r does not match the LiveEvent schema", event.get("type"))
                 continue
-            yield ServerSentEvent(event=payload.type, data=payload)
+            # A plain dict goes through json.dumps with ASCII escapes: a file name that is not
+            # UTF-8 (a lone surrogate) travels as `\udcXX` instead of failing the stream.
+            yield ServerSentEvent(event=payload.type, data=payload.model_dump(mode="json"))
     finally:
         streams.discard(loop, queue)
         unsubscribe()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
+from photosort.api import convertors  # noqa: F401 - registers {item:item}
 from photosort.api.deps import Ctx
 from photosort.api.models import ErrorResponse
 from photosort.formats import content_type
@@ -22,7 +24,7 @@ _CACHE = "private, max-age=60"
 
 
 @router.get(
-    "/image/{item:path}",
+    "/image/{item:item}",
     response_class=FileResponse,
     responses={
         200: {"content": {"image/jpeg": {}}, "description": "The rendition or original bytes."},
@@ -40,7 +42,8 @@ async def get_image(
         return FileResponse(
             path,
             media_type=content_type(path.name),
-            filename=path.name,
+            # A header holds text: a name that is not UTF-8 is shown with U+FFFD for its bytes.
+            filename=os.fsencode(path.name).decode("utf-8", "replace"),
             content_disposition_type="inline",
             headers={"Cache-Control": _CACHE},
         )

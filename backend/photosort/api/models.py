@@ -164,13 +164,24 @@ class ItemRequest(BaseModel):
     reviewer: str | None = None
 
 
+# Journal numbers stay within 64 bits: JSON readers (orjson, JavaScript) lose larger ones.
+INT64_MAX = 2**63 - 1
+
+
 class ShuffleRequest(BaseModel):
-    seed: int | None = Field(default=None, description="Same seed, same order; omit for random.")
+    seed: int | None = Field(
+        default=None,
+        ge=-INT64_MAX,
+        le=INT64_MAX,
+        description="Same seed, same order; omit for random.",
+    )
     reviewer: str | None = None
 
 
 class UndoRequest(BaseModel):
-    seq: int | None = Field(default=None, description="Journal seq to undo; default: the newest.")
+    seq: int | None = Field(
+        default=None, ge=1, le=INT64_MAX, description="Journal seq to undo; default: the newest."
+    )
     batch: str | None = Field(default=None, description="Undo a whole auto-move batch.")
     reviewer: str | None = None
 

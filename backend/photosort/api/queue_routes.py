@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from photosort.api import convertors  # noqa: F401 - registers {item:item}
 from photosort.api.deps import Ctx
 from photosort.api.models import ErrorResponse, ItemDetail, QueuePage
 from photosort.api.views import Views
@@ -25,7 +26,7 @@ def get_queue(
 
 
 @router.get(
-    "/items/{item:path}",
+    "/items/{item:item}",
     response_model=ItemDetail,
     responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )

@@ -6,6 +6,7 @@ Every failure on bad input surfaces as `DecodeFailed` with a message a person ca
 
 from __future__ import annotations
 
+import contextlib
 import math
 import struct
 import threading
@@ -53,13 +54,32 @@ class ImageInfo:
     is_raw: bool
 
 
+# Decode memory is bounded: JPEG shrinks while decoding (`draft`); formats that cannot (PNG,
+# TIFF, WebP, BMP, GIF) are decoded whole, at 4 bytes a pixel plus the RGB copy, so a 144 MP
+# PNG (under Pillow's bomb limit) took 10 s and 1.6 GB for a 256 px thumbnail. Above
+# MAX_FULL_DECODE_PIXELS such a file is refused with a clear `decode_failed`; above
+# HUGE_PIXELS only one is decoded at a time (indexing runs several decode threads).
+MAX_FULL_DECODE_PIXELS = 50_000_000
+HUGE_PIXELS = 16_000_000
+_HUGE_DECODES = threading.BoundedSemaphore(1)
+
+
 def open_raster(path: Path, *, min_edge: int | None = None) -> Image.Image:
     """The Pillow path (JPEG, PNG, WebP, TIFF, BMP, GIF, HEIF), whatever the file's extension."""
     with _pil_errors(path), _open_pil(path) as im:
         if min_edge is not None:
             draft_for(im, min_edge)
-        im.load()
-        return to_upright_rgb(im)
+        width, height = im.size  # after `draft`: what will really be decoded
+        pixels = width * height
+        if pixels > MAX_FULL_DECODE_PIXELS:
+            raise DecodeFailed(
+                f"image too large to decode within the memory bound: {width}x{height} "
+                f"({pixels / 1e6:.0f} MP); {im.format or 'this format'} cannot be reduced while "
+                f"decoding and photosort decodes at most {MAX_FULL_DECODE_PIXELS / 1e6:.0f} MP"
+            )
+        with _HUGE_DECODES if pixels > HUGE_PIXELS else contextlib.nullcontext():
+            im.load()
+            return to_upright_rgb(im)
 
 
 def probe_raster(path: Path) -> ImageInfo:

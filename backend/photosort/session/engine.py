@@ -6,6 +6,7 @@ and publish an event afterwards. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import random
@@ -20,6 +21,7 @@ from typing import Any
 from photosort.errors import (
     AlreadyUndone,
     Conflict,
+    DiskFull,
     NotFound,
     NothingToUndo,
     NotQueued,
@@ -155,8 +157,7 @@ class Session:
 
     def records_since(self, after: int = 0, limit: int | None = None) -> list[Record]:
         """Journal lines with a seq greater than `after`, oldest first."""
-        recs = self.journal.records[max(after, 0) :]
-        return list(recs if limit is None else recs[:limit])
+        return list(self.journal.page(after, limit))
 
     def journal_page(self, after: int = 0, limit: int | None = None) -> JournalPage:
         with self.lock:
@@ -179,6 +180,13 @@ class Session:
         """Where the journal and the files disagree (empty: they agree)."""
         with self.lock:
             return verify(self.journal, self.source, self.dest)
+
+    def repair(self) -> list[str]:
+        """Apply every repair `verify` knows to be safe (session/verify.py); what was done."""
+        from photosort.session.verify import repair
+
+        with self.lock:
+            return repair(self.journal, self.source, self.dest)
 
     def clusters(self) -> list[tuple[str, int]]:
         with self.lock:
@@ -568,7 +576,7 @@ class Session:
             }
             for p in plans
         ]
-        recs = self.journal.append_many(lines)
+        recs = self.journal.append_many(lines, moves=True)
         self._generation += 1
         if len(recs) > 1:
             # state.apply removes each item from the queue order; doing it for the whole batch
@@ -578,7 +586,7 @@ class Session:
             recs, lambda r: (self.source / r["src"], self.dest / r["dst"]), self._member_added
         )
         if aborted and len(plans) == 1:
-            raise Conflict(f"could not move {plans[0].item!r}: {aborted[0]['reason']}")
+            _raise_for(aborted[0], f"could not move {plans[0].item!r}")
         return done
 
     def _move_files(
@@ -600,18 +608,23 @@ class Session:
                 continue
             on_moved(rec)
             done.append(rec)
+        self.journal.settle(a["aborts"] for a in aborted)
         try:
             moves.finish()  # directory fsyncs, once per folder, before anything is reported done
         except OSError as exc:
             # Every new name exists; an old name may linger too. The next start finishes it.
             log.error("could not finish %d moves (%s); recovery retries them", len(done), exc)
             self._unresolved.update(r["seq"] for r in done)
+        else:
+            self.journal.settle(r["seq"] for r in done)
         self._after(done + aborted)
         return done, aborted
 
     def _abort(self, rec: Record, exc: OSError) -> Record:
         reason = exc.strerror or str(exc)
-        abort = self.journal.append({"type": "abort", "aborts": rec["seq"], "reason": reason})
+        abort = self.journal.append(
+            {"type": "abort", "aborts": rec["seq"], "reason": reason, "errno": exc.errno}
+        )
         self.state.apply(abort)
         if rec["type"] != "undo" and not (self.source / rec["src"]).is_file():
             self.state.order.remove(rec["item"])
@@ -718,7 +731,7 @@ class Session:
                     "batch": batch,
                 }
             )
-        recs = self.journal.append_many(lines)
+        recs = self.journal.append_many(lines, moves=True)
         self._generation += 1
         done, aborted = self._move_files(
             recs,
@@ -726,7 +739,7 @@ class Session:
             self._member_removed,
         )
         if aborted and len(targets) == 1:
-            raise Conflict(f"could not undo: {aborted[0]['reason']}")
+            _raise_for(aborted[0], "could not undo")
         return done
 
     # ---------------------------------------------------------------- sync with disk
@@ -775,9 +788,15 @@ class Session:
             self.events.publish({"type": "action", "record": rec, "stats": stats})
 
     def checkpoint(self) -> None:
-        """Write `state.json`: a derivable snapshot of the replayed journal."""
+        """Write `state.json`: a derivable snapshot of the replayed journal. A failure (a full
+        disk) is logged, never raised: the fsync'ed journal is what makes actions durable."""
         with self.lock:
-            self.journal.write_state(self.snapshot())
+            try:
+                self.journal.write_state(self.snapshot())
+            except OSError as exc:
+                log.warning("could not write state.json (%s); the journal has everything", exc)
+                self._checkpointed_at = time.monotonic()
+                return
             self._checkpointed_seq = self.last_seq()
             self._checkpointed_at = time.monotonic()
 
@@ -822,6 +841,16 @@ class Session:
                 self.checkpoint()
             self.journal.close()
             self._closed = True
+
+
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def _raise_for(abort: Record, what: str) -> None:
+    """The error a single failed move answers with: a full disk is 507, anything else 409."""
+    if abort.get("errno") in _DISK_FULL:
+        raise DiskFull(f"{what}: the disk is full ({abort['reason']}); free some space")
+    raise Conflict(f"{what}: {abort['reason']}")
 
 
 def new_batch_id() -> str:

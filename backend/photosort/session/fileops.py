@@ -119,18 +119,26 @@ class BatchMover:
             fsync_dir(folder)
 
 
+def partial_copy_name(dst: Path) -> Path:
+    """The hidden temp name a cross-disk copy is written under before its rename."""
+    return dst.with_name(f".{dst.name}.photosort-copy")
+
+
 def _copy_verify_move(src: Path, dst: Path) -> None:
-    tmp = dst.with_name(f".{dst.name}.photosort-copy")
+    tmp = partial_copy_name(dst)
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
-    shutil.copy2(src, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    if tmp.stat().st_size != src.stat().st_size or _file_hash(tmp) != _file_hash(src):
-        tmp.unlink()
-        raise OSError(errno.EIO, "copy verification failed", str(src))
-    os.link(tmp, dst)  # refuses to replace an existing file
-    tmp.unlink()
+    try:
+        shutil.copy2(src, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        if tmp.stat().st_size != src.stat().st_size or _file_hash(tmp) != _file_hash(src):
+            raise OSError(errno.EIO, "copy verification failed", str(src))
+        os.link(tmp, dst)  # refuses to replace an existing file
+    finally:
+        # A full disk (or any failure) must not leave half a photo behind to fill it further.
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
     fsync_dir(dst.parent)
     os.unlink(src)
     fsync_dir(src.parent)

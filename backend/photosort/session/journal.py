@@ -7,6 +7,8 @@ mid-write) cannot describe an operation that started, so it is set aside, never 
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -16,6 +18,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from photosort import jsontext
 from photosort.errors import SessionFolderError
 from photosort.fsutil import atomic_write_bytes, fsync_dir
 
@@ -57,6 +60,12 @@ class Journal:
         if not read_only:
             folder.mkdir(parents=True, exist_ok=True)
         self.torn_repaired = False
+        # (line number, start of the line) of unreadable lines with readable ones after them
+        self.corrupt: list[tuple[int, str]] = []
+        # Move lines whose file operation has not finished yet. Every line carries `settled`:
+        # the highest seq up to which every move had finished (or was aborted) when it was
+        # written, so recovery without state.json knows which moves may have been cut short.
+        self._pending: set[int] = set()
         self._fh: BinaryIO | None = (
             None if read_only else open(self.actions_path, "ab")  # noqa: SIM115 - held open
         )
@@ -66,31 +75,46 @@ class Journal:
             _lock_exclusive(self._fh, folder)
         self._records = self._load()
         self.next_seq = (self._records[-1]["seq"] + 1) if self._records else 1
+        # Seqs only grow but need not be dense (an older photosort could skip one): records
+        # are found by seq, never by position.
+        self._seqs: list[int] = [r["seq"] for r in self._records]
 
     def _load(self) -> list[Record]:
+        """Read every line. A line that cannot be read is *corrupt* when a readable line
+        follows it (kept in place, skipped and reported with its line number: the lines after
+        it are real actions) and *torn* when nothing readable follows (a write cut short by a
+        crash or power loss: set aside to `actions.torn` and cut from the file)."""
         if not self.actions_path.exists():
             return []
         raw = self.actions_path.read_bytes()
-        records: list[Record] = []
-        good_end = 0
+        parsed: list[tuple[int, int, int, Record | None]] = []  # line no, start, end, record
         pos = 0
+        number = 0
         while pos < len(raw):
             nl = raw.find(b"\n", pos)
-            line = raw[pos:] if nl < 0 else raw[pos:nl]
             end = len(raw) if nl < 0 else nl + 1
+            line = raw[pos:end].rstrip(b"\n")
+            number += 1
             if line.strip():
+                rec: Any = None
                 try:
-                    rec = orjson.loads(line)
+                    rec = jsontext.loads(line)
                 except orjson.JSONDecodeError:
                     rec = None
-                if not isinstance(rec, dict) or "seq" not in rec or nl < 0:
-                    # Only the last line can be torn; anything after it is unreadable too.
-                    if not self.read_only:
-                        self._set_aside(raw[pos:])
-                    break
-                records.append(rec)
-            good_end = end
+                ok = isinstance(rec, dict) and isinstance(rec.get("seq"), int) and nl >= 0
+                parsed.append((number, pos, end, rec if ok else None))
             pos = end
+        last_good = max((i for i, p in enumerate(parsed) if p[3] is not None), default=-1)
+        records: list[Record] = []
+        for number, start, _end, rec in parsed[: last_good + 1]:
+            if rec is None:
+                preview = raw[start : start + 60].decode("utf-8", "backslashreplace").strip()
+                self.corrupt.append((number, preview))
+            else:
+                records.append(rec)
+        good_end = parsed[last_good][2] if last_good >= 0 else 0
+        if good_end < len(raw) and raw[good_end:].strip() and not self.read_only:
+            self._set_aside(raw[good_end:].rstrip(b"\n"))
         if good_end < len(raw) and not self.read_only:
             with open(self.actions_path, "r+b") as fh:
                 fh.truncate(good_end)
@@ -112,41 +136,91 @@ class Journal:
     def append(self, record: Record) -> Record:
         return self.append_many([record])[0]
 
-    def append_many(self, records: Iterable[Record], *, durable: bool = True) -> list[Record]:
-        """Append records in one write and one fsync (group commit)."""
+    def append_many(
+        self, records: Iterable[Record], *, durable: bool = True, moves: bool = False
+    ) -> list[Record]:
+        """Append records in one write and one fsync (group commit).
+
+        Every line is serialised before any of them takes a seq: a value JSON cannot carry
+        raises `jsontext.Unserialisable` and leaves the journal (and its seq) untouched."""
         with self._lock:
-            out: list[Record] = []
-            chunks: list[bytes] = []
-            for rec in records:
-                full = {"seq": self.next_seq, "ts": utc_now(), **rec}
-                self.next_seq += 1
-                chunks.append(orjson.dumps(full) + b"\n")
-                out.append(full)
-            if not chunks:
-                return out
             if self._fh is None:
                 raise RuntimeError("journal opened read-only")
-            self._fh.write(b"".join(chunks))
-            self._fh.flush()
-            if durable:
-                os.fsync(self._fh.fileno())
+            ts = utc_now()
+            records = list(records)
+            first = self.next_seq
+            settled = min(self._pending, default=first) - 1
+            records = [{**rec, "settled": settled} for rec in records]
+            bodies = [jsontext.dumps({"ts": ts, **rec}) for rec in records]
+            if not bodies:
+                return []
+            out: list[Record] = []
+            chunks: list[bytes] = []
+            for i, (rec, body) in enumerate(zip(records, bodies, strict=True)):
+                seq = first + i
+                # `body` is `{"ts":...}`: the seq goes in front without serialising again.
+                chunks.append(b'{"seq":%d,' % seq + body[1:] + b"\n")
+                out.append({"seq": seq, "ts": ts, **rec})
+            end = self._fh.tell()
+            try:
+                self._fh.write(b"".join(chunks))
+                self._fh.flush()
+                if durable:
+                    os.fsync(self._fh.fileno())
+            except OSError:
+                # A full disk can cut the write short: leave no half line for the next to
+                # append to (it would corrupt both), and take no seq.
+                self._cut_back(end)
+                raise
+            self.next_seq = first + len(out)
+            if moves:
+                self._pending.update(r["seq"] for r in out)
             self._records.extend(out)
+            self._seqs.extend(r["seq"] for r in out)
             return out
 
+    def _cut_back(self, end: int) -> None:
+        assert self._fh is not None
+        with contextlib.suppress(OSError):
+            self._fh.close()
+        self._fh = open(self.actions_path, "ab")  # noqa: SIM115 - held open
+        _lock_exclusive(self._fh, self.folder)
+        with contextlib.suppress(OSError):
+            os.truncate(self.actions_path, end)
+
+    def settle(self, seqs: Iterable[int]) -> None:
+        """These move lines' file operations are over (done, or aborted by a later line)."""
+        with self._lock:
+            self._pending.difference_update(seqs)
+
+    def mark_pending(self, seqs: Iterable[int]) -> None:
+        """Moves recovery could not finish: later lines must not call them settled."""
+        with self._lock:
+            self._pending.update(seqs)
+
+    @property
+    def settled(self) -> int:
+        """The highest `settled` any line records (0 when none does)."""
+        return max((r.get("settled", 0) for r in self._records), default=0)
+
     def after(self, seq: int) -> Iterator[Record]:
-        """Records with `seq` greater than the given one (seqs are dense and start at 1)."""
-        start = max(seq, 0)
-        yield from self._records[start:]
+        """Records with `seq` greater than the given one."""
+        yield from self._records[bisect.bisect_right(self._seqs, seq) :]
+
+    def page(self, after: int, limit: int | None = None) -> list[Record]:
+        """Up to `limit` records with `seq` greater than `after`, oldest first."""
+        start = bisect.bisect_right(self._seqs, after)
+        return self._records[start : None if limit is None else start + limit]
 
     def read_state(self) -> Record | None:
         try:
-            data = orjson.loads(self.state_path.read_bytes())
+            data = jsontext.loads(self.state_path.read_bytes())
         except (FileNotFoundError, orjson.JSONDecodeError):
             return None
         return data if isinstance(data, dict) else None
 
     def write_state(self, state: Record) -> None:
-        atomic_write_bytes(self.state_path, orjson.dumps(state, option=orjson.OPT_INDENT_2))
+        atomic_write_bytes(self.state_path, jsontext.dumps(state, indent=True))
 
     def close(self) -> None:
         with self._lock:

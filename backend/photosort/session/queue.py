@@ -21,7 +21,9 @@ from photosort.session.scan import natural_key
 def _shuffle_key(seed: int, item: str) -> bytes:
     # A per-item hash rather than a permutation: adding or removing one photo does not
     # reshuffle all the others.
-    return hashlib.blake2b(f"{seed}\x00{item}".encode(), digest_size=8).digest()
+    # surrogateescape: a file name that is not UTF-8 hashes as its raw bytes (see paths.py).
+    key = f"{seed}\x00{item}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(key, digest_size=8).digest()
 
 
 class QueueOrder:

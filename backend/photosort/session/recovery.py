@@ -32,6 +32,8 @@ class FileOp:
 class RecoveryReport:
     torn_line_set_aside: bool = False
     actions: list[str] = field(default_factory=list)
+    # Unreadable journal lines kept in place (not journaled again each start: said each start)
+    warnings: list[str] = field(default_factory=list)
     unresolved: list[int] = field(default_factory=list)  # seqs to look at again next start
 
     @property
@@ -82,6 +84,10 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
     checkpoint = state.get("last_seq", 0) if state else 0
     if not isinstance(checkpoint, int) or checkpoint > journal.next_seq - 1:
         checkpoint = 0
+    # Without state.json (deleted: documented as safe) the lines themselves say up to where
+    # every move had finished: a finished move is never "completed" again (the reviewer may
+    # have moved that photo back by hand since).
+    checkpoint = max(checkpoint, journal.settled)
     # Lines up to the checkpoint finished before it was written (state.json is written after
     # the moves): only the lines after it can have been cut short. Re-checking the older ones
     # is slow at a large journal, and wrong: when a filed photo was later moved away by hand
@@ -100,6 +106,16 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
         if outcome != "completed" and outcome != "missing":
             report.unresolved.append(op.seq)
         report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
+    for name in remove_partial_copies(journal, source, dest):
+        report.actions.append(f"removed the partial copy {name}")
+    journal.mark_pending(report.unresolved)
+    report.warnings = [
+        f"journal line {number} is unreadable and was skipped (kept in place; the lines "
+        f"after it count): {preview}"
+        for number, preview in journal.corrupt
+    ]
+    for line in report.warnings:
+        log.warning("recovery: %s", line)
     if report.torn_line_set_aside:
         log.warning("recovery: set aside a torn last journal line (see .clustering/actions.torn)")
     for line in report.actions:
@@ -112,14 +128,34 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
 def _remove_partial_copy(dst: Path) -> None:
     # A cross-disk copy interrupted before its rename; the original still exists.
     with contextlib.suppress(FileNotFoundError):
-        (dst.parent / f".{dst.name}.photosort-copy").unlink()
+        fileops.partial_copy_name(dst).unlink()
+
+
+def remove_partial_copies(journal: Journal, source: Path, dest: Path) -> list[str]:
+    """Remove every `.<name>.photosort-copy` in the folders photos are moved into (the
+    clusters, the trash, the source for undo). Such a file is only ever a copy whose original
+    still exists, or a second name of a finished move: removing it loses nothing, keeping it
+    fills a full disk further."""
+    folders = {op.dst.parent for op in file_ops(journal.records, source, dest)}
+    with contextlib.suppress(OSError):
+        folders.update(p for p in dest.iterdir() if p.is_dir() and not p.is_symlink())
+    removed: list[str] = []
+    for folder in folders:
+        try:
+            names = [n for n in os.listdir(folder) if n.endswith(".photosort-copy")]
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("."):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
+                    removed.append(os.path.relpath(folder / name, dest).replace(os.sep, "/"))
+    return removed
 
 
 def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
-    """Disagreements between the journal and the file system (empty when they agree)."""
-    problems: list[str] = []
-    for path, op in expected_locations(file_ops(journal.records, source, dest)).items():
-        if not path.is_file():
-            rel = os.path.relpath(path, dest if path.is_relative_to(dest) else source)
-            problems.append(f"seq {op.seq}: expected {rel} ({op.label}), but it is not there")
-    return problems
+    """Disagreements between the journal and the file system (empty when they agree); see
+    `session/verify.py` for what is checked and what `--repair` may fix."""
+    from photosort.session.verify import check
+
+    return [finding.message for finding in check(journal, source, dest)]

@@ -33,6 +33,8 @@ class Stats:
 @dataclass
 class ReplayState:
     records: list[Record] = field(default_factory=list)
+    # Looked up by seq, never by position: seqs need not be dense (see Journal).
+    by_seq: dict[int, Record] = field(default_factory=dict)
     undone: set[int] = field(default_factory=set)
     aborted: set[int] = field(default_factory=set)
     batches: dict[str, list[int]] = field(default_factory=dict)
@@ -46,15 +48,14 @@ class ReplayState:
     cluster_creates: list[int] = field(default_factory=list)
 
     def record(self, seq: int) -> Record:
-        if seq < 1 or seq > len(self.records):
-            raise KeyError(seq)
-        return self.records[seq - 1]
+        return self.by_seq[seq]
 
     def is_active(self, seq: int) -> bool:
         return seq not in self.undone and seq not in self.aborted
 
     def apply(self, rec: Record) -> None:
         self.records.append(rec)
+        self.by_seq[rec["seq"]] = rec
         kind = rec["type"]
         if rec.get("batch") and kind != "undo":
             self.batches.setdefault(rec["batch"], []).append(rec["seq"])

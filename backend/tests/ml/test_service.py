@@ -365,3 +365,45 @@ def test_suggestions_say_how_many_decisions_the_confidence_waits_for(library, co
     nxt = session.queue_items()[0]
     assert service.suggestions([nxt])[nxt]["decisions"] == 1
     service.close()
+
+
+class SlowEmbedder(CountingEmbedder):
+    """The real embedder, made slow, so indexing is caught in the act."""
+
+    def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
+        threading.Event().wait(0.15)
+        return super().embed_images(images)
+
+
+def test_progress_never_reads_done_before_the_suggestions_exist(
+    library: Any, real_embedder: Embedder
+):
+    """Issue 8, defect 8: progress read done == total, running false, about a second after
+    start while embedding still ran; an auto-move started on that report moved nothing."""
+    session = Session(library.source)
+    service = SuggestionService(
+        session, lambda: (SlowEmbedder(real_embedder), "test"), batch_size=4
+    )
+    seen_running = False
+    try:
+        service.run_in_background()
+        deadline = threading.Event()
+        for _ in range(3000):
+            p = service.progress()
+            if p["running"]:
+                seen_running = True
+                assert p["done"] <= p["total"]
+            else:
+                items = session.queue_items()
+                shown = service.suggestions(items)
+                missing = [i for i in items if shown.get(i) is None]
+                assert not missing, (p, missing)
+                assert p["done"] == p["total"] > 0
+                break
+            deadline.wait(0.01)
+        else:
+            raise AssertionError("indexing never finished")
+    finally:
+        service.close()
+        session.close()
+    assert seen_running

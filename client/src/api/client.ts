@@ -1,6 +1,7 @@
 // The typed HTTP client. Every request carries this tab's reviewer name, so the journal and
 // the "who is looking at what" presence tell tabs apart.
 import createClient from 'openapi-fetch';
+import { serializePath } from '../logic/urls';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -22,7 +23,11 @@ function tabReviewer(): string {
 
 export const reviewer = tabReviewer();
 
-export const api = createClient<paths>({ baseUrl: '', headers: { 'X-Reviewer': reviewer } });
+export const api = createClient<paths>({
+  baseUrl: '',
+  headers: { 'X-Reviewer': reviewer },
+  pathSerializer: serializePath,
+});
 
 /** A failed request, with the server's `{"error": {code, message}}` when there was one. */
 export class ApiError extends Error {

@@ -1,14 +1,38 @@
 // URLs of photo renditions. Item paths may hold any Unicode and `#`, `?` or `%`: each path
 // segment is escaped on its own so the `/` separators stay as the route expects.
+//
+// A file name that is not UTF-8 (a Latin-1 `caf\xe9.jpg`) reaches the UI as lone surrogates
+// U+DC80-U+DCFF, one per undecodable byte (Python's surrogateescape). They go back as that raw
+// byte (`%E9`), so the server finds the same file; encodeURIComponent would throw on them.
 
 export type ImageSize = 'thumb' | 'preview' | 'original';
 export type ImageRoot = 'source' | 'dest' | 'trash';
 
+function encodeSegment(segment: string): string {
+  let out = '';
+  let run = '';
+  for (const ch of segment) {
+    const code = ch.charCodeAt(0);
+    if (ch.length === 1 && code >= 0xdc80 && code <= 0xdcff) {
+      out += encodeURIComponent(run) + '%' + (code - 0xdc00).toString(16).toUpperCase();
+      run = '';
+    } else {
+      run += ch;
+    }
+  }
+  return out + encodeURIComponent(run);
+}
+
 export function encodeItem(item: string): string {
-  return item.split('/').map(encodeURIComponent).join('/');
+  return item.split('/').map(encodeSegment).join('/');
 }
 
 export function imageUrl(item: string, size: ImageSize, root?: ImageRoot): string {
   const q = root ? `?size=${size}&root=${root}` : `?size=${size}`;
   return `/api/image/${encodeItem(item)}${q}`;
+}
+
+/** openapi-fetch's path serializer: `{item}` parameters are item strings (see above). */
+export function serializePath(pathname: string, params: Record<string, unknown>): string {
+  return pathname.replace(/\{(\w+)\}/g, (_, key: string) => encodeItem(String(params[key] ?? '')));
 }
