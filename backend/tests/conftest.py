@@ -281,17 +281,20 @@ StartServer = Callable[..., LiveServer]
 
 @pytest.fixture
 def start_server() -> Iterator[StartServer]:
-    """Factory: `start_server(lib, rescan_interval=0)` -> LiveServer over a fresh session of
-    `lib` (suggestions off: NoSuggestions). Stopping the server closes the session."""
+    """Factory: `start_server(lib, rescan_interval=0, engine=None)` -> LiveServer over a fresh
+    session of `lib`; `engine(session)` builds its suggestion engine (default: none, the
+    manual loop). Stopping the server closes the session and the engine."""
     from photosort.api.app import create_app
     from photosort.context import AppContext
     from photosort.session.engine import Session
 
     servers: list[LiveServer] = []
 
-    def start(lib: Library, *, rescan_interval: float = 0) -> LiveServer:
+    def start(
+        lib: Library, *, rescan_interval: float = 0, engine: Callable[[Any], Any] | None = None
+    ) -> LiveServer:
         session = Session(lib.source, lib.into)
-        ctx = AppContext(session)
+        ctx = AppContext(session, engine(session) if engine else None)
         app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval)
         server = LiveServer(app, ctx)
         servers.append(server)

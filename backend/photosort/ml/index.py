@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -16,7 +17,10 @@ from PIL import Image
 
 from photosort.errors import DecodeFailed
 from photosort.media.decode import open_image
+from photosort.media.renditions import RENDITION_EDGES, Renditions, shrink
 from photosort.ml.embedder import Embedder
+
+log = logging.getLogger("photosort.ml")
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Job:
     key: tuple[str, str]  # ("s", item relative to source) or ("d", member relative to dest)
     path: Path
     fingerprint: str
+    renditions: bool = False  # also cache its thumb and preview (queued photos)
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,21 @@ class Throughput:
         return sum(n for _, n in list(self._events)[1:]) / span if span > 0 else 0.0
 
 
-def _decode(job: Job, edge: int) -> Image.Image | str:
+def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
+    """The model input of `job`, decoded once. When the job asks for renditions and some are
+    not cached yet, that one decode is large enough for the preview, and the thumb, the
+    preview and the model input all come from it."""
     try:
-        image = open_image(job.path, min_edge=edge)
+        sizes = renditions.missing(job.fingerprint) if renditions and job.renditions else []
+        image = open_image(job.path, min_edge=RENDITION_EDGES["preview"] if sizes else edge)
         image.load()
+        if renditions is not None and sizes:
+            try:
+                image = renditions.store_from_image(job.fingerprint, image)
+            except OSError as exc:
+                # The cache is an optimisation: a full disk must not cost the suggestion.
+                log.warning("cannot cache renditions of %s: %s", job.path.name, exc)
+            image = shrink(image, edge)
         return image
     except DecodeFailed as exc:
         return exc.message
@@ -88,8 +104,12 @@ def embed_jobs(
     batch_size: int,
     decode_workers: int,
     should_stop: Callable[[], bool] = lambda: False,
+    renditions: Renditions | None = None,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
-    """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches."""
+    """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
+
+    With `renditions`, jobs flagged `renditions` also leave their thumb and preview in that
+    cache, from the same decode."""
     # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
     # JPEG draft decoding never leaves the crop smaller than the model input.
     edge = int(embedder.input_edge * 1.5)
@@ -105,7 +125,7 @@ def embed_jobs(
                 if job is None:
                     exhausted = True
                     return
-                pending.append((job, pool.submit(_decode, job, edge)))
+                pending.append((job, pool.submit(_decode, job, edge, renditions)))
 
         fill()
         while pending and not should_stop():

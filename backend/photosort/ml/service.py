@@ -7,6 +7,7 @@ session calls back (events) while holding its lock, so the two can never deadloc
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 
 from photosort.errors import Conflict, PhotosortError
 from photosort.fingerprints import Fingerprints
+from photosort.media.renditions import Renditions
 from photosort.ml.cache import EmbeddingCache
 from photosort.ml.centroids import Centroids
 from photosort.ml.confidence import (
@@ -36,6 +38,7 @@ from photosort.ml.index import (
     default_decode_workers,
     embed_jobs,
 )
+from photosort.ml.order import IndexingOrder, Phase, indexing_order
 from photosort.session import automove
 from photosort.session.engine import MovePlan, Session, new_batch_id
 from photosort.session.events import Event
@@ -44,7 +47,10 @@ from photosort.session.journal import CLUSTERING_DIR
 log = logging.getLogger("photosort.ml")
 
 Key = tuple[str, str]  # ("s", item relative to source) | ("d", path relative to dest)
-HEAD_FIRST = 64  # photos at the reviewer's position are embedded before anything else
+HEAD_FIRST = 64  # the reviewer's next photos are re-checked before every chunk
+# Test hook (the e2e suite sets it): seconds to wait before loading the model, so a test can
+# see what the UI does while the embedder is not ready. Read only on the model-loading path.
+LOAD_DELAY_ENV = "PHOTOSORT_TEST_LOAD_DELAY_S"
 CHUNK = 256
 HIST_BINS = 40
 
@@ -64,9 +70,15 @@ class SuggestionService:
         *,
         batch_size: int | None = None,
         decode_workers: int | None = None,
+        renditions: bool = True,
     ) -> None:
         self.session = session
         self.cache = EmbeddingCache(session.dest / CLUSTERING_DIR / "embeddings.sqlite")
+        # Queued photos leave their thumb and preview here as they are embedded (one decode),
+        # so the reviewer's previews are cache reads; the image routes read the same folder.
+        self.renditions = (
+            Renditions(session.dest / CLUSTERING_DIR / "cache") if renditions else None
+        )
         self.fingerprints = Fingerprints(self.cache)
         self._load = load
         self._batch_size = batch_size
@@ -82,7 +94,15 @@ class SuggestionService:
         self._errors: dict[Key, str] = {}
         self._speed = Throughput()
         self._backlog = 0
+        self._in_flight = 0  # photos of the current chunk not embedded (or failed) yet
         self._awaiting_vector: dict[str, set[Key]] = {}
+        self._seeds: list[Key] = []  # the members of phase `clusters`, from the last full scan
+        # Per phase, what the last full scan found to embed and is not settled yet (progress).
+        self._unsettled: dict[Phase, set[Key]] = {
+            "clusters": set(),
+            "queue": set(),
+            "members": set(),
+        }
         self._rescan_needed = threading.Event()
         self._decisions: list[tuple[int, Decision]] = []
         self._decisions_upto = 0  # journal records already read for decisions
@@ -98,6 +118,9 @@ class SuggestionService:
         from photosort.ml.select import load_embedder
 
         def load() -> tuple[Embedder, str]:
+            delay = os.environ.get(LOAD_DELAY_ENV)
+            if delay:
+                time.sleep(float(delay))
             choice = load_embedder(model, device)
             return choice.embedder, choice.reason
 
@@ -166,17 +189,42 @@ class SuggestionService:
         return key not in self._errors and self._fp.get(key) not in self._vec
 
     def _pending_keys(self, head_only: bool = False) -> list[tuple[Key, Path]]:
-        """Photos still to embed: the reviewer's next ones, then cluster members (they make
-        the centroids), then the rest of the queue in order."""
+        """Photos still to embed, in `ml.order`'s order: a few members of every cluster, the
+        queue from the reviewer's position, then the rest of the members.
+
+        `head_only` re-checks just the seeds of the last full scan and the reviewer's next
+        photos: cheap, no walk of the library."""
         s = self.session
         with s.lock:
-            queue = s.queue_items(0, HEAD_FIRST) if head_only else s.queue_items()
-            members = [] if head_only else [m for ms in s.members.values() for m in ms]
-        order: list[tuple[Key, Path]] = [(("s", i), s.source / i) for i in queue[:HEAD_FIRST]]
-        order += [(("d", m), s.dest / m) for m in members]
-        order += [(("s", i), s.source / i) for i in queue[HEAD_FIRST:]]
+            if head_only:
+                head = s.queue_items(0, HEAD_FIRST)
+                seeds = [k for k in self._seeds if k[1] in s.members.get(k[1].split("/")[0], ())]
+            else:
+                queue = s.queue_items()
+                members = {c: list(ms) for c, ms in s.members.items()}
         with self._lock:
-            return [(k, p) for k, p in order if self._needs_work(k)]
+            if head_only:
+                plan = IndexingOrder(seeds, [("s", i) for i in head], [])
+            else:
+                # A member that failed to decode is no seed: the next one stands in for it.
+                plan = indexing_order(
+                    queue,
+                    {
+                        c: [m for m in ms if ("d", m) not in self._errors]
+                        for c, ms in members.items()
+                    },
+                )
+                self._seeds = plan.seeds
+                self._unsettled = {
+                    "clusters": {k for k in plan.seeds if self._needs_work(k)},
+                    "queue": {k for k in plan.queue if self._needs_work(k)},
+                    "members": {k for k in plan.rest if self._needs_work(k)},
+                }
+            return [
+                (k, (s.source if k[0] == "s" else s.dest) / k[1])
+                for k in plan.in_order()
+                if self._needs_work(k)
+            ]
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed what is missing, nearest the reviewer first; returns how many were handled.
@@ -217,10 +265,11 @@ class SuggestionService:
         jobs: list[Job] = []
         for key, path in chunk:
             try:
-                jobs.append(Job(key, path, self.fingerprints.of(path)))
+                jobs.append(Job(key, path, self.fingerprints.of(path), renditions=key[0] == "s"))
             except PhotosortError as exc:
                 with self._lock:
                     self._errors[key] = exc.message
+                    self._settled(key)
         known = self.cache.get_many([j.fingerprint for j in jobs], embedder.id)
         with self._lock:
             for job in jobs:
@@ -228,6 +277,7 @@ class SuggestionService:
                 if job.fingerprint in known:
                     self._vector_landed(job.key, job.fingerprint, known[job.fingerprint])
         missing = [j for j in jobs if j.fingerprint not in known]
+        self._in_flight = len(missing)
         batch = self._batch_size or default_batch_size(embedder.device)
         for embedded, failed in embed_jobs(
             missing,
@@ -235,6 +285,7 @@ class SuggestionService:
             batch_size=batch,
             decode_workers=self._decode_workers,
             should_stop=self._stop.is_set,
+            renditions=self.renditions,
         ):
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
             with self._lock:
@@ -242,11 +293,19 @@ class SuggestionService:
                     self._vector_landed(e.job.key, e.job.fingerprint, e.vector)
                 for f in failed:
                     self._errors[f.job.key] = f.error
+                    self._settled(f.job.key)
+                self._in_flight -= len(embedded) + len(failed)
             self._speed.add(len(embedded) + len(failed))
+        self._in_flight = 0
         return len(chunk)
+
+    def _settled(self, key: Key) -> None:
+        for keys in self._unsettled.values():
+            keys.discard(key)
 
     def _vector_landed(self, key: Key, fp: str, vec: NDArray[np.float32]) -> None:
         self._vec[fp] = vec
+        self._settled(key)
         self._member_embedded(key)
         # Photos filed while their vector was being computed join their centroid now.
         for member in self._awaiting_vector.pop(fp, set()):
@@ -316,6 +375,7 @@ class SuggestionService:
     def _moved(self, old: Key, new: Key, cluster: str | None, *, add: bool) -> None:
         fp = self._fp.pop(old, None)
         error = self._errors.pop(old, None)
+        self._settled(old)
         if fp is not None:
             self._fp[new] = fp
         if error is not None:
@@ -347,9 +407,11 @@ class SuggestionService:
         with self._lock:
             failed = len(self._errors)
             total = len(self._fp) + failed
-        # Every photo seen has a fingerprint; those still in the backlog are not embedded yet.
-        total = max(total, self._backlog)
-        done = max(0, total - self._backlog)
+            waiting = self._backlog + self._in_flight
+        # Every photo seen has a fingerprint; those still in the backlog are not embedded yet,
+        # nor those of the chunk in flight (fingerprinted when the chunk started).
+        total = max(total, waiting)
+        done = max(0, total - waiting)
         speed = self._speed.per_second()
         remaining = total - done
         return {
@@ -359,6 +421,38 @@ class SuggestionService:
             "per_second": round(speed, 2),
             "eta_seconds": round(remaining / speed, 1) if speed > 0 and remaining else None,
             "running": self.state.status == "loading" or remaining > 0,
+            **self._phases(remaining),
+        }
+
+    def _phases(self, remaining: int) -> dict[str, Any]:
+        """Where indexing is in `ml.order`'s phases: how many clusters have a vector (the
+        first suggestions need all of them) and how much of the queue is embedded."""
+        s = self.session
+        with s.lock:
+            queue_total = len(s.state.order)
+            populated = [c for c, ms in s.members.items() if ms]
+        with self._lock:
+            counts = self.centroids.counts() if self.centroids else {}
+            unsettled = {p: len(keys) for p, keys in self._unsettled.items()}
+        phase: str
+        if self.state.status == "loading":
+            phase = "loading"
+        elif self.state.status != "ready":
+            phase = "off"
+        elif unsettled["clusters"]:
+            phase = "clusters"
+        elif unsettled["queue"]:
+            phase = "queue"
+        elif unsettled["members"] or remaining > 0:
+            phase = "members"
+        else:
+            phase = "done"
+        return {
+            "phase": phase,
+            "clusters_done": sum(1 for c in populated if counts.get(c, 0) > 0),
+            "clusters_total": len(populated),
+            "queue_done": max(0, queue_total - unsettled["queue"]),
+            "queue_total": queue_total,
         }
 
     def decode_error(self, item: str) -> str | None:
