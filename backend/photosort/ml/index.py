@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +19,11 @@ from PIL import Image
 from photosort.errors import DecodeFailed
 from photosort.media.decode import open_image
 from photosort.media.renditions import RENDITION_EDGES, Renditions, shrink
-from photosort.ml.embedder import Embedder
+
+if TYPE_CHECKING:
+    # Type only: importing the embedders pulls in torch, which `serve` must not wait for
+    # before it answers the first request (the model loads in the background).
+    from photosort.ml.embedder import Embedder
 
 log = logging.getLogger("photosort.ml")
 

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,7 +30,6 @@ from photosort.ml.confidence import (
     Decision,
     decisions_with_seq,
 )
-from photosort.ml.embedder import Embedder
 from photosort.ml.index import (
     Job,
     Throughput,
@@ -43,6 +42,11 @@ from photosort.session import automove
 from photosort.session.engine import MovePlan, Session, new_batch_id
 from photosort.session.events import Event
 from photosort.session.journal import CLUSTERING_DIR
+
+if TYPE_CHECKING:
+    # Type only: importing the embedders pulls in torch, which `serve` must not wait for
+    # before it answers the first request (the model loads in the background).
+    from photosort.ml.embedder import Embedder
 
 log = logging.getLogger("photosort.ml")
 
