@@ -64,25 +64,24 @@ class Renditions:
             size for size in RENDITION_EDGES if not self.cached_path(fingerprint, size).is_file()
         ]
 
-    def store_from_image(self, fingerprint: str, image: Image.Image) -> Image.Image:
+    def store_from_image(self, fingerprint: str, image: Image.Image) -> None:
         """Cache every missing size of an already decoded photo (decoded with at least the
         preview's long edge), the way `path_for` would: the indexing pipeline decodes each
         photo once and derives the preview, the thumb and the model input from that one image.
 
-        Returns the preview-sized image: smaller derivatives (the model input) come cheaper
-        from it than from the full decode. Raises `OSError` when the cache cannot be written
-        (full disk); nothing half-written is left behind.
+        Raises `OSError` when the cache cannot be written (full disk); nothing half-written is
+        left behind.
         """
-        preview = shrink(image, RENDITION_EDGES["preview"])
-        # Largest first: the thumb is derived from the preview, not from the full decode.
+        # Largest first: a smaller size is derived from the last one made (the thumb from the
+        # preview), never from the full decode again.
+        source = image
         for size in sorted(self.missing(fingerprint), key=lambda s: -RENDITION_EDGES[s]):
             target = self.cached_path(fingerprint, size)
             stripe = zlib.crc32(f"{size}/{fingerprint}".encode()) % _LOCK_STRIPES
             with self._locks[stripe]:
                 if not target.is_file():  # a request may have rendered it meanwhile
-                    small = preview if size == "preview" else shrink(preview, RENDITION_EDGES[size])
-                    atomic_write_bytes(target, encode_jpeg(small, size), durable=False)
-        return preview
+                    source = shrink(source, RENDITION_EDGES[size])
+                    atomic_write_bytes(target, encode_jpeg(source, size), durable=False)
 
 
 def render_jpeg(src: Path, size: RenditionSize) -> bytes:
