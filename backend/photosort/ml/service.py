@@ -101,6 +101,7 @@ class SuggestionService:
         self._in_flight = 0  # photos of the current chunk not embedded (or failed) yet
         self._awaiting_vector: dict[str, set[Key]] = {}
         self._seeds: list[Key] = []  # the members of phase `clusters`, from the last full scan
+        self._scanned = False  # until the first full scan, nothing is known to be embedded
         # Per phase, what the last full scan found to embed and is not settled yet (progress).
         self._unsettled: dict[Phase, set[Key]] = {
             "clusters": set(),
@@ -219,6 +220,7 @@ class SuggestionService:
                     },
                 )
                 self._seeds = plan.seeds
+                self._scanned = True
                 self._unsettled = {
                     "clusters": {k for k in plan.seeds if self._needs_work(k)},
                     "queue": {k for k in plan.queue if self._needs_work(k)},
@@ -438,6 +440,7 @@ class SuggestionService:
         with self._lock:
             counts = self.centroids.counts() if self.centroids else {}
             unsettled = {p: len(keys) for p, keys in self._unsettled.items()}
+            scanned = self._scanned
         phase: str
         if self.state.status == "loading":
             phase = "loading"
@@ -455,7 +458,7 @@ class SuggestionService:
             "phase": phase,
             "clusters_done": sum(1 for c in populated if counts.get(c, 0) > 0),
             "clusters_total": len(populated),
-            "queue_done": max(0, queue_total - unsettled["queue"]),
+            "queue_done": max(0, queue_total - unsettled["queue"]) if scanned else 0,
             "queue_total": queue_total,
         }
 

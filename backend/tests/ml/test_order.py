@@ -128,7 +128,9 @@ def test_progress_counts_the_queue_while_it_is_embedded(
     rec = Recording(effnet)
     service = SuggestionService(session, lambda: (rec, "test"), batch_size=4)
     rec.service = service
-    assert service.progress()["phase"] == "loading"
+    loading = service.progress()
+    assert loading["phase"] == "loading"
+    assert (loading["queue_done"], loading["queue_total"]) == (0, 10), "nothing embedded yet"
     service.load_embedder()
     service.index_pending()
     queue_seen = [(p["queue_done"], p["queue_total"]) for p, _ in rec.seen]
