@@ -233,12 +233,12 @@ class SuggestionService:
             ]
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Embed what is missing, nearest the reviewer first; returns how many were handled.
+        """Embed what is missing in `ml.order`'s order; returns how many were handled.
 
         The full list of missing photos is built once (it walks the whole library) and then
-        worked through in chunks; before each chunk only the reviewer's next photos are
-        re-checked, so they jump ahead without an O(library) walk per chunk hogging the GIL
-        that the request threads need."""
+        worked through in chunks; before each chunk only the cluster seeds and the reviewer's
+        next photos are re-checked, so they jump ahead without an O(library) walk per chunk
+        hogging the GIL that the request threads need."""
         embedder = self.state.embedder
         if embedder is None:
             return 0
