@@ -117,11 +117,13 @@ def embed_jobs(
     decode_workers: int,
     should_stop: Callable[[], bool] = lambda: False,
     renditions: Renditions | None = None,
+    first_batch: int | None = None,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
 
     With `renditions`, jobs flagged `renditions` also leave their thumb and preview in that
-    cache, from the same decode."""
+    cache, from the same decode. `first_batch` caps the first batch (the service ends it at
+    the first photo a reviewer waits for, so its suggestion does not wait for a full batch)."""
     # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
     # JPEG draft decoding never leaves the crop smaller than the model input.
     edge = int(embedder.input_edge * 1.5)
@@ -140,10 +142,11 @@ def embed_jobs(
                 pending.append((job, pool.submit(_decode, job, edge, renditions)))
 
         fill()
+        size = min(batch_size, first_batch or batch_size)
         while pending and not should_stop():
             batch: list[tuple[Job, Image.Image]] = []
             failed: list[Failed] = []
-            while pending and len(batch) + len(failed) < batch_size:
+            while pending and len(batch) + len(failed) < size:
                 job, fut = pending.popleft()
                 result = fut.result()
                 if isinstance(result, str):
@@ -151,6 +154,7 @@ def embed_jobs(
                 else:
                     batch.append((job, result))
             fill()
+            size = batch_size
             embedded: list[Embedded] = []
             if batch:
                 try:

@@ -285,6 +285,12 @@ class SuggestionService:
         missing = [j for j in jobs if j.fingerprint not in known]
         self._in_flight = len(missing)
         batch = self._batch_size or default_batch_size(embedder.device)
+        # While the clusters' seeds are embedded, the first batch ends at the first queued
+        # photo: the seeds and that photo are all its suggestion needs.
+        with self._lock:
+            seeding = bool(self._unsettled["clusters"])
+        first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
+        first = first_queued + 1 if seeding and first_queued is not None else None
         for embedded, failed in embed_jobs(
             missing,
             embedder,
@@ -292,6 +298,7 @@ class SuggestionService:
             decode_workers=self._decode_workers,
             should_stop=self._stop.is_set,
             renditions=self.renditions,
+            first_batch=first,
         ):
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
             with self._lock:

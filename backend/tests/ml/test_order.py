@@ -54,12 +54,14 @@ class Recording:
         self.device, self.input_edge = inner.device, inner.input_edge
         self.service: SuggestionService | None = None
         self.seen: list[tuple[dict[str, Any], bool]] = []
+        self.batches: list[int] = []
 
     def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
         assert self.service is not None
         s = self.service
         first = s.session.queue_items(0, 1)
         self.seen.append((s.progress(), bool(first and s.suggestions(first)[first[0]])))
+        self.batches.append(len(images))
         return self.inner.embed_images(images)
 
 
@@ -138,4 +140,18 @@ def test_progress_counts_the_queue_while_it_is_embedded(
     assert queue_seen == [(0, 10), (0, 10), (4, 10), (8, 10)]
     clusters_seen = [(p["clusters_done"], p["clusters_total"]) for p, _ in rec.seen]
     assert clusters_seen[0] == (0, 2) and clusters_seen[1] == (2, 2)
+    service.close()
+
+
+def test_the_first_suggestion_waits_for_no_full_batch(make_library: Any, effnet: Embedder) -> None:
+    lib = make_library(clusters={"birds": 2, "coins": 2}, loose=10)
+    session = lib.open()
+    rec = Recording(effnet)
+    service = SuggestionService(session, lambda: (rec, "test"), batch_size=8)
+    rec.service = service
+    service.load_embedder()
+    service.index_pending()
+    # 4 seeds and the first queued photo, then full batches of the rest of the queue.
+    assert rec.batches == [5, 8, 1]
+    assert [has for _, has in rec.seen] == [False, True, True]
     service.close()
