@@ -73,6 +73,7 @@ bench: setup
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/index.py
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/quality.py --trials 20
 
 sample-reset:
