@@ -89,12 +89,14 @@ class SuggestionService:
     def start(
         cls, session: Session, *, model: str = "auto", device: str = "auto", background: bool = True
     ) -> SuggestionService:
-        from photosort.ml.select import load_embedder
-
         def load() -> tuple[Embedder, str]:
             delay = os.environ.get(LOAD_DELAY_ENV)
             if delay:
                 time.sleep(float(delay))
+            # Imported here, on the loading thread: it pulls in torch (seconds), which the
+            # first request must not wait for.
+            from photosort.ml.select import load_embedder
+
             choice = load_embedder(model, device)
             return choice.embedder, choice.reason
 
