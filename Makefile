@@ -82,6 +82,7 @@ bench: setup $(RAY_STAMP)
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/ray_index.py
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/quality.py --trials 20
 
 sample-reset:

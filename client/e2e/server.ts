@@ -63,6 +63,8 @@ export class PhotosortServer {
     readonly folder: string,
     readonly port: number,
     readonly model: string,
+    /** Extra environment for the backend (test hooks such as PHOTOSORT_TEST_LOAD_DELAY_S). */
+    readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -84,7 +86,7 @@ export class PhotosortServer {
     const [cmd, argv] = skipPortCheck ? [venvPython, ['-c', SERVE_WITHOUT_PORT_CHECK, ...args]] : [photosortBin, args];
     const proc = spawn(cmd, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1' },
+      env: { ...process.env, PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', ...this.env },
     });
     this.proc = proc;
     proc.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
@@ -220,9 +222,11 @@ export function addBrokenPhoto(folder: string, name: string): void {
   writeFileSync(path.join(folder, name), Buffer.from('this is not a jpeg at all, just some bytes'.repeat(20)));
 }
 
-export async function startServer(options: { layout?: Layout; model?: string; folder?: string } = {}): Promise<PhotosortServer> {
+export async function startServer(
+  options: { layout?: Layout; model?: string; folder?: string; env?: Record<string, string> } = {},
+): Promise<PhotosortServer> {
   const folder = options.folder ?? makeFolder(options.layout);
-  const server = new PhotosortServer(folder, await freePort(), options.model ?? E2E_MODEL);
+  const server = new PhotosortServer(folder, await freePort(), options.model ?? E2E_MODEL, options.env);
   await server.start();
   return server;
 }

@@ -49,6 +49,19 @@ class IndexingProgress(BaseModel):
     per_second: float
     eta_seconds: float | None = None
     running: bool
+    phase: Literal["loading", "clusters", "queue", "members", "done", "off"] = Field(
+        default="off",
+        description=(
+            "`loading`: the model is loading; `clusters`: embedding a few members of every "
+            "cluster (the first suggestions wait for them); `queue`: the queue, from the "
+            "reviewer's position; `members`: the remaining cluster members; `done`; `off`: "
+            "no embedder."
+        ),
+    )
+    clusters_done: int = Field(default=0, description="Clusters with a centroid (a vector).")
+    clusters_total: int = Field(default=0, description="Clusters with at least one member.")
+    queue_done: int = Field(default=0, description="Queued photos embedded (or undecodable).")
+    queue_total: int = Field(default=0, description="Photos in the queue.")
 
 
 class Settings(BaseModel):

@@ -58,14 +58,52 @@ class Renditions:
                 atomic_write_bytes(target, render_jpeg(src, size), durable=False)
         return target
 
+    def missing(self, fingerprint: str) -> list[RenditionSize]:
+        """The sizes not cached yet for this content."""
+        return [
+            size for size in RENDITION_EDGES if not self.cached_path(fingerprint, size).is_file()
+        ]
+
+    def store_from_image(self, fingerprint: str, image: Image.Image) -> None:
+        """Cache every missing size of an already decoded photo (decoded with at least the
+        preview's long edge), the way `path_for` would: the indexing pipeline decodes each
+        photo once and derives the preview, the thumb and the model input from that one image.
+
+        Raises `OSError` when the cache cannot be written (full disk); nothing half-written is
+        left behind.
+        """
+        # Largest first: a smaller size is derived from the last one made (the thumb from the
+        # preview), never from the full decode again.
+        source = image
+        for size in sorted(self.missing(fingerprint), key=lambda s: -RENDITION_EDGES[s]):
+            target = self.cached_path(fingerprint, size)
+            stripe = zlib.crc32(f"{size}/{fingerprint}".encode()) % _LOCK_STRIPES
+            with self._locks[stripe]:
+                if not target.is_file():  # a request may have rendered it meanwhile
+                    source = shrink(source, RENDITION_EDGES[size])
+                    atomic_write_bytes(target, encode_jpeg(source, size), durable=False)
+
 
 def render_jpeg(src: Path, size: RenditionSize) -> bytes:
     edge = RENDITION_EDGES[size]
-    im = open_image(src, min_edge=edge)
-    # thumbnail() never upscales; with reducing_gap it box-reduces by an integer factor first when
-    # the ratio allows. BICUBIC: resampling dominates a cold preview (3000 -> 1600 px: ~70 ms vs
-    # LANCZOS ~90 ms on the bench machine) and the difference is invisible at this ratio.
-    im.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    return encode_jpeg(shrink(open_image(src, min_edge=edge), edge), size)
+
+
+def shrink(im: Image.Image, edge: int) -> Image.Image:
+    """`im` with its long edge brought down to `edge` (never up); `im` itself is left alone."""
+    width, height = im.size
+    if max(width, height) <= edge:
+        return im
+    scale = edge / max(width, height)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # reducing_gap box-reduces by an integer factor first when the ratio allows. BICUBIC:
+    # resampling dominates a cold preview (3000 -> 1600 px: ~70 ms vs LANCZOS ~90 ms on the
+    # bench machine) and the difference is invisible at this ratio. `resize` keeps `info`
+    # (the ICC profile).
+    return im.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+
+
+def encode_jpeg(im: Image.Image, size: RenditionSize) -> bytes:
     out = io.BytesIO()
     icc = im.info.get("icc_profile")
     im.save(

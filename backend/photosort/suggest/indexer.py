@@ -1,5 +1,6 @@
-"""Background indexing: load the embedder, then embed every photo not embedded yet, the
-reviewer's next photos first, and keep at it as photos arrive."""
+"""Background indexing: load the embedder, then embed every photo not embedded yet in
+`suggest.order`'s order (a few members of every cluster, the queue from the reviewer's
+position, the rest of the members), and keep at it as photos arrive."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photosort.errors import PhotosortError
 from photosort.media.fingerprint import Fingerprints
+from photosort.media.renditions import Renditions
 from photosort.ml.cache import EmbeddingCache
-from photosort.ml.embedder import Embedder
 from photosort.session.engine import Session
+from photosort.suggest.order import IndexingOrder, PhaseTracker, indexing_order
 from photosort.suggest.pipeline import (
     Job,
     Throughput,
@@ -23,12 +26,17 @@ from photosort.suggest.pipeline import (
     default_decode_workers,
     embed_jobs,
 )
-from photosort.suggest.results import Progress
-from photosort.suggest.vectors import Key, VectorIndex
+from photosort.suggest.results import IndexingPhase, PhaseProgress, Progress
+from photosort.suggest.vectors import Key, Vector, VectorIndex
+
+if TYPE_CHECKING:
+    # Type only: importing the embedders pulls in torch, which `serve` must not wait for
+    # before it answers the first request (the model loads in the background).
+    from photosort.ml.embedder import Embedder
 
 log = logging.getLogger("photosort.suggest")
 
-HEAD_FIRST = 64  # photos at the reviewer's position are embedded before anything else
+HEAD_FIRST = 64  # the reviewer's next photos are re-checked before every chunk
 CHUNK = 256
 
 
@@ -51,6 +59,7 @@ class Indexer:
         on_ready: Callable[[], None],
         batch_size: int | None = None,
         decode_workers: int | None = None,
+        renditions: Renditions | None = None,
     ) -> None:
         self.session = session
         self.vectors = vectors
@@ -60,6 +69,9 @@ class Indexer:
         self._on_ready = on_ready
         self._batch_size = batch_size
         self._decode_workers = decode_workers or default_decode_workers()
+        # Queued photos leave their thumb and preview here as they are embedded (one decode).
+        self.renditions = renditions
+        self.phases = PhaseTracker()
         self.state = EmbedderState()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -130,25 +142,42 @@ class Indexer:
 
     # ---------------------------------------------------------------- the work
     def _pending_keys(self, head_only: bool = False) -> list[tuple[Key, Path]]:
-        """Photos still to embed: the reviewer's next ones, then cluster members (they make
-        the centroids), then the rest of the queue in order."""
+        """Photos still to embed, in `suggest.order`'s order: a few members of every cluster,
+        the queue from the reviewer's position, then the rest of the members.
+
+        `head_only` re-checks just the seeds of the last full scan and the reviewer's next
+        photos: cheap, no walk of the library."""
         s = self.session
-        queue = s.queue_items(0, HEAD_FIRST) if head_only else s.queue_items()
-        members = [] if head_only else [m for ms in s.members_snapshot().values() for m in ms]
-        order: list[tuple[Key, Path]] = [(("s", i), s.source / i) for i in queue[:HEAD_FIRST]]
-        order += [(("d", m), s.dest / m) for m in members]
-        order += [(("s", i), s.source / i) for i in queue[HEAD_FIRST:]]
-        return [(k, p) for k, p in order if self.vectors.needs_work(k)]
+        if head_only:
+            members = s.members_snapshot()
+            seeds = [k for k in self.phases.seeds() if k[1] in members.get(cluster_of(k), ())]
+            plan = IndexingOrder(seeds, [("s", i) for i in s.queue_items(0, HEAD_FIRST)], [])
+        else:
+            queue = s.queue_items()
+            # A member that failed to decode is no seed: the next one stands in for it.
+            plan = indexing_order(
+                queue,
+                {
+                    c: [m for m in ms if not self.vectors.failed_to_decode(("d", m))]
+                    for c, ms in s.members_snapshot().items()
+                },
+            )
+            self.phases.planned(plan, self.vectors.needs_work)
+        return [
+            (k, (s.source if k[0] == "s" else s.dest) / k[1])
+            for k in plan.in_order()
+            if self.vectors.needs_work(k)
+        ]
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Embed what is missing, nearest the reviewer first; returns how many were handled.
+        """Embed what is missing in `suggest.order`'s order; returns how many were handled.
         `progress(done, total)` hears the total before the first photo is embedded, then once
         per photo.
 
         The full list of missing photos is built once (it walks the whole library) and then
-        worked through in chunks; before each chunk only the reviewer's next photos are
-        re-checked, so they jump ahead without an O(library) walk per chunk hogging the GIL
-        that the request threads need."""
+        worked through in chunks; before each chunk only the cluster seeds and the reviewer's
+        next photos are re-checked, so they jump ahead without an O(library) walk per chunk
+        hogging the GIL that the request threads need."""
         embedder = self.state.embedder
         if embedder is None:
             return 0
@@ -194,31 +223,52 @@ class Indexer:
         jobs: list[Job] = []
         for key, path in chunk:
             try:
-                jobs.append(Job(key, path, self.fingerprints.of(path)))
+                jobs.append(Job(key, path, self.fingerprints.of(path), renditions=key[0] == "s"))
             except PhotosortError as exc:
-                self.vectors.failed(key, exc.message)
+                self._failed(key, exc.message)
         known = self.cache.get_many([j.fingerprint for j in jobs], embedder.id)
         for job in jobs:
             self.vectors.seen(job.key, job.fingerprint)
             if job.fingerprint in known:
-                self.vectors.landed(job.key, job.fingerprint, known[job.fingerprint])
+                self._landed(job.key, job.fingerprint, known[job.fingerprint])
         missing = [j for j in jobs if j.fingerprint not in known]
         landed(len(chunk) - len(missing))
-        batch = self._batch_size or default_batch_size(embedder.device)
         for embedded, failed in embed_jobs(
             missing,
             embedder,
-            batch_size=batch,
+            batch_size=self._batch_size or default_batch_size(embedder.device),
             decode_workers=self._decode_workers,
             should_stop=self._stop.is_set,
+            renditions=self.renditions,
+            first_batch=self._first_batch(missing),
         ):
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
             for e in embedded:
-                self.vectors.landed(e.job.key, e.job.fingerprint, e.vector)
+                self._landed(e.job.key, e.job.fingerprint, e.vector)
             for f in failed:
-                self.vectors.failed(f.job.key, f.error)
+                self._failed(f.job.key, f.error)
             self._speed.add(len(embedded) + len(failed))
             landed(len(embedded) + len(failed))
+
+    def _first_batch(self, missing: list[Job]) -> int | None:
+        """While the clusters' seeds are embedded, the first batch ends at the first queued
+        photo: the seeds and that photo are all its suggestion needs."""
+        if not self.phases.seeding():
+            return None
+        first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
+        return None if first_queued is None else first_queued + 1
+
+    def _landed(self, key: Key, fp: str, vec: Vector) -> None:
+        self.vectors.landed(key, fp, vec)
+        self.phases.settled(key)
+
+    def _failed(self, key: Key, message: str) -> None:
+        self.vectors.failed(key, message)
+        self.phases.settled(key)
+
+    def forget(self, key: Key) -> None:
+        """`key` left its folder (filed, trashed, undone): no phase waits for it any more."""
+        self.phases.settled(key)
 
     def progress(self) -> Progress:
         total, failed = self.vectors.tally()
@@ -234,4 +284,38 @@ class Indexer:
             "per_second": round(speed, 2),
             "eta_seconds": round(remaining / speed, 1) if speed > 0 and remaining else None,
             "running": self.state.status == "loading" or remaining > 0,
+            **self._phases(remaining),
         }
+
+    def _phases(self, remaining: int) -> PhaseProgress:
+        """Where indexing is in `suggest.order`'s phases: how many clusters have a vector (the
+        first suggestions need all of them) and how much of the queue is embedded."""
+        queue_total = self.session.queue_length()
+        populated = [c for c, n in self.session.clusters() if n]
+        counts = self.vectors.counts()
+        unsettled = self.phases.unsettled()
+        left = unsettled or {"clusters": 0, "queue": 0, "members": 0}
+        phase: IndexingPhase
+        if self.state.status == "loading":
+            phase = "loading"
+        elif self.state.status != "ready":
+            phase = "off"
+        elif left["clusters"]:
+            phase = "clusters"
+        elif left["queue"]:
+            phase = "queue"
+        elif left["members"] or remaining > 0:
+            phase = "members"
+        else:
+            phase = "done"
+        return {
+            "phase": phase,
+            "clusters_done": sum(1 for c in populated if counts.get(c, 0) > 0),
+            "clusters_total": len(populated),
+            "queue_done": max(0, queue_total - left["queue"]) if unsettled is not None else 0,
+            "queue_total": queue_total,
+        }
+
+
+def cluster_of(key: Key) -> str:
+    return key[1].split("/", 1)[0]

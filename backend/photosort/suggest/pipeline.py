@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,7 +18,14 @@ from PIL import Image
 
 from photosort.errors import DecodeFailed
 from photosort.media.decode import open_image
-from photosort.ml.embedder import Embedder
+from photosort.media.renditions import RENDITION_EDGES, Renditions
+
+if TYPE_CHECKING:
+    # Type only: importing the embedders pulls in torch, which `serve` must not wait for
+    # before it answers the first request (the model loads in the background).
+    from photosort.ml.embedder import Embedder
+
+log = logging.getLogger("photosort.suggest")
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class Job:
     key: tuple[str, str]  # ("s", item relative to source) or ("d", member relative to dest)
     path: Path
     fingerprint: str
+    renditions: bool = False  # also cache its thumb and preview (queued photos)
 
 
 @dataclass(frozen=True)
@@ -70,15 +80,33 @@ class Throughput:
         return sum(n for _, n in list(self._events)[1:]) / span if span > 0 else 0.0
 
 
-def _decode(job: Job, edge: int) -> Image.Image | str:
+def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
+    """The model input of `job`, decoded once. When the job asks for renditions and some are
+    not cached yet, that one decode is large enough for the preview, and the thumb, the
+    preview and the model input all come from it."""
     try:
-        image = open_image(job.path, min_edge=edge)
+        sizes = renditions.missing(job.fingerprint) if renditions and job.renditions else []
+        image = open_image(job.path, min_edge=RENDITION_EDGES["preview"] if sizes else edge)
         image.load()
+        if renditions is not None and sizes:
+            try:
+                renditions.store_from_image(job.fingerprint, image)
+            except OSError as exc:
+                # The cache is an optimisation: a full disk must not cost the suggestion.
+                log.warning("cannot cache renditions of %s: %s", job.path.name, exc)
+            image = box_reduced(image, edge)
         return image
     except DecodeFailed as exc:
         return exc.message
     except MemoryError:
         return "not enough memory to decode this photo"
+
+
+def box_reduced(image: Image.Image, edge: int) -> Image.Image:
+    """`image` box-averaged by the largest integer factor that keeps its long edge >= `edge`:
+    what JPEG draft decoding would have given the model, at a fraction of a resize's cost."""
+    factor = max(image.size) // edge
+    return image.reduce(factor) if factor >= 2 else image
 
 
 def embed_jobs(
@@ -88,8 +116,14 @@ def embed_jobs(
     batch_size: int,
     decode_workers: int,
     should_stop: Callable[[], bool] = lambda: False,
+    renditions: Renditions | None = None,
+    first_batch: int | None = None,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
-    """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches."""
+    """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
+
+    With `renditions`, jobs flagged `renditions` also leave their thumb and preview in that
+    cache, from the same decode. `first_batch` caps the first batch (the service ends it at
+    the first photo a reviewer waits for, so its suggestion does not wait for a full batch)."""
     # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
     # JPEG draft decoding never leaves the crop smaller than the model input.
     edge = int(embedder.input_edge * 1.5)
@@ -105,13 +139,14 @@ def embed_jobs(
                 if job is None:
                     exhausted = True
                     return
-                pending.append((job, pool.submit(_decode, job, edge)))
+                pending.append((job, pool.submit(_decode, job, edge, renditions)))
 
         fill()
+        size = min(batch_size, first_batch or batch_size)
         while pending and not should_stop():
             batch: list[tuple[Job, Image.Image]] = []
             failed: list[Failed] = []
-            while pending and len(batch) + len(failed) < batch_size:
+            while pending and len(batch) + len(failed) < size:
                 job, fut = pending.popleft()
                 result = fut.result()
                 if isinstance(result, str):
@@ -119,6 +154,7 @@ def embed_jobs(
                 else:
                     batch.append((job, result))
             fill()
+            size = batch_size
             embedded: list[Embedded] = []
             if batch:
                 try:

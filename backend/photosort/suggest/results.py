@@ -4,7 +4,10 @@ content (`suggested` lines) and the API's response models are built from them fi
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Literal, TypedDict
+
+# `suggest.order`'s phases, plus the model loading, the end, and no embedder at all.
+IndexingPhase = Literal["loading", "clusters", "queue", "members", "done", "off"]
 
 
 class EmbedderInfo(TypedDict):
@@ -15,7 +18,15 @@ class EmbedderInfo(TypedDict):
     reason: str
 
 
-class Progress(TypedDict):
+class PhaseProgress(TypedDict):
+    phase: IndexingPhase
+    clusters_done: int  # clusters with a centroid
+    clusters_total: int  # clusters with at least one member
+    queue_done: int  # queued photos embedded (or undecodable)
+    queue_total: int
+
+
+class Progress(PhaseProgress):
     done: int
     total: int
     failed: int
@@ -93,6 +104,11 @@ def idle_progress() -> Progress:
         "per_second": 0.0,
         "eta_seconds": None,
         "running": False,
+        "phase": "off",
+        "clusters_done": 0,
+        "clusters_total": 0,
+        "queue_done": 0,
+        "queue_total": 0,
     }
 
 

@@ -9,13 +9,16 @@ the two can never deadlock.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
+from photosort.media.renditions import Renditions
 from photosort.ml.cache import EmbeddingCache
-from photosort.ml.embedder import Embedder, supports_text
 from photosort.session.engine import Session
 from photosort.session.events import Event
 from photosort.session.journal import CLUSTERING_DIR
@@ -36,7 +39,16 @@ from photosort.suggest.results import (
 )
 from photosort.suggest.vectors import Ranking, Vector, VectorIndex
 
+if TYPE_CHECKING:
+    # Type only: importing the embedders pulls in torch, which `serve` must not wait for
+    # before it answers the first request (the model loads in the background).
+    from photosort.ml.embedder import Embedder
+
 log = logging.getLogger("photosort.suggest")
+
+# Test hook (the e2e suite sets it): seconds to wait before loading the model, so a test can
+# see what the UI does while the embedder is not ready. Read only on the model-loading path.
+LOAD_DELAY_ENV = "PHOTOSORT_TEST_LOAD_DELAY_S"
 
 
 class SuggestionService:
@@ -49,9 +61,15 @@ class SuggestionService:
         *,
         batch_size: int | None = None,
         decode_workers: int | None = None,
+        renditions: bool = True,
     ) -> None:
         self.session = session
         self.cache = EmbeddingCache(session.dest / CLUSTERING_DIR / "embeddings.sqlite")
+        # Queued photos leave their thumb and preview here as they are embedded (one decode),
+        # so the reviewer's previews are cache reads; the image routes read the same folder.
+        self.renditions = (
+            Renditions(session.dest / CLUSTERING_DIR / "cache") if renditions else None
+        )
         self.fingerprints = Fingerprints(self.cache)
         self.vectors = VectorIndex()
         self.decisions = DecisionLog(session)
@@ -64,6 +82,7 @@ class SuggestionService:
             on_ready=self._resync_members,
             batch_size=batch_size,
             decode_workers=decode_workers,
+            renditions=self.renditions,
         )
         self.gridlog = GridLog(session)
         self.automover = AutoMover(session, self.vectors, self.decisions, self.ranked)
@@ -83,9 +102,14 @@ class SuggestionService:
     def start(
         cls, session: Session, *, model: str = "auto", device: str = "auto", background: bool = True
     ) -> SuggestionService:
-        from photosort.ml.select import load_embedder
-
         def load() -> tuple[Embedder, str]:
+            delay = os.environ.get(LOAD_DELAY_ENV)
+            if delay:
+                time.sleep(float(delay))
+            # Imported here, on the loading thread: it pulls in torch (seconds), which the
+            # first request must not wait for.
+            from photosort.ml.select import load_embedder
+
             choice = load_embedder(model, device)
             return choice.embedder, choice.reason
 
@@ -143,10 +167,12 @@ class SuggestionService:
         if kind in ("assign", "delete"):
             cluster = rec.get("cluster") if kind == "assign" else None
             self.vectors.moved(("s", rec["src"]), ("d", rec["dst"]), cluster, add=True)
+            self.indexer.forget(("s", rec["src"]))
         elif kind == "undo" and rec.get("restore_from"):
             self.vectors.moved(
                 ("d", rec["restore_from"]), ("s", rec["restore_to"]), rec.get("cluster"), add=False
             )
+            self.indexer.forget(("d", rec["restore_from"]))
         elif kind == "cluster-create":
             self.vectors.ensure_cluster(rec["cluster"])
         elif kind == "abort":
@@ -175,6 +201,8 @@ class SuggestionService:
 
     def _embed_text(self, text: str) -> Vector:
         embedder = self.state.embedder
+        from photosort.ml.embedder import supports_text  # the model is loaded: torch is too
+
         if embedder is None or not supports_text(embedder):
             name = embedder.id if embedder else "none"
             raise Conflict(
@@ -186,6 +214,8 @@ class SuggestionService:
     def _name_group(self, centre: Vector) -> str | None:
         """A zero-shot name for a discovered group (CLIP); None without a text tower."""
         embedder = self.state.embedder
+        from photosort.ml.embedder import supports_text  # the model is loaded: torch is too
+
         if embedder is None or not supports_text(embedder):
             return None
         if self._namer is None:

@@ -41,6 +41,10 @@ class VectorIndex:
         with self.lock:
             return key not in self._errors and self._fp.get(key) not in self._vec
 
+    def failed_to_decode(self, key: Key) -> bool:
+        with self.lock:
+            return key in self._errors
+
     def seen(self, key: Key, fp: str) -> None:
         with self.lock:
             self._fp[key] = fp

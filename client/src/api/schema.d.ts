@@ -978,6 +978,37 @@ export interface components {
             eta_seconds?: number | null;
             /** Running */
             running: boolean;
+            /**
+             * Phase
+             * @description `loading`: the model is loading; `clusters`: embedding a few members of every cluster (the first suggestions wait for them); `queue`: the queue, from the reviewer's position; `members`: the remaining cluster members; `done`; `off`: no embedder.
+             * @default off
+             * @enum {string}
+             */
+            phase: "loading" | "clusters" | "queue" | "members" | "done" | "off";
+            /**
+             * Clusters Done
+             * @description Clusters with a centroid (a vector).
+             * @default 0
+             */
+            clusters_done: number;
+            /**
+             * Clusters Total
+             * @description Clusters with at least one member.
+             * @default 0
+             */
+            clusters_total: number;
+            /**
+             * Queue Done
+             * @description Queued photos embedded (or undecodable).
+             * @default 0
+             */
+            queue_done: number;
+            /**
+             * Queue Total
+             * @description Photos in the queue.
+             * @default 0
+             */
+            queue_total: number;
         };
         /** ItemDetail */
         ItemDetail: {

@@ -1,5 +1,6 @@
 import type { ClusterInfo, SessionInfo, SuggestionSet } from '../api/queries';
 import { percent, scoreWidth } from '../logic/format';
+import { waitingFor } from '../logic/indexing';
 import { slotOf } from '../logic/slots';
 import { Kbd } from './Kbd';
 
@@ -78,11 +79,12 @@ function Confidence({ suggestions }: { suggestions: SuggestionSet }) {
 function whyNoSuggestions(session: SessionInfo): string {
   const e = session.embedder;
   if (session.settings.manual_only) return 'Manual-only mode: suggestions are off. File with 1–9 or / (press m to turn suggestions back on).';
-  if (e.status === 'loading') return `The model is loading (${e.reason}). Suggestions appear when it is ready; you can file by hand meanwhile.`;
+  const waiting = waitingFor(session);
+  if (e.status === 'loading' && waiting) return waiting;
   if (e.status === 'disabled' || e.status === 'unavailable' || e.kind === 'none')
     return `No suggestions: ${e.reason}. File with 1–9 or the palette (/).`;
   if (session.clusters.length === 0) return 'No clusters yet: press / and type a name to create the first one.';
-  if (session.indexing.running) return 'Not indexed yet: this photo gets suggestions as soon as the indexer reaches it.';
+  if (waiting) return waiting;
   return 'No suggestion for this photo. File with 1–9 or /.';
 }
 

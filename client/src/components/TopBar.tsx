@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../api/queries';
-import { count, duration, percent } from '../logic/format';
+import { count, percent } from '../logic/format';
+import { indexingText } from '../logic/indexing';
 import type { View } from '../logic/keymap';
 import { Kbd } from './Kbd';
 
@@ -112,11 +113,7 @@ export function IndexingProgress({ session }: { session: SessionInfo }) {
   const p = session.indexing;
   if (p.total === 0 || (!p.running && p.done >= p.total && p.failed === 0)) return null;
   const frac = p.total ? p.done / p.total : 0;
-  const eta = p.running && p.eta_seconds ? ` · ${duration(p.eta_seconds)} left` : '';
-  const rate = p.running && p.per_second > 0 ? ` · ${p.per_second.toFixed(p.per_second < 10 ? 1 : 0)}/s` : '';
-  const text = `${p.running ? 'Indexing' : 'Indexed'} ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}${rate}${eta}${
-    p.failed ? ` · ${p.failed} could not be decoded` : ''
-  }`;
+  const text = indexingText(p);
   return (
     <div className="indexing" data-testid="indexing" title={text}>
       <span className="indexing-text">{text}</span>

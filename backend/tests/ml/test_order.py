@@ -1,0 +1,157 @@
+"""Indexing order: a few members of every cluster, then the queue as the reviewer sees it,
+then the rest of the members. The pure function, then a real EfficientNet run whose order is
+read back from the embedding cache."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from photosort.media.fingerprint import fingerprint
+from photosort.ml.embedder import Embedder
+from photosort.suggest.order import indexing_order
+from photosort.suggest.service import SuggestionService
+
+
+def test_seeds_round_robin_then_queue_then_the_rest() -> None:
+    members = {
+        "coins": {"coins/c3.jpg", "coins/c1.jpg", "coins/c2.jpg", "coins/c4.jpg"},
+        "birds": ["birds/b2.jpg", "birds/b1.jpg"],
+        "empty": [],
+    }
+    plan = indexing_order(["q2.jpg", "q1.jpg"], members, seeds_per_cluster=2)
+    assert plan.seeds == [
+        ("d", "birds/b1.jpg"),
+        ("d", "coins/c1.jpg"),
+        ("d", "birds/b2.jpg"),
+        ("d", "coins/c2.jpg"),
+    ]
+    assert plan.queue == [("s", "q2.jpg"), ("s", "q1.jpg")], "the reviewer's order, unsorted"
+    assert plan.rest == [("d", "coins/c3.jpg"), ("d", "coins/c4.jpg")]
+    assert plan.in_order() == [*plan.seeds, *plan.queue, *plan.rest]
+
+
+def test_every_cluster_has_a_seed_before_any_has_two() -> None:
+    members = {f"c{i}": [f"c{i}/{j:03d}.jpg" for j in range(50)] for i in range(15)}
+    plan = indexing_order([], members)
+    first_round = {k[1].split("/")[0] for k in plan.seeds[:15]}
+    assert first_round == set(members)
+    assert len(plan.seeds) == 15 * 3
+    assert len(plan.in_order()) == 15 * 50
+
+
+class Recording:
+    """The real embedder; before every batch it notes what the service reports, so the test
+    sees the phases and the suggestions as a reviewer would while indexing runs."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.id, self.kind, self.dim = inner.id, inner.kind, inner.dim
+        self.device, self.input_edge = inner.device, inner.input_edge
+        self.service: SuggestionService | None = None
+        self.seen: list[tuple[dict[str, Any], bool]] = []
+        self.batches: list[int] = []
+
+    def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
+        assert self.service is not None
+        s = self.service
+        first = s.session.queue_items(0, 1)
+        self.seen.append((s.progress(), bool(first and s.suggestions(first)[first[0]])))
+        self.batches.append(len(images))
+        return self.inner.embed_images(images)
+
+
+def record_cache_writes(service: SuggestionService) -> list[str]:
+    """The fingerprints the service writes to its (real) embedding cache, in write order."""
+    written: list[str] = []
+    put_many = service.cache.put_many
+
+    def recording(items: Any, embedder_id: str) -> int:
+        written.extend(items)
+        return put_many(items, embedder_id)
+
+    service.cache.put_many = recording  # type: ignore[method-assign]
+    return written
+
+
+def test_members_are_embedded_before_the_queue_and_the_queue_in_review_order(
+    make_library: Any, effnet: Embedder
+) -> None:
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=12)
+    session = lib.open()
+    first = session.queue_items()[0]
+    session.skip(first)  # the reviewer skipped the first photo: it is now the last one
+    queue = session.queue_items()
+    assert queue[-1] == first
+
+    rec = Recording(effnet)
+    service = SuggestionService(session, lambda: (rec, "test"), batch_size=8)
+    rec.service = service
+    written = record_cache_writes(service)
+    service.load_embedder()
+    service.index_pending()
+
+    name_of = {fingerprint(lib.source / i): ("s", i) for i in queue}
+    for ms in lib.clusters.values():
+        name_of.update({fingerprint(lib.dest / m): ("d", m) for m in ms})
+    order = [name_of[fp] for fp in written]
+    assert len(order) == 27
+    seeds = order[:9]
+    assert all(k[0] == "d" for k in seeds), f"cluster members first, got {order[:9]}"
+    assert {k[1].split("/")[0] for k in seeds[:3]} == {"birds", "coins", "flowers"}
+    assert [k[1] for k in order[9:21]] == queue, "then the queue, in the reviewer's order"
+    assert all(k[0] == "d" for k in order[21:]), "then the rest of the members"
+
+    phases = [p["phase"] for p, _ in rec.seen]
+    assert phases[0] == "clusters" and "queue" in phases and phases[-1] == "members"
+    assert phases == sorted(phases, key=["clusters", "queue", "members"].index)
+    # The first photo had its suggestions before the rest of the members were embedded.
+    first_with = next(i for i, (_, has) in enumerate(rec.seen) if has)
+    assert rec.seen[first_with][0]["phase"] in ("queue", "members")
+    assert rec.seen[first_with][0]["clusters_done"] == 3
+    assert first_with < len(rec.seen) - 1
+
+    done = service.progress()
+    assert done["phase"] == "done" and not done["running"]
+    assert (done["clusters_done"], done["clusters_total"]) == (3, 3)
+    assert (done["queue_done"], done["queue_total"]) == (12, 12)
+    service.close()
+
+
+def test_progress_counts_the_queue_while_it_is_embedded(
+    make_library: Any, effnet: Embedder
+) -> None:
+    lib = make_library(clusters={"birds": 2, "coins": 2}, loose=10)
+    session = lib.open()
+    rec = Recording(effnet)
+    service = SuggestionService(session, lambda: (rec, "test"), batch_size=4)
+    rec.service = service
+    loading = service.progress()
+    assert loading["phase"] == "loading"
+    assert (loading["queue_done"], loading["queue_total"]) == (0, 10), "nothing embedded yet"
+    service.load_embedder()
+    service.index_pending()
+    queue_seen = [(p["queue_done"], p["queue_total"]) for p, _ in rec.seen]
+    # batches: [4 seeds], [4 queue], [4 queue], [2 queue]
+    assert queue_seen == [(0, 10), (0, 10), (4, 10), (8, 10)]
+    clusters_seen = [(p["clusters_done"], p["clusters_total"]) for p, _ in rec.seen]
+    assert clusters_seen[0] == (0, 2) and clusters_seen[1] == (2, 2)
+    service.close()
+
+
+def test_the_first_suggestion_waits_for_no_full_batch(make_library: Any, effnet: Embedder) -> None:
+    lib = make_library(clusters={"birds": 2, "coins": 2}, loose=10)
+    session = lib.open()
+    rec = Recording(effnet)
+    service = SuggestionService(session, lambda: (rec, "test"), batch_size=8)
+    rec.service = service
+    service.load_embedder()
+    service.index_pending()
+    # 4 seeds and the first queued photo, then full batches of the rest of the queue.
+    assert rec.batches == [5, 8, 1]
+    assert [has for _, has in rec.seen] == [False, True, True]
+    service.close()
