@@ -283,9 +283,18 @@ class Indexer:
             "failed": failed,
             "per_second": round(speed, 2),
             "eta_seconds": round(remaining / speed, 1) if speed > 0 and remaining else None,
-            "running": self.state.status == "loading" or remaining > 0,
+            "running": self.state.status == "loading" or remaining > 0 or self._unfinished(),
             **self._phases(remaining),
         }
+
+    def _unfinished(self) -> bool:
+        """Work the counts above cannot see yet: before the first full scan nothing is known
+        to be left, and between a scan and its first chunk the backlog is not counted yet.
+        Progress must never read done before the suggestions it promises exist."""
+        if self.state.status != "ready":
+            return False
+        unsettled = self.phases.unsettled()
+        return unsettled is None or any(unsettled.values())
 
     def _phases(self, remaining: int) -> PhaseProgress:
         """Where indexing is in `suggest.order`'s phases: how many clusters have a vector (the

@@ -20,7 +20,7 @@ KILLS = 22
 
 
 @pytest.mark.timeout(600)
-def test_sigkill_at_random_instants_loses_and_duplicates_nothing(tmp_path, datasets_dir):
+def test_sigkill_at_random_instants_loses_and_duplicates_nothing(tmp_path):
     import chaos
 
     source, expected = chaos.build_library(tmp_path, loose=24)
