@@ -34,10 +34,10 @@ from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
-from photosort.session.verify import repair, verify
 from photosort.session.scan import scan, unchanged
 from photosort.session.settings import SessionSettings
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
+from photosort.session.verify import repair, verify
 
 log = logging.getLogger("photosort.session")
 
