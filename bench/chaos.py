@@ -115,7 +115,7 @@ def census(source: Path) -> collections.Counter[str]:
 def check(source: Path, expected: collections.Counter[str], tally: Tally, when: str) -> None:
     """Every photo exactly once, a dense journal, `verify` clean (in-process, read-only)."""
     from photosort.session.engine import Session
-    from photosort.session.recovery import verify
+    from photosort.session.verify import verify
 
     now = census(source)
     lost = sum(1 for h in expected if now[h] == 0)
