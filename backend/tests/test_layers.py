@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"api", "distributed"},
     {"suggest"},
     {"session", "ml", "media"},
+    {"jsontext"},
     {"errors", "formats", "fsutil", "config", "__init__"},
 ]
 LAYER_OF = {part: i for i, parts in enumerate(LAYERS) for part in parts}

@@ -33,10 +33,11 @@ from photosort.session import fileops
 from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
-from photosort.session.recovery import RecoveryReport, recover, verify
+from photosort.session.recovery import RecoveryReport, recover
 from photosort.session.scan import scan, unchanged
 from photosort.session.settings import SessionSettings
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
+from photosort.session.verify import repair, verify
 
 log = logging.getLogger("photosort.session")
 
@@ -183,8 +184,6 @@ class Session:
 
     def repair(self) -> list[str]:
         """Apply every repair `verify` knows to be safe (session/verify.py); what was done."""
-        from photosort.session.verify import repair
-
         with self.lock:
             return repair(self.journal, self.source, self.dest)
 

@@ -151,11 +151,3 @@ def remove_partial_copies(journal: Journal, source: Path, dest: Path) -> list[st
                     (folder / name).unlink()
                     removed.append(os.path.relpath(folder / name, dest).replace(os.sep, "/"))
     return removed
-
-
-def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
-    """Disagreements between the journal and the file system (empty when they agree); see
-    `session/verify.py` for what is checked and what `--repair` may fix."""
-    from photosort.session.verify import check
-
-    return [finding.message for finding in check(journal, source, dest)]

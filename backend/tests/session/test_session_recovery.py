@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from photosort.session.journal import Journal
-from photosort.session.recovery import verify
+from photosort.session.verify import verify
 
 
 def _assign_line(item: str, cluster: str, dst: str | None = None) -> dict[str, object]:
