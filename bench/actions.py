@@ -45,6 +45,7 @@ from common import (
     print_table,
     real_photos,
     summarize_ms,
+    timed_calls,
     write_json,
 )
 
@@ -113,31 +114,6 @@ def head_items(client: httpx.Client, count: int, offset: int = 0) -> list[str]:
     return items[:count]
 
 
-def timed(
-    samples: int, warmup: int, call: Callable[[int], httpx.Response]
-) -> tuple[list[float], int]:
-    """Call `call(i)` warmup+samples times; durations of the last `samples`, and the errors."""
-    durations: list[float] = []
-    errors = 0
-    for i in range(warmup + samples):
-        t0 = time.perf_counter()
-        try:
-            response = call(i)
-        except httpx.TransportError as exc:  # e.g. the server dropped the connection
-            errors += 1
-            if errors <= 3:
-                print(f"  request {i}: {exc!r}")
-            continue
-        dt = time.perf_counter() - t0
-        if response.status_code != 200:
-            errors += 1
-            if errors <= 3:
-                print(f"  {response.request.url.path}: {response.status_code} {response.text}")
-        if i >= warmup:
-            durations.append(dt)
-    return durations, errors
-
-
 def measure_actions(server: Server, samples: int, warmup: int) -> dict[str, Any]:
     per = samples + warmup
     results: dict[str, Any] = {"_loadavg": loadavg()}
@@ -172,7 +148,7 @@ def measure_actions(server: Server, samples: int, warmup: int) -> dict[str, Any]
             ("GET queue", lambda i: c.get("/api/queue", params={"offset": 0, "limit": 50})),
         ]
         for name, call in plan:
-            durations, errors = timed(samples, warmup, call)
+            durations, errors = timed_calls(samples, warmup, call)
             results[name] = {**summarize_ms(durations), "errors": errors}
         results["_final_stats"] = c.get("/api/session").json()["stats"]
     return results

@@ -14,11 +14,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from data import stamps6
 
@@ -181,6 +183,32 @@ def summarize_ms(samples_s: Sequence[float]) -> dict[str, float]:
         "max_ms": round(v[-1], 2) if v else float("nan"),
         "mean_ms": round(sum(v) / len(v), 2) if v else float("nan"),
     }
+
+
+def timed_calls(
+    samples: int, warmup: int, call: Callable[[int], httpx.Response]
+) -> tuple[list[float], int]:
+    """Call `call(i)` warmup+samples times; durations of the last `samples`, and the errors
+    (a non-200 answer or a dropped connection; the first three are printed)."""
+    durations: list[float] = []
+    errors = 0
+    for i in range(warmup + samples):
+        t0 = time.perf_counter()
+        try:
+            response = call(i)
+        except httpx.TransportError as exc:  # e.g. the server dropped the connection
+            errors += 1
+            if errors <= 3:
+                print(f"  request {i}: {exc!r}")
+            continue
+        dt = time.perf_counter() - t0
+        if response.status_code != 200:
+            errors += 1
+            if errors <= 3:
+                print(f"  {response.request.url.path}: {response.status_code} {response.text}")
+        if i >= warmup:
+            durations.append(dt)
+    return durations, errors
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:

@@ -32,7 +32,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,6 +66,12 @@ class Trial:
     auto_right: int
     grid_filed: int = 0
     grids: int = 0
+
+    def add_auto(self, moved: int, right: int) -> None:
+        """Count one auto-move run; a wrong move costs the reviewer a correction."""
+        self.auto_moved += moved
+        self.auto_right += right
+        self.effort += WRONG_AUTO * (moved - right)
 
     @property
     def effort_ratio(self) -> float:
@@ -111,6 +118,27 @@ def open_service(root: Path, embedder: Embedder, warm_cache: Path | None) -> Sug
     return service
 
 
+@contextmanager
+def trial_library(
+    dataset: Path, seed: int, args: argparse.Namespace, embedder: Embedder, warm_cache: Path
+) -> Iterator[tuple[SuggestionService, dict[str, str]]]:
+    """A fresh seeded copy of the dataset, indexed and its queue shuffled; the service and the
+    true class of every photo. The first trial's embeddings warm every later one."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
+        root = Path(tmp)
+        truth = build_library(dataset, root, args.seeds, rng)
+        service = open_service(root, embedder, warm_cache)
+        if not warm_cache.exists():
+            shutil.copy2(root / CLUSTERING_DIR / CACHE_NAME, warm_cache)
+        service.session.shuffle(seed)
+        try:
+            yield service, truth
+        finally:
+            service.close()
+            service.session.close()
+
+
 AutoStep = Callable[[SuggestionService, dict[str, str]], tuple[int, int]]
 
 
@@ -149,38 +177,25 @@ def run_trial(
     embedder: Embedder,
     warm_cache: Path,
 ) -> Trial:
-    rng = random.Random(seed)
-    with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
-        root = Path(tmp)
-        truth = build_library(dataset, root, args.seeds, rng)
-        service = open_service(root, embedder, warm_cache)
+    with trial_library(dataset, seed, args, embedder, warm_cache) as (service, truth):
         s = service.session
-        if not warm_cache.exists():
-            shutil.copy2(root / CLUSTERING_DIR / CACHE_NAME, warm_cache)
-        s.shuffle(seed)
         trial = Trial(method, seed, len(truth), 0.0, 0, 0, 0, 0)
-        try:
-            while s.queue_length():
-                item = s.queue_items(0, 1)[0]
-                label = truth[item]
-                if auto is None:
-                    trial.effort += CHOOSE
-                    s.assign(item, label)
-                else:
-                    suggested, confidence = shown_suggestions(service, item)
-                    right = bool(suggested) and suggested[0]["cluster"] == label
-                    trial.effort += ACCEPT if right else CHOOSE
-                    trial.top1_right += right
-                    s.assign(item, label, suggested=suggested, confidence=confidence)
-                trial.manual += 1
-                if auto is not None and trial.manual % args.every == 0 and s.queue_length():
-                    moved, right_moves = auto(service, truth)
-                    trial.auto_moved += moved
-                    trial.auto_right += right_moves
-                    trial.effort += WRONG_AUTO * (moved - right_moves)
-        finally:
-            service.close()
-            s.close()
+        while s.queue_length():
+            item = s.queue_items(0, 1)[0]
+            label = truth[item]
+            if auto is None:
+                trial.effort += CHOOSE
+                s.assign(item, label)
+            else:
+                suggested, confidence = shown_suggestions(service, item)
+                right = bool(suggested) and suggested[0]["cluster"] == label
+                trial.effort += ACCEPT if right else CHOOSE
+                trial.top1_right += right
+                s.assign(item, label, suggested=suggested, confidence=confidence)
+            trial.manual += 1
+            if auto is not None and trial.manual % args.every == 0 and s.queue_length():
+                moved, right_moves = auto(service, truth)
+                trial.add_auto(moved, right_moves)
         return trial
 
 
@@ -188,34 +203,21 @@ def grid_trial(
     dataset: Path, seed: int, args: argparse.Namespace, embedder: Embedder, warm_cache: Path
 ) -> Trial:
     """The SPEC §12 policy (module docstring) on one seeding."""
-    rng = random.Random(seed)
-    with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
-        root = Path(tmp)
-        truth = build_library(dataset, root, args.seeds, rng)
-        service = open_service(root, embedder, warm_cache)
+    with trial_library(dataset, seed, args, embedder, warm_cache) as (service, truth):
         s = service.session
-        if not warm_cache.exists():
-            shutil.copy2(root / CLUSTERING_DIR / CACHE_NAME, warm_cache)
-        s.shuffle(seed)
         trial = Trial("grid", seed, len(truth), 0.0, 0, 0, 0, 0)
         rejected: set[str] = set()
         since_auto = 0
-        try:
-            while s.queue_length():
-                item = s.queue_items(0, 1)[0]
-                filed = _grid_step(service, truth, item, rejected, trial, args)
-                if filed == 0 and s.is_queued(item):
-                    filed = _one_by_one(service, truth, item, trial)
-                since_auto += filed
-                if since_auto >= args.every and s.queue_length():
-                    since_auto = 0
-                    moved, right_moves = product_auto(service, truth)
-                    trial.auto_moved += moved
-                    trial.auto_right += right_moves
-                    trial.effort += WRONG_AUTO * (moved - right_moves)
-        finally:
-            service.close()
-            s.close()
+        while s.queue_length():
+            item = s.queue_items(0, 1)[0]
+            filed = _grid_step(service, truth, item, rejected, trial, args)
+            if filed == 0 and s.is_queued(item):
+                filed = _one_by_one(service, truth, item, trial)
+            since_auto += filed
+            if since_auto >= args.every and s.queue_length():
+                since_auto = 0
+                moved, right_moves = product_auto(service, truth)
+                trial.add_auto(moved, right_moves)
         return trial
 
 

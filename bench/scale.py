@@ -51,6 +51,7 @@ from common import (
     print_table,
     real_photos,
     summarize_ms,
+    timed_calls,
     write_json,
 )
 
@@ -233,17 +234,7 @@ class ScaleServer(Server):
 
 # ----------------------------------------------------------------------------- measuring
 def timed(n: int, call: Callable[[int], httpx.Response], warmup: int = 2) -> dict[str, Any]:
-    durations, errors = [], 0
-    for i in range(warmup + n):
-        t0 = time.perf_counter()
-        r = call(i)
-        dt = time.perf_counter() - t0
-        if r.status_code != 200:
-            errors += 1
-            if errors <= 2:
-                print(f"   {r.request.method} {r.request.url.path}: {r.status_code} {r.text[:300]}")
-        if i >= warmup:
-            durations.append(dt)
+    durations, errors = timed_calls(n, warmup, call)
     return {**summarize_ms(durations), "errors": errors}
 
 

@@ -28,6 +28,11 @@ class Finding:
     repair: Callable[[], str] | None = None
 
 
+def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
+    """Disagreements between the journal and the file system (empty when they agree)."""
+    return [finding.message for finding in check(journal, source, dest)]
+
+
 def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
     findings = [
         Finding(f"journal line {number} is unreadable ({preview}); the lines after it count")

@@ -116,19 +116,20 @@ class Discoverer:
                 {
                     "id": gid,
                     "size": len(rows),
-                    "items": [_item(i, ranked.get(i)) for i in group_items],
+                    "items": [grid_item(i, ranked.get(i)) for i in group_items],
                     "name": self.namer(centre) if self.namer else None,
                 }
             )
         return {"groups": groups, "candidates": len(loose), "cold_start": cold}
 
 
-def _item(item: str, ranking: Ranking | None) -> GridItem:
+def grid_item(item: str, ranking: Ranking | None, similarity: float | None = None) -> GridItem:
+    """One photo of a grid page or a proposed group: its best cluster, score and margin."""
     names, scores = ranking if ranking else ([], [])
     return {
         "item": item,
         "cluster": names[0] if names else None,
         "score": round(scores[0], 4) if scores else None,
         "margin": round(scores[0] - scores[1], 4) if len(scores) > 1 else None,
-        "similarity": None,
+        "similarity": round(similarity, 4) if similarity is not None else None,
     }

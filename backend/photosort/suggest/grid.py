@@ -20,24 +20,13 @@ from photosort.errors import BadPath, Conflict, NotFound
 from photosort.session.engine import MovePlan, Session
 from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
-from photosort.suggest.discovery import Discoverer, Discovery
-from photosort.suggest.results import GridFiled, GridItem, GridPage
+from photosort.suggest.discovery import Discoverer, Discovery, grid_item
+from photosort.suggest.results import GridFiled, GridPage
 from photosort.suggest.vectors import Ranking, Vector, VectorIndex
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 CHUNK = 4096  # queued vectors per matrix product in more-like-this (bounded memory)
 MODES = ("grid", "similar", "discover", "search")
-
-
-def _item(item: str, ranking: Ranking | None, similarity: float | None = None) -> GridItem:
-    names, scores = ranking if ranking else ([], [])
-    return {
-        "item": item,
-        "cluster": names[0] if names else None,
-        "score": round(scores[0], 4) if scores else None,
-        "margin": round(scores[0] - scores[1], 4) if len(scores) > 1 else None,
-        "similarity": round(similarity, 4) if similarity is not None else None,
-    }
 
 
 def _shown(ranking: Ranking | None) -> dict[str, Any]:
@@ -114,7 +103,7 @@ class Grids:
             "mode": "grid",
             "cluster": cluster,
             "total": len(rows),
-            "items": [_item(i, r) for i, r in rows[:limit]],
+            "items": [grid_item(i, r) for i, r in rows[:limit]],
             "note": None,
         }
 
@@ -130,7 +119,7 @@ class Grids:
             "mode": "similar",
             "cluster": ranked[item][0][0] if item in ranked else None,
             "total": len(chosen),
-            "items": [_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
+            "items": [grid_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
             "note": None,
         }
 
@@ -147,7 +136,7 @@ class Grids:
             "mode": "search",
             "cluster": None,
             "total": len(chosen),
-            "items": [_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
+            "items": [grid_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
             "note": f"queued photos closest to “{text}”",
         }
 

@@ -19,16 +19,6 @@ from photosort.cli import app
 PHOTOSORT = Path(sys.executable).parent / "photosort"
 
 
-@pytest.fixture
-def cli():
-    runner = CliRunner()
-
-    def run(*args: object):
-        return runner.invoke(app, [str(a) for a in args])
-
-    return run
-
-
 def assert_one_line_error(result, *needles: str) -> str:
     assert result.exit_code not in (0, None), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(

@@ -8,21 +8,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from typer.testing import CliRunner
-
-from photosort.cli import app
 
 README = Path(__file__).resolve().parents[3] / "README.md"
-
-
-@pytest.fixture
-def cli():
-    runner = CliRunner()
-
-    def run(*args: object):
-        return runner.invoke(app, [str(a) for a in args])
-
-    return run
 
 
 def one_line_error(result, *needles: str) -> str:

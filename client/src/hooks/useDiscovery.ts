@@ -1,14 +1,15 @@
 // The proposed-groups dialog: the groups of queued photos that match no cluster, the one on
 // show, its ticks, and naming it (which creates the cluster and files the ticked photos).
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import type { ClusterInfo } from '../api/queries';
 import { count } from '../logic/format';
-import { gridFiling, moveFocus, toggleAll } from '../logic/grid';
+import { gridFiling } from '../logic/grid';
 import { clusterNameProblem } from '../logic/palette';
 import { toast } from './toasts';
 import type { Refreshable } from './useScheduleRefresh';
+import { useTicks } from './useTicks';
 
 export type DiscoveryPage = Schemas['DiscoveryPage'];
 
@@ -16,19 +17,18 @@ export type DiscoveryPage = Schemas['DiscoveryPage'];
 export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', refresh: (what?: ReadonlyArray<Refreshable>) => void) {
   const q = useQuery({ queryKey: ['discover', indexed], queryFn: () => unwrap(api.GET('/api/discover')), staleTime: 0, gcTime: 0, retry: false });
   const [index, setIndex] = useState(0);
-  const [unticked, setUnticked] = useState<ReadonlySet<string>>(new Set());
-  const [focus, setFocus] = useState(0);
   const [typed, setTyped] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const groups = q.data?.groups ?? [];
   const group = groups.length ? groups[Math.min(index, groups.length - 1)] : undefined;
   const items = (group?.items ?? []).map((i) => i.item);
+  const { reset: resetTicks, ...ticks } = useTicks(items);
+  const { unticked } = ticks;
   const name = typed ?? group?.name ?? '';
 
   const reset = () => {
-    setUnticked(new Set());
-    setFocus(0);
+    resetTicks();
     setTyped(null);
     setError(null);
   };
@@ -38,15 +38,6 @@ export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', 
     setIndex((i) => (i + 1) % groups.length);
     reset();
   };
-
-  const toggle = useCallback((item: string) => {
-    setUnticked((old) => {
-      const s = new Set(old);
-      if (s.has(item)) s.delete(item);
-      else s.add(item);
-      return s;
-    });
-  }, []);
 
   const file = async () => {
     const cluster = name.trim();
@@ -78,12 +69,7 @@ export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', 
     group,
     index: Math.min(index, Math.max(0, groups.length - 1)),
     items,
-    unticked,
-    toggle,
-    toggleAll: () => setUnticked(toggleAll(items, unticked)),
-    focus: Math.min(focus, Math.max(0, items.length - 1)),
-    move: (dx: number, dy: number) => setFocus((f) => moveFocus(Math.min(f, items.length - 1), dx, dy, items.length)),
-    setFocus,
+    ...ticks,
     name,
     setName: setTyped,
     next,

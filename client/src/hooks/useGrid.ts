@@ -4,9 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { count } from '../logic/format';
-import { gridFiling, moveFocus, toggleAll, type GridMode } from '../logic/grid';
+import { gridFiling, type GridMode } from '../logic/grid';
 import { toast } from './toasts';
 import type { Refreshable } from './useScheduleRefresh';
+import { useTicks } from './useTicks';
 
 export type GridPage = Schemas['GridPage'];
 
@@ -29,20 +30,11 @@ export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refresh
   const key = req.mode === 'search' ? req.text : req.item;
   const enabled = req.mode !== 'search' || req.text.trim() !== '';
   const page = useQuery({ queryKey: ['grid', req.mode, key], queryFn: () => fetchPage(req), staleTime: 0, gcTime: 0, retry: false, enabled });
-  const [unticked, setUnticked] = useState<ReadonlySet<string>>(new Set());
-  const [focus, setFocus] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const items = (page.data?.items ?? []).map((i) => i.item);
-
-  const toggle = useCallback((item: string) => {
-    setUnticked((old) => {
-      const next = new Set(old);
-      if (next.has(item)) next.delete(item);
-      else next.add(item);
-      return next;
-    });
-  }, []);
+  const { reset: _reset, ...ticks } = useTicks(items);
+  const { unticked } = ticks;
 
   const file = useCallback(
     async (cluster: string, create = false) => {
@@ -71,12 +63,7 @@ export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refresh
     loading: page.isLoading,
     loadError: page.error instanceof ApiError ? page.error.message : page.error ? 'could not load the grid' : null,
     items,
-    unticked,
-    toggle,
-    toggleAll: () => setUnticked(toggleAll(items, unticked)),
-    focus: Math.min(focus, Math.max(0, items.length - 1)),
-    move: (dx: number, dy: number) => setFocus((f) => moveFocus(Math.min(f, items.length - 1), dx, dy, items.length)),
-    setFocus,
+    ...ticks,
     file,
     busy,
     error,
