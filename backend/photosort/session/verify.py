@@ -145,8 +145,3 @@ def repair(journal: Journal, source: Path, dest: Path) -> list[str]:
     if done:
         journal.append({"type": "recovery", "actions": done})
     return done
-
-
-def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
-    """Disagreements between the journal and the file system (empty when they agree)."""
-    return [finding.message for finding in check(journal, source, dest)]
