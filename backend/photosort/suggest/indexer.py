@@ -38,6 +38,7 @@ log = logging.getLogger("photosort.suggest")
 
 HEAD_FIRST = 64  # the reviewer's next photos are re-checked before every chunk
 CHUNK = 256
+IDLE_RESCAN_S = 60.0
 
 
 @dataclass
@@ -111,7 +112,9 @@ class Indexer:
             return
         while not self._stop.is_set():
             if not self.index_pending():
-                self._wake.wait(timeout=5.0)
+                # Idle: new work arrives as an event (queue-changed -> `rescan`), so a full walk
+                # of the library is only a slow safety net; at 1M one walk takes ~28 s.
+                self._wake.wait(timeout=IDLE_RESCAN_S)
                 self._wake.clear()
 
     def rescan(self) -> None:
