@@ -65,10 +65,6 @@ class QueueOrder:
     def page(self, offset: int, limit: int) -> list[str]:
         return self._order[offset : offset + limit]
 
-    def reset(self, items: Iterable[str]) -> None:
-        self._items = set(items)
-        self._rebuild()
-
     def _base_key(self, item: str) -> Any:
         base = natural_key(item) if self.seed is None else _shuffle_key(self.seed, item)
         if not self.ranking:

@@ -69,9 +69,6 @@ class Centroids:
     def counts(self) -> dict[str, int]:
         return {c: len(m) for c, m in self._members.items()}
 
-    def has(self, cluster: str, key: str) -> bool:
-        return key in self._members.get(cluster, {})
-
     def matrix(self) -> tuple[list[str], Vector]:
         """Cluster names and their unit centroids (clusters with no embedded member left out)."""
         if self._matrix is None:
