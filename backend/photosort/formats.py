@@ -11,6 +11,11 @@ RAW_EXTENSIONS = frozenset(
     {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".dng", ".raf", ".orf", ".rw2", ".pef", ".srw"}
 )
 SUPPORTED_EXTENSIONS = RASTER_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS
+# Videos (issue 9): queued like photos through a poster frame, except a Live Photo's half.
+VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".3gp"})
+# Files that only describe another file of the same stem (edits, thumbnails): never queued
+# on their own, always carried with their photo.
+SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".thm"})
 
 _CONTENT_TYPES = {
     ".jpg": "image/jpeg",
@@ -36,6 +41,14 @@ def suffix(name: str | PurePath) -> str:
 
 def is_photo(name: str | PurePath) -> bool:
     return suffix(name) in SUPPORTED_EXTENSIONS
+
+
+def is_video(name: str | PurePath) -> bool:
+    return suffix(name) in VIDEO_EXTENSIONS
+
+
+def is_sidecar(name: str | PurePath) -> bool:
+    return suffix(name) in SIDECAR_EXTENSIONS
 
 
 def is_raw(name: str | PurePath) -> bool:
