@@ -16,6 +16,7 @@ VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".3gp"})
 # Files that only describe another file of the same stem (edits, thumbnails): never queued
 # on their own, always carried with their photo.
 SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".thm"})
+MEDIA_EXTENSIONS = SUPPORTED_EXTENSIONS | VIDEO_EXTENSIONS
 
 _CONTENT_TYPES = {
     ".jpg": "image/jpeg",
@@ -29,6 +30,12 @@ _CONTENT_TYPES = {
     ".heic": "image/heic",
     ".heif": "image/heif",
     ".dng": "image/x-adobe-dng",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".mov": "video/quicktime",
+    ".avi": "video/x-msvideo",
+    ".mkv": "video/x-matroska",
+    ".3gp": "video/3gpp",
 }
 
 
@@ -45,6 +52,11 @@ def is_photo(name: str | PurePath) -> bool:
 
 def is_video(name: str | PurePath) -> bool:
     return suffix(name) in VIDEO_EXTENSIONS
+
+
+def is_media(name: str | PurePath) -> bool:
+    """A photo or a video: what the session queues, files and counts as a cluster member."""
+    return suffix(name) in MEDIA_EXTENSIONS
 
 
 def is_sidecar(name: str | PurePath) -> bool:

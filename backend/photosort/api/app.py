@@ -22,6 +22,7 @@ from photosort.api import (
     image_routes,
     queue_routes,
     session_routes,
+    video_routes,
 )
 from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
@@ -114,6 +115,7 @@ def create_app(
         automove_routes,
         grid_routes,
         event_routes,
+        video_routes,
     ):
         app.include_router(module.router)
     _mount_ui(app, static_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from photosort.media.renditions import Renditions
+from photosort.media.video import VideoProbes
 from photosort.session.engine import Session
 from photosort.session.journal import CLUSTERING_DIR
 from photosort.suggest.engine import NoSuggestions, SuggestionEngine
@@ -16,6 +17,7 @@ class AppContext:
             "suggestions are off for this session (--model none)"
         )
         self.fingerprints = self.suggestions.fingerprints
+        self.videos = VideoProbes()
 
     def close(self) -> None:
         self.suggestions.close()

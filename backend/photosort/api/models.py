@@ -132,6 +132,9 @@ class SuggestionSet(BaseModel):
     )
 
 
+MediaKind = Literal["photo", "video"]
+
+
 class QueueItem(BaseModel):
     item: str = Field(description="Path relative to the source, `/`-separated.")
     name: str
@@ -140,6 +143,12 @@ class QueueItem(BaseModel):
         description="Null while not embedded yet, in manual-only mode, or with no clusters."
     )
     decode_error: str | None = None
+    kind: MediaKind = Field(
+        default="photo", description="`video`: its images are a poster frame; play `/api/video`."
+    )
+    duration_s: float | None = Field(
+        default=None, description="A video's duration in seconds, when its headers say."
+    )
 
 
 class QueuePage(BaseModel):
@@ -163,6 +172,11 @@ class ItemDetail(BaseModel):
     is_raw: bool
     decode_error: str | None
     suggestions: SuggestionSet | None
+    kind: MediaKind = "photo"
+    duration_s: float | None = None
+    created: str | None = Field(
+        default=None, description="A video's creation time from its container (ISO 8601, UTC)."
+    )
 
 
 class AssignRequest(BaseModel):

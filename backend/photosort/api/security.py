@@ -244,8 +244,9 @@ def _decode_path_losslessly(scope: Scope) -> Scope:
 
 
 def _with_resource_policy(scope: Scope, send: Send) -> Send:
-    """Photos are the reviewer's: no other site may embed them (`<img src=...>` is no-cors)."""
-    if not scope["path"].startswith("/api/image/"):
+    """Photos and videos are the reviewer's: no other site may embed them (`<img src=...>`
+    and `<video src=...>` are no-cors)."""
+    if not scope["path"].startswith(("/api/image/", "/api/video/")):
         return send
 
     async def sending(message: Message) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from photosort.api.context import AppContext
 from photosort.api.models import (
     ClusterInfo,
@@ -17,8 +20,9 @@ from photosort.api.models import (
     SuggestionSet,
 )
 from photosort.errors import DecodeFailed, NotFound
-from photosort.formats import is_raw
+from photosort.formats import is_raw, is_video
 from photosort.media.decode import probe
+from photosort.media.video import VideoInfo
 from photosort.session.paths import normalise_item
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest import results
@@ -70,6 +74,7 @@ class Views:
                     position=offset + i,
                     suggestions=_suggestion_set(sugg.get(it)),
                     decode_error=self.ctx.suggestions.decode_error(it),
+                    **self._video_fields(it),
                 )
                 for i, it in enumerate(items)
             ],
@@ -112,4 +117,16 @@ class Views:
             is_raw=is_raw(path.name),
             decode_error=decode_error,
             suggestions=_suggestion_set(shown),
+            **self._video_fields(item, path),
         )
+
+    def _video_fields(self, item: str, path: Path | None = None) -> dict[str, Any]:
+        """`kind`, and for a video its duration and creation time (headers only, memoised)."""
+        if not is_video(item):
+            return {}
+        info: VideoInfo | None = self.ctx.videos.get(path or self.ctx.session.source / item)
+        return {
+            "kind": "video",
+            "duration_s": info.duration_s if info else None,
+            "created": info.created.isoformat() if info and info.created else None,
+        }

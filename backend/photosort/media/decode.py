@@ -1,5 +1,6 @@
 """Decode any supported photo into an upright RGB PIL image, as cheaply as the caller allows:
-RAW files go to `raw.py`, everything else to `raster.py`.
+RAW files go to `raw.py`, videos to `video.py` (their poster frame), everything else to
+`raster.py`.
 
 Every failure on bad input surfaces as `DecodeFailed` with a message a person can act on.
 """
@@ -10,14 +11,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from photosort.formats import is_raw
+from photosort.formats import is_raw, is_video
 from photosort.media.raster import ImageInfo, check_nonempty, open_raster, probe_raster
 
 __all__ = ["ImageInfo", "open_image", "probe"]
 
 
 def open_image(path: Path, *, min_edge: int | None = None) -> Image.Image:
-    """Decode `path` to an RGB image with EXIF orientation applied.
+    """Decode `path` to an RGB image with EXIF orientation applied (a video: its poster frame).
 
     `min_edge` is a promise the caller makes: it needs a long edge of at least this many pixels, so
     JPEGs may be DCT-scaled (`draft`) and RAWs may use their embedded preview. `None` means full
@@ -28,6 +29,10 @@ def open_image(path: Path, *, min_edge: int | None = None) -> Image.Image:
         from photosort.media import raw  # rawpy is only imported when a RAW shows up
 
         return raw.decode_raw(path, min_edge=min_edge)[0]
+    if is_video(path):
+        from photosort.media import video  # PyAV is only imported when a video shows up
+
+        return video.poster_frame(path, min_edge=min_edge)
     return open_raster(path, min_edge=min_edge)
 
 
@@ -38,4 +43,9 @@ def probe(path: Path) -> ImageInfo:
         from photosort.media import raw
 
         return raw.probe_raw(path)
+    if is_video(path):
+        from photosort.media import video
+
+        info = video.probe_video(path)
+        return ImageInfo(info.width, info.height, info.format, False)
     return probe_raster(path)

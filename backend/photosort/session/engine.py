@@ -28,7 +28,7 @@ from photosort.errors import (
     SessionFolderError,
     UnknownCluster,
 )
-from photosort.formats import is_photo
+from photosort.formats import is_media
 from photosort.session import fileops
 from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
@@ -251,7 +251,7 @@ class Session:
             if name == "source" and hidden:
                 continue  # dot-files are never photos of the session (.clustering/ lives here)
             path = resolve_inside(base, item)
-            if path.is_file() and is_photo(path.name):
+            if path.is_file() and is_media(path.name):
                 return path, name
         raise NotFound(f"no photo named {item!r} in this session")
 

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photosort.formats import is_photo
+from photosort.formats import is_media
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _walk_photos(
                     if not rel and name in skip_dirs:
                         continue
                     stack.append((entry.path, f"{item}/"))
-                elif entry.is_file(follow_symlinks=False) and is_photo(name):
+                elif entry.is_file(follow_symlinks=False) and is_media(name):
                     found.append(item)
             except OSError:
                 continue
@@ -106,7 +106,7 @@ def _scan_root(root: Path, stamps: dict[str, int]) -> tuple[list[str], list[str]
                 if name.startswith("."):
                     continue
                 try:
-                    if is_photo(name) and entry.is_file(follow_symlinks=False):
+                    if is_media(name) and entry.is_file(follow_symlinks=False):
                         photos.append(name)
                     elif entry.is_dir(follow_symlinks=False):
                         folders.append(name)

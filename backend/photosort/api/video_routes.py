@@ -1,0 +1,57 @@
+"""A video's own bytes, for the UI's player: HTTP range requests (seeking, streaming)."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from photosort.api import convertors  # noqa: F401 - registers {item:item}
+from photosort.api.deps import Ctx
+from photosort.api.errors import error_response
+from photosort.api.models import ErrorResponse
+from photosort.api.ranges import range_problem
+from photosort.errors import NotFound
+from photosort.formats import content_type, is_video
+
+router = APIRouter(prefix="/api", tags=["images"])
+
+Root = Literal["source", "dest", "trash"]
+_CACHE = "private, max-age=60"  # as for images: the name may later hold other bytes
+
+
+@router.get(
+    "/video/{item:item}",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"video/mp4": {}}, "description": "The whole video."},
+        206: {"description": "The byte range asked for (`Range: bytes=...`)."},
+        404: {"model": ErrorResponse},
+        416: {"model": ErrorResponse, "description": "A range outside the file."},
+    },
+)
+async def get_video(item: str, ctx: Ctx, request: Request, root: Root | None = None) -> Response:
+    """The original bytes of a video, with its content type; `Range` gets a 206 with
+    `Content-Range`. `item` and `root` are read as for `/api/image`."""
+    path, _ = ctx.session.locate(item, root)
+    if not is_video(path.name):
+        raise NotFound(f"{item!r} is not a video")
+    try:
+        size = (await run_in_threadpool(path.stat)).st_size
+    except FileNotFoundError:
+        raise NotFound(f"{item!r} was moved away just now") from None
+    problem = range_problem(request.headers.get("range"), request.headers.get("if-range"), size)
+    if problem is not None:
+        bad = error_response(416, "bad_range", problem)
+        bad.headers["Content-Range"] = f"bytes */{size}"
+        return bad
+    return FileResponse(
+        path,
+        media_type=content_type(path.name),
+        filename=os.fsencode(path.name).decode("utf-8", "replace"),
+        content_disposition_type="inline",
+        headers={"Cache-Control": _CACHE},
+    )
