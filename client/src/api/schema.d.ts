@@ -465,6 +465,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/video/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Video
+         * @description The original bytes of a video, with its content type; `Range` gets a 206 with
+         *     `Content-Range`. `item` and `root` are read as for `/api/image`.
+         */
+        get: operations["get_video_api_video__item__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1040,6 +1061,19 @@ export interface components {
             /** Decode Error */
             decode_error: string | null;
             suggestions: components["schemas"]["SuggestionSet"] | null;
+            /**
+             * Kind
+             * @default photo
+             * @enum {string}
+             */
+            kind: "photo" | "video";
+            /** Duration S */
+            duration_s?: number | null;
+            /**
+             * Created
+             * @description A video's creation time from its container (ISO 8601, UTC).
+             */
+            created?: string | null;
         };
         /** ItemRequest */
         ItemRequest: {
@@ -1095,6 +1129,18 @@ export interface components {
             suggestions: components["schemas"]["SuggestionSet"] | null;
             /** Decode Error */
             decode_error?: string | null;
+            /**
+             * Kind
+             * @description `video`: its images are a poster frame; play `/api/video`.
+             * @default photo
+             * @enum {string}
+             */
+            kind: "photo" | "video";
+            /**
+             * Duration S
+             * @description A video's duration in seconds, when its headers say.
+             */
+            duration_s?: number | null;
         };
         /** QueuePage */
         QueuePage: {
@@ -2464,6 +2510,64 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": components["schemas"]["LiveEvent"];
+                };
+            };
+        };
+    };
+    get_video_api_video__item__get: {
+        parameters: {
+            query?: {
+                root?: ("source" | "dest" | "trash") | null;
+            };
+            header?: never;
+            path: {
+                item: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole video. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": unknown;
+                };
+            };
+            /** @description The byte range asked for (`Range: bytes=...`). */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A range outside the file. */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -2,11 +2,12 @@ import type { QueueItem } from '../api/queries';
 import { TRASH_PREFIX } from '../logic/actionView';
 import type { HistoryEntry } from '../logic/review';
 import { imageUrl } from '../logic/urls';
+import { DurationBadge } from './DurationBadge';
 
 interface Props {
   /** The last photos this tab acted on, oldest first. */
   recent: HistoryEntry[];
-  current: { item: string; name: string } | null;
+  current: { item: string; name: string; kind?: 'photo' | 'video'; durationS?: number | null } | null;
   upcoming: QueueItem[];
   total: number;
   /** History index being looked at with ←, if any. */
@@ -46,11 +47,13 @@ export function Filmstrip({ recent, current, upcoming, total, backIndex, history
         {current ? (
           <li className={`film ${backIndex === null ? 'film-current' : ''}`} aria-current={backIndex === null ? 'true' : undefined} data-testid="film-current">
             <img src={imageUrl(current.item, 'thumb')} alt={`${current.name} (on screen)`} decoding="async" />
+            {current.kind === 'video' ? <DurationBadge seconds={current.durationS} /> : null}
           </li>
         ) : null}
         {upcoming.map((q) => (
           <li key={q.item} className="film film-next">
             <img src={imageUrl(q.item, 'thumb')} alt={q.name} decoding="async" loading="lazy" />
+            {q.kind === 'video' ? <DurationBadge seconds={q.duration_s} /> : null}
             {q.suggestions?.top[0] ? (
               <span className="film-tag" title={q.suggestions.weak ? 'weak match: this photo may need a new cluster' : undefined}>
                 {q.suggestions.top[0].cluster}

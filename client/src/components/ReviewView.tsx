@@ -5,12 +5,14 @@ import type { FileAction } from '../hooks/useCommands';
 import type { Review } from '../hooks/useReview';
 import type { ImageCache } from '../perf/imageCache';
 import { stageFor } from '../logic/stage';
+import { stageVideo } from '../logic/video';
 import { BackBanner } from './BackBanner';
 import { ClusterList } from './ClusterList';
 import { EmptyState } from './EmptyState';
 import { Filmstrip } from './Filmstrip';
 import { Kbd } from './Kbd';
 import { PhotoStage } from './PhotoStage';
+import { StageVideoPlayer } from './StageVideoPlayer';
 import { SuggestionsPanel } from './SuggestionsPanel';
 
 const FILM_AHEAD = 12;
@@ -29,6 +31,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
   const subject = current.subject;
   const manual = session?.settings.manual_only ?? false;
   const stageInfo = stageFor(current);
+  const video = stageVideo(current);
   const loadingQueue = !r.queueQuery.data || (visible.length === 0 && (session?.stats.queued ?? 0) > 0);
   const recentStart = Math.max(0, state.history.length - FILM_BEHIND);
   const pick = (c: string) => file('assign', c, false, { timeStamp: performance.now(), key: 'click' });
@@ -51,6 +54,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
               </span>
               {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
             </div>
+            {video && stageInfo ? <StageVideoPlayer key={video.src} video={video} poster={stageInfo.preview} label={stageInfo.name} /> : null}
             {current.mode === 'back' ? <BackBanner current={current} /> : null}
           </PhotoStage>
         ) : (

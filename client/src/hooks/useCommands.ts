@@ -6,6 +6,7 @@ import { type Command, type Modal, type View } from '../logic/keymap';
 import type { PlaybackEvent } from '../logic/playback';
 import type { ActionKind } from '../logic/review';
 import { clusterForSlot } from '../logic/slots';
+import { toggleVideo } from '../logic/video';
 import { markInput } from '../perf/paint';
 import { toast } from './toasts';
 import type { GridRequest } from './useGrid';
@@ -72,6 +73,9 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           return;
         case 'playPause':
           return playback({ type: 'toggle' });
+        case 'playVideo':
+          if (!toggleVideo()) toast('info', 'Space plays a video: this one is a photo');
+          return;
         case 'stepBack':
           return playback({ type: 'prev' });
         case 'stepForward':

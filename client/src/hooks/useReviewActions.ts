@@ -10,6 +10,7 @@ import { keys, type ActionRecord, type QueueItem, type QueueSnapshot, type Sessi
 import { baseName } from '../logic/actionView';
 import { nextIdAfter, nextUndo, type ActionKind, type HistoryEntry } from '../logic/review';
 import { describeUndo, rejection, type OthersFiled } from '../logic/reviewText';
+import { isVideoName } from '../logic/video';
 import { toast } from './toasts';
 import type { ReviewStore } from './useReviewStore';
 import type { Refreshable } from './useScheduleRefresh';
@@ -85,7 +86,7 @@ export function useReviewActions({ store, othersFiled, scheduleRefresh }: Deps) 
         qc.setQueryData<QueueSnapshot>(keys.queue, (old) => {
           if (!old) return old;
           const rest = old.page.items.filter((q) => q.item !== item);
-          const head: QueueItem = { item, name: baseName(item), position: 0, suggestions: null, decode_error: null };
+          const head: QueueItem = { item, name: baseName(item), position: 0, suggestions: null, decode_error: null, kind: isVideoName(item) ? 'video' : 'photo' };
           return { ...old, page: { ...old.page, total: old.page.total + 1, items: [head, ...rest] } };
         });
       }

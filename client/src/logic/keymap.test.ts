@@ -68,6 +68,25 @@ describe('resolveKey in the review view', () => {
   });
 });
 
+describe('Space in the review view', () => {
+  it('plays or pauses the video on stage, never twice for a held key', () => {
+    expect(resolveKey({ key: ' ' }, review)).toEqual({ type: 'playVideo' });
+    expect(resolveKey({ key: ' ', repeat: true }, review)).toBeNull();
+  });
+
+  it('leaves Space to a focused button, a text field and an open dialog', () => {
+    expect(resolveKey({ key: ' ', inControl: true }, review)).toBeNull();
+    expect(resolveKey({ key: ' ', inTextField: true }, review)).toBeNull();
+    expect(resolveKey({ key: ' ' }, { view: 'review', modal: 'palette' })).toBeNull();
+  });
+
+  it('is documented with the sorting keys', () => {
+    const sorting = KEY_HELP.find((g) => g.title === 'Sorting');
+    const row = sorting?.rows.find((r) => r.keys.includes('Space'));
+    expect(row?.what).toMatch(/video/i);
+  });
+});
+
 describe('resolveKey in the log view', () => {
   it('drives playback', () => {
     expect(resolveKey({ key: ' ' }, log)).toEqual({ type: 'playPause' });

@@ -11,6 +11,9 @@ export interface Subject {
   name: string;
   suggestions: QueueItem['suggestions'];
   decodeError: string | null;
+  /** A video shows its poster frame; Space plays it (logic/video.ts). */
+  kind?: 'photo' | 'video';
+  durationS?: number | null;
 }
 
 export type Current =
