@@ -43,6 +43,14 @@ MAX_POSTER_PACKETS = 4_000
 # As for photos (raster.MAX_FULL_DECODE_PIXELS): a frame above this is refused, not decoded.
 MAX_FRAME_PIXELS = 50_000_000
 
+# FFmpeg picks a demuxer by content, not by name: a playlist or concat list saved as `.mp4`
+# (HLS, ffconcat) would make it open other files or URLs. Only the containers of
+# formats.VIDEO_EXTENSIONS (and raw MPEG-4, what an `.m4v` may hold), only local files.
+_OPEN_OPTIONS = {
+    "format_whitelist": "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,m4v",
+    "protocol_whitelist": "file",
+}
+
 # What FFmpeg and PyAV raise on bad input besides their own error type.
 _AV_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -202,7 +210,9 @@ def _bad_input() -> tuple[type[BaseException], ...]:
 def _open(path: Path) -> Iterator[InputContainer]:
     import av  # PyAV loads FFmpeg's libraries: only when a video shows up
 
-    container = av.open(os.fspath(path), mode="r", metadata_errors="replace")
+    container = av.open(
+        os.fspath(path), mode="r", metadata_errors="replace", container_options=_OPEN_OPTIONS
+    )
     try:
         yield container
     finally:

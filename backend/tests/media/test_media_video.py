@@ -103,6 +103,23 @@ def test_a_bad_video_fails_like_a_bad_photo(tmp_path: Path, name: str, content: 
         assert words in err.value.message and err.value.code == "decode_failed"
 
 
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "ffconcat version 1.0\nfile 'other.mp4'\n",
+        "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nother.mp4\n#EXT-X-ENDLIST\n",
+    ],
+)
+def test_a_list_of_other_files_named_like_a_video_is_refused(tmp_path: Path, listing: str):
+    # FFmpeg would follow a concat list or playlist to other files (or URLs); never here.
+    make_video(tmp_path / "other.mp4")
+    (tmp_path / "list.mp4").write_text(listing)
+    with pytest.raises(DecodeFailed):
+        open_image(tmp_path / "list.mp4")
+    with pytest.raises(DecodeFailed):
+        probe_video(tmp_path / "list.mp4")
+
+
 def test_a_truncated_video_fails_cleanly(tmp_path: Path):
     path = _truncated(tmp_path)
     with pytest.raises(DecodeFailed) as err:
