@@ -101,6 +101,9 @@ def poster_frame(path: Path, *, min_edge: int | None = None) -> Image.Image:
     larger frame is scaled down while converting, never below it."""
     with _av_errors(path), _open(path) as container:
         stream = _video_stream(container)
+        _check_frame_size(stream.codec_context.width or 0, stream.codec_context.height or 0)
+        # The headers can lie: the decoder itself refuses a larger frame before allocating it.
+        stream.codec_context.options = {"max_pixels": str(MAX_FRAME_PIXELS)}
         frame = _frame_near(container, stream, _poster_target(container, stream))
         return _to_image(frame, stream, min_edge)
 
@@ -168,10 +171,7 @@ def _creation_time(container: InputContainer, stream: VideoStream) -> datetime |
 
 def _to_image(frame: VideoFrame, stream: VideoStream, min_edge: int | None) -> Image.Image:
     width, height = frame.width, frame.height
-    if width * height > MAX_FRAME_PIXELS:
-        raise DecodeFailed(
-            f"video frame too large to decode within the memory bound: {width}x{height}"
-        )
+    _check_frame_size(width, height)
     # Anamorphic video (DV, some broadcast): pixels are not square; show it as displayed.
     sar = stream.codec_context.sample_aspect_ratio
     out_w = max(1, round(width * sar)) if sar and sar > 0 and sar != 1 else width
@@ -183,6 +183,14 @@ def _to_image(frame: VideoFrame, stream: VideoStream, min_edge: int | None) -> I
     rgb = frame.reformat(width=out_w, height=out_h, format="rgb24", interpolation="AREA")
     image = Image.fromarray(rgb.to_ndarray())
     return _upright(image, frame.rotation)
+
+
+def _check_frame_size(width: int, height: int) -> None:
+    if width * height > MAX_FRAME_PIXELS:
+        raise DecodeFailed(
+            f"video frame too large to decode within the memory bound: {width}x{height} "
+            f"(photosort decodes at most {MAX_FRAME_PIXELS / 1e6:.0f} MP)"
+        )
 
 
 def _upright(image: Image.Image, rotation: int) -> Image.Image:

@@ -80,6 +80,14 @@ def test_min_edge_shrinks_while_converting_never_below(tmp_path: Path):
     assert open_image(path, min_edge=1600).size == (320, 240)  # never upscaled
 
 
+def test_a_frame_over_the_memory_bound_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = make_video(tmp_path / "clip.mp4", size=(320, 240))
+    monkeypatch.setattr(video, "MAX_FRAME_PIXELS", 320 * 240 - 1)
+    with pytest.raises(DecodeFailed) as err:
+        open_image(path)
+    assert "too large" in err.value.message and "320x240" in err.value.message
+
+
 def _truncated(tmp_path: Path) -> Path:
     whole = make_video(tmp_path / "whole.mp4").read_bytes()
     (tmp_path / "truncated.mp4").write_bytes(whole[: len(whole) // 2])
