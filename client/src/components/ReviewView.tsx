@@ -48,13 +48,13 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
             knownError={subject?.decodeError ?? null}
             label={stageInfo.name}
           >
+            {video && stageInfo ? <StageVideoPlayer key={video.src} video={video} poster={stageInfo.preview} label={stageInfo.name} /> : null}
             <div className="stage-caption">
               <span className="stage-name" data-testid="current-name">
                 {stageInfo.name}
               </span>
               {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
             </div>
-            {video && stageInfo ? <StageVideoPlayer key={video.src} video={video} poster={stageInfo.preview} label={stageInfo.name} /> : null}
             {current.mode === 'back' ? <BackBanner current={current} /> : null}
           </PhotoStage>
         ) : (

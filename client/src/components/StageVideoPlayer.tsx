@@ -1,7 +1,7 @@
 // A video on stage: its poster frame is the stage's picture until Space (or a click on the
 // play hint) starts an HTML5 player in its place, with the poster as the player's poster;
 // Space then pauses and resumes. Mounted with `key` = the video's URL, so the next photo
-// never inherits a playing video.
+// never inherits a playing video. Rendered before the caption, which stays above the player.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { onVideoToggle, type StageVideo } from '../logic/video';
 import { DurationBadge } from './DurationBadge';
@@ -36,7 +36,6 @@ export function StageVideoPlayer({ video, poster, label }: Props) {
 
   return (
     <>
-      <DurationBadge seconds={video.durationS} className="video-badge-stage" />
       {started && !failure ? (
         <video
           ref={ref}
@@ -53,6 +52,7 @@ export function StageVideoPlayer({ video, poster, label }: Props) {
           onError={() => setFailure(playError(ref.current))}
         />
       ) : null}
+      <DurationBadge seconds={video.durationS} className="video-badge-stage" />
       {!started ? (
         <button type="button" className="video-play" onClick={() => setStarted(true)} aria-label={`Play ${label}`}>
           ▶ <span className="muted small">Space plays</span>
