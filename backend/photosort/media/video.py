@@ -240,7 +240,10 @@ def _av_errors(path: Path) -> Iterator[None]:
     except MemoryError as exc:
         raise DecodeFailed("video too large to decode: out of memory") from exc
     except _bad_input() as exc:
-        text = str(exc) or type(exc).__name__
+        # FFmpeg's own words without its errno and the file's absolute path.
+        strerror = getattr(exc, "strerror", None)
+        text = strerror if isinstance(strerror, str) and strerror else str(exc)
+        text = (text or type(exc).__name__).rstrip(".").lower()
         kind = suffix(path).lstrip(".").upper() or "video"
         raise DecodeFailed(f"not a decodable {kind} video: {text}") from exc
 
