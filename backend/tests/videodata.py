@@ -5,6 +5,7 @@ Frame `i` is one flat colour, `frame_colour(i)`, so a decoded poster says which 
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import av
@@ -43,8 +44,10 @@ def make_video(
     fmt: str | None = None,
     rotation: int | None = None,
     created: str | None = "2026-11-30T10:11:12.000000Z",
+    damaged: int | None = None,
 ) -> Path:
-    """`frames` flat-colour frames at `fps` (2 s by default), a keyframe every `gop` frames."""
+    """`frames` flat-colour frames at `fps` (2 s by default), a keyframe every `gop` frames;
+    packet number `damaged`, if given, holds noise instead of its coded frame."""
     path.parent.mkdir(parents=True, exist_ok=True)
     codec = codec or CODECS[path.suffix.lower()]
     with av.open(str(path), "w", format=fmt) as out:
@@ -58,11 +61,21 @@ def make_video(
             stream.options = {"keyint_min": str(gop), "sc_threshold": "0"}
         if rotation is not None:
             stream.set_display_rotation(rotation)
+        muxed = 0
         for i in range(frames):
             pixels = np.empty((size[1], size[0], 3), np.uint8)
             pixels[:] = frame_colour(i)
             if rotation is not None:
                 pixels[:, : size[0] // 2] = (255, 0, 0)  # the left half red: shows the turn
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                out.mux(_noise(packet) if damaged == muxed else packet)
+                muxed += 1
         out.mux(stream.encode(None))
     return path
+
+
+def _noise(packet: av.Packet) -> av.Packet:
+    noise = av.Packet(random.Random(packet.pts).randbytes(max(64, packet.size)))
+    noise.pts, noise.dts, noise.time_base = packet.pts, packet.dts, packet.time_base
+    noise.stream = packet.stream
+    return noise

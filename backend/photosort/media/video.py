@@ -120,7 +120,15 @@ def _frame_near(container: InputContainer, stream: VideoStream, target: int | No
     for packets, packet in enumerate(container.demux(stream)):
         if packets >= MAX_POSTER_PACKETS:
             break
-        for frame in packet.decode():
+        try:
+            decoded = packet.decode()
+        except _bad_input():
+            # A damaged packet: as a player would, show what decoded before it, or go on to
+            # the next keyframe (bounded by the packet count).
+            if newest is not None:
+                return newest
+            continue
+        for frame in decoded:
             newest = frame
             frames += 1
             if target is None or frame.pts is None or frame.pts >= target:

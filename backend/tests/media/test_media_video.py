@@ -47,6 +47,12 @@ def test_decoding_forward_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert frame_index(_centre(poster_frame(path))) in (1, 2, 3)
 
 
+def test_a_damaged_packet_shows_the_frame_decoded_before_it(tmp_path: Path):
+    # Packet 2 is noise: the decoder fails on it; a player would show frame 1, and so do we.
+    path = make_video(tmp_path / "damaged.avi", damaged=2)
+    assert frame_index(_centre(poster_frame(path))) in (0, 1)
+
+
 def test_a_stream_without_a_duration_gives_its_first_frame(tmp_path: Path):
     # A raw MPEG-4 elementary stream (an `.m4v`) has no container and no duration.
     path = make_video(tmp_path / "raw.m4v", codec="mpeg4", fmt="m4v")
