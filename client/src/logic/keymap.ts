@@ -305,7 +305,7 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['d', 'Delete'], what: 'Move to trash (restorable with undo)' },
       { keys: ['s', '→'], what: 'Skip: send to the end of the queue (forward when looking back)' },
       { keys: ['←'], what: 'Previous photo seen in this tab' },
-      { keys: ['Space'], what: 'Play / pause a video (its poster frame is shown until then)' },
+      { keys: ['Space'], what: 'Play / pause a video' },
       { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
       { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
