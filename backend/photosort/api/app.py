@@ -22,6 +22,7 @@ from photosort.api import (
     image_routes,
     queue_routes,
     session_routes,
+    stack_routes,
 )
 from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
@@ -113,6 +114,7 @@ def create_app(
         action_routes,
         automove_routes,
         grid_routes,
+        stack_routes,
         event_routes,
     ):
         app.include_router(module.router)
