@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from photosort.api.models import Stats
+from photosort.api.models import ActionRecord, Stats
 
 
 class StackInfo(BaseModel):
@@ -37,6 +37,7 @@ class StackFiled(BaseModel):
     cluster: str
     moved: list[str]
     skipped: list[str] = Field(description="Frames filed meanwhile by someone else.")
+    records: list[ActionRecord] = Field(description="The moves' journal lines.")
     stats: Stats
 
 

@@ -33,13 +33,22 @@ _OFF = "stacks and duplicates need the embedder's index: suggestions are off (--
 
 
 @router.get("/stacks", response_model=StacksPage)
-async def stacks(ctx: Ctx) -> StacksPage:
+async def stacks(
+    ctx: Ctx,
+    head: Annotated[
+        int | None,
+        Query(ge=1, le=100_000, description="Only stacks with a frame among the first `head`."),
+    ] = None,
+) -> StacksPage:
     """The stacks of the queue: frames taken within `gap_s` of each other whose vectors are
     near-identical. Empty (with a note) when suggestions are off."""
     found = ctx.suggestions.stacks()
     if found is None:
         return StacksPage(stacks=[], gap_s=STACK_GAP_S, cut=STACK_CUT, note=_OFF)
     page = await run_in_threadpool(found.stacks)
+    if head is not None:
+        near = set(ctx.session.queue_items(0, head))
+        page = [s for s in page if not near.isdisjoint(s["items"])]
     return StacksPage.model_validate({"stacks": page, "gap_s": STACK_GAP_S, "cut": STACK_CUT})
 
 

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from photosort.errors import BadPath, Conflict
 from photosort.session.engine import MovePlan, Session
+from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
 from photosort.suggest.facts import QueueFacts
 from photosort.suggest.vectors import VectorIndex
@@ -43,6 +44,7 @@ class StackFiled(TypedDict):
     cluster: str
     moved: list[str]
     skipped: list[str]
+    records: list[Record]
 
 
 def _root(parent: dict[int, int], i: int) -> int:
@@ -187,4 +189,5 @@ class Stacks:
             "cluster": cluster,
             "moved": [r["item"] for r in moved],
             "skipped": [i for i in frames if i not in done],
+            "records": moved,
         }

@@ -6,6 +6,8 @@ import { type Command, type Modal, type View } from '../logic/keymap';
 import type { PlaybackEvent } from '../logic/playback';
 import type { ActionKind } from '../logic/review';
 import { clusterForSlot } from '../logic/slots';
+import { framesOf } from '../logic/stacks';
+import { stackCommand } from './stackCommands';
 import { markInput } from '../perf/paint';
 import { toast } from './toasts';
 import type { GridRequest } from './useGrid';
@@ -70,6 +72,9 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
           else setModal('discover');
           return;
+        case 'pullFrame':
+        case 'duplicates':
+          return stackCommand(cmd.type, r, setModal);
         case 'playPause':
           return playback({ type: 'toggle' });
         case 'stepBack':
@@ -145,7 +150,9 @@ function useFiling(r: Review) {
       }
       if (!current.subject) return;
       markInput(ev.timeStamp, ev.key);
-      void r.perform(current.subject, action, cluster, create);
+      const frames = action === 'assign' && cluster ? framesOf(current.subject.item, r.stacks.stacks, r.state.gone) : null;
+      if (frames && cluster) void r.fileStack(current.subject, frames, cluster, create);
+      else void r.perform(current.subject, action, cluster, create);
     },
     [current, r],
   );
