@@ -13,25 +13,16 @@ export function stackIndex(stacks: readonly StackInfo[]): Map<string, StackInfo>
 }
 
 /**
- * The queue with each stack shown once: where its first frame in queue order stands, as its
- * face (its first frame in capture order) when the face is in hand, else that first frame.
- * The other frames are hidden. Items in no stack pass through untouched.
+ * The queue with each stack shown once, as its face (its first frame in capture order) where
+ * the face stands in the queue; the other frames are hidden. So skipping the face skips the
+ * stack, and a stack whose face lies beyond the queue window shows up when the face does.
  */
 export function collapseStacks<Q extends { item: string }>(items: readonly Q[], index: ReadonlyMap<string, StackInfo>): Q[] {
   if (index.size === 0) return [...items];
-  const byItem = new Map(items.map((q) => [q.item, q]));
-  const shown = new Set<StackInfo>();
-  const out: Q[] = [];
-  for (const q of items) {
+  return items.filter((q) => {
     const stack = index.get(q.item);
-    if (!stack) {
-      out.push(q);
-    } else if (!shown.has(stack)) {
-      shown.add(stack);
-      out.push(byItem.get(stack.face) ?? q);
-    }
-  }
-  return out;
+    return !stack || stack.face === q.item;
+  });
 }
 
 /** The frames one decision on `item` files: its whole stack (without frames already gone), or
