@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -33,7 +34,11 @@ from photosort.suggest.vectors import VectorIndex
 NEAR_BITS = 4  # of 64 dHash bits
 NEAR_CUT = 0.95  # cosine, when both photos have a vector
 _BANDS = ((0, 13), (13, 26), (26, 39), (39, 52), (52, 64))  # NEAR_BITS + 1 bands (pigeonhole)
+REPAIR_S = 5.0  # while indexing keeps learning, pairs are recomputed at most this often
 MAX_BUCKET = 64  # a band value shared by more photos than this says nothing (flat images)
+
+
+Pair = tuple[str, str]
 
 
 class Candidate(TypedDict):
@@ -114,7 +119,9 @@ class Duplicates:
         self.fingerprints = fingerprints
         self.renditions = renditions
         self._lock = threading.Lock()
-        self._cached: tuple[tuple[int, ...], list[tuple[str, list[str]]]] | None = None
+        self._cached: (
+            tuple[tuple[int, ...], float, frozenset[str], list[Pair], list[Pair]] | None
+        ) = None
         self._hashes: dict[tuple[int, int, int, int], str] = {}
 
     def groups(self, limit: int | None = None) -> tuple[list[DuplicateGroup], int]:
@@ -125,28 +132,39 @@ class Duplicates:
         return [self._ranked(kind, items) for kind, items in chosen], len(found)
 
     def _found(self) -> list[tuple[str, list[str]]]:
+        """(kind, items) of every duplicate group among the queued photos now."""
         queued = self.session.queue_items()
         self.facts.ensure(queued)
-        seen, failed = self.vectors.tally()
-        key = (self.session.last_seq(), len(queued), seen, failed, self.facts.version)
-        with self._lock:
-            if self._cached is not None and self._cached[0] == key:
-                return self._cached[1]
+        exact, near = self._pairs(queued)
+        here = set(queued)
         union = _Union()
-        exact = self._exact_pairs(queued)
-        for a, b in exact:
-            union.join(a, b)
-        for a, b in self._confirmed(near_pairs(self.facts.hashes(queued))):
-            union.join(a, b)
+        for a, b in [*exact, *near]:
+            if a in here and b in here:
+                union.join(a, b)
         same = {frozenset(p) for p in exact}
         found = []
         for g in union.groups():
             pairs_exact = all(frozenset((g[0], o)) in same for o in g[1:])
             found.append(("exact" if pairs_exact else "near", g))
         found.sort(key=lambda kg: (kg[0] != "exact", kg[1][0]))
-        with self._lock:
-            self._cached = (key, found)
         return found
+
+    def _pairs(self, queued: list[str]) -> tuple[list[Pair], list[Pair]]:
+        """Exact and near pairs, recomputed when indexing learned something, and then at most
+        every `REPAIR_S` (filing, trashing and undo only filter them: nothing per action)."""
+        seen, failed = self.vectors.tally()
+        key = (seen, failed, self.facts.version)
+        with self._lock:
+            cached = self._cached
+        if cached is not None:
+            exact = cached[0] == key and cached[2].issuperset(queued)
+            if exact or time.monotonic() - cached[1] < REPAIR_S:
+                return cached[3], cached[4]
+        exact_pairs = self._exact_pairs(queued)
+        near = self._confirmed(near_pairs(self.facts.hashes(queued)))
+        with self._lock:
+            self._cached = (key, time.monotonic(), frozenset(queued), exact_pairs, near)
+        return exact_pairs, near
 
     def _exact_pairs(self, queued: list[str]) -> list[tuple[str, str]]:
         """Same fingerprint, confirmed by a hash of every byte (read only for those photos)."""

@@ -118,6 +118,7 @@ Link = tuple[int, int]
 class _Links:
     key: tuple[int, ...]
     at: float
+    cost: float  # seconds the linking took
     names: list[str]
     times: NDArray[np.float64]
     links: list[Link]
@@ -140,17 +141,22 @@ class Stacks:
         key = (seen, failed, self.facts.version)
         with self._lock:
             cached = self._cached
-            fresh = cached is not None and (
-                cached.key == key or time.monotonic() - cached.at < RELINK_S
-            )
-            if cached is not None and fresh and set(queued) <= cached.known:
+        if cached is not None:
+            exact = cached.key == key and cached.known.issuperset(queued)
+            # Linking 100k photos a second apart costs seconds: while indexing keeps learning
+            # (or files keep arriving), relink at most every RELINK_S, or every 10
+            # computations' worth of time; photos new since then join their stack after.
+            recent = time.monotonic() - cached.at < max(RELINK_S, 10 * cached.cost)
+            if exact or recent:
                 return cached.names, cached.times, cached.links
         times = self.facts.times(queued)
         names, mat = self.vectors.queued_vectors([i for i in queued if i in times])
         t = np.array([times[i] for i in names], dtype=np.float64)
+        started = time.monotonic()
         links = find_links(t, mat)
+        cost = time.monotonic() - started
         with self._lock:
-            self._cached = _Links(key, time.monotonic(), names, t, links, frozenset(queued))
+            self._cached = _Links(key, time.monotonic(), cost, names, t, links, frozenset(queued))
         return names, t, links
 
     def stacks(self) -> list[Stack]:
