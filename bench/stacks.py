@@ -13,7 +13,7 @@ stack. The chosen setting is the best F1 (ties: the larger cut, the smaller gap)
 the table and written to bench/out/stacks.json. A last row times `find_stacks` on 100k
 synthetic items.
 
-    .venv/bin/python bench/stacks.py [--bursts 30] [--model auto]
+    .venv/bin/python bench/stacks.py [--bursts 60] [--model auto]
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def timing_100k(dim: int, spacing_s: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--bursts", type=int, default=30)
+    ap.add_argument("--bursts", type=int, default=60)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--model", default="auto")
     ap.add_argument("--json", type=Path, default=Path("bench/out/stacks.json"))
