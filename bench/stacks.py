@@ -50,6 +50,9 @@ def build(folder: Path, n_bursts: int, seed: int) -> tuple[list[Path], list[int]
     rng = random.Random(seed)
     photos = sorted((stamps6() / "clutter").glob("*/*.jpg"))
     rng.shuffle(photos)
+    if n_bursts > len(photos) // 3:  # singles must be other pictures than any burst's
+        n_bursts = len(photos) // 3
+        print(f"only {len(photos)} photos: {n_bursts} bursts")
     bases, others = photos[:n_bursts], photos[n_bursts:]
     files: list[Path] = []
     labels: list[int] = []
@@ -68,7 +71,7 @@ def build(folder: Path, n_bursts: int, seed: int) -> tuple[list[Path], list[int]
             labels.append(-1)
             t += timedelta(seconds=rng.uniform(0.5, 3.0))
         for s in range(rng.randint(0, 2)):  # shots of something else, close in time
-            other = others.pop() if others else photos[rng.randrange(len(photos))]
+            other = others.pop() if others else bases[(b + 1) % len(bases)]
             files.append(write_single(other, folder / f"s{b:03d}_{s}.jpg", t))
             labels.append(-1)
             t += timedelta(seconds=rng.uniform(0.5, 4.0))
