@@ -72,3 +72,9 @@ def test_memo_reads_a_file_once_and_rereads_a_changed_one(tmp_path: Path) -> Non
     got = times.of(path)
     assert got is not None and got.time == (T0 + timedelta(seconds=5)).timestamp()
     assert times.of(tmp_path / "gone.jpg") is None
+
+
+def test_raw_capture_time_from_its_exif(cr2_path: Path) -> None:
+    got = capture_time(cr2_path)  # the sample's Canon CR2 (a TIFF-based RAW Pillow reads)
+    assert got.source == "exif"
+    assert datetime.fromtimestamp(got.time, UTC).year == 2009
