@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describe as describeLine, type JournalLine } from './actionView';
 import { KEY_HELP, resolveKey } from './keymap';
 import { initialReview, review, visibleQueue, type ReviewEvent } from './review';
 import { candidateText, collapseStacks, duplicateBadge, duplicateIndex, framesOf, stackIndex, stackName, type DuplicateGroup, type StackInfo } from './stacks';
@@ -90,5 +91,14 @@ describe('stack and duplicate keys', () => {
     const rows = KEY_HELP.flatMap((g) => g.rows);
     expect(rows.some((r) => r.keys.includes('x') && /out of its stack/.test(r.what))).toBe(true);
     expect(rows.some((r) => r.keys.includes('k') && /keep the best/.test(r.what))).toBe(true);
+  });
+});
+
+describe('the action log reads stack and duplicate lines', () => {
+  const line = (type: string, extra: Record<string, unknown> = {}): JournalLine => ({ seq: 1, ts: '', type, item: null, src: null, dst: null, cluster: null, batch: 'B', ...extra }) as JournalLine;
+  it('names what each line did', () => {
+    expect(describeLine(line('stack-pull', { item: 'DCIM/b2.jpg' }))).toBe('b2.jpg taken out of its stack');
+    expect(describeLine(line('trash-batch-start', { kept: 'x/big.jpg' }))).toBe('kept big.jpg, trashing its duplicates');
+    expect(describeLine(line('trash-batch-end'))).toBe('duplicates batch B finished');
   });
 });
