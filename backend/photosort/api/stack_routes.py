@@ -84,13 +84,20 @@ def pull_from_stack(
 
 
 @router.get("/duplicates", response_model=DuplicatesPage)
-async def duplicates(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> DuplicatesPage:
+async def duplicates(
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    head: Annotated[
+        int | None,
+        Query(ge=1, le=100_000, description="Only groups with a photo among the first `head`."),
+    ] = None,
+) -> DuplicatesPage:
     """Exact duplicates (same bytes) and near duplicates anywhere in the queue, exact first,
     each with its best photo (largest resolution, then sharpest) first."""
     found = ctx.suggestions.duplicates()
     if found is None:
         return DuplicatesPage(groups=[], total=0, note=_OFF)
-    groups, total = await run_in_threadpool(found.groups, limit)
+    groups, total = await run_in_threadpool(found.groups, limit, head)
     return DuplicatesPage.model_validate({"groups": groups, "total": total})
 
 

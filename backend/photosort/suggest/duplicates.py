@@ -123,12 +123,20 @@ class Duplicates:
             tuple[tuple[int, ...], float, frozenset[str], list[Pair], list[Pair]] | None
         ) = None
         self._hashes: dict[tuple[int, int, int, int], str] = {}
+        self._candidates: dict[tuple[str, int, int, int], Candidate] = {}
 
-    def groups(self, limit: int | None = None) -> tuple[list[DuplicateGroup], int]:
-        """Duplicate groups of the queue (the first `limit`, with the best first) and how many
-        there are."""
+    def groups(
+        self, limit: int | None = None, head: int | None = None
+    ) -> tuple[list[DuplicateGroup], int]:
+        """Duplicate groups of the queue (the first `limit`, each with the best first; only
+        those with a photo among the first `head` queued when given) and how many there are
+        in the whole queue."""
         found = self._found()
-        chosen = found if limit is None else found[:limit]
+        chosen = found
+        if head is not None:
+            near = set(self.session.queue_items(0, head))
+            chosen = [kg for kg in found if not near.isdisjoint(kg[1])]
+        chosen = chosen if limit is None else chosen[:limit]
         return [self._ranked(kind, items) for kind, items in chosen], len(found)
 
     def _found(self) -> list[tuple[str, list[str]]]:
@@ -222,12 +230,23 @@ class Duplicates:
         }
 
     def _candidate(self, item: str) -> Candidate:
+        """Size and sharpness of a queued photo, memoised by its stat (listings repeat)."""
         path = resolve_inside(self.session.source, item)
+        try:
+            st = path.stat()
+        except OSError:
+            return _unknown(item)
+        key = (item, st.st_ino, st.st_size, st.st_mtime_ns)
+        known = self._candidates.get(key)
+        if known is None:
+            known = self._measure(item, path, st.st_size)
+            self._candidates[key] = known
+        return known
+
+    def _measure(self, item: str, path: Path, size: int) -> Candidate:
         width = height = None
         sharp = None
-        size = 0
         try:
-            size = path.stat().st_size
             info = probe(path)
             width, height = info.width, info.height
             sharp = self._sharpness(path)
@@ -275,6 +294,10 @@ class Duplicates:
             "trashed": [i for i in rest if i in done],
             "skipped": [i for i in rest if i not in done],
         }
+
+
+def _unknown(item: str) -> Candidate:
+    return {"item": item, "width": None, "height": None, "sharpness": None, "size_bytes": 0}
 
 
 def _quality(c: Candidate) -> tuple[int, float, int]:

@@ -160,6 +160,12 @@ def test_duplicates_flagged_and_keep_best_trashes_the_rest_as_one_undoable_batch
     near = groups[("a big.jpg", "a copy.jpg", "a.jpg")]
     assert near["kind"] == "near" and near["best"] == "a big.jpg"
     assert near["items"][0]["width"] == 2 * near["items"][1]["width"]
+    first = c.get("/api/queue", params={"limit": 1}).json()["items"][0]["item"]
+    head = c.get("/api/duplicates", params={"head": 1}).json()
+    assert head["total"] == 2  # the whole queue's count, with only the head's groups listed
+    assert [first in [i["item"] for i in g["items"]] for g in head["groups"]] == (
+        [True] if first != "other.jpg" else []
+    )
 
     before = {n: hash_of(lib.source / n) for n in ("a.jpg", "a copy.jpg")}
     r = c.post("/api/duplicates/keep-best", json={"items": ["a.jpg", "a copy.jpg", "a big.jpg"]})

@@ -2877,6 +2877,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description Only groups with a photo among the first `head`. */
+                head?: number | null;
             };
             header?: never;
             path?: never;

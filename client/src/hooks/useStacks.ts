@@ -23,7 +23,7 @@ export function useStacks() {
   });
   const dupesQ = useQuery({
     queryKey: stackKeys.duplicates,
-    queryFn: () => unwrap(api.GET('/api/duplicates', { params: { query: { limit: 200 } } })),
+    queryFn: () => unwrap(api.GET('/api/duplicates', { params: { query: { limit: 200, head: QUEUE_WINDOW } } })),
     placeholderData: keepPreviousData,
     staleTime: 0,
   });
