@@ -2,7 +2,7 @@
 // (PHOTOSORT_E2E_AUTOMOVE_MODEL, default `auto`: offline it resolves to EfficientNet-Lite0)
 // over a burst written with real EXIF capture times (backend/tests/bursts.py).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, openApp, test } from './fixtures';
 import { AUTOMOVE_MODEL, datasetRoot, makeFolder, photosortBin, repoRoot, startServer } from './server';
@@ -43,6 +43,35 @@ test('a burst shows as one item ×4 and one keypress files every frame as one ba
     await expect.poll(() => BURST.every((f) => server.exists(f))).toBe(true);
     expect(BURST.some((f) => server.exists('birds', f))).toBe(false);
     await expect(page.getByTestId('stack-badge')).toHaveText('×4');
+  } finally {
+    await server.stop();
+    server.remove();
+  }
+});
+
+test('k on a duplicated photo: keep the best, trash the rest as one batch; z brings it back', async ({ page }) => {
+  test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
+  test.setTimeout(120_000);
+  const folder = makeFolder({ seed: { birds: 3, coins: 3 }, loose: {} });
+  const photo = path.join(datasetRoot, 'coins', readdirSync(path.join(datasetRoot, 'coins')).sort()[6] as string);
+  copyFileSync(photo, path.join(folder, 'a1.jpg'));
+  copyFileSync(photo, path.join(folder, 'a2.jpg'));
+  const server = await startServer({ folder, model: AUTOMOVE_MODEL });
+  try {
+    test.skip(!(await server.waitIndexed()), `the embedder (${AUTOMOVE_MODEL}) did not become ready:\n${server.log}`);
+    await openApp(page, server);
+    await expect(page.getByTestId('duplicate-badge')).toContainText('exact duplicate ×2');
+    await page.keyboard.press('k');
+    const dialog = page.getByTestId('duplicates');
+    await expect(dialog.getByTestId('duplicate')).toHaveCount(2);
+    await expect(page.getByTestId('keep-best')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => server.files('.clustering/trash')).toEqual(['a2.jpg']);
+    expect(server.exists('a1.jpg')).toBe(true);
+    expect(server.journal().filter((l) => l.type === 'delete').map((l) => l.item)).toEqual(['a2.jpg']);
+    await page.keyboard.press('z');
+    await expect.poll(() => server.exists('a2.jpg')).toBe(true);
+    expect(server.files('.clustering/trash')).toEqual([]);
   } finally {
     await server.stop();
     server.remove();
