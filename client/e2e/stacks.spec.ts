@@ -15,7 +15,7 @@ function writeBurst(folder: string): void {
   execFileSync(path.join(repoRoot, '.venv', 'bin', 'python'), ['-c', script, photo, folder], { cwd: repoRoot });
 }
 
-test('a burst shows as one item ×4 and one keypress files every frame as one batch; z brings them all back', async ({ page }) => {
+test('a burst shows as one item ×4, one keypress files every frame as one batch, ← refiles it whole, z brings them all back', async ({ page }) => {
   test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
   test.setTimeout(120_000);
   const folder = makeFolder({ seed: { birds: 3, coins: 3 }, loose: {} });
@@ -39,9 +39,15 @@ test('a burst shows as one item ×4 and one keypress files every frame as one ba
     expect(assigns.every((l) => (l as { mode?: string }).mode === 'stack')).toBe(true);
     await expect(page.getByText(/stack of 4 photos into birds/)).toBeVisible();
 
+    // ← looks back at the stack; 2 refiles every frame into coins (undo, then one new batch)
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('2');
+    await expect.poll(() => BURST.every((f) => server.exists('coins', f))).toBe(true);
+    expect(BURST.some((f) => server.exists('birds', f) || server.exists(f))).toBe(false);
+
     await page.keyboard.press('z');
     await expect.poll(() => BURST.every((f) => server.exists(f))).toBe(true);
-    expect(BURST.some((f) => server.exists('birds', f))).toBe(false);
+    expect(BURST.some((f) => server.exists('coins', f))).toBe(false);
     await expect(page.getByTestId('stack-badge')).toHaveText('×4');
   } finally {
     await server.stop();

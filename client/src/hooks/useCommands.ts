@@ -140,7 +140,8 @@ function useFiling(r: Review) {
           markInput(ev.timeStamp, ev.key);
           void r.perform(current.subject, action, cluster, create);
         } else if (entry.status === 'done' && entry.seq !== null && entry.action !== 'skip') {
-          void r.refile(entry, action, cluster, create);
+          if (entry.frames?.length && action === 'assign' && cluster) r.refileStack(entry, cluster, create);
+          else void r.refile(entry, action, cluster, create);
         } else if (entry.status === 'pending') {
           toast('info', `${entry.name} is still being saved`);
         } else {

@@ -3,7 +3,9 @@
 // Filing goes through the review's action chain, so `z` right after it undoes the stack.
 import { useCallback } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
-import type { Stats } from '../api/queries';
+import type { ActionRecord, Stats } from '../api/queries';
+import type { HistoryEntry } from '../logic/review';
+import { baseName } from '../logic/actionView';
 import { count } from '../logic/format';
 import { stackName } from '../logic/stacks';
 import { toast } from './toasts';
@@ -12,6 +14,7 @@ import type { Refreshable } from './useScheduleRefresh';
 
 interface Deps {
   store: ReviewStore;
+  undo: (seq?: number) => Promise<ActionRecord[]>;
   enqueue: <T>(fn: () => Promise<T>) => Promise<T>;
   newId: () => number;
   setStats: (stats: Stats) => void;
@@ -20,7 +23,7 @@ interface Deps {
 
 const message = (e: unknown) => (e instanceof ApiError ? e.message : 'the server cannot be reached');
 
-export function useStackActions({ store, enqueue, newId, setStats, scheduleRefresh }: Deps) {
+export function useStackActions({ store, undo, enqueue, newId, setStats, scheduleRefresh }: Deps) {
   /** File `frames` (the face first) into `cluster` as one batch. */
   const fileStack = useCallback(
     (subject: { item: string; name: string }, frames: string[], cluster: string, create = false) => {
@@ -46,6 +49,20 @@ export function useStackActions({ store, enqueue, newId, setStats, scheduleRefre
       });
     },
     [enqueue, newId, scheduleRefresh, setStats, store],
+  );
+
+  /** Looking back at a stack this tab filed: undo it (one batch), then file every frame anew. */
+  const refileStack = useCallback(
+    (entry: HistoryEntry, cluster: string, create = false) => {
+      if (entry.seq === null) return;
+      void undo(entry.seq).then((records) => {
+        const back = records.filter((r) => r.type === 'undo').map((r) => r.restore_to ?? r.item).filter((x): x is string => Boolean(x));
+        const face = records.find((r) => r.undoes === entry.seq);
+        const item = face?.restore_to ?? face?.item;
+        if (item && back.length > 0) void fileStack({ item, name: baseName(item) }, [item, ...back.filter((b) => b !== item)], cluster, create);
+      });
+    },
+    [fileStack, undo],
   );
 
   const pullOut = useCallback(
@@ -81,5 +98,5 @@ export function useStackActions({ store, enqueue, newId, setStats, scheduleRefre
     [enqueue, scheduleRefresh, setStats, store],
   );
 
-  return { fileStack, pullOut, keepBest };
+  return { fileStack, refileStack, pullOut, keepBest };
 }
