@@ -22,6 +22,7 @@ from photosort.api import (
     image_routes,
     queue_routes,
     session_routes,
+    stack_routes,
     video_routes,
 )
 from photosort.api.context import AppContext
@@ -114,6 +115,7 @@ def create_app(
         action_routes,
         automove_routes,
         grid_routes,
+        stack_routes,
         event_routes,
         video_routes,
     ):

@@ -237,7 +237,8 @@ class ActionRecord(BaseModel):
     ts: str
     type: str = Field(
         description="assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, "
-        "settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, recovery"
+        "settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, "
+        "trash-batch-start, trash-batch-end, stack-pull, recovery"
     )
     item: str | None = None
     src: str | None = Field(default=None, description="Where the photo was, relative to source.")

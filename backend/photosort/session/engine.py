@@ -46,8 +46,17 @@ CHECKPOINT_EVERY_S = 1.0
 FULL_RESCAN_S = 60.0
 VIEWING_TTL_S = 90.0
 # Undoing any of these lines undoes its whole batch; the end lines only close one.
-BATCH_MEMBERS = frozenset({"assign", "cluster-create", "auto-batch-start", "grid-batch-start"})
-BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end"})
+BATCH_MEMBERS = frozenset(
+    {
+        "assign",
+        "delete",
+        "cluster-create",
+        "auto-batch-start",
+        "grid-batch-start",
+        "trash-batch-start",
+    }
+)
+BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end", "trash-batch-end"})
 
 
 @dataclass(frozen=True)
@@ -531,6 +540,59 @@ class Session:
                 }
             )
             return batch, moved
+
+    def trash_batch(
+        self, items: Sequence[str], *, kept: str, reason: str, reviewer: str = "local"
+    ) -> tuple[str, list[Record]]:
+        """Trash these queued photos as one batch, undone as one unit (duplicates: keep the
+        best, trash the rest): `trash-batch-start` (what was kept and why), the deletes into
+        the session's trash folder, `trash-batch-end`. A photo no longer queued is left out."""
+        self._writable()
+        with self.lock:
+            kept = normalise_item(kept)
+            wanted = [i for i in dict.fromkeys(normalise_item(i) for i in items) if i != kept]
+            queued = [i for i in wanted if i in self.state.order]
+            batch = new_batch_id()
+            self._journal_line(
+                {
+                    "type": "trash-batch-start",
+                    "batch": batch,
+                    "kept": kept,
+                    "reason": reason,
+                    "reviewer": reviewer,
+                }
+            )
+            taken: set[Path] = set()
+            plans = []
+            for item in queued:
+                target = fileops.free_name(self.trash / item, taken)
+                taken.add(target)
+                plans.append(MovePlan(item, target.relative_to(self.dest).as_posix(), None))
+            moved = self._execute_moves(
+                "delete", plans, by="manual", reviewer=reviewer, batch=batch
+            )
+            self._journal_line(
+                {
+                    "type": "trash-batch-end",
+                    "batch": batch,
+                    "moved": len(moved),
+                    "skipped": len(wanted) - len(moved),
+                }
+            )
+            return batch, moved
+
+    def pull_from_stack(self, item: str, *, reviewer: str = "local") -> Record:
+        """Take a queued photo out of its stack (suggest/stacks.py): from now on it is shown
+        and filed on its own. Journaled, so every tab and a restart agree on it."""
+        self._writable()
+        with self.lock:
+            item = normalise_item(item)
+            self.queued_path(item)
+            return self._journal_line({"type": "stack-pull", "item": item, "reviewer": reviewer})
+
+    def pulled_from_stacks(self) -> frozenset[str]:
+        with self.lock:
+            return frozenset(self.state.pulled)
 
     def _journal_line(self, line: dict[str, Any]) -> Record:
         """Append a line whose effect needs no file operation first, apply it, publish it."""

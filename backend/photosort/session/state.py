@@ -14,7 +14,19 @@ from photosort.session.settings import SessionSettings
 
 MOVE_TYPES = frozenset({"assign", "delete"})
 # Lines that are never the target of a plain "undo the newest action".
-NOT_UNDOABLE = frozenset({"undo", "abort", "auto-batch-end", "grid-batch-end", "recovery"})
+# A `stack-pull` (a frame taken out of its stack) is a view choice, not a file operation: `z`
+# never lands on it, so it never shadows the filing before it.
+NOT_UNDOABLE = frozenset(
+    {
+        "undo",
+        "abort",
+        "auto-batch-end",
+        "grid-batch-end",
+        "trash-batch-end",
+        "recovery",
+        "stack-pull",
+    }
+)
 
 
 @dataclass
@@ -46,6 +58,8 @@ class ReplayState:
     filed_items: set[str] = field(default_factory=set)
     # seqs of the cluster-create lines: hotkey slots need them, not a walk of the journal
     cluster_creates: list[int] = field(default_factory=list)
+    # Queued items a reviewer pulled out of their stack (suggest/stacks.py): shown on their own.
+    pulled: set[str] = field(default_factory=set)
 
     def record(self, seq: int) -> Record:
         return self.by_seq[seq]
@@ -68,6 +82,8 @@ class ReplayState:
             self.filed_items.add(rec["item"])
             self._count_move(rec, +1)
             self.order.remove(rec["item"])
+        elif kind == "stack-pull":
+            self.pulled.add(rec["item"])
         elif kind == "skip":
             self.stats.skipped += 1
             self.order.push_back(rec["item"])

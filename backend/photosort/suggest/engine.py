@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
+from photosort.suggest.duplicates import Duplicates
 from photosort.suggest.grid import Grids
 from photosort.suggest.results import (
     AutoMoveResult,
@@ -16,6 +17,7 @@ from photosort.suggest.results import (
     SuggestionSet,
     idle_progress,
 )
+from photosort.suggest.stacks import Stacks
 
 
 class SuggestionEngine(Protocol):
@@ -46,6 +48,10 @@ class SuggestionEngine(Protocol):
     ) -> AutoMoveResult: ...
 
     def grids(self) -> Grids: ...
+
+    def stacks(self) -> Stacks | None: ...
+
+    def duplicates(self) -> Duplicates | None: ...
 
     def close(self) -> None: ...
 
@@ -93,6 +99,12 @@ class NoSuggestions:
 
     def grids(self) -> Grids:
         raise Conflict(f"grids need suggestions: {self._reason}")
+
+    def stacks(self) -> Stacks | None:
+        return None  # stacks need vectors
+
+    def duplicates(self) -> Duplicates | None:
+        return None  # duplicates need the fingerprints and hashes indexing takes
 
     def close(self) -> None:
         return None

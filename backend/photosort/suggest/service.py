@@ -25,6 +25,8 @@ from photosort.session.journal import CLUSTERING_DIR
 from photosort.suggest.batch import AutoMover
 from photosort.suggest.centroids import Centroids
 from photosort.suggest.decisions import DecisionLog
+from photosort.suggest.duplicates import Duplicates
+from photosort.suggest.facts import QueueFacts
 from photosort.suggest.grid import Grids
 from photosort.suggest.gridlog import GridLog, demote
 from photosort.suggest.indexer import EmbedderState, Indexer
@@ -37,6 +39,7 @@ from photosort.suggest.results import (
     Progress,
     SuggestionSet,
 )
+from photosort.suggest.stacks import Stacks
 from photosort.suggest.vectors import Ranking, Vector, VectorIndex
 
 if TYPE_CHECKING:
@@ -95,6 +98,11 @@ class SuggestionService:
             self._name_group,
         )
         self._namer: GroupNamer | None = None
+        self.facts = QueueFacts(session.source, self.vectors.fingerprints, self.renditions)
+        self._stacks = Stacks(session, self.vectors, self.facts)
+        self._duplicates = Duplicates(
+            session, self.vectors, self.facts, self.fingerprints, self.renditions
+        )
         self._unsubscribe = session.events.subscribe(self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
@@ -228,6 +236,12 @@ class SuggestionService:
         if self.state.status != "ready":
             raise Conflict(f"suggestions are not ready: {self.state.reason}")
         return self._grids
+
+    def stacks(self) -> Stacks:
+        return self._stacks
+
+    def duplicates(self) -> Duplicates:
+        return self._duplicates
 
     def suggestions(self, items: list[str]) -> dict[str, SuggestionSet | None]:
         settings = self.session.settings

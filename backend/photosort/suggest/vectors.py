@@ -123,6 +123,12 @@ class VectorIndex:
         with self.lock:
             return self.centroids.counts() if self.centroids else {}
 
+    def fingerprints(self, items: list[str]) -> dict[str, str]:
+        """The content fingerprint of each of these queued items that indexing has seen."""
+        with self.lock:
+            found = ((i, self._fp.get(("s", i))) for i in items)
+            return {i: fp for i, fp in found if fp is not None}
+
     def queued_vectors(self, items: list[str]) -> tuple[list[str], Vector]:
         """The embedded ones of these queued items and their vectors, stacked in that order."""
         with self.lock:

@@ -443,6 +443,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stacks
+         * @description The stacks of the queue: frames taken within `gap_s` of each other whose vectors are
+         *     near-identical. Empty (with a note) when suggestions are off.
+         */
+        get: operations["stacks_api_stacks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File Stack
+         * @description File a stack's frames into `cluster` as one batch (one undo brings them all back).
+         *     A frame filed meanwhile by another reviewer is skipped, never filed twice.
+         */
+        post: operations["file_stack_api_stacks_file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pull From Stack
+         * @description Take a frame out of its stack: it is queued and filed on its own from now on (journaled,
+         *     so every tab and a restart agree).
+         */
+        post: operations["pull_from_stack_api_stacks_pull_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Duplicates
+         * @description Exact duplicates (same bytes) and near duplicates anywhere in the queue, exact first,
+         *     each with its best photo (largest resolution, then sharpest) first.
+         */
+        get: operations["duplicates_api_duplicates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/duplicates/keep-best": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keep Best
+         * @description Keep the best of one duplicate group and move the others to the session's trash, as one
+         *     batch: one undo brings every file back.
+         */
+        post: operations["keep_best_api_duplicates_keep_best_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -512,7 +617,7 @@ export interface components {
             ts: string;
             /**
              * Type
-             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, recovery
+             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, trash-batch-start, trash-batch-end, stack-pull, recovery
              */
             type: string;
             /** Item */
@@ -804,6 +909,53 @@ export interface components {
              */
             cold_start: boolean;
         };
+        /** DuplicateCandidate */
+        DuplicateCandidate: {
+            /** Item */
+            item: string;
+            /** Width */
+            width: number | null;
+            /** Height */
+            height: number | null;
+            /**
+             * Sharpness
+             * @description Variance of the Laplacian of the thumbnail.
+             */
+            sharpness: number | null;
+            /** Size Bytes */
+            size_bytes: number;
+        };
+        /** DuplicateGroupInfo */
+        DuplicateGroupInfo: {
+            /**
+             * Kind
+             * @description exact: the same bytes; near: the same picture (difference hash and vector).
+             * @enum {string}
+             */
+            kind: "exact" | "near";
+            /**
+             * Best
+             * @description Largest resolution, then sharpest: the one kept.
+             */
+            best: string;
+            /**
+             * Items
+             * @description Best first.
+             */
+            items: components["schemas"]["DuplicateCandidate"][];
+        };
+        /** DuplicatesPage */
+        DuplicatesPage: {
+            /** Groups */
+            groups: components["schemas"]["DuplicateGroupInfo"][];
+            /**
+             * Total
+             * @description Groups in the queue; the page may show fewer.
+             */
+            total: number;
+            /** Note */
+            note?: string | null;
+        };
         /** EmbedderInfo */
         EmbedderInfo: {
             /**
@@ -1082,6 +1234,34 @@ export interface components {
             /** Reviewer */
             reviewer?: string | null;
         };
+        /** KeepBestRequest */
+        KeepBestRequest: {
+            /**
+             * Items
+             * @description One duplicate group (or part of one).
+             */
+            items: string[];
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** KeepBestResult */
+        KeepBestResult: {
+            /**
+             * Batch
+             * @description One batch id: one undo brings every trashed file back.
+             */
+            batch: string;
+            /** Kept */
+            kept: string;
+            /** Trashed */
+            trashed: string[];
+            /**
+             * Skipped
+             * @description Filed or trashed meanwhile by someone else.
+             */
+            skipped: string[];
+            stats: components["schemas"]["Stats"];
+        };
         /**
          * LiveEvent
          * @description One server-sent event's data (the `type` field names the SSE event).
@@ -1255,6 +1435,95 @@ export interface components {
             seed?: number | null;
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /** StackFileRequest */
+        StackFileRequest: {
+            /**
+             * Items
+             * @description The stack's frames as shown, face first.
+             */
+            items: string[];
+            /** Cluster */
+            cluster: string;
+            /**
+             * Create
+             * @description Create the cluster first.
+             * @default false
+             */
+            create: boolean;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** StackFiled */
+        StackFiled: {
+            /**
+             * Batch
+             * @description One batch id: `POST /api/undo {batch}` undoes it whole.
+             */
+            batch: string;
+            /** Cluster */
+            cluster: string;
+            /** Moved */
+            moved: string[];
+            /**
+             * Skipped
+             * @description Frames filed meanwhile by someone else.
+             */
+            skipped: string[];
+            /**
+             * Records
+             * @description The moves' journal lines.
+             */
+            records: components["schemas"]["ActionRecord"][];
+            stats: components["schemas"]["Stats"];
+        };
+        /** StackInfo */
+        StackInfo: {
+            /**
+             * Face
+             * @description The first frame: what the queue shows for the stack.
+             */
+            face: string;
+            /**
+             * Items
+             * @description Every frame in capture order, the face first.
+             */
+            items: string[];
+            /**
+             * Span S
+             * @description Seconds from the first frame to the last.
+             */
+            span_s: number;
+        };
+        /** StackPullRequest */
+        StackPullRequest: {
+            /**
+             * Item
+             * @description A frame to take out of its stack: shown on its own after.
+             */
+            item: string;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** StacksPage */
+        StacksPage: {
+            /** Stacks */
+            stacks: components["schemas"]["StackInfo"][];
+            /**
+             * Gap S
+             * @description Frames further apart than this never stack.
+             */
+            gap_s: number;
+            /**
+             * Cut
+             * @description Cosine between two frames' vectors needed to stack them.
+             */
+            cut: number;
+            /**
+             * Note
+             * @description Why there are none (suggestions off).
+             */
+            note?: string | null;
         };
         /** Stats */
         Stats: {
@@ -2475,6 +2744,257 @@ export interface operations {
                 };
             };
             /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    stacks_api_stacks_get: {
+        parameters: {
+            query?: {
+                /** @description Only stacks with a frame among the first `head`. */
+                head?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StacksPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    file_stack_api_stacks_file_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackFileRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackFiled"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or suggestions are off. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    pull_from_stack_api_stacks_pull_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackPullRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or suggestions are off. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    duplicates_api_duplicates_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only groups with a photo among the first `head`. */
+                head?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicatesPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    keep_best_api_duplicates_keep_best_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeepBestRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeepBestResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not queued any more, or suggestions are off. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@ import { DiscoveryPanel } from './grid/DiscoveryPanel';
 import { GridPanel } from './grid/GridPanel';
 import { KeymapHelp } from './KeymapHelp';
 import { Palette } from './Palette';
+import { DuplicatesDialog } from './stacks/DuplicatesDialog';
 
 interface Props {
   modal: Modal;
@@ -43,6 +44,8 @@ export function Dialogs({ modal, r, file, batch, grid, onClose }: Props) {
     const indexed = session.indexing.running ? session.indexing.done : 'idle';
     return <DiscoveryPanel clusters={session.clusters} indexed={indexed} refresh={r.scheduleRefresh} onClose={onClose} />;
   }
+  const dupes = modal === 'duplicates' && r.current.subject ? r.stacks.duplicates.get(r.current.subject.item) : undefined;
+  if (dupes) return <DuplicatesDialog group={dupes} onKeepBest={r.keepBest} onClose={onClose} />;
   if (modal === 'automove' && session) {
     return (
       <AutoMovePanel

@@ -13,6 +13,7 @@ import { Filmstrip } from './Filmstrip';
 import { Kbd } from './Kbd';
 import { PhotoStage } from './PhotoStage';
 import { StageVideoPlayer } from './StageVideoPlayer';
+import { StackOverlay } from './stacks/StackOverlay';
 import { SuggestionsPanel } from './SuggestionsPanel';
 
 const FILM_AHEAD = 12;
@@ -56,6 +57,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
               {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
             </div>
             {current.mode === 'back' ? <BackBanner current={current} /> : null}
+            {current.mode === 'live' && subject ? <StackOverlay r={r} item={subject.item} /> : null}
           </PhotoStage>
         ) : (
           <EmptyState session={session} loading={loadingQueue && (session?.stats.queued ?? 0) > 0} />

@@ -6,6 +6,8 @@ import { type Command, type Modal, type View } from '../logic/keymap';
 import type { PlaybackEvent } from '../logic/playback';
 import type { ActionKind } from '../logic/review';
 import { clusterForSlot } from '../logic/slots';
+import { framesOf } from '../logic/stacks';
+import { stackCommand } from './stackCommands';
 import { toggleVideo } from '../logic/video';
 import { markInput } from '../perf/paint';
 import { toast } from './toasts';
@@ -71,6 +73,9 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
           else setModal('discover');
           return;
+        case 'pullFrame':
+        case 'duplicates':
+          return stackCommand(cmd.type, r, setModal);
         case 'playPause':
           return playback({ type: 'toggle' });
         case 'playVideo':
@@ -139,7 +144,8 @@ function useFiling(r: Review) {
           markInput(ev.timeStamp, ev.key);
           void r.perform(current.subject, action, cluster, create);
         } else if (entry.status === 'done' && entry.seq !== null && entry.action !== 'skip') {
-          void r.refile(entry, action, cluster, create);
+          if (entry.frames?.length && action === 'assign' && cluster) r.refileStack(entry, cluster, create);
+          else void r.refile(entry, action, cluster, create);
         } else if (entry.status === 'pending') {
           toast('info', `${entry.name} is still being saved`);
         } else {
@@ -149,7 +155,9 @@ function useFiling(r: Review) {
       }
       if (!current.subject) return;
       markInput(ev.timeStamp, ev.key);
-      void r.perform(current.subject, action, cluster, create);
+      const frames = action === 'assign' && cluster ? framesOf(current.subject.item, r.stacks.stacks, r.state.gone) : null;
+      if (frames && cluster) void r.fileStack(current.subject, frames, cluster, create);
+      else void r.perform(current.subject, action, cluster, create);
     },
     [current, r],
   );

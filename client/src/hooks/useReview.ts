@@ -5,6 +5,7 @@ import { useEffect, useMemo } from 'react';
 import { reviewer } from '../api/client';
 import { useQueue, useSessionInfo, type QueueSnapshot } from '../api/queries';
 import { visibleQueue, type ReviewEvent } from '../logic/review';
+import { collapseStacks } from '../logic/stacks';
 import type { OthersFiled } from '../logic/reviewText';
 import { useCurrent } from './useCurrent';
 import { useManualOnly } from './useManualOnly';
@@ -12,6 +13,8 @@ import { usePresence } from './usePresence';
 import { useReviewActions } from './useReviewActions';
 import { useReviewStore } from './useReviewStore';
 import { useScheduleRefresh } from './useScheduleRefresh';
+import { useStackActions } from './useStackActions';
+import { useStacks } from './useStacks';
 
 export type { Current, Subject } from '../logic/stage';
 export type { OthersFiled } from '../logic/reviewText';
@@ -25,7 +28,8 @@ export function useReview({ othersFiled }: { othersFiled: React.RefObject<Others
   useEffect(() => {
     if (snapshot) store.dispatch({ type: 'queueFetched', startedAt: snapshot.startedAt });
   }, [snapshot, store]);
-  const visible = useMemo(() => visibleQueue(snapshot?.page.items ?? [], state.gone), [snapshot, state.gone]);
+  const stacks = useStacks();
+  const visible = useMemo(() => collapseStacks(visibleQueue(snapshot?.page.items ?? [], state.gone), stacks.stacks), [snapshot, state.gone, stacks.stacks]);
 
   const current = useCurrent(state, visible);
   usePresence(current.subject?.item ?? null);
@@ -33,6 +37,7 @@ export function useReview({ othersFiled }: { othersFiled: React.RefObject<Others
   const scheduleRefresh = useScheduleRefresh();
   const actions = useReviewActions({ store, othersFiled, scheduleRefresh });
   const setManualOnly = useManualOnly(scheduleRefresh);
+  const stackActions = useStackActions({ store, scheduleRefresh, ...actions });
 
   return {
     session: sessionQ.data,
@@ -44,6 +49,8 @@ export function useReview({ othersFiled }: { othersFiled: React.RefObject<Others
     store,
     reviewer,
     ...actions,
+    ...stackActions,
+    stacks,
     setManualOnly,
     scheduleRefresh,
     dispatch: store.dispatch as (ev: ReviewEvent) => void,

@@ -136,5 +136,7 @@ export function useReviewActions({ store, othersFiled, scheduleRefresh }: Deps) 
     [perform, undo],
   );
 
-  return { perform, undo, refile, applyUndo };
+  const newId = useCallback(() => ids.current++, []);
+
+  return { perform, undo, refile, applyUndo, enqueue, newId, setStats };
 }

@@ -132,6 +132,12 @@ export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLi
       return `grid (${String((rec as { mode?: unknown }).mode ?? 'grid')}) into ${rec.cluster ?? ''}`;
     case 'grid-batch-end':
       return `grid batch ${rec.batch ?? ''} finished`;
+    case 'trash-batch-start':
+      return `kept ${baseName(String((rec as { kept?: unknown }).kept ?? ''))}, trashing its duplicates`;
+    case 'trash-batch-end':
+      return `duplicates batch ${rec.batch ?? ''} finished`;
+    case 'stack-pull':
+      return `${name} taken out of its stack`;
     case 'abort':
       return 'a file operation was rolled back';
     case 'recovery':

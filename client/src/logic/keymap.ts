@@ -6,7 +6,7 @@
 // auto-move panel, threshold slider, dialog focus trap), so one file says what every key does.
 
 export type View = 'review' | 'log';
-export type Modal = 'palette' | 'help' | 'automove' | 'grid' | 'discover' | null;
+export type Modal = 'palette' | 'help' | 'automove' | 'grid' | 'discover' | 'duplicates' | null;
 
 export type Command =
   | { type: 'accept' }
@@ -23,6 +23,8 @@ export type Command =
   | { type: 'uncertainFirst' }
   | { type: 'search' }
   | { type: 'manualOnly' }
+  | { type: 'pullFrame' }
+  | { type: 'duplicates' }
   | { type: 'help' }
   | { type: 'toggleLog' }
   | { type: 'playVideo' }
@@ -109,6 +111,12 @@ function reviewCommand(key: string): Command | null {
     case 'm':
     case 'M':
       return { type: 'manualOnly' };
+    case 'x':
+    case 'X':
+      return { type: 'pullFrame' };
+    case 'k':
+    case 'K':
+      return { type: 'duplicates' };
     case '?':
       return { type: 'help' };
     case 'l':
@@ -311,6 +319,14 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
       { keys: ['t'], what: 'Text search (CLIP): rank the queue by a description, as a grid' },
       { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
+    ],
+  },
+  {
+    title: 'Stacks and duplicates',
+    rows: [
+      { keys: ['Enter', '1', '…', '9', '/'], what: 'On a stack (×N): file every frame as one batch (one z undoes it)' },
+      { keys: ['x'], what: 'Take the shown frame out of its stack (filed on its own after)' },
+      { keys: ['k'], what: 'Duplicates of this photo: keep the best, trash the rest (Enter; one z undoes it)' },
     ],
   },
   {

@@ -20,6 +20,8 @@ export interface HistoryEntry {
   /** Where the photo went, relative to dest (assign, delete). */
   dst: string | null;
   message: string | null;
+  /** A stack filed with one decision: its other frames, hidden and shown again with it. */
+  frames?: string[];
 }
 
 export type UndoTarget = { kind: 'seq'; seq: number; label: string } | { kind: 'batch'; batch: string; label: string };
@@ -38,12 +40,12 @@ export interface ReviewState {
 }
 
 export type ReviewEvent =
-  | { type: 'act'; id: number; item: string; name: string; action: ActionKind; cluster: string | null }
+  | { type: 'act'; id: number; item: string; name: string; action: ActionKind; cluster: string | null; frames?: string[] }
   | { type: 'confirmed'; id: number; seq: number; dst: string | null; at: number }
   | { type: 'rejected'; id: number; status: 'conflict' | 'failed'; message: string; keepHidden: boolean; at: number }
   | { type: 'queueFetched'; startedAt: number }
   | { type: 'undone'; seqs: number[]; batches: string[]; restored: string[] }
-  | { type: 'batchDone'; batch: string; count: number }
+  | { type: 'batchDone'; batch: string; count: number; label?: string }
   | { type: 'undoPopped'; target: UndoTarget }
   | { type: 'back' }
   | { type: 'forward' }
@@ -68,10 +70,13 @@ export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
         seq: null,
         dst: null,
         message: null,
+        ...(ev.frames ? { frames: ev.frames } : {}),
       };
+      const gone = { ...state.gone, [ev.item]: { confirmedAt: null } };
+      for (const f of ev.frames ?? []) gone[f] = { confirmedAt: null };
       return {
         ...state,
-        gone: { ...state.gone, [ev.item]: { confirmedAt: null } },
+        gone,
         history: [...state.history, entry].slice(-HISTORY_LIMIT),
         back: null,
       };
@@ -79,7 +84,8 @@ export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
     case 'confirmed': {
       const entry = state.history.find((e) => e.id === ev.id);
       if (!entry) return state;
-      const gone = state.gone[entry.item] ? { ...state.gone, [entry.item]: { confirmedAt: ev.at } } : state.gone;
+      const gone = { ...state.gone };
+      for (const i of [entry.item, ...(entry.frames ?? [])]) if (gone[i]) gone[i] = { confirmedAt: ev.at };
       const label = entry.action === 'assign' ? `${entry.name} → ${entry.cluster ?? ''}` : `${entry.action} ${entry.name}`;
       return {
         ...state,
@@ -94,8 +100,10 @@ export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
       const gone = { ...state.gone };
       // A conflict means the photo left the queue anyway (someone filed it): keep it hidden
       // until the next fetch drops it. Any other failure puts it back on screen.
-      if (ev.keepHidden) gone[entry.item] = { confirmedAt: ev.at };
-      else delete gone[entry.item];
+      for (const i of [entry.item, ...(entry.frames ?? [])]) {
+        if (ev.keepHidden) gone[i] = { confirmedAt: ev.at };
+        else delete gone[i];
+      }
       return { ...state, gone, history: patch(state.history, ev.id, { status: ev.status, message: ev.message }) };
     }
     case 'queueFetched': {
@@ -122,7 +130,7 @@ export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
     case 'batchDone':
       return {
         ...state,
-        undoStack: [...state.undoStack, { kind: 'batch' as const, batch: ev.batch, label: `auto-move of ${ev.count} photos` }].slice(-UNDO_LIMIT),
+        undoStack: [...state.undoStack, { kind: 'batch' as const, batch: ev.batch, label: ev.label ?? `auto-move of ${ev.count} photos` }].slice(-UNDO_LIMIT),
       };
     case 'undoPopped':
       return { ...state, undoStack: state.undoStack.filter((t) => t !== ev.target) };
