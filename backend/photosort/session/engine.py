@@ -31,6 +31,7 @@ from photosort.errors import (
 from photosort.formats import is_photo
 from photosort.session import fileops
 from photosort.session.events import EventBus
+from photosort.session.groups import FolderIndex
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
@@ -52,12 +53,14 @@ BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end"})
 
 @dataclass(frozen=True)
 class MovePlan:
-    """One planned photo move: item (relative to source) to dst (relative to dest)."""
+    """One planned photo move: item (relative to source) to dst (relative to dest), with the
+    other files of its group as (src, dst) pairs (empty until planned)."""
 
     item: str
     dst: str
     cluster: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    companions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Session:
         self.journal = Journal(self.dest / CLUSTERING_DIR, read_only=read_only)
         self.state = ReplayState()
         self.members: dict[str, set[str]] = {}
+        self._companions: dict[str, tuple[str, ...]] = {}
         self._generation = 0
         self._viewing: dict[str, tuple[str, float]] = {}
         self._running_batches: set[str] = set()
@@ -228,6 +232,12 @@ class Session:
         with self.lock:
             return item in self.state.order
 
+    def companions(self, item: str) -> tuple[str, ...]:
+        """The other files of a queued item's group (RAW twin, sidecars, Live half), as items
+        relative to the source; empty for a photo on its own."""
+        with self.lock:
+            return self._companions.get(item, ())
+
     def stats(self) -> dict[str, int]:
         with self.lock:
             return {"queued": len(self.state.order), **self.state.stats.as_dict()}
@@ -307,7 +317,7 @@ class Session:
                         f"no cluster named {cluster!r}; pass create=true to make it"
                     )
                 self._create_cluster(cluster, reviewer)
-            plan = MovePlan(item, self._free_dst(cluster, item), cluster)
+            plan = self._plan(item, cluster, cluster, FolderIndex(self.source), set())
             return self._execute_moves(
                 "assign",
                 [plan],
@@ -342,8 +352,8 @@ class Session:
         with self.lock:
             item = normalise_item(item)
             self.queued_path(item)
-            target = fileops.free_name(self.trash / item)
-            plan = MovePlan(item, target.relative_to(self.dest).as_posix(), None)
+            folder = f"{TRASH_DIR}/{item}".rpartition("/")[0]
+            plan = self._plan(item, folder, None, FolderIndex(self.source), set())
             return self._execute_moves("delete", [plan], by="manual", reviewer=reviewer)[0]
 
     def skip(self, item: str, *, reviewer: str = "local") -> Record:
@@ -441,14 +451,13 @@ class Session:
     ) -> list[Record]:
         # The lock is released between chunks so reviewers keep working during a long batch.
         done: list[Record] = []
+        folders = FolderIndex(self.source)  # each source folder listed once per batch
         for start in range(0, len(valid), chunk):
             with self.lock:
                 part = [p for p in valid[start : start + chunk] if p.item in self.state.order]
                 taken: set[Path] = set()
                 part = [
-                    MovePlan(
-                        p.item, self._free_dst(p.cluster or "", p.item, taken), p.cluster, p.extra
-                    )
+                    self._plan(p.item, p.cluster or "", p.cluster, folders, taken, p.extra)
                     for p in part
                 ]
                 done += self._execute_moves("assign", part, by=by, reviewer=reviewer, batch=batch)
@@ -543,12 +552,24 @@ class Session:
         self._after([rec])
         return rec
 
-    def _free_dst(self, cluster: str, item: str, taken: set[Path] | None = None) -> str:
-        name = item.rsplit("/", 1)[-1]
-        target = fileops.free_name(self.dest / cluster / name, taken)
-        if taken is not None:
-            taken.add(target)
-        return target.relative_to(self.dest).as_posix()
+    def _plan(
+        self,
+        item: str,
+        folder: str,
+        cluster: str | None,
+        folders: FolderIndex,
+        taken: set[Path],
+        extra: dict[str, Any] | None = None,
+    ) -> MovePlan:
+        """Move `item` and every file of its group into `folder` (relative to dest), under
+        names free for the whole group."""
+        companions = tuple(c for c in folders.companions(item) if c != item)
+        names = [p.rsplit("/", 1)[-1] for p in (item, *companions)]
+        targets = fileops.free_group(self.dest / folder, names, taken)
+        taken.update(targets)
+        dsts = [t.relative_to(self.dest).as_posix() for t in targets]
+        pairs = tuple(zip(companions, dsts[1:], strict=True))
+        return MovePlan(item, dsts[0], cluster, extra or {}, pairs)
 
     def _execute_moves(
         self,
@@ -572,6 +593,7 @@ class Session:
                 "batch": batch,
                 **(extra or {}),
                 **p.extra,
+                **_companion_field(p.companions, "src", "dst"),
             }
             for p in plans
         ]
@@ -582,7 +604,7 @@ class Session:
             # first makes those removals no-ops (an aborted move puts its item back).
             self.state.order.remove_many(r["item"] for r in recs)
         done, aborted = self._move_files(
-            recs, lambda r: (self.source / r["src"], self.dest / r["dst"]), self._member_added
+            recs, lambda r: _pairs(r, "src", "dst", self.source, self.dest), self._member_added
         )
         if aborted and len(plans) == 1:
             _raise_for(aborted[0], f"could not move {plans[0].item!r}")
@@ -591,7 +613,7 @@ class Session:
     def _move_files(
         self,
         recs: Sequence[Record],
-        paths: Callable[[Record], tuple[Path, Path]],
+        paths: Callable[[Record], list[tuple[Path, Path]]],
         on_moved: Callable[[Record], None],
     ) -> tuple[list[Record], list[Record]]:
         """Carry out journaled (write-ahead) moves; a move that fails gets an `abort` line."""
@@ -601,7 +623,7 @@ class Session:
         for rec in recs:
             self.state.apply(rec)
             try:
-                moves.move(*paths(rec))
+                moves.move_group(paths(rec))  # the whole group, or none of it
             except OSError as exc:
                 aborted.append(self._abort(rec, exc))
                 continue
@@ -633,8 +655,12 @@ class Session:
         target = self.state.record(undo["undoes"])
         if target.get("cluster") in self.members:
             self.members[target["cluster"]].discard(target["dst"])
+        back = tuple(c["restore_to"] for c in undo.get("companions", ()))
+        if back:
+            self._companions[undo["restore_to"]] = back
 
     def _member_added(self, rec: Record) -> None:
+        self._companions.pop(rec["item"], None)
         if rec["type"] == "assign" and rec.get("cluster"):
             self.members.setdefault(rec["cluster"], set()).add(rec["dst"])
 
@@ -715,31 +741,41 @@ class Session:
                         f"cannot undo: {t['dst']!r} is no longer there (moved outside photosort?)"
                     )
                 continue
-            back = fileops.free_name(self.source / t["src"], taken)
-            taken.add(back)
-            item = back.relative_to(self.source).as_posix()
-            lines.append(
-                {
-                    "type": "undo",
-                    "undoes": t["seq"],
-                    "item": item,
-                    "restore_from": t["dst"],
-                    "restore_to": item,
-                    "cluster": t.get("cluster"),
-                    "reviewer": reviewer,
-                    "batch": batch,
-                }
-            )
+            lines.append(self._undo_line(t, taken, reviewer, batch))
         recs = self.journal.append_many(lines, moves=True)
         self._generation += 1
         done, aborted = self._move_files(
             recs,
-            lambda r: (self.dest / r["restore_from"], self.source / r["restore_to"]),
+            lambda r: _pairs(r, "restore_from", "restore_to", self.dest, self.source),
             self._member_removed,
         )
         if aborted and len(targets) == 1:
             _raise_for(aborted[0], "could not undo")
         return done
+
+    def _undo_line(
+        self, t: Record, taken: set[Path], reviewer: str, batch: str | None
+    ) -> dict[str, Any]:
+        """The undo of move line `t`: its whole group back to the source folder, under names
+        free for all of it. A companion removed by hand since is not looked for."""
+        companions = [c for c in t.get("companions", ()) if (self.dest / c["dst"]).is_file()]
+        srcs = [t["src"], *(c["src"] for c in companions)]
+        folder = self.source / t["src"].rpartition("/")[0]
+        backs = fileops.free_group(folder, [s.rsplit("/", 1)[-1] for s in srcs], taken)
+        taken.update(backs)
+        items = [b.relative_to(self.source).as_posix() for b in backs]
+        pairs = tuple(zip((c["dst"] for c in companions), items[1:], strict=True))
+        return {
+            "type": "undo",
+            "undoes": t["seq"],
+            "item": items[0],
+            "restore_from": t["dst"],
+            "restore_to": items[0],
+            "cluster": t.get("cluster"),
+            "reviewer": reviewer,
+            "batch": batch,
+            **_companion_field(pairs, "restore_from", "restore_to"),
+        }
 
     # ---------------------------------------------------------------- sync with disk
     def refresh(self) -> tuple[set[str], set[str]]:
@@ -759,6 +795,7 @@ class Session:
 
     def _adopt_scan(self, result: Any, *, publish: bool = False) -> tuple[set[str], set[str]]:
         self.members = result.members
+        self._companions = result.companions
         self._stamps = result.stamps
         self._full_scan_at = time.monotonic()
         appeared, vanished = self.state.order.sync(result.queued)
@@ -850,6 +887,19 @@ def _raise_for(abort: Record, what: str) -> None:
     if abort.get("errno") in _DISK_FULL:
         raise DiskFull(f"{what}: the disk is full ({abort['reason']}); free some space")
     raise Conflict(f"{what}: {abort['reason']}")
+
+
+def _companion_field(pairs: Iterable[tuple[str, str]], a: str, b: str) -> dict[str, Any]:
+    """The `companions` of a move line: the group's other files as {a: ..., b: ...}; absent
+    for a photo on its own (lines stay as they were before groups)."""
+    listed = [{a: x, b: y} for x, y in pairs]
+    return {"companions": listed} if listed else {}
+
+
+def _pairs(rec: Record, a: str, b: str, a_root: Path, b_root: Path) -> list[tuple[Path, Path]]:
+    """Every file a move line moves (the face first), as (from, to) paths."""
+    files = [(rec[a], rec[b]), *((c[a], c[b]) for c in rec.get("companions", ()))]
+    return [(a_root / x, b_root / y) for x, y in files]
 
 
 def new_batch_id() -> str:

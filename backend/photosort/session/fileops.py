@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from photosort.fsutil import fsync_dir
+from photosort.session.groups import renamed
 
 _HASH_CHUNK = 1 << 20
 
@@ -33,6 +34,20 @@ def free_name(target: Path, taken: set[Path] | None = None) -> Path:
         candidate = target.with_name(f"{stem} ({n}){suffix}")
         if not occupied(candidate):
             return candidate
+        n += 1
+
+
+def free_group(folder: Path, names: list[str], taken: set[Path] | None = None) -> list[Path]:
+    """Names in `folder` for every file of one group: the names themselves when all are free,
+    else the first ` (n)` suffix free for ALL of them (`IMG_1 (2).CR2` with `IMG_1 (2).JPG`
+    and `IMG_1 (2).xmp`), so a collision never splits a group's names. `taken`: see
+    `free_name`."""
+    taken = taken or set()
+    n = 1
+    while True:
+        out = [folder / renamed(name, n) for name in names]
+        if not any(p in taken or os.path.lexists(p) for p in out):
+            return out
         n += 1
 
 
@@ -107,6 +122,26 @@ class BatchMover:
             move_no_replace(src, dst)  # other file system, no hard links: the careful path
             return
         self._linked.append((src, dst))
+
+    def move_group(self, pairs: list[tuple[Path, Path]]) -> None:
+        """Move every file of one group, or none: when one move fails, the files already
+        moved go back before the error is raised, so a group is never left split."""
+        done: list[tuple[Path, Path]] = []
+        try:
+            for src, dst in pairs:
+                self.move(src, dst)
+                done.append((src, dst))
+        except OSError:
+            for src, dst in reversed(done):
+                self._take_back(src, dst)
+            raise
+
+    def _take_back(self, src: Path, dst: Path) -> None:
+        if (src, dst) in self._linked:
+            self._linked.remove((src, dst))
+            os.unlink(dst)  # only a second name: the original is still at `src`
+            return
+        move_no_replace(dst, src)  # moved the careful way: the original is gone, bring it back
 
     def finish(self) -> None:
         linked, self._linked = self._linked, []

@@ -68,6 +68,11 @@ class ReplayState:
             self.filed_items.add(rec["item"])
             self._count_move(rec, +1)
             self.order.remove(rec["item"])
+            for companion in rec.get("companions", ()):
+                # A file of the group queued on its own (its twin appeared after a scan)
+                # left with the group.
+                self.filed_items.add(companion["src"])
+                self.order.remove(companion["src"])
         elif kind == "skip":
             self.stats.skipped += 1
             self.order.push_back(rec["item"])

@@ -18,7 +18,7 @@ from pathlib import Path
 from photosort.fsutil import fsync_dir
 from photosort.session import fileops
 from photosort.session.journal import Journal, Record
-from photosort.session.recovery import FileOp, expected_locations, file_ops
+from photosort.session.recovery import FileOp, by_seq, expected_locations, file_ops
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,29 @@ class Finding:
     message: str
     # What `--repair` does about it (returns a line saying what it did), None: report only.
     repair: Callable[[], str] | None = None
+    ops: tuple[FileOp, ...] = ()  # the moves it is about, where that matters
+
+
+def _split_groups(where: dict[Path, FileOp], source: Path, dest: Path) -> list[Finding]:
+    """A line that moved a group, some of whose files arrived while others are still where
+    they were: the group is split. Reported only: the file left behind may be another photo
+    of that name by now (recovery finishes a cut move at start-up; this is what came later)."""
+    out: list[Finding] = []
+    for seq, ops in by_seq(where.values()).items():
+        if len(ops) < 2:
+            continue
+        behind = [op for op in ops if not op.dst.is_file() and op.src.is_file()]
+        if not behind or len(behind) == len(ops):
+            continue
+        names = ", ".join(_rel(op.src, source, dest) for op in behind)
+        out.append(
+            Finding(
+                f"seq {seq}: the group of {_rel(ops[0].dst, source, dest)} is split: "
+                f"{names} did not move with it ({ops[0].label})",
+                ops=tuple(behind),
+            )
+        )
+    return out
 
 
 def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
@@ -42,7 +65,12 @@ def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
     ops = file_ops(journal.records, source, dest)
     where = expected_locations(ops)
     moved_from = {op.src for op in ops}
+    split = _split_groups(where, source, dest)
+    findings += split
+    left = {op.dst for f in split for op in f.ops}
     for path, op in where.items():
+        if path in left:
+            continue
         if not path.is_file():
             findings.append(
                 Finding(
