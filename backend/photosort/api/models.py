@@ -132,6 +132,13 @@ class SuggestionSet(BaseModel):
     )
 
 
+class PhotoGroup(BaseModel):
+    """The files that travel with a photo (SPEC §11): filed, trashed and undone as one."""
+
+    files: list[str] = Field(description="File names of the group, the face (shown) first.")
+    badge: str = Field(description='What the UI shows, e.g. "RAW+JPEG · XMP" or "Live".')
+
+
 class QueueItem(BaseModel):
     item: str = Field(description="Path relative to the source, `/`-separated.")
     name: str
@@ -140,6 +147,9 @@ class QueueItem(BaseModel):
         description="Null while not embedded yet, in manual-only mode, or with no clusters."
     )
     decode_error: str | None = None
+    group: PhotoGroup | None = Field(
+        default=None, description="The other files of its group; null for a file on its own."
+    )
 
 
 class QueuePage(BaseModel):
@@ -163,6 +173,9 @@ class ItemDetail(BaseModel):
     is_raw: bool
     decode_error: str | None
     suggestions: SuggestionSet | None
+    group: PhotoGroup | None = Field(
+        default=None, description="A queued photo's group; null for a file on its own."
+    )
 
 
 class AssignRequest(BaseModel):
@@ -238,6 +251,11 @@ class ActionRecord(BaseModel):
     undoes: int | None = None
     restore_from: str | None = Field(default=None, description="Undo: relative to dest.")
     restore_to: str | None = Field(default=None, description="Undo: relative to source.")
+    companions: list[dict[str, str]] | None = Field(
+        default=None,
+        description="The other files of the photo's group moved by this line: "
+        "{src, dst} (assign, delete) or {restore_from, restore_to} (undo).",
+    )
 
 
 class ActionResult(BaseModel):

@@ -8,6 +8,7 @@ from photosort.api.models import (
     EmbedderInfo,
     IndexingProgress,
     ItemDetail,
+    PhotoGroup,
     QueueItem,
     QueuePage,
     SessionInfo,
@@ -19,6 +20,7 @@ from photosort.api.models import (
 from photosort.errors import DecodeFailed, NotFound
 from photosort.formats import is_raw
 from photosort.media.decode import probe
+from photosort.session.groups import badge
 from photosort.session.paths import normalise_item
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest import results
@@ -34,6 +36,13 @@ def settings_defaults() -> SettingsDefaults:
 
 def _suggestion_set(shown: results.SuggestionSet | None) -> SuggestionSet | None:
     return SuggestionSet.model_validate(shown) if shown is not None else None
+
+
+def group_body(item: str, companions: tuple[str, ...]) -> PhotoGroup | None:
+    text = badge(item, companions)
+    if text is None:
+        return None
+    return PhotoGroup(files=[f.rsplit("/", 1)[-1] for f in (item, *companions)], badge=text)
 
 
 class Views:
@@ -70,6 +79,7 @@ class Views:
                     position=offset + i,
                     suggestions=_suggestion_set(sugg.get(it)),
                     decode_error=self.ctx.suggestions.decode_error(it),
+                    group=group_body(it, self.ctx.session.companions(it)),
                 )
                 for i, it in enumerate(items)
             ],
@@ -112,4 +122,5 @@ class Views:
             is_raw=is_raw(path.name),
             decode_error=decode_error,
             suggestions=_suggestion_set(shown),
+            group=group_body(item, s.companions(item)) if queued else None,
         )
