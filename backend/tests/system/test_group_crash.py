@@ -6,6 +6,7 @@ unchanged), no file is lost or doubled, and `verify` is clean."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import random
 import shutil
@@ -54,9 +55,9 @@ def _where(source: Path) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = collections.defaultdict(list)
     for path in source.rglob("*"):
         rel = path.relative_to(source).parts
-        if path.is_file() and (rel[0] != ".clustering" or rel[1] == "trash"):
-            if not path.name.startswith(".") and path.suffix.lower() != ".jsonl":
-                out[_sha(path)].append(path)
+        kept = rel[0] != ".clustering" or rel[1] == "trash"
+        if kept and path.is_file() and not path.name.startswith("."):
+            out[_sha(path)].append(path)
     return out
 
 
@@ -128,10 +129,8 @@ def _wait_for_moves(journal: Path, offset: int, rng: random.Random) -> None:
 
 
 def _quiet(call, *args, **kwargs) -> None:
-    try:
+    with contextlib.suppress(httpx.TransportError):  # killed in flight: that is the point
         call(*args, **kwargs)
-    except httpx.TransportError:
-        pass  # killed in flight: that is the point
 
 
 @pytest.mark.timeout(600)
