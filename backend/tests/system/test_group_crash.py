@@ -55,8 +55,9 @@ def _where(source: Path) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = collections.defaultdict(list)
     for path in source.rglob("*"):
         rel = path.relative_to(source).parts
-        kept = rel[0] != ".clustering" or rel[1] == "trash"
-        if kept and path.is_file() and not path.name.startswith("."):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if rel[0] != ".clustering" or rel[1] == "trash":
             out[_sha(path)].append(path)
     return out
 
