@@ -535,6 +535,13 @@ export interface components {
              * @description Undo: relative to source.
              */
             restore_to?: string | null;
+            /**
+             * Companions
+             * @description The other files of the photo's group moved by this line: {src, dst} (assign, delete) or {restore_from, restore_to} (undo).
+             */
+            companions?: {
+                [key: string]: string;
+            }[] | null;
         } & {
             [key: string]: unknown;
         };
@@ -1040,6 +1047,8 @@ export interface components {
             /** Decode Error */
             decode_error: string | null;
             suggestions: components["schemas"]["SuggestionSet"] | null;
+            /** @description A queued photo's group; null for a file on its own. */
+            group?: components["schemas"]["PhotoGroup"] | null;
         };
         /** ItemRequest */
         ItemRequest: {
@@ -1063,6 +1072,22 @@ export interface components {
             order: "uncertain" | "natural";
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /**
+         * PhotoGroup
+         * @description The files that travel with a photo (SPEC §11): filed, trashed and undone as one.
+         */
+        PhotoGroup: {
+            /**
+             * Files
+             * @description File names of the group, the face (shown) first.
+             */
+            files: string[];
+            /**
+             * Badge
+             * @description What the UI shows, e.g. "RAW+JPEG · XMP" or "Live".
+             */
+            badge: string;
         };
         /** QueueChangedEvent */
         QueueChangedEvent: {
@@ -1095,6 +1120,8 @@ export interface components {
             suggestions: components["schemas"]["SuggestionSet"] | null;
             /** Decode Error */
             decode_error?: string | null;
+            /** @description The other files of its group; null for a file on its own. */
+            group?: components["schemas"]["PhotoGroup"] | null;
         };
         /** QueuePage */
         QueuePage: {

@@ -2,6 +2,7 @@ import type { QueueItem } from '../api/queries';
 import { TRASH_PREFIX } from '../logic/actionView';
 import type { HistoryEntry } from '../logic/review';
 import { imageUrl } from '../logic/urls';
+import { GroupBadge } from './GroupBadge';
 
 interface Props {
   /** The last photos this tab acted on, oldest first. */
@@ -58,6 +59,7 @@ export function Filmstrip({ recent, current, upcoming, total, backIndex, history
               </span>
             ) : null}
             {q.decode_error ? <span className="film-tag film-tag-failed">cannot decode</span> : null}
+            <GroupBadge group={q.group} compact />
           </li>
         ))}
         {total > upcoming.length + (current ? 1 : 0) ? (

@@ -28,13 +28,13 @@ export function useCurrent(state: ReviewState, visible: QueueItem[]): Current {
         mode: 'back',
         entry: backEntry,
         index: state.back,
-        subject: queued ? { item: detail.item, name: detail.name, suggestions: detail.suggestions, decodeError: detail.decode_error } : null,
+        subject: queued ? { item: detail.item, name: detail.name, suggestions: detail.suggestions, decodeError: detail.decode_error, group: detail.group } : null,
       };
     }
     const head = visible[0];
     return {
       mode: 'live',
-      subject: head ? { item: head.item, name: head.name, suggestions: head.suggestions, decodeError: head.decode_error ?? null } : null,
+      subject: head ? { item: head.item, name: head.name, suggestions: head.suggestions, decodeError: head.decode_error ?? null, group: head.group } : null,
     };
   }, [backEntry, state.back, backDetail.data, visible]);
 }

@@ -11,6 +11,8 @@ export interface Subject {
   name: string;
   suggestions: QueueItem['suggestions'];
   decodeError: string | null;
+  /** The files that move with it (RAW twin, sidecars, Live video), when it is a group. */
+  group?: QueueItem['group'];
 }
 
 export type Current =
