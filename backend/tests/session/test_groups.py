@@ -243,3 +243,50 @@ def test_an_old_journal_without_companions_still_replays_and_undoes(library):
     again.undo()
     assert (library.source / item).is_file() and item in again.queue_items()
     assert again.verify() == []
+
+
+def test_recovery_puts_a_cut_group_back_when_a_file_cannot_move(shoot, monkeypatch):
+    s = shoot.open()
+    s.close()
+    names = [f.name for f in shoot.raw1]
+    line = shoot.append_line(
+        {
+            "type": "assign",
+            "item": "IMG_0101.JPG",
+            "src": "IMG_0101.JPG",
+            "dst": "birds/IMG_0101.JPG",
+            "cluster": "birds",
+            "by": "manual",
+            "reviewer": "local",
+            "batch": None,
+            "companions": [
+                {"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"
+            ],
+        }
+    )
+    before = hashes(shoot.raw1)
+    # The crash came after the JPEG moved; now the sidecars cannot be moved at all.
+    os.rename(shoot.source / "IMG_0101.JPG", shoot.dest / "birds" / "IMG_0101.JPG")
+    real_link, real_rename = os.link, os.rename
+
+    def refuse(real):
+        def call(src, dst, **kw):
+            if str(src).endswith(".xmp"):
+                raise PermissionError(errno.EACCES, "Permission denied", str(src))
+            return real(src, dst, **kw)
+
+        return call
+
+    monkeypatch.setattr(fileops.os, "link", refuse(real_link))
+    monkeypatch.setattr(fileops.os, "rename", refuse(real_rename))
+    again = shoot.open()
+    monkeypatch.undo()
+    assert hashes(shoot.raw1) == before  # the whole group is back in the source
+    assert not any((shoot.dest / "birds" / n).exists() for n in names)
+    assert "IMG_0101.JPG" in again.queue_items()
+    abort = shoot.journal()[-1]
+    assert abort["type"] == "abort" and abort["aborts"] == line["seq"]
+    assert "could not be moved whole" in abort["reason"]
+    assert again.verify() == []
+    again.assign("IMG_0101.JPG", "coins")
+    assert all((shoot.dest / "coins" / n).is_file() for n in names)
