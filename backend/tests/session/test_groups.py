@@ -259,9 +259,7 @@ def test_recovery_puts_a_cut_group_back_when_a_file_cannot_move(shoot, monkeypat
             "by": "manual",
             "reviewer": "local",
             "batch": None,
-            "companions": [
-                {"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"
-            ],
+            "companions": [{"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"],
         }
     )
     before = hashes(shoot.raw1)
