@@ -15,33 +15,12 @@ from photosort.session.groups import renamed
 _HASH_CHUNK = 1 << 20
 
 
-def free_name(target: Path, taken: set[Path] | None = None) -> Path:
-    """`target`, or `name (2).ext`, `name (3).ext`, ... — the first name nothing occupies.
-
-    `taken` holds paths already promised to earlier moves of the same batch (not on disk yet),
-    so two photos of one name going to one folder get two names.
-    """
-    taken = taken or set()
-
-    def occupied(p: Path) -> bool:
-        return p in taken or os.path.lexists(p)
-
-    if not occupied(target):
-        return target
-    stem, suffix = target.stem, target.suffix
-    n = 2
-    while True:
-        candidate = target.with_name(f"{stem} ({n}){suffix}")
-        if not occupied(candidate):
-            return candidate
-        n += 1
-
-
 def free_group(folder: Path, names: list[str], taken: set[Path] | None = None) -> list[Path]:
     """Names in `folder` for every file of one group: the names themselves when all are free,
     else the first ` (n)` suffix free for ALL of them (`IMG_1 (2).CR2` with `IMG_1 (2).JPG`
-    and `IMG_1 (2).xmp`), so a collision never splits a group's names. `taken`: see
-    `free_name`."""
+    and `IMG_1 (2).xmp`), so a collision never splits a group's names. `taken` holds paths
+    already promised to earlier moves of the same batch (not on disk yet), so two photos of
+    one name going to one folder get two names."""
     taken = taken or set()
     n = 1
     while True:
