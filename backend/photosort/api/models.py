@@ -105,6 +105,13 @@ class SessionInfo(BaseModel):
     indexing: IndexingProgress
     last_seq: int = Field(description="Seq of the newest journal line.")
     recovery: list[str] = Field(description="What start-up recovery did, if anything.")
+    copy_mode: bool = Field(
+        default=False,
+        description="Filing copies into dest; the source is never changed (trash only hides).",
+    )
+    copy_reason: str | None = Field(
+        default=None, description="Why copy mode is on: asked for (--copy), or a read-only source."
+    )
 
 
 class Suggestion(BaseModel):

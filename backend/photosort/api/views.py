@@ -63,6 +63,8 @@ class Views:
             indexing=IndexingProgress.model_validate(self.ctx.suggestions.progress()),
             last_seq=s.last_seq(),
             recovery=s.recovery.actions,
+            copy_mode=s.copy_mode,
+            copy_reason=s.copy_reason,
         )
 
     def queue_page(self, offset: int, limit: int) -> QueuePage:

@@ -29,7 +29,7 @@ from photosort.errors import (
     UnknownCluster,
 )
 from photosort.formats import is_photo
-from photosort.session import fileops
+from photosort.session import copymode, fileops
 from photosort.session.events import EventBus
 from photosort.session.groups import FolderIndex
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
@@ -98,8 +98,22 @@ def _refuse_source_inside_cluster(source: Path, dest: Path) -> None:
 
 
 class Session:
-    def __init__(self, source: Path, dest: Path | None = None, *, read_only: bool = False) -> None:
-        self.source = _check_folder(Path(source), "source", writable=not read_only)
+    def __init__(
+        self,
+        source: Path,
+        dest: Path | None = None,
+        *,
+        read_only: bool = False,
+        copy: bool = False,
+    ) -> None:
+        # Copy mode (session/copymode.py): asked for, or a read-only source. Its source is
+        # only ever read.
+        self.copy_reason = copymode.copy_reason(
+            Path(source), Path(dest) if dest else None, copy=copy, read_only=read_only
+        )
+        self.copy_mode = self.copy_reason is not None
+        writable = not read_only and not self.copy_mode
+        self.source = _check_folder(Path(source), "source", writable=writable)
         self.dest = (
             _check_folder(Path(dest), "dest", writable=not read_only) if dest else self.source
         )
@@ -352,6 +366,8 @@ class Session:
         with self.lock:
             item = normalise_item(item)
             self.queued_path(item)
+            if self.copy_mode:
+                return self._journal_line(copymode.hide_line(item, reviewer))
             folder = f"{TRASH_DIR}/{item}".rpartition("/")[0]
             plan = self._plan(item, folder, None, FolderIndex(self.source), set())
             return self._execute_moves("delete", [plan], by="manual", reviewer=reviewer)[0]
@@ -594,6 +610,7 @@ class Session:
                 **(extra or {}),
                 **p.extra,
                 **_companion_field(p.companions, "src", "dst"),
+                **({"copy": True} if self.copy_mode else {}),
             }
             for p in plans
         ]
@@ -619,7 +636,7 @@ class Session:
         """Carry out journaled (write-ahead) moves; a move that fails gets an `abort` line."""
         done: list[Record] = []
         aborted: list[Record] = []
-        moves = fileops.BatchMover()
+        moves = fileops.BatchMover(copy=bool(recs) and bool(recs[0].get("copy")))
         for rec in recs:
             self.state.apply(rec)
             try:
@@ -731,6 +748,54 @@ class Session:
     def _undo_moves(
         self, targets: Sequence[Record], reviewer: str, batch: str | None = None
     ) -> list[Record]:
+        copies = [t for t in targets if t.get("copy")]
+        moves = [t for t in targets if not t.get("copy")]
+        if moves and self.copy_mode:
+            raise Conflict(
+                f"line {moves[0]['seq']} moved the photo out of the source: undo it in a "
+                f"session without copy mode (this one never writes to the source)"
+            )
+        done = self._undo_copies(copies, reviewer, batch) if copies else []
+        return done + (self._undo_file_moves(moves, reviewer, batch) if moves else [])
+
+    def _undo_copies(
+        self, targets: Sequence[Record], reviewer: str, batch: str | None
+    ) -> list[Record]:
+        """Undo copy-mode lines: the copies that still hold the original's bytes go, a copy
+        changed since stays (the line's `kept` says so), the photo is queued again."""
+        lines = [copymode.undo_line(t, self.source, self.dest, reviewer, batch) for t in targets]
+        recs = self.journal.append_many(lines, moves=True)
+        self._generation += 1
+        done: list[Record] = []
+        aborted: list[Record] = []
+        for rec in recs:
+            self.state.apply(rec)
+            try:
+                late = copymode.remove_copies(rec, self.source, self.dest)
+            except OSError as exc:
+                aborted.append(self._abort(rec, exc))
+                continue
+            if late:
+                log.warning("undo seq %s kept %s: changed just now", rec["seq"], late)
+            self._copy_removed(rec)
+            done.append(rec)
+        self.journal.settle(r["seq"] for r in recs)
+        self._after(done + aborted)
+        if aborted and len(targets) == 1:
+            _raise_for(aborted[0], "could not undo")
+        return done
+
+    def _copy_removed(self, undo: Record) -> None:
+        target = self.state.record(undo["undoes"])
+        if target.get("cluster") in self.members and target["dst"] not in undo.get("kept", ()):
+            self.members[target["cluster"]].discard(target["dst"])
+        back = tuple(c["src"] for c in target.get("companions", ()))
+        if back:
+            self._companions[target["item"]] = back
+
+    def _undo_file_moves(
+        self, targets: Sequence[Record], reviewer: str, batch: str | None
+    ) -> list[Record]:
         taken: set[Path] = set()
         lines: list[dict[str, Any]] = []
         for t in targets:
@@ -796,6 +861,8 @@ class Session:
     def _adopt_scan(self, result: Any, *, publish: bool = False) -> tuple[set[str], set[str]]:
         self.members = result.members
         self._companions = result.companions
+        if self.state.hidden:  # copy mode: copied photos stay in the source, not in the queue
+            result.queued -= self.state.hidden
         self._stamps = result.stamps
         self._full_scan_at = time.monotonic()
         appeared, vanished = self.state.order.sync(result.queued)

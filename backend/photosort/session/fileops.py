@@ -85,14 +85,22 @@ class BatchMover:
     name is durable before the old one goes) holds for the whole batch, with 2 fsyncs per
     folder instead of 2 per file. Call `finish()` before reporting any of the moves done."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, copy: bool = False) -> None:
+        # copy: copy mode (a read-only source): every "move" is a verified copy, the source
+        # is never changed.
+        self.copy = copy
         self._made: set[Path] = set()
         self._linked: list[tuple[Path, Path]] = []
+        self._copied: list[Path] = []
 
     def move(self, src: Path, dst: Path) -> None:
         if dst.parent not in self._made:
             dst.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(dst.parent)
+        if self.copy:
+            copy_verified(src, dst)
+            self._copied.append(dst)
+            return
         try:
             os.link(src, dst, follow_symlinks=False)
         except FileExistsError:
@@ -116,6 +124,10 @@ class BatchMover:
             raise
 
     def _take_back(self, src: Path, dst: Path) -> None:
+        if self.copy:
+            self._copied.remove(dst)
+            os.unlink(dst)  # a copy this batch made: the original never left
+            return
         if (src, dst) in self._linked:
             self._linked.remove((src, dst))
             os.unlink(dst)  # only a second name: the original is still at `src`
@@ -123,6 +135,9 @@ class BatchMover:
         move_no_replace(dst, src)  # moved the careful way: the original is gone, bring it back
 
     def finish(self) -> None:
+        copied, self._copied = self._copied, []
+        for folder in dict.fromkeys(dst.parent for dst in copied):
+            fsync_dir(folder)
         linked, self._linked = self._linked, []
         for folder in dict.fromkeys(dst.parent for _, dst in linked):
             fsync_dir(folder)
@@ -138,7 +153,10 @@ def partial_copy_name(dst: Path) -> Path:
     return dst.with_name(f".{dst.name}.photosort-copy")
 
 
-def _copy_verify_move(src: Path, dst: Path) -> None:
+def copy_verified(src: Path, dst: Path) -> None:
+    """Copy `src` to `dst` without touching `src`: a hidden temp name, fsync, size and hash
+    checked against `src`, then linked into place (FileExistsError rather than replace).
+    The caller fsyncs `dst`'s folder."""
     tmp = partial_copy_name(dst)
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
@@ -153,9 +171,36 @@ def _copy_verify_move(src: Path, dst: Path) -> None:
         # A full disk (or any failure) must not leave half a photo behind to fill it further.
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _copy_verify_move(src: Path, dst: Path) -> None:
+    copy_verified(src, dst)
     fsync_dir(dst.parent)
     os.unlink(src)
     fsync_dir(src.parent)
+
+
+def remove_copy(copy: Path, original: Path) -> bool:
+    """Remove `copy` when it still holds `original`'s bytes (copy mode's undo); False, and the
+    file kept, when it changed since (an edit in the cluster is never thrown away)."""
+    if not os.path.lexists(copy):
+        return True
+    if not same_file(copy, original):
+        return False
+    os.unlink(copy)
+    fsync_dir(copy.parent)
+    return True
+
+
+def finish_interrupted_copy(src: Path, dst: Path) -> str:
+    """Bring a copy that a crash interrupted to its end (the source is never touched)."""
+    if os.path.lexists(dst):
+        return "ok"
+    if not os.path.lexists(src):
+        return "missing"
+    copy_verified(src, dst)
+    fsync_dir(dst.parent)
+    return "completed"
 
 
 def finish_interrupted_move(src: Path, dst: Path) -> str:

@@ -27,6 +27,9 @@ class FileOp:
     src: Path
     dst: Path
     label: str
+    # move; copy (copy mode: src stays); remove (copy mode's undo: the copy `src` goes while it
+    # still holds the original `dst`'s bytes)
+    kind: str = "move"
 
 
 @dataclass
@@ -50,16 +53,31 @@ def file_ops(records: list[Record], source: Path, dest: Path) -> list[FileOp]:
     for rec in records:
         if rec["seq"] in aborted:
             continue
-        if rec["type"] in ("assign", "delete"):
+        if rec["type"] in ("assign", "delete") and not rec.get("hide"):
             ops += _line_ops(rec, "src", "dst", source, dest, rec["type"])
         elif rec["type"] == "undo" and rec.get("restore_from"):
             ops += _line_ops(rec, "restore_from", "restore_to", dest, source, "undo")
+        elif rec["type"] == "undo" and rec.get("removed"):
+            ops += [
+                FileOp(
+                    rec["seq"],
+                    dest / p["copy"],
+                    source / p["original"],
+                    f"undo: remove the copy {p['copy']}",
+                    "remove",
+                )
+                for p in rec["removed"]
+            ]
     return ops
 
 
 def _line_ops(rec: Record, a: str, b: str, a_root: Path, b_root: Path, kind: str) -> list[FileOp]:
     files = [(rec[a], rec[b]), *((c[a], c[b]) for c in rec.get("companions", ()))]
-    return [FileOp(rec["seq"], a_root / x, b_root / y, f"{kind} {x} -> {y}") for x, y in files]
+    how = "copy" if rec.get("copy") else "move"
+    label = f"{kind} (copy)" if rec.get("copy") else kind
+    return [
+        FileOp(rec["seq"], a_root / x, b_root / y, f"{label} {x} -> {y}", how) for x, y in files
+    ]
 
 
 def by_seq(ops: Iterable[FileOp]) -> dict[int, list[FileOp]]:
@@ -74,7 +92,11 @@ def expected_locations(ops: list[FileOp]) -> dict[Path, FileOp]:
     """Where each journaled photo must be now, with the operation that put it there."""
     where: dict[Path, FileOp] = {}
     for op in ops:
-        where.pop(op.src, None)
+        if op.kind == "remove":
+            where.pop(op.src, None)
+            continue
+        if op.kind == "move":
+            where.pop(op.src, None)
         where[op.dst] = op
     return where
 
@@ -104,6 +126,9 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
         reason = _finish_group(group, report, rollback=whole)
         if reason is not None:
             rolled_back.append((seq, reason))
+    for op in ops:
+        if op.kind == "remove" and op.src not in final:
+            _finish_removal(op, report)
     for name in remove_partial_copies(journal, source, dest):
         report.actions.append(f"removed the partial copy {name}")
     journal.mark_pending(report.unresolved)
@@ -135,7 +160,10 @@ def _finish_group(ops: list[FileOp], report: RecoveryReport, *, rollback: bool) 
     for op in ops:
         _remove_partial_copy(op.dst)
         try:
-            outcome = fileops.finish_interrupted_move(op.src, op.dst)
+            if op.kind == "copy":
+                outcome = fileops.finish_interrupted_copy(op.src, op.dst)
+            else:
+                outcome = fileops.finish_interrupted_move(op.src, op.dst)
         except OSError as exc:
             outcome = f"failed ({exc.strerror or exc})"
             failed = failed or outcome
@@ -148,13 +176,29 @@ def _finish_group(ops: list[FileOp], report: RecoveryReport, *, rollback: bool) 
         return None
     try:
         for op in reversed(ops):
-            fileops.finish_interrupted_move(op.dst, op.src)
+            if op.kind == "copy":
+                fileops.remove_copy(op.dst, op.src)
+            else:
+                fileops.finish_interrupted_move(op.dst, op.src)
     except OSError as exc:
         report.actions.append(f"seq {seq}: could not put the group back ({exc.strerror or exc})")
         report.unresolved.append(seq)
         return None
     report.actions.append(f"seq {seq}: a file of the group could not be moved; all went back")
     return f"the group could not be moved whole: {failed}"
+
+
+def _finish_removal(op: FileOp, report: RecoveryReport) -> None:
+    """Copy mode's undo, cut short: remove the copy if it still holds the original's bytes."""
+    if not os.path.lexists(op.src):
+        return
+    try:
+        gone = fileops.remove_copy(op.src, op.dst)
+    except OSError as exc:
+        report.actions.append(f"seq {op.seq} {op.label}: failed ({exc.strerror or exc})")
+        report.unresolved.append(op.seq)
+        return
+    report.actions.append(f"seq {op.seq} {op.label}: {'completed' if gone else 'kept (changed)'}")
 
 
 def _remove_partial_copy(dst: Path) -> None:

@@ -78,7 +78,12 @@ def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
                     f"but it is not there"
                 )
             )
-        elif op.src not in where and op.src.is_file() and fileops.same_file(op.src, path):
+        elif (
+            op.kind == "move"
+            and op.src not in where
+            and op.src.is_file()
+            and fileops.same_file(op.src, path)
+        ):
             findings.append(_two_names(op, extra=op.src, kept=path, source=source, dest=dest))
     findings += _aborted_moves_that_happened(journal.records, source, dest, where, moved_from)
     return findings
@@ -131,6 +136,8 @@ def _aborted_moves_that_happened(
             continue
         label = f"seq {op.seq} ({op.label}) was aborted"
         if not os.path.lexists(op.src):
+            if op.kind != "move":
+                continue  # a copy whose original is gone is the only one left: it stays
             shown = _rel(op.dst, source, dest)
             out.append(
                 Finding(f"{label}, but the photo is at {shown}", _put_back(op, source, dest))

@@ -1165,6 +1165,17 @@ export interface components {
              * @description What start-up recovery did, if anything.
              */
             recovery: string[];
+            /**
+             * Copy Mode
+             * @description Filing copies into dest; the source is never changed (trash only hides).
+             * @default false
+             */
+            copy_mode: boolean;
+            /**
+             * Copy Reason
+             * @description Why copy mode is on: asked for (--copy), or a read-only source.
+             */
+            copy_reason?: string | null;
         };
         /** Settings */
         Settings: {
