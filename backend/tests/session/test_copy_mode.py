@@ -101,7 +101,7 @@ def test_a_read_only_source_opens_in_copy_mode_by_itself(card):
         s.delete(card.loose[0])
         s.undo()
         s.undo()
-        with pytest.raises(SessionFolderError, match="read-only.*--into"):
+        with pytest.raises(SessionFolderError, match=r"read-only.*--into"):
             type(s)(card.source)  # nowhere to copy to
     finally:
         for folder in folders:
@@ -134,9 +134,7 @@ def test_a_crash_between_journal_and_copy_is_completed_and_a_partial_copy_remove
             "reviewer": "local",
             "batch": None,
             "copy": True,
-            "companions": [
-                {"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"
-            ],
+            "companions": [{"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"],
         }
     )
     before = tree(card.source)
