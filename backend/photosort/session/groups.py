@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from photosort.formats import (
     HEIF_EXTENSIONS,
@@ -27,21 +27,41 @@ from photosort.formats import (
 # Live Photo pairs it with a .DNG). Other video kinds are shots of their own.
 LIVE_EXTENSIONS = frozenset({".mov"})
 _MEDIA_EXTENSIONS = RASTER_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS | VIDEO_EXTENSIONS
-_FACE_RANK = {".jpg": 0, ".jpeg": 0, **dict.fromkeys(HEIF_EXTENSIONS, 1)}
+_MEMBER_EXTENSIONS = _MEDIA_EXTENSIONS | SIDECAR_EXTENSIONS
+# Lower is a better face: JPEG, HEIC, other rasters, RAW (then a queueable video: 4).
+_FACE_RANK = {
+    **dict.fromkeys(RASTER_EXTENSIONS, 2),
+    **dict.fromkeys(RAW_EXTENSIONS, 3),
+    **dict.fromkeys(HEIF_EXTENSIONS, 1),
+    ".jpg": 0,
+    ".jpeg": 0,
+}
+
+
+_BARE_MEMBERS = frozenset(e[1:] for e in _MEMBER_EXTENSIONS)
+_BARE_MEDIA = frozenset(e[1:] for e in _MEDIA_EXTENSIONS)
+_BARE_SIDECARS = frozenset(e[1:] for e in SIDECAR_EXTENSIONS)
+_BARE_RANK = {e[1:]: r for e, r in _FACE_RANK.items()}
+
+
+def _ext(name: str) -> str:
+    # formats.suffix's rule for a bare file name (the scan calls this once per file)
+    i = name.rfind(".")
+    return name[i:].lower() if 0 < i < len(name) - 1 else ""
 
 
 def is_member(name: str) -> bool:
-    """Files a group is made of: photos, videos and sidecars."""
-    ext = suffix(name)
-    return ext in _MEDIA_EXTENSIONS or ext in SIDECAR_EXTENSIONS
+    """Files a group is made of: photos, videos and sidecars (a bare file name)."""
+    stem, _, ext = name.rpartition(".")
+    return bool(stem) and ext.lower() in _BARE_MEMBERS
 
 
 def _stem(name: str) -> str:
     base = os.path.basename(name)
-    ext = suffix(base)
+    ext = _ext(base)
     stem = base[: -len(ext)] if ext else base
-    if ext in SIDECAR_EXTENSIONS and suffix(stem) in _MEDIA_EXTENSIONS:
-        stem = stem[: -len(suffix(stem))]  # the `IMG_1.CR2.xmp` naming style
+    if ext in SIDECAR_EXTENSIONS and _ext(stem) in _MEDIA_EXTENSIONS:
+        stem = stem[: -len(_ext(stem))]  # the `IMG_1.CR2.xmp` naming style
     return stem
 
 
@@ -51,21 +71,14 @@ def stem_key(name: str) -> str:
 
 
 def _face_rank(name: str) -> int | None:
-    """Lower is a better face: JPEG, HEIC, other rasters, RAW, then a queueable video."""
-    ext = suffix(name)
-    if ext in _FACE_RANK:
-        return _FACE_RANK[ext]
-    if ext in RASTER_EXTENSIONS:
-        return 2
-    if ext in RAW_EXTENSIONS:
-        return 3
-    if ext in VIDEO_EXTENSIONS and is_photo(name):
+    ext = _ext(name)
+    rank = _FACE_RANK.get(ext)
+    if rank is None and ext in VIDEO_EXTENSIONS and is_photo(name):
         return 4  # a video is a face where the session queues videos at all
-    return None
+    return rank
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """One shot: its face (None for a lone sidecar) and the other files, as given."""
 
     face: str | None
@@ -79,30 +92,98 @@ class Group:
 def _split(names: list[str]) -> Group:
     ranked = sorted((rank, n.casefold(), n) for n in names if (rank := _face_rank(n)) is not None)
     face = ranked[0][2] if ranked else None
-    has_photo = any(suffix(n) not in VIDEO_EXTENSIONS for _r, _k, n in ranked)
+    has_photo = any(_ext(n) not in VIDEO_EXTENSIONS for _r, _k, n in ranked)
     companions = [
         n
         for n in names
         if n != face
-        and (suffix(n) not in VIDEO_EXTENSIONS or (suffix(n) in LIVE_EXTENSIONS and has_photo))
+        and (_ext(n) not in VIDEO_EXTENSIONS or (_ext(n) in LIVE_EXTENSIONS and has_photo))
     ]
     return Group(face, tuple(sorted(companions, key=str.casefold)))
+
+
+def _by_stem(names: Iterable[str]) -> dict[str, list[str]]:
+    """Member files by case-folded stem (`stem_key`, inlined with C-level string calls: it
+    runs once per scanned file, and the scan is most of a session's start)."""
+    by_stem: dict[str, list[str]] = {}
+    for name in names:
+        stem, _, ext = name.rpartition(".")
+        ext = ext.lower()
+        if not stem or ext not in _BARE_MEMBERS:
+            continue  # no extension (or a dot-file), or not a photo, video or sidecar
+        if ext in _BARE_SIDECARS:
+            inner_stem, _, inner = stem.rpartition(".")
+            if inner_stem and inner.lower() in _BARE_MEDIA:
+                stem = inner_stem
+        key = stem.casefold()
+        files = by_stem.get(key)
+        if files is None:
+            by_stem[key] = [name]
+        else:
+            files.append(name)
+    return by_stem
+
+
+def group_pairs(names: Iterable[str]) -> list[tuple[str | None, tuple[str, ...]]]:
+    """`group_names` as plain (face, companions) pairs: what the scan needs, built cheaply."""
+    out: list[tuple[str | None, tuple[str, ...]]] = []
+    for files in _by_stem(names).values():
+        if len(files) == 1:  # most files: a photo on its own
+            name = files[0]
+            face = name.rpartition(".")[2].lower() in _BARE_RANK or _face_rank(name) is not None
+            out.append((name if face else None, ()))
+            continue
+        group = _split(files)
+        out.append((group.face, group.companions))
+        loose = [n for n in files if n != group.face and n not in group.companions]
+        out += [(n if _face_rank(n) is not None else None, ()) for n in loose]
+    return out
+
+
+def folder_faces(
+    names: Iterable[str], rel: str, companions: dict[str, tuple[str, ...]] | None
+) -> list[str]:
+    """The scan's hot path, for ONE folder: the faces of its groups as items (`rel` + name);
+    their companions go into `companions`. Same rules as `group_pairs`, written for speed
+    (a photo on its own, most files, costs two C-level string calls and one dict lookup)."""
+    by_stem: dict[str, str | list[str]] = {}
+    members, sidecars, media, rank = _BARE_MEMBERS, _BARE_SIDECARS, _BARE_MEDIA, _BARE_RANK
+    for name in names:
+        stem, _, ext = name.rpartition(".")
+        ext = ext.lower()
+        if not stem or ext not in members:
+            continue
+        if ext in sidecars:
+            inner_stem, _, inner = stem.rpartition(".")
+            if inner_stem and inner.lower() in media:
+                stem = inner_stem
+        key = stem.casefold()
+        seen = by_stem.get(key)
+        if seen is None:
+            # A plain string: a photo that is a face on its own unless another file of its
+            # stem turns up; anything else (a sidecar, a video) takes the general path.
+            by_stem[key] = name if ext in rank else [name]
+        elif isinstance(seen, str):
+            by_stem[key] = [seen, name]
+        else:
+            seen.append(name)
+    faces: list[str] = []
+    for files in by_stem.values():
+        if isinstance(files, str):
+            faces.append(rel + files)
+            continue
+        for face, others in group_pairs(files):
+            if face is not None:
+                faces.append(rel + face)
+                if others and companions is not None:
+                    companions[rel + face] = tuple(rel + n for n in others)
+    return faces
 
 
 def group_names(names: Iterable[str]) -> list[Group]:
     """Group the member files of ONE folder by stem. A video that is no Live half is a group
     of its own (with its `.thm` when it is the face)."""
-    by_stem: dict[str, list[str]] = {}
-    for name in names:
-        if is_member(name):
-            by_stem.setdefault(stem_key(name), []).append(name)
-    groups: list[Group] = []
-    for files in by_stem.values():
-        group = _split(files)
-        groups.append(group)
-        loose = [n for n in files if n != group.face and n not in group.companions]
-        groups += [Group(n if _face_rank(n) is not None else None, ()) for n in loose]
-    return groups
+    return [Group(face, companions) for face, companions in group_pairs(names)]
 
 
 def group_of(item: str, names: Iterable[str]) -> Group:

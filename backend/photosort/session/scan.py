@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photosort.session.groups import group_names, is_member
+from photosort.session.groups import folder_faces, is_member
 
 
 @dataclass
@@ -50,19 +50,6 @@ def unchanged(stamps: dict[str, int]) -> bool:
     return True
 
 
-def _faces(rel: str, names: list[str], companions: dict[str, tuple[str, ...]] | None) -> list[str]:
-    """The faces of one folder's groups, as items; their companions go into `companions`."""
-    faces: list[str] = []
-    for group in group_names(names):
-        if group.face is None:
-            continue  # a lone sidecar: never queued, it stays where it is
-        face = f"{rel}{group.face}"
-        faces.append(face)
-        if group.companions and companions is not None:
-            companions[face] = tuple(f"{rel}{n}" for n in group.companions)
-    return faces
-
-
 def _walk_photos(
     root: Path,
     prefix: str,
@@ -91,17 +78,16 @@ def _walk_photos(
             name = entry.name
             if name.startswith("."):
                 continue
-            item = f"{rel}{name}"
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not rel and name in skip_dirs:
                         continue
-                    stack.append((entry.path, f"{item}/"))
-                elif is_member(name) and entry.is_file(follow_symlinks=False):
-                    names.append(name)
+                    stack.append((entry.path, f"{rel}{name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    names.append(name)  # folder_faces keeps the photos, videos, sidecars
             except OSError:
                 continue
-        found += _faces(rel, names, companions)
+        found += folder_faces(names, rel, companions)
     return found
 
 
@@ -138,7 +124,7 @@ def _scan_root(
                     continue
     except OSError:
         pass
-    return _faces("", photos, companions), sorted(folders)
+    return folder_faces(photos, "", companions), sorted(folders)
 
 
 def scan(source: Path, dest: Path) -> ScanResult:
