@@ -263,6 +263,17 @@ class ActionRecord(BaseModel):
         description="The other files of the photo's group moved by this line: "
         "{src, dst} (assign, delete) or {restore_from, restore_to} (undo).",
     )
+    copy: bool | None = Field(
+        default=None, description="Copy mode: the files were copied (the source is unchanged)."
+    )
+    hide: bool | None = Field(
+        default=None, description="Copy mode's trash: the photo is only hidden from the queue."
+    )
+    kept: list[str] | None = Field(
+        default=None,
+        description="Copy mode's undo: copies kept because they changed since (relative to "
+        "dest); the others were removed.",
+    )
 
 
 class ActionResult(BaseModel):

@@ -542,6 +542,21 @@ export interface components {
             companions?: {
                 [key: string]: string;
             }[] | null;
+            /**
+             * Copy
+             * @description Copy mode: the files were copied (the source is unchanged).
+             */
+            copy?: boolean | null;
+            /**
+             * Hide
+             * @description Copy mode's trash: the photo is only hidden from the queue.
+             */
+            hide?: boolean | null;
+            /**
+             * Kept
+             * @description Copy mode's undo: copies kept because they changed since (relative to dest); the others were removed.
+             */
+            kept?: string[] | null;
         } & {
             [key: string]: unknown;
         };
