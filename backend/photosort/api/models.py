@@ -263,11 +263,10 @@ class ActionRecord(BaseModel):
         description="The other files of the photo's group moved by this line: "
         "{src, dst} (assign, delete) or {restore_from, restore_to} (undo).",
     )
-    copy: bool | None = Field(
-        default=None, description="Copy mode: the files were copied (the source is unchanged)."
-    )
     hide: bool | None = Field(
-        default=None, description="Copy mode's trash: the photo is only hidden from the queue."
+        default=None,
+        description="Copy mode's trash: the photo is only hidden from the queue. (Copy mode's "
+        "lines also carry `copy: true`: the files were copied, the source is unchanged.)",
     )
     kept: list[str] | None = Field(
         default=None,

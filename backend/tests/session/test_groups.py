@@ -288,3 +288,73 @@ def test_recovery_puts_a_cut_group_back_when_a_file_cannot_move(shoot, monkeypat
     assert again.verify() == []
     again.assign("IMG_0101.JPG", "coins")
     assert all((shoot.dest / "coins" / n).is_file() for n in names)
+
+
+POOL = [
+    "IMG_1.JPG",
+    "img_1.cr2",
+    "IMG_1.CR2.xmp",
+    "IMG_1.xmp",
+    "IMG_1.AAE",
+    "IMG_1.MOV",
+    "IMG_2.HEIC",
+    "IMG_2.mov",
+    "IMG_3.mp4",
+    "IMG_3.THM",
+    "IMG_4.xmp",
+    "a.b.jpg",
+    "a.b.xmp",
+    "a.b.jpg.xmp",
+    "IMG_5.MOV",
+    "IMG_6.jpeg",
+    "IMG_6.jpg",
+    "IMG_6.png",
+    "JPG",
+    "x.",
+    "n.txt",
+    "IMG_7.dng",
+    "IMG_7.MOV",
+    "IMG_8.thm",
+    "IMG_8.JPG",
+    "Straße.jpg",
+    "STRASSE.xmp",
+]
+
+
+def test_the_scans_fast_grouping_agrees_with_the_rules():
+    """`folder_faces` (the scan's bulk path) gives exactly the groups of `group_pairs`, on
+    random folders of awkward names."""
+    import random
+
+    from photosort.session.groups import folder_faces, group_pairs
+
+    rng = random.Random(5)
+    for _ in range(400):
+        names = rng.sample(POOL, rng.randint(1, len(POOL)))
+        companions: dict[str, tuple[str, ...]] = {}
+        faces = folder_faces(names, "r/", companions)
+        expected = {f"r/{f}": tuple(f"r/{c}" for c in cs) for f, cs in group_pairs(names) if f}
+        assert sorted(faces) == sorted(expected), names
+        assert companions == {f: cs for f, cs in expected.items() if cs}, names
+
+
+def test_grouping_rules_on_awkward_names():
+    from photosort.session.groups import group_names
+
+    groups = {g.face: g.companions for g in group_names(POOL)}
+    assert groups["IMG_1.JPG"] == (
+        "IMG_1.AAE",
+        "img_1.cr2",
+        "IMG_1.CR2.xmp",
+        "IMG_1.MOV",
+        "IMG_1.xmp",
+    )
+    assert groups["IMG_2.HEIC"] == ("IMG_2.mov",)
+    assert groups["IMG_7.dng"] == ("IMG_7.MOV",)  # a ProRAW Live Photo
+    assert groups["a.b.jpg"] == ("a.b.jpg.xmp", "a.b.xmp")
+    assert groups["IMG_6.jpeg"] == ("IMG_6.jpg", "IMG_6.png")
+    assert groups["IMG_8.JPG"] == ("IMG_8.thm",)
+    assert groups["Straße.jpg"] == ("STRASSE.xmp",)  # case-folded stems
+    # Not queued: a lone sidecar, a video no photo owns (videos are the video branch's), and
+    # names that are no photo at all.
+    assert not {"JPG", "x.", "n.txt", "IMG_5.MOV", "IMG_3.mp4", "IMG_4.xmp"} & set(groups)
