@@ -184,10 +184,11 @@ def _group_at(
     sidecars only (a RAW+JPEG pair and its XMPs: the common case) without re-parsing names."""
     if any(exts[i] in _BARE_VIDEOS for i in idx):
         return group_pairs([names[i] for i in idx])  # Live halves and videos: the full rules
-    ranked = [(_BARE_RANK[exts[i]], names[i].casefold(), i) for i in idx if exts[i] in _BARE_RANK]
+    rank = _BARE_RANK
+    ranked = [(rank[exts[i]], names[i].casefold(), names[i], i) for i in idx if exts[i] in rank]
     if not ranked:
         return [(None, tuple(names[i] for i in idx))]  # sidecars without their photo
-    face = min(ranked)[2]
+    face = min(ranked)[3]
     others = sorted((names[i] for i in idx if i != face), key=str.casefold)
     return [(names[face], tuple(others))]
 

@@ -312,6 +312,7 @@ POOL = [
     "JPG",
     "x.",
     "n.txt",
+    "img_7.DNG",
     "IMG_7.dng",
     "IMG_7.MOV",
     "IMG_8.thm",
@@ -350,7 +351,7 @@ def test_grouping_rules_on_awkward_names():
         "IMG_1.xmp",
     )
     assert groups["IMG_2.HEIC"] == ("IMG_2.mov",)
-    assert groups["IMG_7.dng"] == ("IMG_7.MOV",)  # a ProRAW Live Photo
+    assert groups["IMG_7.dng"] == ("img_7.DNG", "IMG_7.MOV")  # a ProRAW Live Photo
     assert groups["a.b.jpg"] == ("a.b.jpg.xmp", "a.b.xmp")
     assert groups["IMG_6.jpeg"] == ("IMG_6.jpg", "IMG_6.png")
     assert groups["IMG_8.JPG"] == ("IMG_8.thm",)
