@@ -33,17 +33,23 @@ def _sha(path: Path) -> str:
 
 
 def _library(root: Path) -> tuple[Path, dict[str, dict[str, str]]]:
-    """Two clusters of real photos and 8 groups; returns each group's face hash -> its files'
-    suffixes (after the stem) -> hash."""
+    """Two clusters of real photos and 24 groups (4 RAW+JPEG+XMP+CR2.xmp, 4 HEIC+MOV+AAE, 16
+    JPEG+XMP: enough files that a batch takes a while to move); returns each group's face hash
+    -> its files' suffixes (after the stem) -> hash."""
     source = root / "photos"
     for name in CLUSTERS:
         (source / name).mkdir(parents=True)
         for photo in sorted((STAMPS / name).glob("*.jpg"))[:3]:
             shutil.copyfile(photo, source / name / photo.name)
     groups: dict[str, dict[str, str]] = {}
-    for i in range(8):
+    for i in range(24):
         stem = f"IMG_{i:04d}"
-        made = raw_group(source, stem, i + 20) if i % 2 else live_group(source, stem, i + 20)
+        if i < 8:
+            made = raw_group(source, stem, i + 20) if i % 2 else live_group(source, stem, i + 20)
+        else:
+            made = raw_group(source, stem, i + 20)
+            made[0].unlink()  # no RAW: a JPEG and its two XMPs
+            made = made[1:]
         files = {f.name[len(stem) :]: _sha(f) for f in made}
         face = next(f for f in made if f.suffix in (".JPG", ".HEIC"))
         groups[_sha(face)] = files
@@ -116,15 +122,15 @@ def _batch_work(client: httpx.Client, undo: bool) -> None:
 
 
 def _wait_for_moves(journal: Path, offset: int, rng: random.Random) -> None:
-    """Until the batch's write-ahead move lines are on disk, then a few milliseconds more:
-    the kill lands while the group files are being moved (a batch of 8 groups takes ms)."""
+    """Until the batch's write-ahead move lines are on disk, then up to 3 ms more: the kill
+    lands while the group files are being moved."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with open(journal, "rb") as fh:
             fh.seek(offset)
             tail = fh.read()
         if b'"type":"assign"' in tail or b'"type":"undo"' in tail:
-            time.sleep(rng.uniform(0.0, 0.008))
+            time.sleep(rng.uniform(0.0, 0.003))
             return
         time.sleep(0.0005)
 
@@ -165,7 +171,10 @@ def test_sigkill_during_group_batches_leaves_every_group_whole(tmp_path):
     _check_whole(source, groups, "final")
     journal = (source / ".clustering" / "actions.jsonl").read_text(encoding="utf-8")
     assert '"companions"' in journal and '"auto-batch-start"' in journal
-    # Kills really cut group moves short: start-up recovery had moves to finish.
-    assert '"type":"recovery"' in journal
+    # Kills really cut batches of group moves short: start-up recovery had moves to finish,
+    # or a batch never got to its end line.
+    starts = journal.count('"type":"auto-batch-start"')
+    ends = journal.count('"type":"auto-batch-end"')
+    assert '"type":"recovery"' in journal or ends < starts
     r = subprocess.run([str(PHOTOSORT), "verify", str(source)], capture_output=True, timeout=120)
     assert r.returncode == 0, r.stderr

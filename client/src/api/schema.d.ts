@@ -543,13 +543,8 @@ export interface components {
                 [key: string]: string;
             }[] | null;
             /**
-             * Copy
-             * @description Copy mode: the files were copied (the source is unchanged).
-             */
-            copy?: boolean | null;
-            /**
              * Hide
-             * @description Copy mode's trash: the photo is only hidden from the queue.
+             * @description Copy mode's trash: the photo is only hidden from the queue. (Copy mode's lines also carry `copy: true`: the files were copied, the source is unchanged.)
              */
             hide?: boolean | null;
             /**
