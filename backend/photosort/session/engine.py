@@ -660,6 +660,10 @@ class Session:
 
     def _abort(self, rec: Record, exc: OSError) -> Record:
         reason = exc.strerror or str(exc)
+        face = rec.get("src") or rec.get("restore_from") or ""
+        culprit = os.path.basename(os.fsdecode(exc.filename)) if exc.filename else ""
+        if rec.get("companions") and culprit and culprit != face.rsplit("/", 1)[-1]:
+            reason = f"{reason} ({culprit}, a file of its group: nothing of the group moved)"
         abort = self.journal.append(
             {"type": "abort", "aborts": rec["seq"], "reason": reason, "errno": exc.errno}
         )
