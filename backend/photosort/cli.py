@@ -110,6 +110,16 @@ IntoOpt = Annotated[
     typer.Option("--into", help="Folder that holds the clusters (default: SOURCE itself)."),
 ]
 
+CopyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--copy",
+        help="Copy mode: file photos by copying them into --into DEST (verified by hash); "
+        "nothing in SOURCE is ever deleted, renamed or written. A read-only SOURCE (a locked "
+        "memory card) gets copy mode by itself.",
+    ),
+]
+
 
 ModelOpt = Annotated[
     str, typer.Option(help="auto | clip | efficientnet-lite0 | a local folder or hub id.")
@@ -144,8 +154,17 @@ def clean_errors() -> Iterator[None]:
         fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
 
-def open_session(source: Path, into: Path | None, *, read_only: bool = False) -> Session:
-    session = Session(source, into, read_only=read_only)
+def open_session(
+    source: Path, into: Path | None, *, read_only: bool = False, copy: bool = False
+) -> Session:
+    session = Session(source, into, read_only=read_only, copy=copy)
+    if session.copy_mode:
+        err.print(
+            escape(
+                f"copy mode ({session.copy_reason}): photos are copied into {session.dest}; "
+                f"{session.source} is never changed"
+            )
+        )
     for line in session.recovery.actions:
         err.print(f"[yellow]recovered:[/] {escape(line)}")
     for line in session.recovery.warnings:
@@ -154,10 +173,15 @@ def open_session(source: Path, into: Path | None, *, read_only: bool = False) ->
 
 
 def with_session(
-    source: Path, into: Path | None, fn: Callable[[Session], T], *, read_only: bool = False
+    source: Path,
+    into: Path | None,
+    fn: Callable[[Session], T],
+    *,
+    read_only: bool = False,
+    copy: bool = False,
 ) -> T:
     with clean_errors():
-        session = open_session(source, into, read_only=read_only)
+        session = open_session(source, into, read_only=read_only, copy=copy)
         try:
             return fn(session)
         finally:
@@ -175,6 +199,7 @@ def serve(
     device: Annotated[str, typer.Option(help="auto | cpu | cuda | mps.")] = "auto",
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    copy: CopyOpt = False,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
     from photosort.api.app import VITE_DEV_ORIGINS, create_app
@@ -185,7 +210,7 @@ def serve(
         fail(f"bad port {port}: use 1-65535")
     with clean_errors():
         _check_port_free(host, port)
-        session = open_session(source, into)
+        session = open_session(source, into, copy=copy)
         ctx = AppContext(session, _suggestion_engine(session, model, device))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder = ctx.suggestions.embedder_info()
@@ -353,6 +378,7 @@ def index(
     model: ModelOpt = "auto",
     device: DeviceOpt = "auto",
     ray: RayOpt = None,
+    copy: CopyOpt = False,
 ) -> None:
     """Embed every photo (queued and filed) so suggestions are ready; cached for later runs."""
     if ray is not None:
@@ -367,7 +393,7 @@ def index(
         finally:
             service.close()
 
-    with_session(source, into, run)
+    with_session(source, into, run, copy=copy)
 
 
 def _index_on_ray(source: Path, into: Path | None, model: str, device: str, address: str) -> None:
@@ -438,6 +464,7 @@ def auto_move(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would move.")] = False,
     model: ModelOpt = "auto",
     device: DeviceOpt = "auto",
+    copy: CopyOpt = False,
 ) -> None:
     """File every confident photo in one undoable batch (see --dry-run)."""
 
@@ -462,7 +489,7 @@ def auto_move(
                 f"batch {result['batch']} (undo: photosort undo {source} --batch {result['batch']})"
             )
 
-    with_session(source, into, run)
+    with_session(source, into, run, copy=copy)
 
 
 @app.command(cls=_Command)
@@ -549,6 +576,7 @@ def undo(
     batch: Annotated[str | None, typer.Option(help="Undo a whole auto-move batch.")] = None,
     seq: Annotated[int | None, typer.Option(help="Undo the journal line with this seq.")] = None,
     steps: Annotated[int, typer.Option(min=1, help="Undo the newest N actions.")] = 1,
+    copy: CopyOpt = False,
 ) -> None:
     """Undo the newest action (or --seq N, --batch ID, --steps N); a batch counts as one."""
 
@@ -564,7 +592,7 @@ def undo(
                 return
             _report_undo(s, records)
 
-    with_session(source, into, run)
+    with_session(source, into, run, copy=copy)
 
 
 def _report_undo(s: Session, records: list[dict[str, Any]]) -> None:
@@ -576,11 +604,20 @@ def _report_undo(s: Session, records: list[dict[str, Any]]) -> None:
         out.print(
             escape(f"undid batch {', '.join(sorted(batches))}: {moved} {photos} back in the queue")
         )
+        _report_kept(records)
         return
     for rec, target in zip(records, targets, strict=True):
         back = f" -> {rec['restore_to']}" if rec.get("restore_to") else ""
         item = f" {target['item']}" if target.get("item") else ""
         out.print(escape(f"undid seq {target['seq']} ({target['type']}{item}){back}"))
+    _report_kept(records)
+
+
+def _report_kept(records: list[dict[str, Any]]) -> None:
+    """Copy mode: a copy changed since it was made is never removed by undo; say which."""
+    for rec in records:
+        for copy in rec.get("kept") or ():
+            out.print(escape(f"kept {copy}: it changed since it was copied (remove it by hand)"))
 
 
 @app.command(cls=_Command)

@@ -65,6 +65,8 @@ export class PhotosortServer {
     readonly model: string,
     /** Extra environment for the backend (test hooks such as PHOTOSORT_TEST_LOAD_DELAY_S). */
     readonly env: Record<string, string> = {},
+    /** Extra `serve` arguments (e.g. `--into DEST --copy`). */
+    readonly args: string[] = [],
   ) {}
 
   get url(): string {
@@ -82,7 +84,7 @@ export class PhotosortServer {
 
   private async launch(skipPortCheck: boolean): Promise<void> {
     this.log = '';
-    const args = ['serve', this.folder, '--port', String(this.port), '--model', this.model];
+    const args = ['serve', this.folder, '--port', String(this.port), '--model', this.model, ...this.args];
     const [cmd, argv] = skipPortCheck ? [venvPython, ['-c', SERVE_WITHOUT_PORT_CHECK, ...args]] : [photosortBin, args];
     const proc = spawn(cmd, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -223,10 +225,10 @@ export function addBrokenPhoto(folder: string, name: string): void {
 }
 
 export async function startServer(
-  options: { layout?: Layout; model?: string; folder?: string; env?: Record<string, string> } = {},
+  options: { layout?: Layout; model?: string; folder?: string; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<PhotosortServer> {
   const folder = options.folder ?? makeFolder(options.layout);
-  const server = new PhotosortServer(folder, await freePort(), options.model ?? E2E_MODEL, options.env);
+  const server = new PhotosortServer(folder, await freePort(), options.model ?? E2E_MODEL, options.env, options.args);
   await server.start();
   return server;
 }

@@ -105,6 +105,13 @@ class SessionInfo(BaseModel):
     indexing: IndexingProgress
     last_seq: int = Field(description="Seq of the newest journal line.")
     recovery: list[str] = Field(description="What start-up recovery did, if anything.")
+    copy_mode: bool = Field(
+        default=False,
+        description="Filing copies into dest; the source is never changed (trash only hides).",
+    )
+    copy_reason: str | None = Field(
+        default=None, description="Why copy mode is on: asked for (--copy), or a read-only source."
+    )
 
 
 class Suggestion(BaseModel):
@@ -132,6 +139,13 @@ class SuggestionSet(BaseModel):
     )
 
 
+class PhotoGroup(BaseModel):
+    """The files that travel with a photo (SPEC §11): filed, trashed and undone as one."""
+
+    files: list[str] = Field(description="File names of the group, the face (shown) first.")
+    badge: str = Field(description='What the UI shows, e.g. "RAW+JPEG · XMP" or "Live".')
+
+
 MediaKind = Literal["photo", "video"]
 
 
@@ -143,6 +157,9 @@ class QueueItem(BaseModel):
         description="Null while not embedded yet, in manual-only mode, or with no clusters."
     )
     decode_error: str | None = None
+    group: PhotoGroup | None = Field(
+        default=None, description="The other files of its group; null for a file on its own."
+    )
     kind: MediaKind = Field(
         default="photo", description="`video`: its images are a poster frame; play `/api/video`."
     )
@@ -172,6 +189,9 @@ class ItemDetail(BaseModel):
     is_raw: bool
     decode_error: str | None
     suggestions: SuggestionSet | None
+    group: PhotoGroup | None = Field(
+        default=None, description="A queued photo's group; null for a file on its own."
+    )
     kind: MediaKind = "photo"
     duration_s: float | None = None
     created: str | None = Field(
@@ -253,6 +273,21 @@ class ActionRecord(BaseModel):
     undoes: int | None = None
     restore_from: str | None = Field(default=None, description="Undo: relative to dest.")
     restore_to: str | None = Field(default=None, description="Undo: relative to source.")
+    companions: list[dict[str, str]] | None = Field(
+        default=None,
+        description="The other files of the photo's group moved by this line: "
+        "{src, dst} (assign, delete) or {restore_from, restore_to} (undo).",
+    )
+    hide: bool | None = Field(
+        default=None,
+        description="Copy mode's trash: the photo is only hidden from the queue. (Copy mode's "
+        "lines also carry `copy: true`: the files were copied, the source is unchanged.)",
+    )
+    kept: list[str] | None = Field(
+        default=None,
+        description="Copy mode's undo: copies kept because they changed since (relative to "
+        "dest); the others were removed.",
+    )
 
 
 class ActionResult(BaseModel):

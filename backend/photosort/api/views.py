@@ -11,6 +11,7 @@ from photosort.api.models import (
     EmbedderInfo,
     IndexingProgress,
     ItemDetail,
+    PhotoGroup,
     QueueItem,
     QueuePage,
     SessionInfo,
@@ -23,6 +24,7 @@ from photosort.errors import DecodeFailed, NotFound
 from photosort.formats import is_raw, is_video
 from photosort.media.decode import probe
 from photosort.media.video import VideoInfo
+from photosort.session.groups import badge
 from photosort.session.paths import normalise_item
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest import results
@@ -38,6 +40,13 @@ def settings_defaults() -> SettingsDefaults:
 
 def _suggestion_set(shown: results.SuggestionSet | None) -> SuggestionSet | None:
     return SuggestionSet.model_validate(shown) if shown is not None else None
+
+
+def group_body(item: str, companions: tuple[str, ...]) -> PhotoGroup | None:
+    text = badge(item, companions)
+    if text is None:
+        return None
+    return PhotoGroup(files=[f.rsplit("/", 1)[-1] for f in (item, *companions)], badge=text)
 
 
 class Views:
@@ -58,6 +67,8 @@ class Views:
             indexing=IndexingProgress.model_validate(self.ctx.suggestions.progress()),
             last_seq=s.last_seq(),
             recovery=s.recovery.actions,
+            copy_mode=s.copy_mode,
+            copy_reason=s.copy_reason,
         )
 
     def queue_page(self, offset: int, limit: int) -> QueuePage:
@@ -75,6 +86,7 @@ class Views:
                     suggestions=_suggestion_set(sugg.get(it)),
                     decode_error=self.ctx.suggestions.decode_error(it),
                     **self._video_fields(it),
+                    group=group_body(it, self.ctx.session.companions(it)),
                 )
                 for i, it in enumerate(items)
             ],
@@ -118,6 +130,7 @@ class Views:
             decode_error=decode_error,
             suggestions=_suggestion_set(shown),
             **self._video_fields(item, path),
+            group=group_body(item, s.companions(item)) if queued else None,
         )
 
     def _video_fields(self, item: str, path: Path | None = None) -> dict[str, Any]:

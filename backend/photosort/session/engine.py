@@ -29,8 +29,9 @@ from photosort.errors import (
     UnknownCluster,
 )
 from photosort.formats import is_media
-from photosort.session import fileops
+from photosort.session import copymode, fileops
 from photosort.session.events import EventBus
+from photosort.session.groups import FolderIndex
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
@@ -61,12 +62,14 @@ BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end", "trash-batch-end"})
 
 @dataclass(frozen=True)
 class MovePlan:
-    """One planned photo move: item (relative to source) to dst (relative to dest)."""
+    """One planned photo move: item (relative to source) to dst (relative to dest), with the
+    other files of its group as (src, dst) pairs (empty until planned)."""
 
     item: str
     dst: str
     cluster: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    companions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,22 @@ def _refuse_source_inside_cluster(source: Path, dest: Path) -> None:
 
 
 class Session:
-    def __init__(self, source: Path, dest: Path | None = None, *, read_only: bool = False) -> None:
-        self.source = _check_folder(Path(source), "source", writable=not read_only)
+    def __init__(
+        self,
+        source: Path,
+        dest: Path | None = None,
+        *,
+        read_only: bool = False,
+        copy: bool = False,
+    ) -> None:
+        # Copy mode (session/copymode.py): asked for, or a read-only source. Its source is
+        # only ever read.
+        self.copy_reason = copymode.copy_reason(
+            Path(source), Path(dest) if dest else None, copy=copy, read_only=read_only
+        )
+        self.copy_mode = self.copy_reason is not None
+        writable = not read_only and not self.copy_mode
+        self.source = _check_folder(Path(source), "source", writable=writable)
         self.dest = (
             _check_folder(Path(dest), "dest", writable=not read_only) if dest else self.source
         )
@@ -116,6 +133,7 @@ class Session:
         self.journal = Journal(self.dest / CLUSTERING_DIR, read_only=read_only)
         self.state = ReplayState()
         self.members: dict[str, set[str]] = {}
+        self._companions: dict[str, tuple[str, ...]] = {}
         self._generation = 0
         self._viewing: dict[str, tuple[str, float]] = {}
         self._running_batches: set[str] = set()
@@ -237,6 +255,12 @@ class Session:
         with self.lock:
             return item in self.state.order
 
+    def companions(self, item: str) -> tuple[str, ...]:
+        """The other files of a queued item's group (RAW twin, sidecars, Live half), as items
+        relative to the source; empty for a photo on its own."""
+        with self.lock:
+            return self._companions.get(item, ())
+
     def stats(self) -> dict[str, int]:
         with self.lock:
             return {"queued": len(self.state.order), **self.state.stats.as_dict()}
@@ -316,7 +340,7 @@ class Session:
                         f"no cluster named {cluster!r}; pass create=true to make it"
                     )
                 self._create_cluster(cluster, reviewer)
-            plan = MovePlan(item, self._free_dst(cluster, item), cluster)
+            plan = self._plan(item, cluster, cluster, FolderIndex(self.source), set())
             return self._execute_moves(
                 "assign",
                 [plan],
@@ -351,8 +375,10 @@ class Session:
         with self.lock:
             item = normalise_item(item)
             self.queued_path(item)
-            target = fileops.free_name(self.trash / item)
-            plan = MovePlan(item, target.relative_to(self.dest).as_posix(), None)
+            if self.copy_mode:
+                return self._journal_line(copymode.hide_line(item, reviewer))
+            folder = f"{TRASH_DIR}/{item}".rpartition("/")[0]
+            plan = self._plan(item, folder, None, FolderIndex(self.source), set())
             return self._execute_moves("delete", [plan], by="manual", reviewer=reviewer)[0]
 
     def skip(self, item: str, *, reviewer: str = "local") -> Record:
@@ -450,14 +476,13 @@ class Session:
     ) -> list[Record]:
         # The lock is released between chunks so reviewers keep working during a long batch.
         done: list[Record] = []
+        folders = FolderIndex(self.source)  # each source folder listed once per batch
         for start in range(0, len(valid), chunk):
             with self.lock:
                 part = [p for p in valid[start : start + chunk] if p.item in self.state.order]
                 taken: set[Path] = set()
                 part = [
-                    MovePlan(
-                        p.item, self._free_dst(p.cluster or "", p.item, taken), p.cluster, p.extra
-                    )
+                    self._plan(p.item, p.cluster or "", p.cluster, folders, taken, p.extra)
                     for p in part
                 ]
                 done += self._execute_moves("assign", part, by=by, reviewer=reviewer, batch=batch)
@@ -562,15 +587,7 @@ class Session:
                     "reviewer": reviewer,
                 }
             )
-            taken: set[Path] = set()
-            plans = []
-            for item in queued:
-                target = fileops.free_name(self.trash / item, taken)
-                taken.add(target)
-                plans.append(MovePlan(item, target.relative_to(self.dest).as_posix(), None))
-            moved = self._execute_moves(
-                "delete", plans, by="manual", reviewer=reviewer, batch=batch
-            )
+            moved = self._trash_many(queued, reviewer, batch)
             self._journal_line(
                 {
                     "type": "trash-batch-end",
@@ -580,6 +597,21 @@ class Session:
                 }
             )
             return batch, moved
+
+    def _trash_many(self, items: list[str], reviewer: str, batch: str) -> list[Record]:
+        """Trash whole groups into the trash folder (copy mode: hide them, the source stays)."""
+        if self.copy_mode:
+            return [
+                self._journal_line({**copymode.hide_line(item, reviewer), "batch": batch})
+                for item in items
+            ]
+        taken: set[Path] = set()
+        folders = FolderIndex(self.source)
+        plans = [
+            self._plan(item, f"{TRASH_DIR}/{item}".rpartition("/")[0], None, folders, taken)
+            for item in items
+        ]
+        return self._execute_moves("delete", plans, by="manual", reviewer=reviewer, batch=batch)
 
     def pull_from_stack(self, item: str, *, reviewer: str = "local") -> Record:
         """Take a queued photo out of its stack (suggest/stacks.py): from now on it is shown
@@ -605,12 +637,24 @@ class Session:
         self._after([rec])
         return rec
 
-    def _free_dst(self, cluster: str, item: str, taken: set[Path] | None = None) -> str:
-        name = item.rsplit("/", 1)[-1]
-        target = fileops.free_name(self.dest / cluster / name, taken)
-        if taken is not None:
-            taken.add(target)
-        return target.relative_to(self.dest).as_posix()
+    def _plan(
+        self,
+        item: str,
+        folder: str,
+        cluster: str | None,
+        folders: FolderIndex,
+        taken: set[Path],
+        extra: dict[str, Any] | None = None,
+    ) -> MovePlan:
+        """Move `item` and every file of its group into `folder` (relative to dest), under
+        names free for the whole group."""
+        companions = tuple(c for c in folders.companions(item) if c != item)
+        names = [p.rsplit("/", 1)[-1] for p in (item, *companions)]
+        targets = fileops.free_group(self.dest / folder, names, taken)
+        taken.update(targets)
+        dsts = [t.relative_to(self.dest).as_posix() for t in targets]
+        pairs = tuple(zip(companions, dsts[1:], strict=True))
+        return MovePlan(item, dsts[0], cluster, extra or {}, pairs)
 
     def _execute_moves(
         self,
@@ -634,6 +678,8 @@ class Session:
                 "batch": batch,
                 **(extra or {}),
                 **p.extra,
+                **_companion_field(p.companions, "src", "dst"),
+                **({"copy": True} if self.copy_mode else {}),
             }
             for p in plans
         ]
@@ -644,7 +690,7 @@ class Session:
             # first makes those removals no-ops (an aborted move puts its item back).
             self.state.order.remove_many(r["item"] for r in recs)
         done, aborted = self._move_files(
-            recs, lambda r: (self.source / r["src"], self.dest / r["dst"]), self._member_added
+            recs, lambda r: _pairs(r, "src", "dst", self.source, self.dest), self._member_added
         )
         if aborted and len(plans) == 1:
             _raise_for(aborted[0], f"could not move {plans[0].item!r}")
@@ -653,17 +699,17 @@ class Session:
     def _move_files(
         self,
         recs: Sequence[Record],
-        paths: Callable[[Record], tuple[Path, Path]],
+        paths: Callable[[Record], list[tuple[Path, Path]]],
         on_moved: Callable[[Record], None],
     ) -> tuple[list[Record], list[Record]]:
         """Carry out journaled (write-ahead) moves; a move that fails gets an `abort` line."""
         done: list[Record] = []
         aborted: list[Record] = []
-        moves = fileops.BatchMover()
+        moves = fileops.BatchMover(copy=bool(recs) and bool(recs[0].get("copy")))
         for rec in recs:
             self.state.apply(rec)
             try:
-                moves.move(*paths(rec))
+                moves.move_group(paths(rec))  # the whole group, or none of it
             except OSError as exc:
                 aborted.append(self._abort(rec, exc))
                 continue
@@ -683,6 +729,10 @@ class Session:
 
     def _abort(self, rec: Record, exc: OSError) -> Record:
         reason = exc.strerror or str(exc)
+        face = rec.get("src") or rec.get("restore_from") or ""
+        culprit = os.path.basename(os.fsdecode(exc.filename)) if exc.filename else ""
+        if rec.get("companions") and culprit and culprit != face.rsplit("/", 1)[-1]:
+            reason = f"{reason} ({culprit}, a file of its group: nothing of the group moved)"
         abort = self.journal.append(
             {"type": "abort", "aborts": rec["seq"], "reason": reason, "errno": exc.errno}
         )
@@ -695,8 +745,12 @@ class Session:
         target = self.state.record(undo["undoes"])
         if target.get("cluster") in self.members:
             self.members[target["cluster"]].discard(target["dst"])
+        back = tuple(c["restore_to"] for c in undo.get("companions", ()))
+        if back:
+            self._companions[undo["restore_to"]] = back
 
     def _member_added(self, rec: Record) -> None:
+        self._companions.pop(rec["item"], None)
         if rec["type"] == "assign" and rec.get("cluster"):
             self.members.setdefault(rec["cluster"], set()).add(rec["dst"])
 
@@ -767,6 +821,54 @@ class Session:
     def _undo_moves(
         self, targets: Sequence[Record], reviewer: str, batch: str | None = None
     ) -> list[Record]:
+        copies = [t for t in targets if t.get("copy")]
+        moves = [t for t in targets if not t.get("copy")]
+        if moves and self.copy_mode:
+            raise Conflict(
+                f"line {moves[0]['seq']} moved the photo out of the source: undo it in a "
+                f"session without copy mode (this one never writes to the source)"
+            )
+        done = self._undo_copies(copies, reviewer, batch) if copies else []
+        return done + (self._undo_file_moves(moves, reviewer, batch) if moves else [])
+
+    def _undo_copies(
+        self, targets: Sequence[Record], reviewer: str, batch: str | None
+    ) -> list[Record]:
+        """Undo copy-mode lines: the copies that still hold the original's bytes go, a copy
+        changed since stays (the line's `kept` says so), the photo is queued again."""
+        lines = [copymode.undo_line(t, self.source, self.dest, reviewer, batch) for t in targets]
+        recs = self.journal.append_many(lines, moves=True)
+        self._generation += 1
+        done: list[Record] = []
+        aborted: list[Record] = []
+        for rec in recs:
+            self.state.apply(rec)
+            try:
+                late = copymode.remove_copies(rec, self.source, self.dest)
+            except OSError as exc:
+                aborted.append(self._abort(rec, exc))
+                continue
+            if late:
+                log.warning("undo seq %s kept %s: changed just now", rec["seq"], late)
+            self._copy_removed(rec)
+            done.append(rec)
+        self.journal.settle(r["seq"] for r in recs)
+        self._after(done + aborted)
+        if aborted and len(targets) == 1:
+            _raise_for(aborted[0], "could not undo")
+        return done
+
+    def _copy_removed(self, undo: Record) -> None:
+        target = self.state.record(undo["undoes"])
+        if target.get("cluster") in self.members and target["dst"] not in undo.get("kept", ()):
+            self.members[target["cluster"]].discard(target["dst"])
+        back = tuple(c["src"] for c in target.get("companions", ()))
+        if back:
+            self._companions[target["item"]] = back
+
+    def _undo_file_moves(
+        self, targets: Sequence[Record], reviewer: str, batch: str | None
+    ) -> list[Record]:
         taken: set[Path] = set()
         lines: list[dict[str, Any]] = []
         for t in targets:
@@ -777,31 +879,41 @@ class Session:
                         f"cannot undo: {t['dst']!r} is no longer there (moved outside photosort?)"
                     )
                 continue
-            back = fileops.free_name(self.source / t["src"], taken)
-            taken.add(back)
-            item = back.relative_to(self.source).as_posix()
-            lines.append(
-                {
-                    "type": "undo",
-                    "undoes": t["seq"],
-                    "item": item,
-                    "restore_from": t["dst"],
-                    "restore_to": item,
-                    "cluster": t.get("cluster"),
-                    "reviewer": reviewer,
-                    "batch": batch,
-                }
-            )
+            lines.append(self._undo_line(t, taken, reviewer, batch))
         recs = self.journal.append_many(lines, moves=True)
         self._generation += 1
         done, aborted = self._move_files(
             recs,
-            lambda r: (self.dest / r["restore_from"], self.source / r["restore_to"]),
+            lambda r: _pairs(r, "restore_from", "restore_to", self.dest, self.source),
             self._member_removed,
         )
         if aborted and len(targets) == 1:
             _raise_for(aborted[0], "could not undo")
         return done
+
+    def _undo_line(
+        self, t: Record, taken: set[Path], reviewer: str, batch: str | None
+    ) -> dict[str, Any]:
+        """The undo of move line `t`: its whole group back to the source folder, under names
+        free for all of it. A companion removed by hand since is not looked for."""
+        companions = [c for c in t.get("companions", ()) if (self.dest / c["dst"]).is_file()]
+        srcs = [t["src"], *(c["src"] for c in companions)]
+        folder = self.source / t["src"].rpartition("/")[0]
+        backs = fileops.free_group(folder, [s.rsplit("/", 1)[-1] for s in srcs], taken)
+        taken.update(backs)
+        items = [b.relative_to(self.source).as_posix() for b in backs]
+        pairs = tuple(zip((c["dst"] for c in companions), items[1:], strict=True))
+        return {
+            "type": "undo",
+            "undoes": t["seq"],
+            "item": items[0],
+            "restore_from": t["dst"],
+            "restore_to": items[0],
+            "cluster": t.get("cluster"),
+            "reviewer": reviewer,
+            "batch": batch,
+            **_companion_field(pairs, "restore_from", "restore_to"),
+        }
 
     # ---------------------------------------------------------------- sync with disk
     def refresh(self) -> tuple[set[str], set[str]]:
@@ -821,6 +933,9 @@ class Session:
 
     def _adopt_scan(self, result: Any, *, publish: bool = False) -> tuple[set[str], set[str]]:
         self.members = result.members
+        self._companions = result.companions
+        if self.state.hidden:  # copy mode: copied photos stay in the source, not in the queue
+            result.queued -= self.state.hidden
         self._stamps = result.stamps
         self._full_scan_at = time.monotonic()
         appeared, vanished = self.state.order.sync(result.queued)
@@ -912,6 +1027,19 @@ def _raise_for(abort: Record, what: str) -> None:
     if abort.get("errno") in _DISK_FULL:
         raise DiskFull(f"{what}: the disk is full ({abort['reason']}); free some space")
     raise Conflict(f"{what}: {abort['reason']}")
+
+
+def _companion_field(pairs: Iterable[tuple[str, str]], a: str, b: str) -> dict[str, Any]:
+    """The `companions` of a move line: the group's other files as {a: ..., b: ...}; absent
+    for a photo on its own (lines stay as they were before groups)."""
+    listed = [{a: x, b: y} for x, y in pairs]
+    return {"companions": listed} if listed else {}
+
+
+def _pairs(rec: Record, a: str, b: str, a_root: Path, b_root: Path) -> list[tuple[Path, Path]]:
+    """Every file a move line moves (the face first), as (from, to) paths."""
+    files = [(rec[a], rec[b]), *((c[a], c[b]) for c in rec.get("companions", ()))]
+    return [(a_root / x, b_root / y) for x, y in files]
 
 
 def new_batch_id() -> str:

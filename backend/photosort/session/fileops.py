@@ -10,29 +10,23 @@ import shutil
 from pathlib import Path
 
 from photosort.fsutil import fsync_dir
+from photosort.session.groups import renamed
 
 _HASH_CHUNK = 1 << 20
 
 
-def free_name(target: Path, taken: set[Path] | None = None) -> Path:
-    """`target`, or `name (2).ext`, `name (3).ext`, ... — the first name nothing occupies.
-
-    `taken` holds paths already promised to earlier moves of the same batch (not on disk yet),
-    so two photos of one name going to one folder get two names.
-    """
+def free_group(folder: Path, names: list[str], taken: set[Path] | None = None) -> list[Path]:
+    """Names in `folder` for every file of one group: the names themselves when all are free,
+    else the first ` (n)` suffix free for ALL of them (`IMG_1 (2).CR2` with `IMG_1 (2).JPG`
+    and `IMG_1 (2).xmp`), so a collision never splits a group's names. `taken` holds paths
+    already promised to earlier moves of the same batch (not on disk yet), so two photos of
+    one name going to one folder get two names."""
     taken = taken or set()
-
-    def occupied(p: Path) -> bool:
-        return p in taken or os.path.lexists(p)
-
-    if not occupied(target):
-        return target
-    stem, suffix = target.stem, target.suffix
-    n = 2
+    n = 1
     while True:
-        candidate = target.with_name(f"{stem} ({n}){suffix}")
-        if not occupied(candidate):
-            return candidate
+        out = [folder / renamed(name, n) for name in names]
+        if not any(p in taken or os.path.lexists(p) for p in out):
+            return out
         n += 1
 
 
@@ -91,14 +85,22 @@ class BatchMover:
     name is durable before the old one goes) holds for the whole batch, with 2 fsyncs per
     folder instead of 2 per file. Call `finish()` before reporting any of the moves done."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, copy: bool = False) -> None:
+        # copy: copy mode (a read-only source): every "move" is a verified copy, the source
+        # is never changed.
+        self.copy = copy
         self._made: set[Path] = set()
         self._linked: list[tuple[Path, Path]] = []
+        self._copied: list[Path] = []
 
     def move(self, src: Path, dst: Path) -> None:
         if dst.parent not in self._made:
             dst.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(dst.parent)
+        if self.copy:
+            copy_verified(src, dst)
+            self._copied.append(dst)
+            return
         try:
             os.link(src, dst, follow_symlinks=False)
         except FileExistsError:
@@ -108,7 +110,34 @@ class BatchMover:
             return
         self._linked.append((src, dst))
 
+    def move_group(self, pairs: list[tuple[Path, Path]]) -> None:
+        """Move every file of one group, or none: when one move fails, the files already
+        moved go back before the error is raised, so a group is never left split."""
+        done: list[tuple[Path, Path]] = []
+        try:
+            for src, dst in pairs:
+                self.move(src, dst)
+                done.append((src, dst))
+        except OSError:
+            for src, dst in reversed(done):
+                self._take_back(src, dst)
+            raise
+
+    def _take_back(self, src: Path, dst: Path) -> None:
+        if self.copy:
+            self._copied.remove(dst)
+            os.unlink(dst)  # a copy this batch made: the original never left
+            return
+        if (src, dst) in self._linked:
+            self._linked.remove((src, dst))
+            os.unlink(dst)  # only a second name: the original is still at `src`
+            return
+        move_no_replace(dst, src)  # moved the careful way: the original is gone, bring it back
+
     def finish(self) -> None:
+        copied, self._copied = self._copied, []
+        for folder in dict.fromkeys(dst.parent for dst in copied):
+            fsync_dir(folder)
         linked, self._linked = self._linked, []
         for folder in dict.fromkeys(dst.parent for _, dst in linked):
             fsync_dir(folder)
@@ -124,7 +153,10 @@ def partial_copy_name(dst: Path) -> Path:
     return dst.with_name(f".{dst.name}.photosort-copy")
 
 
-def _copy_verify_move(src: Path, dst: Path) -> None:
+def copy_verified(src: Path, dst: Path) -> None:
+    """Copy `src` to `dst` without touching `src`: a hidden temp name, fsync, size and hash
+    checked against `src`, then linked into place (FileExistsError rather than replace).
+    The caller fsyncs `dst`'s folder."""
     tmp = partial_copy_name(dst)
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
@@ -139,9 +171,36 @@ def _copy_verify_move(src: Path, dst: Path) -> None:
         # A full disk (or any failure) must not leave half a photo behind to fill it further.
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _copy_verify_move(src: Path, dst: Path) -> None:
+    copy_verified(src, dst)
     fsync_dir(dst.parent)
     os.unlink(src)
     fsync_dir(src.parent)
+
+
+def remove_copy(copy: Path, original: Path) -> bool:
+    """Remove `copy` when it still holds `original`'s bytes (copy mode's undo); False, and the
+    file kept, when it changed since (an edit in the cluster is never thrown away)."""
+    if not os.path.lexists(copy):
+        return True
+    if not same_file(copy, original):
+        return False
+    os.unlink(copy)
+    fsync_dir(copy.parent)
+    return True
+
+
+def finish_interrupted_copy(src: Path, dst: Path) -> str:
+    """Bring a copy that a crash interrupted to its end (the source is never touched)."""
+    if os.path.lexists(dst):
+        return "ok"
+    if not os.path.lexists(src):
+        return "missing"
+    copy_verified(src, dst)
+    fsync_dir(dst.parent)
+    return "completed"
 
 
 def finish_interrupted_move(src: Path, dst: Path) -> str:

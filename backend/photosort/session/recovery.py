@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class FileOp:
     src: Path
     dst: Path
     label: str
+    # move; copy (copy mode: src stays); remove (copy mode's undo: the copy `src` goes while it
+    # still holds the original `dst`'s bytes)
+    kind: str = "move"
 
 
 @dataclass
@@ -42,38 +46,57 @@ class RecoveryReport:
 
 
 def file_ops(records: list[Record], source: Path, dest: Path) -> list[FileOp]:
-    """Every file move the journal asks for, in order, without aborted ones."""
+    """Every file move the journal asks for, in order, without aborted ones. A line that
+    moves a group gives one operation per file, all with its seq (older lines: one file)."""
     aborted = {r["aborts"] for r in records if r["type"] == "abort"}
     ops: list[FileOp] = []
     for rec in records:
         if rec["seq"] in aborted:
             continue
-        if rec["type"] in ("assign", "delete"):
-            ops.append(
-                FileOp(
-                    rec["seq"],
-                    source / rec["src"],
-                    dest / rec["dst"],
-                    f"{rec['type']} {rec['src']} -> {rec['dst']}",
-                )
-            )
+        if rec["type"] in ("assign", "delete") and not rec.get("hide"):
+            ops += _line_ops(rec, "src", "dst", source, dest, rec["type"])
         elif rec["type"] == "undo" and rec.get("restore_from"):
-            ops.append(
+            ops += _line_ops(rec, "restore_from", "restore_to", dest, source, "undo")
+        elif rec["type"] == "undo" and rec.get("removed"):
+            ops += [
                 FileOp(
                     rec["seq"],
-                    dest / rec["restore_from"],
-                    source / rec["restore_to"],
-                    f"undo {rec['restore_from']} -> {rec['restore_to']}",
+                    dest / p["copy"],
+                    source / p["original"],
+                    f"undo: remove the copy {p['copy']}",
+                    "remove",
                 )
-            )
+                for p in rec["removed"]
+            ]
     return ops
+
+
+def _line_ops(rec: Record, a: str, b: str, a_root: Path, b_root: Path, kind: str) -> list[FileOp]:
+    files = [(rec[a], rec[b]), *((c[a], c[b]) for c in rec.get("companions", ()))]
+    how = "copy" if rec.get("copy") else "move"
+    label = f"{kind} (copy)" if rec.get("copy") else kind
+    return [
+        FileOp(rec["seq"], a_root / x, b_root / y, f"{label} {x} -> {y}", how) for x, y in files
+    ]
+
+
+def by_seq(ops: Iterable[FileOp]) -> dict[int, list[FileOp]]:
+    """Operations grouped by their journal line (a photo group moves as one line)."""
+    out: dict[int, list[FileOp]] = {}
+    for op in ops:
+        out.setdefault(op.seq, []).append(op)
+    return out
 
 
 def expected_locations(ops: list[FileOp]) -> dict[Path, FileOp]:
     """Where each journaled photo must be now, with the operation that put it there."""
     where: dict[Path, FileOp] = {}
     for op in ops:
-        where.pop(op.src, None)
+        if op.kind == "remove":
+            where.pop(op.src, None)
+            continue
+        if op.kind == "move":
+            where.pop(op.src, None)
         where[op.dst] = op
     return where
 
@@ -95,17 +118,17 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
     # Lines a previous recovery or batch could not finish stay listed until they are.
     unresolved = set(state.get("unresolved", [])) if state else set()
     tail = [r for r in journal.records if r["seq"] > checkpoint or r["seq"] in unresolved]
-    for _path, op in expected_locations(file_ops(tail, source, dest)).items():
-        _remove_partial_copy(op.dst)
-        try:
-            outcome = fileops.finish_interrupted_move(op.src, op.dst)
-        except OSError as exc:
-            outcome = f"failed ({exc.strerror or exc})"
-        if outcome == "ok":
-            continue
-        if outcome != "completed" and outcome != "missing":
-            report.unresolved.append(op.seq)
-        report.actions.append(f"seq {op.seq} {op.label}: {outcome}")
+    ops = file_ops(tail, source, dest)
+    final = expected_locations(ops)
+    rolled_back: list[tuple[int, str]] = []
+    for seq, group in by_seq(final.values()).items():
+        whole = len(group) == sum(1 for op in ops if op.seq == seq)
+        reason = _finish_group(group, report, rollback=whole)
+        if reason is not None:
+            rolled_back.append((seq, reason))
+    for op in ops:
+        if op.kind == "remove" and op.src not in final:
+            _finish_removal(op, report)
     for name in remove_partial_copies(journal, source, dest):
         report.actions.append(f"removed the partial copy {name}")
     journal.mark_pending(report.unresolved)
@@ -122,7 +145,60 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
         log.warning("recovery: %s", line)
     if report.actions:
         journal.append({"type": "recovery", "actions": report.actions})
+    for seq, reason in rolled_back:
+        journal.append({"type": "abort", "aborts": seq, "reason": reason, "errno": None})
     return report
+
+
+def _finish_group(ops: list[FileOp], report: RecoveryReport, *, rollback: bool) -> str | None:
+    """Finish every file move of one journal line. When one of them cannot be finished, the
+    files already moved go back (`rollback`: the line is the last word on all of them), so a
+    group is whole on one side or the other; returns why, for the `abort` line."""
+    seq = ops[0].seq
+    failed: str | None = None
+    unresolved = False
+    for op in ops:
+        _remove_partial_copy(op.dst)
+        try:
+            if op.kind == "copy":
+                outcome = fileops.finish_interrupted_copy(op.src, op.dst)
+            else:
+                outcome = fileops.finish_interrupted_move(op.src, op.dst)
+        except OSError as exc:
+            outcome = f"failed ({exc.strerror or exc})"
+            failed = failed or outcome
+        if outcome != "ok":
+            report.actions.append(f"seq {seq} {op.label}: {outcome}")
+        unresolved = unresolved or outcome not in ("ok", "completed", "missing")
+    if failed is None or not rollback or len(ops) == 1:
+        if unresolved:
+            report.unresolved.append(seq)
+        return None
+    try:
+        for op in reversed(ops):
+            if op.kind == "copy":
+                fileops.remove_copy(op.dst, op.src)
+            else:
+                fileops.finish_interrupted_move(op.dst, op.src)
+    except OSError as exc:
+        report.actions.append(f"seq {seq}: could not put the group back ({exc.strerror or exc})")
+        report.unresolved.append(seq)
+        return None
+    report.actions.append(f"seq {seq}: a file of the group could not be moved; all went back")
+    return f"the group could not be moved whole: {failed}"
+
+
+def _finish_removal(op: FileOp, report: RecoveryReport) -> None:
+    """Copy mode's undo, cut short: remove the copy if it still holds the original's bytes."""
+    if not os.path.lexists(op.src):
+        return
+    try:
+        gone = fileops.remove_copy(op.src, op.dst)
+    except OSError as exc:
+        report.actions.append(f"seq {op.seq} {op.label}: failed ({exc.strerror or exc})")
+        report.unresolved.append(op.seq)
+        return
+    report.actions.append(f"seq {op.seq} {op.label}: {'completed' if gone else 'kept (changed)'}")
 
 
 def _remove_partial_copy(dst: Path) -> None:

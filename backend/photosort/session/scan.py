@@ -8,12 +8,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photosort.formats import is_media
+from photosort.session.groups import folder_faces, is_member
 
 
 @dataclass
 class ScanResult:
     queued: set[str] = field(default_factory=set)
+    # queued face -> the other files of its group (RAW twin, sidecars, Live half), as items
+    companions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # cluster name -> member items relative to dest ("birds/x.jpg")
     members: dict[str, set[str]] = field(default_factory=dict)
     # every folder walked -> its st_mtime_ns taken before listing it (-1: too recent to trust)
@@ -49,9 +51,14 @@ def unchanged(stamps: dict[str, int]) -> bool:
 
 
 def _walk_photos(
-    root: Path, prefix: str, skip_dirs: set[str], stamps: dict[str, int] | None = None
+    root: Path,
+    prefix: str,
+    skip_dirs: set[str],
+    stamps: dict[str, int] | None = None,
+    companions: dict[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
-    """Photos under `root` (recursively), as `/`-joined paths prefixed by `prefix`.
+    """Photo groups under `root` (recursively): their faces as `/`-joined paths prefixed by
+    `prefix`, their companions into `companions`.
 
     Dot-files and dot-folders are ignored (our own `.clustering/`, `.DS_Store`, AppleDouble
     `._x.jpg` files); symlinked folders are not followed so a scan cannot leave the session.
@@ -66,20 +73,21 @@ def _walk_photos(
                 entries = list(it)
         except OSError:
             continue
+        names: list[str] = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
-            item = f"{rel}{name}"
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not rel and name in skip_dirs:
                         continue
-                    stack.append((entry.path, f"{item}/"))
-                elif entry.is_file(follow_symlinks=False) and is_media(name):
-                    found.append(item)
+                    stack.append((entry.path, f"{rel}{name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    names.append(name)  # folder_faces keeps the photos, videos, sidecars
             except OSError:
                 continue
+        found += folder_faces(names, rel, companions)
     return found
 
 
@@ -93,7 +101,9 @@ def list_clusters(dest: Path) -> list[str]:
         return []
 
 
-def _scan_root(root: Path, stamps: dict[str, int]) -> tuple[list[str], list[str]]:
+def _scan_root(
+    root: Path, stamps: dict[str, int], companions: dict[str, tuple[str, ...]]
+) -> tuple[list[str], list[str]]:
     """Loose photos and non-dot folders of `root`, in one pass (dest == source: every such
     folder is a cluster, so nothing below them is queued)."""
     photos: list[str] = []
@@ -106,7 +116,7 @@ def _scan_root(root: Path, stamps: dict[str, int]) -> tuple[list[str], list[str]
                 if name.startswith("."):
                     continue
                 try:
-                    if is_media(name) and entry.is_file(follow_symlinks=False):
+                    if is_member(name) and entry.is_file(follow_symlinks=False):
                         photos.append(name)
                     elif entry.is_dir(follow_symlinks=False):
                         folders.append(name)
@@ -114,14 +124,14 @@ def _scan_root(root: Path, stamps: dict[str, int]) -> tuple[list[str], list[str]
                     continue
     except OSError:
         pass
-    return photos, sorted(folders)
+    return folder_faces(photos, "", companions), sorted(folders)
 
 
 def scan(source: Path, dest: Path) -> ScanResult:
     result = ScanResult()
     same = os.path.realpath(source) == os.path.realpath(dest)
     if same:
-        photos, clusters = _scan_root(dest, result.stamps)
+        photos, clusters = _scan_root(dest, result.stamps, result.companions)
         result.queued = set(photos)
     else:
         _stamp(str(dest), result.stamps)
@@ -130,7 +140,7 @@ def scan(source: Path, dest: Path) -> ScanResult:
         result.members[name] = set(_walk_photos(dest / name, f"{name}/", set(), result.stamps))
     # Cluster folders of dest are never queued, also when dest lies inside source.
     if not same:
-        photos = _walk_photos(source, "", set(), result.stamps)
+        photos = _walk_photos(source, "", set(), result.stamps, result.companions)
         dest_real = os.path.realpath(dest)
         source_real = os.path.realpath(source)
         inside = dest_real.startswith(source_real.rstrip(os.sep) + os.sep)
@@ -138,6 +148,8 @@ def scan(source: Path, dest: Path) -> ScanResult:
             dest_rel = os.path.relpath(dest_real, source_real).replace(os.sep, "/") + "/"
             prefixes = tuple(f"{dest_rel}{c}/" for c in clusters)
             photos = [p for p in photos if not p.startswith(prefixes)]
+            for face in [f for f in result.companions if f.startswith(prefixes)]:
+                del result.companions[face]
         result.queued = set(photos)
     return result
 

@@ -60,6 +60,9 @@ class ReplayState:
     cluster_creates: list[int] = field(default_factory=list)
     # Queued items a reviewer pulled out of their stack (suggest/stacks.py): shown on their own.
     pulled: set[str] = field(default_factory=set)
+    # Copy mode: source files already copied into a cluster (or hidden by a copy-mode trash),
+    # with their group. They stay in the source, so the scan finds them; the queue does not.
+    hidden: set[str] = field(default_factory=set)
 
     def record(self, seq: int) -> Record:
         return self.by_seq[seq]
@@ -82,6 +85,12 @@ class ReplayState:
             self.filed_items.add(rec["item"])
             self._count_move(rec, +1)
             self.order.remove(rec["item"])
+            for companion in rec.get("companions", ()):
+                # A file of the group queued on its own (its twin appeared after a scan)
+                # left with the group.
+                self.filed_items.add(companion["src"])
+                self.order.remove(companion["src"])
+            self._hide(rec, True)
         elif kind == "stack-pull":
             self.pulled.add(rec["item"])
         elif kind == "skip":
@@ -102,6 +111,7 @@ class ReplayState:
         target = self.record(rec["aborts"])
         if target["type"] in MOVE_TYPES:
             self._count_move(target, -1)
+            self._hide(target, False)
             self.order.push_front(target["item"])  # the photo never left the queue
         elif target["type"] == "undo":
             undone = self.record(target["undoes"])
@@ -109,6 +119,7 @@ class ReplayState:
             self.stats.undone -= 1
             if undone["type"] in MOVE_TYPES:
                 self._count_move(undone, +1)
+                self._hide(undone, True)
                 self.order.remove(target.get("item") or undone["item"])
 
     def _apply_undo(self, rec: Record) -> None:
@@ -118,6 +129,7 @@ class ReplayState:
         kind = target["type"]
         if kind in MOVE_TYPES:
             self._count_move(target, -1)
+            self._hide(target, False)
             self.order.push_front(rec.get("item") or target["item"])
         elif kind == "skip":
             self.stats.skipped -= 1
@@ -127,6 +139,17 @@ class ReplayState:
             self.order.rank_first(target.get("previous_items") or [], target.get("previous_seed"))
         elif kind == "settings":
             self.settings = self.settings.replayed(target.get("previous", {}))
+
+    def _hide(self, rec: Record, hide: bool) -> None:
+        """A copy-mode line (`copy`: the files were copied, or only hidden) hides its group's
+        source files from the queue while it stands."""
+        if not rec.get("copy"):
+            return
+        files = [rec["item"], *(c["src"] for c in rec.get("companions", ()))]
+        if hide:
+            self.hidden.update(files)
+        else:
+            self.hidden.difference_update(files)
 
     def _count_move(self, rec: Record, sign: int) -> None:
         self.stats.processed += sign

@@ -18,7 +18,7 @@ from pathlib import Path
 from photosort.fsutil import fsync_dir
 from photosort.session import fileops
 from photosort.session.journal import Journal, Record
-from photosort.session.recovery import FileOp, expected_locations, file_ops
+from photosort.session.recovery import FileOp, by_seq, expected_locations, file_ops
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,29 @@ class Finding:
     message: str
     # What `--repair` does about it (returns a line saying what it did), None: report only.
     repair: Callable[[], str] | None = None
+    ops: tuple[FileOp, ...] = ()  # the moves it is about, where that matters
+
+
+def _split_groups(where: dict[Path, FileOp], source: Path, dest: Path) -> list[Finding]:
+    """A line that moved a group, some of whose files arrived while others are still where
+    they were: the group is split. Reported only: the file left behind may be another photo
+    of that name by now (recovery finishes a cut move at start-up; this is what came later)."""
+    out: list[Finding] = []
+    for seq, ops in by_seq(where.values()).items():
+        if len(ops) < 2:
+            continue
+        behind = [op for op in ops if not op.dst.is_file() and op.src.is_file()]
+        if not behind or len(behind) == len(ops):
+            continue
+        names = ", ".join(_rel(op.src, source, dest) for op in behind)
+        out.append(
+            Finding(
+                f"seq {seq}: the group of {_rel(ops[0].dst, source, dest)} is split: "
+                f"{names} did not move with it ({ops[0].label})",
+                ops=tuple(behind),
+            )
+        )
+    return out
 
 
 def verify(journal: Journal, source: Path, dest: Path) -> list[str]:
@@ -42,7 +65,12 @@ def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
     ops = file_ops(journal.records, source, dest)
     where = expected_locations(ops)
     moved_from = {op.src for op in ops}
+    split = _split_groups(where, source, dest)
+    findings += split
+    left = {op.dst for f in split for op in f.ops}
     for path, op in where.items():
+        if path in left:
+            continue
         if not path.is_file():
             findings.append(
                 Finding(
@@ -50,7 +78,12 @@ def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
                     f"but it is not there"
                 )
             )
-        elif op.src not in where and op.src.is_file() and fileops.same_file(op.src, path):
+        elif (
+            op.kind == "move"
+            and op.src not in where
+            and op.src.is_file()
+            and fileops.same_file(op.src, path)
+        ):
             findings.append(_two_names(op, extra=op.src, kept=path, source=source, dest=dest))
     findings += _aborted_moves_that_happened(journal.records, source, dest, where, moved_from)
     return findings
@@ -103,6 +136,8 @@ def _aborted_moves_that_happened(
             continue
         label = f"seq {op.seq} ({op.label}) was aborted"
         if not os.path.lexists(op.src):
+            if op.kind != "move":
+                continue  # a copy whose original is gone is the only one left: it stays
             shown = _rel(op.dst, source, dest)
             out.append(
                 Finding(f"{label}, but the photo is at {shown}", _put_back(op, source, dest))

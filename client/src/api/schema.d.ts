@@ -661,6 +661,23 @@ export interface components {
              * @description Undo: relative to source.
              */
             restore_to?: string | null;
+            /**
+             * Companions
+             * @description The other files of the photo's group moved by this line: {src, dst} (assign, delete) or {restore_from, restore_to} (undo).
+             */
+            companions?: {
+                [key: string]: string;
+            }[] | null;
+            /**
+             * Hide
+             * @description Copy mode's trash: the photo is only hidden from the queue. (Copy mode's lines also carry `copy: true`: the files were copied, the source is unchanged.)
+             */
+            hide?: boolean | null;
+            /**
+             * Kept
+             * @description Copy mode's undo: copies kept because they changed since (relative to dest); the others were removed.
+             */
+            kept?: string[] | null;
         } & {
             [key: string]: unknown;
         };
@@ -1213,6 +1230,8 @@ export interface components {
             /** Decode Error */
             decode_error: string | null;
             suggestions: components["schemas"]["SuggestionSet"] | null;
+            /** @description A queued photo's group; null for a file on its own. */
+            group?: components["schemas"]["PhotoGroup"] | null;
             /**
              * Kind
              * @default photo
@@ -1278,6 +1297,22 @@ export interface components {
             /** Reviewer */
             reviewer?: string | null;
         };
+        /**
+         * PhotoGroup
+         * @description The files that travel with a photo (SPEC §11): filed, trashed and undone as one.
+         */
+        PhotoGroup: {
+            /**
+             * Files
+             * @description File names of the group, the face (shown) first.
+             */
+            files: string[];
+            /**
+             * Badge
+             * @description What the UI shows, e.g. "RAW+JPEG · XMP" or "Live".
+             */
+            badge: string;
+        };
         /** QueueChangedEvent */
         QueueChangedEvent: {
             /**
@@ -1309,6 +1344,8 @@ export interface components {
             suggestions: components["schemas"]["SuggestionSet"] | null;
             /** Decode Error */
             decode_error?: string | null;
+            /** @description The other files of its group; null for a file on its own. */
+            group?: components["schemas"]["PhotoGroup"] | null;
             /**
              * Kind
              * @description `video`: its images are a poster frame; play `/api/video`.
@@ -1364,6 +1401,17 @@ export interface components {
              * @description What start-up recovery did, if anything.
              */
             recovery: string[];
+            /**
+             * Copy Mode
+             * @description Filing copies into dest; the source is never changed (trash only hides).
+             * @default false
+             */
+            copy_mode: boolean;
+            /**
+             * Copy Reason
+             * @description Why copy mode is on: asked for (--copy), or a read-only source.
+             */
+            copy_reason?: string | null;
         };
         /** Settings */
         Settings: {

@@ -3,6 +3,7 @@ import { TRASH_PREFIX } from '../logic/actionView';
 import type { HistoryEntry } from '../logic/review';
 import { imageUrl } from '../logic/urls';
 import { DurationBadge } from './DurationBadge';
+import { GroupBadge } from './GroupBadge';
 
 interface Props {
   /** The last photos this tab acted on, oldest first. */
@@ -61,6 +62,7 @@ export function Filmstrip({ recent, current, upcoming, total, backIndex, history
               </span>
             ) : null}
             {q.decode_error ? <span className="film-tag film-tag-failed">cannot decode</span> : null}
+            <GroupBadge group={q.group} compact />
           </li>
         ))}
         {total > upcoming.length + (current ? 1 : 0) ? (

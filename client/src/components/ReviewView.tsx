@@ -11,6 +11,7 @@ import { ClusterList } from './ClusterList';
 import { EmptyState } from './EmptyState';
 import { Filmstrip } from './Filmstrip';
 import { Kbd } from './Kbd';
+import { GroupBadge } from './GroupBadge';
 import { PhotoStage } from './PhotoStage';
 import { StageVideoPlayer } from './StageVideoPlayer';
 import { StackOverlay } from './stacks/StackOverlay';
@@ -54,6 +55,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
               <span className="stage-name" data-testid="current-name">
                 {stageInfo.name}
               </span>
+              <GroupBadge group={subject?.group} />
               {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
             </div>
             {current.mode === 'back' ? <BackBanner current={current} /> : null}

@@ -2,6 +2,7 @@ import type { SessionInfo } from '../api/queries';
 import { count, percent } from '../logic/format';
 import { indexingText } from '../logic/indexing';
 import type { View } from '../logic/keymap';
+import { CopyModeBadge } from './CopyModeBadge';
 import { Kbd } from './Kbd';
 
 interface Props {
@@ -21,6 +22,7 @@ export function TopBar({ session, view, onAutoMove, onToggleLog, onToggleManual,
         <span className="logo" aria-hidden="true" />
         <span className="brand-name">photosort</span>
         {session ? <span className="folder">{lastSegment(session.source)}</span> : null}
+        {session ? <CopyModeBadge session={session} /> : null}
       </div>
       {session ? <StatsBar session={session} /> : <div className="stats" />}
       <div className="topbar-right">

@@ -28,13 +28,13 @@ export function useCurrent(state: ReviewState, visible: QueueItem[]): Current {
         mode: 'back',
         entry: backEntry,
         index: state.back,
-        subject: queued ? { item: detail.item, name: detail.name, suggestions: detail.suggestions, decodeError: detail.decode_error, kind: detail.kind, durationS: detail.duration_s } : null,
+        subject: queued ? { item: detail.item, name: detail.name, suggestions: detail.suggestions, decodeError: detail.decode_error, kind: detail.kind, durationS: detail.duration_s, group: detail.group } : null,
       };
     }
     const head = visible[0];
     return {
       mode: 'live',
-      subject: head ? { item: head.item, name: head.name, suggestions: head.suggestions, decodeError: head.decode_error ?? null, kind: head.kind, durationS: head.duration_s } : null,
+      subject: head ? { item: head.item, name: head.name, suggestions: head.suggestions, decodeError: head.decode_error ?? null, kind: head.kind, durationS: head.duration_s, group: head.group } : null,
     };
   }, [backEntry, state.back, backDetail.data, visible]);
 }

@@ -80,6 +80,9 @@ export function useReviewActions({ store, othersFiled, scheduleRefresh }: Deps) 
       });
       store.dispatch({ type: 'live' });
       setStats(stats);
+      // Copy mode never removes a copy that changed since it was made: say which stayed.
+      const kept = undos.flatMap((r) => r.kept ?? []);
+      if (kept.length) toast('warn', `Kept ${kept.join(', ')}: changed since it was copied`);
       if (restored.length === 1) {
         const item = restored[0] as string;
         // The server put it at the head of the queue; show it there without waiting for a fetch.

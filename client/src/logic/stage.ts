@@ -14,6 +14,8 @@ export interface Subject {
   /** A video shows its poster frame; Space plays it (logic/video.ts). */
   kind?: 'photo' | 'video';
   durationS?: number | null;
+  /** The files that move with it (RAW twin, sidecars, Live video), when it is a group. */
+  group?: QueueItem['group'];
 }
 
 export type Current =
