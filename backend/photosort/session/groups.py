@@ -217,7 +217,7 @@ def badge(face: str, companions: Iterable[str]) -> str | None:
     files = [face, *companions]
     if len(files) == 1:
         return None
-    kinds = [_kind(f) for f in files]
+    kinds = [_kind(f, i == 0) for i, f in enumerate(files)]
     photos = [k for k in dict.fromkeys(kinds) if k not in ("Live", "sidecar")]
     parts: list[str] = []
     if len(photos) > 1:
@@ -229,13 +229,13 @@ def badge(face: str, companions: Iterable[str]) -> str | None:
     return " · ".join(parts) if parts else None
 
 
-def _kind(name: str) -> str:
+def _kind(name: str, is_face: bool) -> str:
     ext = suffix(name)
     if ext in SIDECAR_EXTENSIONS:
         return "sidecar"
     if ext in RAW_EXTENSIONS:
         return "RAW"
-    if ext in LIVE_EXTENSIONS and _face_rank(name) is None:
+    if ext in LIVE_EXTENSIONS and not is_face:
         return "Live"
     if ext in (".jpg", ".jpeg"):
         return "JPEG"

@@ -356,6 +356,8 @@ def test_grouping_rules_on_awkward_names():
     assert groups["IMG_6.jpeg"] == ("IMG_6.jpg", "IMG_6.png")
     assert groups["IMG_8.JPG"] == ("IMG_8.thm",)
     assert groups["Straße.jpg"] == ("STRASSE.xmp",)  # case-folded stems
-    # Not queued: a lone sidecar, a video no photo owns (videos are the video branch's), and
-    # names that are no photo at all.
-    assert not {"JPG", "x.", "n.txt", "IMG_5.MOV", "IMG_3.mp4", "IMG_4.xmp"} & set(groups)
+    # A video no photo owns is a shot of its own (with its camera thumbnail).
+    assert groups["IMG_5.MOV"] == ()
+    assert groups["IMG_3.mp4"] == ("IMG_3.THM",)
+    # Not queued: a lone sidecar, and names that are no photo at all.
+    assert not {"JPG", "x.", "n.txt", "IMG_4.xmp"} & set(groups)
