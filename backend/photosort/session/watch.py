@@ -3,8 +3,9 @@ copied in join the queue within about a second and files removed by another prog
 
 The watcher only says *which* paths to look at; the session decides (`Session.notice`,
 `Session.settle`), so our own moves change nothing and a flood of events costs one look per
-path. When the watcher cannot run (the inotify watch limit, a network file system), it says so
-in one log line and the periodic rescan (`api/app.py`) carries on alone.
+path. When the watcher cannot run (the inotify watch limit, a network file system, watchfiles
+failing on a file name that is not UTF-8), it says so in one log line, the periodic rescan
+(`api/app.py`) carries on alone, and the watcher is tried again now and then.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ DEBOUNCE_MS = 400
 # ...and with nothing happening the loop still turns this often, to settle newcomers.
 TICK_MS = 300
 STEP_MS = 50  # how often the watcher checks for a stop: Ctrl-C waits at most this long
+# After a failure the watcher is started again after RETRY_S, doubling up to MAX_RETRY_S.
+RETRY_S = 1.0
+MAX_RETRY_S = 60.0
 
 Batches = Iterator[set[tuple[Any, str]]]
 
@@ -58,7 +62,8 @@ def _watch(source: Path, stop: threading.Event) -> Batches:
 
 class FolderWatcher(threading.Thread):
     """Watches a session's source in the background until `close`. `failed` is set (and one
-    line logged) when the watcher cannot run; the caller's periodic rescan then covers."""
+    line logged) the first time the watcher fails; the caller's periodic rescan then covers
+    until a retry succeeds."""
 
     def __init__(
         self, session: Session, watch: Callable[[Path, threading.Event], Batches] | None = None
@@ -70,19 +75,29 @@ class FolderWatcher(threading.Thread):
         self.failed = threading.Event()
 
     def run(self) -> None:
-        try:
-            for changes in self._watch(self.session.source, self._halt):
+        pause = RETRY_S
+        while not self._halt.is_set():
+            try:
+                for changes in self._watch(self.session.source, self._halt):
+                    if self._halt.is_set():
+                        return
+                    self._handle(changes)
+                    pause = RETRY_S
+                return  # the watch ended: we were asked to stop
+            except Exception as exc:  # an inotify limit, a name that is not UTF-8, a folder gone
                 if self._halt.is_set():
                     return
-                self._handle(changes)
-        except Exception as exc:  # an inotify limit, a folder gone, a watcher bug
-            if not self._halt.is_set():
-                self.failed.set()
-                log.warning(
-                    "live folders are off (%s: %s); new files show up at the next rescan",
-                    type(exc).__name__,
-                    exc,
-                )
+                if not self.failed.is_set():
+                    self.failed.set()
+                    log.warning(
+                        "live folders paused (%s: %s); the rescan every few seconds carries on "
+                        "and the watcher is retried",
+                        type(exc).__name__,
+                        exc,
+                    )
+            # The cause may pass (a name fixed, a watch limit raised): try again, less often.
+            self._halt.wait(pause)
+            pause = min(pause * 2, MAX_RETRY_S)
 
     def _handle(self, changes: set[tuple[Any, str]]) -> None:
         try:

@@ -241,6 +241,6 @@ def test_a_watcher_that_cannot_start_falls_back_to_the_rescan(
     c = srv.client
     lib.add("IMG_0200.jpg")
     assert _wait_for(lambda: "IMG_0200.jpg" in _queue(c), 4.0) is not None, _queue(c)
-    lines = [r for r in caplog.records if "live folders are off" in r.getMessage()]
+    lines = [r for r in caplog.records if "live folders paused" in r.getMessage()]
     assert len(lines) == 1 and "inotify watch limit reached" in lines[0].getMessage()
     assert lines[0].levelno == logging.WARNING and lines[0].exc_info is None

@@ -168,4 +168,4 @@ def test_ctrl_c_with_live_folders_watching_stops_at_once(make_library):
     finally:
         served.kill()
     assert_clean_stop(code, seconds, out, within=1.5)
-    assert "live folders are off" not in out and "changes detected" not in out, out
+    assert "live folders paused" not in out and "changes detected" not in out, out
