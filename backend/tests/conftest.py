@@ -273,9 +273,10 @@ StartServer = Callable[..., LiveServer]
 
 @pytest.fixture
 def start_server() -> Iterator[StartServer]:
-    """Factory: `start_server(lib, rescan_interval=0, engine=None)` -> LiveServer over a fresh
-    session of `lib`; `engine(session)` makes its suggestion engine (default: suggestions off,
-    NoSuggestions). Stopping the server closes the session."""
+    """Factory: `start_server(lib, rescan_interval=0, engine=None, watch=False)` -> LiveServer
+    over a fresh session of `lib`; `engine(session)` makes its suggestion engine (default:
+    suggestions off, NoSuggestions); `watch` turns on live folders. Stopping the server closes
+    the session."""
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
     from photosort.session.engine import Session
@@ -288,10 +289,13 @@ def start_server() -> Iterator[StartServer]:
         rescan_interval: float = 0,
         engine: Callable[[Any], Any] | None = None,
         guard: Any = None,
+        watch: bool = False,
     ) -> LiveServer:
         session = Session(lib.source, lib.into)
         ctx = AppContext(session, engine(session) if engine else None)
-        app = create_app(ctx, static_dir=None, rescan_interval=rescan_interval, guard=guard)
+        app = create_app(
+            ctx, static_dir=None, rescan_interval=rescan_interval, guard=guard, watch=watch
+        )
         server = LiveServer(app, ctx)
         servers.append(server)
         return server

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
 from photosort.api.responses import JSONTextResponse
 from photosort.api.security import Guard, GuardMiddleware
+from photosort.session.watch import FolderWatcher
 
 log = logging.getLogger("photosort.api")
 
@@ -36,9 +38,14 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 VITE_DEV_ORIGINS = ["http://127.0.0.1:5173", "http://localhost:5173"]
 
 
+# While newcomers are being written, they are looked at this often (session/arrivals.py).
+_SETTLE_TICK_S = 0.3
+
+
 class _Refresher(threading.Thread):
     """Rescans the folders now and then, so files added or removed behind the tool's back show
-    up without a restart. The pause grows with the cost of a scan (large libraries)."""
+    up without a restart (the safety net under the live-folder watcher, and all there is where
+    the watcher cannot run). The pause grows with the cost of a scan (large libraries)."""
 
     def __init__(self, ctx: AppContext, interval: float) -> None:
         super().__init__(name="photosort-refresh", daemon=True)
@@ -46,17 +53,25 @@ class _Refresher(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
-        import time
-
-        pause = self.interval
-        while not self.stop.wait(pause):
+        session = self.ctx.session
+        next_scan = time.monotonic() + self.interval
+        while not self.stop.wait(self._pause(next_scan)):
             started = time.monotonic()
             try:
-                self.ctx.session.checkpoint_if_stale()
-                self.ctx.session.refresh()
+                if started >= next_scan:
+                    session.checkpoint_if_stale()
+                    session.refresh(wait_whole=True)
+                    next_scan = time.monotonic() + max(
+                        self.interval, 10 * (time.monotonic() - started)
+                    )
+                else:
+                    session.settle()
             except Exception:
                 log.exception("background rescan failed")
-            pause = max(self.interval, 10 * (time.monotonic() - started))
+
+    def _pause(self, next_scan: float) -> float:
+        pause = max(0.0, next_scan - time.monotonic())
+        return min(pause, _SETTLE_TICK_S) if self.ctx.session.arrivals_pending() else pause
 
 
 class _HashedAssets(StaticFiles):
@@ -75,20 +90,26 @@ def create_app(
     static_dir: Path | None = STATIC_DIR,
     rescan_interval: float = 2.0,
     guard: Guard | None = None,
+    watch: bool = True,
 ) -> FastAPI:
-    """`guard` says who may act (default: loopback only, no token; see api/security.py)."""
+    """`guard` says who may act (default: loopback only, no token; see api/security.py);
+    `watch` turns on live folders (session/watch.py) over the periodic rescan."""
     refresher = _Refresher(ctx, rescan_interval) if rescan_interval > 0 else None
+    watcher = FolderWatcher(ctx.session) if watch and not ctx.session.read_only else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if refresher:
-            refresher.start()
+        for thread in (refresher, watcher):
+            if thread:
+                thread.start()
         try:
             yield
         finally:
             app.state.streams.close_all()
             if refresher:
                 refresher.stop.set()
+            if watcher:
+                watcher.close()
             ctx.close()
 
     app = FastAPI(

@@ -30,12 +30,13 @@ from photosort.errors import (
 )
 from photosort.formats import is_media
 from photosort.session import copymode, fileops
+from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
-from photosort.session.groups import FolderIndex
+from photosort.session.groups import FolderIndex, folder_faces
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
-from photosort.session.scan import scan, unchanged
+from photosort.session.scan import photos_below, queueable, scan, unchanged
 from photosort.session.settings import SessionSettings
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
 from photosort.session.verify import repair, verify
@@ -140,6 +141,7 @@ class Session:
         self._unresolved: set[int] = set()
         self._closed = False
         self._stamps: dict[str, int] = {}
+        self._arrivals = Arrivals()
         self._full_scan_at = time.monotonic()
         self._checkpointed_seq = 0
         self._checkpointed_at = 0.0
@@ -916,30 +918,45 @@ class Session:
         }
 
     # ---------------------------------------------------------------- sync with disk
-    def refresh(self) -> tuple[set[str], set[str]]:
-        """Pick up photos that appeared or vanished behind the tool's back."""
+    def refresh(self, *, wait_whole: bool = False) -> tuple[set[str], set[str]]:
+        """Pick up photos that appeared or vanished behind the tool's back. `wait_whole` (the
+        background rescan): a newcomer joins only once whole (`settle`, arrivals.py)."""
         with self.lock:
             generation = self._generation
             stamps = self._stamps
         # No folder changed since the last scan: nothing can have appeared or vanished. (A full
         # walk now and then anyway, for file systems with unreliable folder mtimes.)
         if unchanged(stamps) and time.monotonic() - self._full_scan_at < FULL_RESCAN_S:
+            self.settle()  # newcomers still being written are not in any folder's mtime
             return set(), set()
         result = scan(self.source, self.dest)
         with self.lock:
             if generation != self._generation:
                 return set(), set()  # our own move raced the scan; the next refresh will see it
-            return self._adopt_scan(result, publish=True)
+            return self._adopt_scan(result, publish=True, wait_whole=wait_whole)
 
-    def _adopt_scan(self, result: Any, *, publish: bool = False) -> tuple[set[str], set[str]]:
+    def _adopt_scan(
+        self, result: Any, *, publish: bool = False, wait_whole: bool = False
+    ) -> tuple[set[str], set[str]]:
         self.members = result.members
         self._companions = result.companions
         if self.state.hidden:  # copy mode: copied photos stay in the source, not in the queue
             result.queued -= self.state.hidden
         self._stamps = result.stamps
         self._full_scan_at = time.monotonic()
-        appeared, vanished = self.state.order.sync(result.queued)
-        if publish and (appeared or vanished):
+        queued: set[str] = result.queued
+        if wait_whole:  # while the session runs, a newcomer may still be being written
+            order = self.state.order
+            newcomers = [i for i in queued if i not in order]
+            whole = self._arrivals.look(self.source, newcomers)
+            queued = queued - {i for i in newcomers if i not in whole}
+        appeared, vanished = self.state.order.sync(queued)
+        if publish:
+            self._queue_changed(appeared, vanished)
+        return appeared, vanished
+
+    def _queue_changed(self, appeared: set[str], vanished: set[str]) -> None:
+        if appeared or vanished:
             self.events.publish(
                 {
                     "type": "queue-changed",
@@ -948,11 +965,103 @@ class Session:
                     "stats": self.stats(),
                 }
             )
-        return appeared, vanished
 
     def _drop_vanished(self, items: Iterable[str]) -> None:
         for item in items:
             self.state.order.remove(item)
+
+    # ---------------------------------------------------------------- live folders
+    def notice(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """A watcher saw these paths change (appear, vanish, grow, be renamed): newcomers are
+        looked at (`settle` queues them once whole), queued photos gone from disk leave the
+        queue. Paths outside the source, our own moves and non-photos change nothing."""
+        items = [i for i in map(self._source_item, paths) if i is not None]
+        if not items:
+            return
+        with self.lock:
+            if self._closed:
+                return
+            newcomers: set[str] = set()
+            for item in items:
+                path = self.source / item
+                if path.is_dir() and not path.is_symlink():
+                    newcomers.update(photos_below(self.source, item))  # a folder moved in whole
+                elif item not in self.state.order:
+                    newcomers.add(item)
+            newcomers = {i for i in newcomers if self._may_queue(i)}
+            self._arrivals.look(self.source, newcomers)
+            self._leave(items)
+        self.settle()
+
+    def settle(self) -> None:
+        """Queue the newcomers that are whole now (see `session/arrivals.py`)."""
+        with self.lock:
+            if not self._arrivals or self._closed:
+                return
+            whole = self._arrivals.look(self.source, self._arrivals.pending())
+            whole = {i for i in whole if i not in self.state.order and self._may_queue(i)}
+            if whole:
+                appeared, demoted = self._regroup(whole)
+                self._generation += 1  # a scan that started before this must not undo it
+                self.state.order.remove_many(demoted)
+                self.state.order.add_many(appeared)
+                self._queue_changed(appeared, demoted)
+
+    def _regroup(self, arrived: set[str]) -> tuple[set[str], set[str]]:
+        """Group the folders files arrived in again, as a scan would: an arrival that is a
+        face joins the queue (its companions recorded); one that is a companion (a RAW whose
+        JPEG is there) does not; a queued file that became a companion (a RAW whose JPEG just
+        arrived) leaves the queue, since its face now stands for it. Returns (join, leave)."""
+        folders = {i.rpartition("/")[0] for i in arrived}
+        order, hidden = self.state.order, self.state.hidden
+        join: set[str] = set()
+        leave: set[str] = set()
+        for folder in folders:
+            rel = f"{folder}/" if folder else ""
+            try:
+                with os.scandir(self.source / folder if folder else self.source) as it:
+                    names = [e.name for e in it if e.is_file(follow_symlinks=False)]
+            except OSError:
+                continue  # the folder went again; the next scan settles it
+            companions: dict[str, tuple[str, ...]] = {}
+            for face in folder_faces([n for n in names if not n.startswith(".")], rel, companions):
+                others = companions.get(face, ())
+                self._companions[face] = others
+                leave.update(o for o in others if o in order)
+                if face in arrived and face not in hidden:
+                    join.add(face)
+        return join, leave
+
+    def arrivals_pending(self) -> bool:
+        with self.lock:
+            return bool(self._arrivals)
+
+    def _leave(self, items: list[str]) -> None:
+        """Queued photos at (or below: a folder renamed away) these paths that are gone."""
+        order = self.state.order
+        gone = {i for i in items if i in order and not (self.source / i).is_file()}
+        folders = tuple(f"{i}/" for i in items if i not in order and not (self.source / i).is_dir())
+        if folders:
+            gone.update(i for i in order.items if i.startswith(folders))
+            gone = {i for i in gone if not (self.source / i).is_file()}
+        if gone:
+            self._generation += 1
+            order.remove_many(gone)
+            self._queue_changed(set(), gone)
+
+    def _source_item(self, path: str | os.PathLike[str]) -> str | None:
+        """The item a watched path stands for, or None when it lies outside the source."""
+        rel = os.path.relpath(os.fspath(path), self.source)
+        if rel == "." or rel.startswith(".." + os.sep) or rel == ".." or os.path.isabs(rel):
+            return None
+        return rel.replace(os.sep, "/")
+
+    def _may_queue(self, item: str) -> bool:
+        """`scan` would queue it: a photo outside the clusters, reached without a link."""
+        if not queueable(self.source, self.dest, item):
+            return False
+        parent = (self.source / item).parent
+        return os.path.realpath(parent) == str(parent)
 
     # ---------------------------------------------------------------- persistence
     def _after(self, recs: Sequence[Record]) -> None:

@@ -129,6 +129,18 @@ class QueueOrder:
         self.back.append(item)
         self._order.append(item)
 
+    def add_many(self, items: Iterable[str]) -> None:
+        """New photos join the base order where it puts them. A few (files copied in while the
+        session runs) are bisected in rather than re-sorting 100k names."""
+        new = [i for i in dict.fromkeys(items) if i not in self._items]
+        if len(new) > 64:
+            self.sync(self._items | set(new))
+            return
+        for item in new:
+            self._items.add(item)
+            lo, hi = len(self.front), len(self._order) - len(self.back)
+            bisect.insort(self._order, item, lo, hi, key=self._base_key)
+
     def sync(self, items: set[str]) -> tuple[set[str], set[str]]:
         """Adopt a fresh scan; returns (appeared, vanished)."""
         appeared = items - self._items

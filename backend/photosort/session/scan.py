@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from photosort.formats import is_media
 from photosort.session.groups import folder_faces, is_member
 
 
@@ -169,3 +170,26 @@ def natural_key(item: str) -> str:
     digits becomes NUL + its length + the digits, so numbers compare by value and before text.
     """
     return _NUM.sub(_number, item.casefold())
+
+
+def queueable(source: Path, dest: Path, item: str) -> bool:
+    """Whether `scan` would queue this item (a path relative to source) if it were a file:
+    a photo, no dot-segment, outside the cluster folders. Used for single files a watcher
+    reports, so it mirrors `scan`'s rules without a walk."""
+    parts = item.split("/")
+    if not item or any(not p or p.startswith(".") for p in parts) or not is_media(parts[-1]):
+        return False
+    source_real, dest_real = os.path.realpath(source), os.path.realpath(dest)
+    if source_real == dest_real:
+        return len(parts) == 1  # dest == source: every folder is a cluster
+    if not dest_real.startswith(source_real.rstrip(os.sep) + os.sep):
+        return True
+    dest_rel = os.path.relpath(dest_real, source_real).replace(os.sep, "/") + "/"
+    # Loose photos of dest itself are queued; anything below them is in a cluster.
+    return not (item.startswith(dest_rel) and "/" in item[len(dest_rel) :])
+
+
+def photos_below(root: Path, folder: str) -> list[str]:
+    """Photos under `folder` (relative to root), as items relative to root: a folder moved in
+    whole is reported as one name, never as its files."""
+    return _walk_photos(root / folder, f"{folder}/", set())

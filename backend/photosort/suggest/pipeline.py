@@ -18,7 +18,7 @@ from PIL import Image
 
 from photosort.errors import DecodeFailed
 from photosort.media.decode import open_image
-from photosort.media.renditions import RENDITION_EDGES, Renditions
+from photosort.media.renditions import RENDITION_EDGES, Renditions, shrink
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -82,20 +82,26 @@ class Throughput:
 
 def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
     """The model input of `job`, decoded once. When the job asks for renditions and some are
-    not cached yet, that one decode is large enough for the preview, and the thumb, the
-    preview and the model input all come from it."""
+    not cached yet, that one decode is large enough for the preview; the preview, the model
+    input and the thumb then come from it in a chain, each from the last (the model input is
+    the preview box-reduced, the thumb is made from the model input): a 12 MP photo's extra
+    cost is the larger decode, one resize to 1600 px and the JPEG encodes."""
     try:
         sizes = renditions.missing(job.fingerprint) if renditions and job.renditions else []
-        image = open_image(job.path, min_edge=RENDITION_EDGES["preview"] if sizes else edge)
+        big = "preview" in sizes
+        image = open_image(job.path, min_edge=RENDITION_EDGES["preview"] if big else edge)
         image.load()
-        if renditions is not None and sizes:
-            try:
-                renditions.store_from_image(job.fingerprint, image)
-            except OSError as exc:
-                # The cache is an optimisation: a full disk must not cost the suggestion.
-                log.warning("cannot cache renditions of %s: %s", job.path.name, exc)
-            image = box_reduced(image, edge)
-        return image
+        if renditions is None or not sizes:
+            return image
+        preview = shrink(image, RENDITION_EDGES["preview"]) if big else image
+        model_input = box_reduced(preview, edge)
+        thumb_from = model_input if max(model_input.size) >= RENDITION_EDGES["thumb"] else preview
+        try:
+            renditions.store_from_images(job.fingerprint, {"preview": preview, "thumb": thumb_from})
+        except OSError as exc:
+            # The cache is an optimisation: a full disk must not cost the suggestion.
+            log.warning("cannot cache renditions of %s: %s", job.path.name, exc)
+        return model_input
     except DecodeFailed as exc:
         return exc.message
     except MemoryError:

@@ -148,3 +148,24 @@ def test_a_second_ctrl_c_exits_immediately(library):
         served.kill()
     assert_clean_stop(code, seconds, out, within=1.5)
     assert library.journal() == []
+
+
+def test_ctrl_c_with_live_folders_watching_stops_at_once(make_library):
+    """`serve` watches the source (live folders): a file copied in joins the queue, and the
+    watcher thread does not hold up Ctrl-C."""
+    lib = make_library(loose=2, into=True)
+    served = Served(lib.source, "none")
+    try:
+        lib.add("IMG_0300.jpg")
+        deadline = time.monotonic() + 5
+        while True:
+            r = httpx.get(f"{served.url}/api/queue", timeout=5)
+            if "IMG_0300.jpg" in [i["item"] for i in r.json()["items"]]:
+                break
+            assert time.monotonic() < deadline, r.json()
+            time.sleep(0.05)
+        code, seconds, out = served.interrupt()
+    finally:
+        served.kill()
+    assert_clean_stop(code, seconds, out, within=1.5)
+    assert "live folders paused" not in out and "changes detected" not in out, out

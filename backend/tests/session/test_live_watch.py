@@ -1,0 +1,47 @@
+"""The live-folder watcher over a real session and real watchfiles, no server: it survives what
+makes watchfiles give up (a file name that is not UTF-8) and stops at once when closed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from typing import Any
+
+from photosort.session.watch import FolderWatcher
+
+
+def _wait_for(predicate: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_name_that_is_not_utf8_pauses_the_watcher_and_it_comes_back(make_library):
+    lib = make_library(loose=2, into=True)
+    session = lib.open()
+    watcher = FolderWatcher(session)
+    watcher.start()
+    try:
+        time.sleep(0.3)
+        latin1 = os.fsencode(lib.source) + b"/caf\xe9.jpg"
+        shutil.copyfile(lib.next_photo(), latin1)
+        assert watcher.failed.wait(3), "watchfiles took the Latin-1 name without a failure"
+        # No rescan runs here: a photo copied in after the retry joins through the watcher.
+        time.sleep(1.5)
+        shutil.copyfile(lib.next_photo(), lib.source / "IMG_0400.jpg")
+        assert _wait_for(lambda: "IMG_0400.jpg" in session.queue_items(), 3.0), (
+            session.queue_items()
+        )
+        assert watcher.is_alive()
+        # The rescan, which reads names as bytes, queues the Latin-1 one as any other.
+        session.refresh()
+        assert "caf\udce9.jpg" in session.queue_items()
+    finally:
+        started = time.monotonic()
+        watcher.close()
+        stopped_in = time.monotonic() - started
+    assert not watcher.is_alive() and stopped_in < 0.5, stopped_in
