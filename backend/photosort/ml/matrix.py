@@ -1,0 +1,219 @@
+"""Every vector of one embedder in one float16 matrix, memory-mapped from a file, a row per
+content fingerprint.
+
+The SQLite cache (`cache.py`) is the durable store; this is the working copy that scoring reads
+in batched matrix products. Rows are appended and never moved while the process runs (a row
+number is a stable handle). Like the SQLite cache it keeps every vector it was given; a restart
+compacts away only rows that cannot be trusted.
+
+Files, beside `embeddings.sqlite` in `vectors/`: `<slug>-<dim>.f16` (the rows, little-endian
+float16, unit length) and `<slug>-<dim>.fps` (one fingerprint per line, row order). A row's
+bytes are flushed before its fingerprint line is appended, so a line always names a written
+row; on open, rows that are not unit length (a torn write, a foreign file) are dropped and
+simply fetched from SQLite again. One process owns the files (an exclusive `flock`); another
+process on the same session (`photosort index` beside `serve`) works in a private unlinked
+file instead, so two writers never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import mmap
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["VectorMatrix", "matrix_path"]
+
+CHUNK: Final = 16_384  # rows per float16 -> float32 conversion (about 80 MB at 1280 dims)
+_MIN_CAPACITY: Final = 1024
+_NORM_TOLERANCE: Final = 0.02  # float16 rounding moves a unit norm by ~1e-3
+
+
+def matrix_path(folder: Path, embedder_id: str, dim: int) -> Path:
+    """Where an embedder's matrix lives: a readable, file-system-safe name plus a hash."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder_id)[:48]
+    digest = hashlib.blake2b(embedder_id.encode(), digest_size=6).hexdigest()
+    return folder / f"{readable}-{digest}-{dim}.f16"
+
+
+class VectorMatrix:
+    """Unit vectors by fingerprint: `rows(fps)`, `put_many`, `take(rows)`, `chunks()`."""
+
+    def __init__(self, dim: int, path: Path | None = None) -> None:
+        self.dim = dim
+        self.path = path
+        self._lock = threading.RLock()
+        self._rows: dict[str, int] = {}
+        self._n = 0
+        self._fps_out: IO[str] | None = None
+        self._file = self._open_file(path)
+        self._mat = self._map(max(_MIN_CAPACITY, self._file_rows()))
+        if self._fps_out is not None and path is not None:
+            self._load(path.with_suffix(".fps"))
+
+    # ---------------------------------------------------------------- files
+    def _open_file(self, path: Path | None) -> IO[bytes]:
+        """The session's file when this process may own it, else a private unlinked one."""
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(path, "a+b")  # noqa: SIM115 - kept open for the matrix's life
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+            else:
+                self._fps_out = open(path.with_suffix(".fps"), "a", encoding="ascii")  # noqa: SIM115
+                return fh
+        folder = path.parent if path is not None else None
+        return tempfile.TemporaryFile(dir=folder)
+
+    def _file_rows(self) -> int:
+        return os.fstat(self._file.fileno()).st_size // (2 * self.dim)
+
+    def _map(self, capacity: int) -> NDArray[np.float16]:
+        if self._file_rows() < capacity:
+            os.ftruncate(self._file.fileno(), capacity * 2 * self.dim)
+        return np.memmap(self._file, dtype="<f2", mode="r+", shape=(capacity, self.dim))
+
+    def _load(self, fps_path: Path) -> None:
+        """Rows from an earlier run: keep those that are whole, then compact."""
+        with contextlib.suppress(FileNotFoundError, UnicodeDecodeError):
+            lines = fps_path.read_text(encoding="ascii").split("\n")[:-1]
+            lines = lines[: len(self._mat)]
+            good = self._unit_rows(len(lines))
+            keep = {fp: r for r, fp in enumerate(lines) if good[r] and fp}
+            self._compact(list(keep.values()), list(keep.keys()))
+
+    def _unit_rows(self, n: int) -> NDArray[np.bool_]:
+        ok = np.zeros(n, dtype=bool)
+        for start in range(0, n, CHUNK):
+            block = np.asarray(self._mat[start : min(n, start + CHUNK)], dtype=np.float32)
+            norms = np.linalg.norm(block, axis=1)
+            ok[start : start + len(block)] = np.abs(norms - 1.0) < _NORM_TOLERANCE
+        return ok
+
+    def _compact(self, rows: list[int], fps: list[str]) -> None:
+        """Move the kept rows to the front, in order, and rewrite the fingerprint list."""
+        old = np.asarray(rows, dtype=np.intp)
+        first = int(np.argmax(old != np.arange(len(old)))) if len(old) else 0
+        if len(old) and old[first] != first:
+            # Ascending blocks: a block's sources lie past every earlier block's targets.
+            for a in range(first, len(old), CHUNK):
+                b = min(len(old), a + CHUNK)
+                self._mat[a:b] = self._mat[old[a:b]]
+        self._n = len(rows)
+        self._rows = {fp: i for i, fp in enumerate(fps)}
+        self._flush()
+        assert self._fps_out is not None and self.path is not None
+        tmp = self.path.with_suffix(".fps.tmp")
+        tmp.write_text("".join(f"{fp}\n" for fp in fps), encoding="ascii")
+        os.replace(tmp, self.path.with_suffix(".fps"))
+        self._fps_out.close()
+        self._fps_out = open(self.path.with_suffix(".fps"), "a", encoding="ascii")  # noqa: SIM115
+
+    def _flush(self) -> None:
+        if isinstance(self._mat, np.memmap):
+            self._mat.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._flush()
+            # The mapping holds a duplicate of the file descriptor, and with it the lock:
+            # drop it (nothing outside holds a view: every read is a copy) before the file.
+            self._mat = np.zeros((0, self.dim), dtype="<f2")
+            self._rows = {}
+            self._n = 0
+            if self._fps_out is not None:
+                self._fps_out.close()
+            self._file.close()
+
+    # ---------------------------------------------------------------- rows
+    def __len__(self) -> int:
+        return self._n
+
+    def row(self, fp: str) -> int | None:
+        return self._rows.get(fp)
+
+    def rows(self, fps: Sequence[str]) -> NDArray[np.intp]:
+        """Row per fingerprint, -1 where there is none."""
+        get = self._rows.get
+        return np.fromiter((get(fp, -1) for fp in fps), dtype=np.intp, count=len(fps))
+
+    def put_many(self, fps: Sequence[str], vectors: NDArray[np.floating]) -> NDArray[np.intp]:
+        """Rows for these vectors: a fingerprint already here keeps its row (same content,
+        same vector), a new one is appended. Vectors are stored unit length."""
+        with self._lock:
+            out = np.empty(len(fps), dtype=np.intp)
+            fresh: list[tuple[int, int, str]] = []
+            for i, fp in enumerate(fps):
+                known = self._rows.get(fp)
+                if known is None:
+                    known = self._n + len(fresh)
+                    fresh.append((i, known, fp))
+                    self._rows[fp] = known
+                out[i] = known
+            if fresh:
+                self._append(fresh, vectors)
+            return out
+
+    def _append(self, fresh: list[tuple[int, int, str]], vectors: NDArray[np.floating]) -> None:
+        need = self._n + len(fresh)
+        if need > len(self._mat):
+            self._flush()
+            self._mat = self._map(max(need, 2 * len(self._mat)))
+        src = np.asarray(vectors, dtype=np.float32)[[i for i, _, _ in fresh]]
+        norms = np.linalg.norm(src, axis=1, keepdims=True)
+        self._mat[self._n : need] = (src / np.maximum(norms, 1e-12)).astype("<f2")
+        self._n = need
+        if self._fps_out is not None:
+            self._flush()  # the rows reach the file before the lines that name them
+            self._fps_out.write("".join(f"{fp}\n" for _, _, fp in fresh))
+            self._fps_out.flush()
+
+    def take(self, rows: NDArray[np.intp] | Sequence[int]) -> NDArray[np.float32]:
+        """These rows as float32, re-normalised (what `EmbeddingCache.get_many` gives)."""
+        with self._lock:
+            block = np.asarray(self._mat[np.asarray(rows, dtype=np.intp)], dtype=np.float32)
+        return _unit(block)
+
+    def chunks(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, NDArray[np.float32]]]:
+        """(first row, float32 block) over rows [start, stop), CHUNK rows at a time. The
+        pages read are handed back to the page cache after each block, so scanning the whole
+        matrix does not keep it resident in this process."""
+        end = self._n if stop is None else stop
+        for a in range(start, end, CHUNK):
+            b = min(end, a + CHUNK)
+            with self._lock:
+                block = np.asarray(self._mat[a:b], dtype=np.float32)
+                self._release(a, b)
+            yield a, _unit(block)
+
+    def _release(self, a: int, b: int) -> None:
+        """Drop rows [a, b) from this process's resident set (they stay in the page cache;
+        a shared file mapping keeps written data, so this loses nothing)."""
+        mm = getattr(self._mat, "_mmap", None)
+        if mm is None or not hasattr(mm, "madvise"):
+            return
+        page = mmap.PAGESIZE
+        lo = (a * 2 * self.dim) // page * page
+        hi = min(len(mm), -(-(b * 2 * self.dim) // page) * page)
+        if hi > lo:
+            mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+
+
+def _unit(block: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(block, axis=1, keepdims=True)
+    block /= np.maximum(norms, 1e-12)
+    return block
