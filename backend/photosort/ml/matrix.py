@@ -7,12 +7,11 @@ number is a stable handle). Like the SQLite cache it keeps every vector it was g
 compacts away only rows that cannot be trusted.
 
 Files, beside `embeddings.sqlite` in `vectors/`: `<slug>-<dim>.f16` (the rows, little-endian
-float16, unit length) and `<slug>-<dim>.fps` (one fingerprint per line, row order). A row's
-bytes are flushed before its fingerprint line is appended, so a line always names a written
-row; on open, rows that are not unit length (a torn write, a foreign file) are dropped and
-simply fetched from SQLite again. One process owns the files (an exclusive `flock`); another
-process on the same session (`photosort index` beside `serve`) works in a private unlinked
-file instead, so two writers never interleave.
+float16, unit length) and `<slug>-<dim>.fps` (one fingerprint per line, row order). On open,
+rows that are not unit length (a torn write: the tail past the rows is kept zeroed; a foreign
+file) are dropped and simply fetched from SQLite again. One process owns the files (an
+exclusive `flock`); another process on the same session (`photosort index` beside `serve`)
+works in a private unlinked file instead, so two writers never interleave.
 """
 
 from __future__ import annotations
@@ -87,12 +86,13 @@ class VectorMatrix:
 
     def _load(self, fps_path: Path) -> None:
         """Rows from an earlier run: keep those that are whole, then compact."""
+        lines: list[str] = []
         with contextlib.suppress(FileNotFoundError, UnicodeDecodeError):
             lines = fps_path.read_text(encoding="ascii").split("\n")[:-1]
-            lines = lines[: len(self._mat)]
-            good = self._unit_rows(len(lines))
-            keep = {fp: r for r, fp in enumerate(lines) if good[r] and fp}
-            self._compact(list(keep.values()), list(keep.keys()))
+        lines = lines[: len(self._mat)]
+        good = self._unit_rows(len(lines))
+        keep = {fp: r for r, fp in enumerate(lines) if good[r] and fp}
+        self._compact(list(keep.values()), list(keep.keys()))
 
     def _unit_rows(self, n: int) -> NDArray[np.bool_]:
         ok = np.zeros(n, dtype=bool)
@@ -113,6 +113,12 @@ class VectorMatrix:
                 self._mat[a:b] = self._mat[old[a:b]]
         self._n = len(rows)
         self._rows = {fp: i for i, fp in enumerate(fps)}
+        # Zero what lies past the kept rows: a row later named but never written must not
+        # read as an old, unit-length vector of another photo.
+        for a in range(self._n, len(self._mat), CHUNK):
+            block = self._mat[a : a + CHUNK]
+            if block.any():
+                block[:] = 0
         self._flush()
         assert self._fps_out is not None and self.path is not None
         tmp = self.path.with_suffix(".fps.tmp")
@@ -176,7 +182,9 @@ class VectorMatrix:
         self._mat[self._n : need] = (src / np.maximum(norms, 1e-12)).astype("<f2")
         self._n = need
         if self._fps_out is not None:
-            self._flush()  # the rows reach the file before the lines that name them
+            # No msync here (it would stall every batch on the disk): after a crash, a row
+            # whose bytes never reached the file reads as zeros (the file's tail is zeroed on
+            # open) and is dropped by the unit-length check.
             self._fps_out.write("".join(f"{fp}\n" for _, _, fp in fresh))
             self._fps_out.flush()
 

@@ -10,6 +10,7 @@ second best, never restacking vectors.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,16 @@ class ScoreTable:
         self._scores = np.zeros((0, 0), dtype=np.float32)
         self._scored = 0  # rows [0, _scored) are up to date
         self._top: Top | None = None
+        self._lock = threading.RLock()
 
     def refresh(self, names: list[str], centroids: NDArray[np.float32]) -> Scores:
         """Bring the table up to date with these centroids and every row of the matrix;
-        returns the (rows x clusters) scores (a view, valid until the next refresh)."""
+        returns the (rows x clusters) scores (a view: rows are only ever appended, so its
+        values stay what they were when it was taken)."""
+        with self._lock:
+            return self._refresh(names, centroids)
+
+    def _refresh(self, names: list[str], centroids: NDArray[np.float32]) -> Scores:
         n = len(self.matrix)
         if names != self.names or not np.array_equal(centroids, self._centroids):
             self._columns(names, centroids)
@@ -61,13 +68,14 @@ class ScoreTable:
     ) -> Scores:
         """Scores of these rows. A few rows (a queue page) are computed directly while the
         table is stale, so a page after a filing never waits for a pass over the matrix."""
-        fresh = names == self.names and np.array_equal(centroids, self._centroids)
-        if fresh and (not len(rows) or int(rows.max()) < self._scored):
-            return self._scores[rows]
-        if len(rows) <= DIRECT:
-            out: Scores = self.matrix.take(rows) @ centroids.T
-            return out
-        return self.refresh(names, centroids)[rows]
+        with self._lock:
+            fresh = names == self.names and np.array_equal(centroids, self._centroids)
+            if fresh and (not len(rows) or int(rows.max()) < self._scored):
+                return self._scores[rows]
+            if len(rows) > DIRECT:
+                return self._refresh(names, centroids)[rows]
+        out: Scores = self.matrix.take(rows) @ centroids.T
+        return out
 
     def _columns(self, names: list[str], centroids: NDArray[np.float32]) -> None:
         """New centroids: keep the columns of clusters whose centroid did not move."""
@@ -98,7 +106,11 @@ class ScoreTable:
     def top(self, names: list[str], centroids: NDArray[np.float32]) -> Top:
         """First and second best per row (ties go to the earlier column, as a stable sort
         of the scores would put them)."""
-        scores = self.refresh(names, centroids)
+        with self._lock:
+            return self._top_of(names, centroids)
+
+    def _top_of(self, names: list[str], centroids: NDArray[np.float32]) -> Top:
+        scores = self._refresh(names, centroids)
         if self._top is None:
             rows = np.arange(len(scores))
             if not names:

@@ -67,8 +67,11 @@ class VectorIndex:
     def start(self, dim: int, path: Path | None = None) -> None:
         """The embedder is known: open its matrix (at `path`, else a private temporary file)
         and link what was seen before."""
+        # Opening reads the whole file once (the unit-length check): not under the lock,
+        # so the queue's pages are served meanwhile.
+        matrix = VectorMatrix(dim, path)
         with self.lock:
-            self.matrix = VectorMatrix(dim, path)
+            self.matrix = matrix
             self.centroids = Centroids(dim, self.matrix.take)
             self.scores = ScoreTable(self.matrix)
             for key, fp in self._fp.items():
@@ -262,7 +265,8 @@ class VectorIndex:
             names, cent = self.centroids.matrix()
             if not len(present) or not names:
                 return {}
-            sims = self.scores.at(names, cent, rows[present])
+        # Outside the index's lock: a pass over the matrix must not hold up a filing.
+        sims = self.scores.at(names, cent, rows[present])
         order = np.argsort(-sims, axis=1, kind="stable")
         ordered = np.take_along_axis(sims, order, axis=1).tolist()
         return {
@@ -281,12 +285,14 @@ class VectorIndex:
                 names, cent = self.centroids.matrix()
             if not names or self.scores is None:
                 return empty_top()
-            top = self.scores.top(names, cent)
-            r = rows[present]
-            score = top.score[r].astype(np.float64)
-            second = top.second[r].astype(np.float64)
-            margin = np.where(np.isfinite(second), score - second, 2.0)
-            return QueueTop(list(names), present, r, top.first[r], score, margin)
+        # Outside the index's lock (the table has its own): rows only ever get appended, so
+        # these stay valid, and a filing meanwhile does not wait for a pass over the matrix.
+        top = self.scores.top(names, cent)
+        r = rows[present]
+        score = top.score[r].astype(np.float64)
+        second = top.second[r].astype(np.float64)
+        margin = np.where(np.isfinite(second), score - second, 2.0)
+        return QueueTop(list(names), present, r, top.first[r], score, margin)
 
     def nearest(self, anchor: Vector, items: Sequence[str], limit: int) -> list[tuple[str, float]]:
         """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first.

@@ -219,15 +219,22 @@ def test_manual_only_computes_no_suggestion(library: Any, counting: CountingEmbe
     assert service.centroids is not None
     session.update_settings({"manual_only": True})
     ranked = 0
-    assert service.vectors.scores is not None
-    original = service.vectors.scores.refresh
+    table = service.vectors.scores
+    assert table is not None
+    at, top = table.at, table.top  # every ranking reads scores through one of these
 
-    def counting_refresh(names: list[str], centroids: NDArray[np.float32]) -> Any:
+    def counting_at(*args: Any) -> Any:
         nonlocal ranked
         ranked += 1
-        return original(names, centroids)
+        return at(*args)
 
-    service.vectors.scores.refresh = counting_refresh  # type: ignore[method-assign]
+    def counting_top(*args: Any) -> Any:
+        nonlocal ranked
+        ranked += 1
+        return top(*args)
+
+    table.at = counting_at  # type: ignore[method-assign]
+    table.top = counting_top  # type: ignore[method-assign]
     items = session.queue_items()
     assert all(v is None for v in service.suggestions(items).values())
     with pytest.raises(Conflict, match="manual-only"):
