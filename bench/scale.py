@@ -448,6 +448,15 @@ def self_rss_mb() -> dict[str, int]:
     return out
 
 
+def _build_index(service: Any) -> Callable[[], bool]:
+    def build() -> bool:
+        service.vectors.prepare_search()
+        ann = service.vectors.ann
+        return bool(ann is not None and ann.wait())
+
+    return build
+
+
 def probe(lib: Path, n: int) -> dict[str, Any]:
     """`--probe`: the same session in this process, no HTTP: where the time and memory go."""
     from photosort.session.engine import Session
@@ -467,10 +476,21 @@ def probe(lib: Path, n: int) -> dict[str, Any]:
     try:
         service.load_embedder()
         step("load every vector (index_pending)", service.index_pending)
-        # What the idle indexing loop does every 5 s: walk the whole library.
+        head = session.queue_items(0, 50)
+        step("suggestions for the first page of 50", lambda: service.suggestions(head))
+        # What the idle indexing loop does when told files changed: walk the whole library.
         step("one idle rescan (_pending_keys)", service.indexer._pending_keys)
-        step("estimate + histogram", lambda: service.estimate(0.6, 1, 0.0))
+        step("estimate + histogram (scores every row)", lambda: service.estimate(0.6, 1, 0.0))
+        step("estimate + histogram again (cached)", lambda: service.estimate(0.6, 1, 0.0))
         step("dry-run auto-move", lambda: service.auto_move(0.6, 1, 0.0, dry_run=True))
+        session.assign(head[0], CLASSES[0])
+        step("estimate after a filing (one column)", lambda: service.estimate(0.6, 1, 0.0))
+        session.undo()
+        similar = service.grids().similar
+        step("more-like-this (before the index)", lambda: similar(head[1], 30))
+        step("nearest-neighbour index build", _build_index(service))
+        for i in range(2, 5):
+            step(f"more-like-this #{i - 1} (index)", lambda i=i: similar(head[i], 30))
     finally:
         service.close()
         session.close()

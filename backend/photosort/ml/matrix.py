@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 __all__ = ["VectorMatrix", "matrix_path"]
 
-CHUNK: Final = 16_384  # rows per float16 -> float32 conversion (about 80 MB at 1280 dims)
+CHUNK: Final = 8192  # rows per float16 -> float32 conversion (40 MB at 1280 dims)
 _MIN_CAPACITY: Final = 1024
 _NORM_TOLERANCE: Final = 0.02  # float16 rounding moves a unit norm by ~1e-3
 
@@ -191,8 +191,8 @@ class VectorMatrix:
     def take(self, rows: NDArray[np.intp] | Sequence[int]) -> NDArray[np.float32]:
         """These rows as float32, re-normalised (what `EmbeddingCache.get_many` gives)."""
         with self._lock:
-            block = np.asarray(self._mat[np.asarray(rows, dtype=np.intp)], dtype=np.float32)
-        return _unit(block)
+            mat = self._mat  # appended rows never move: any later mapping reads the same
+        return _unit(np.asarray(mat[np.asarray(rows, dtype=np.intp)], dtype=np.float32))
 
     def chunks(
         self, start: int = 0, stop: int | None = None
@@ -204,14 +204,16 @@ class VectorMatrix:
         for a in range(start, end, CHUNK):
             b = min(end, a + CHUNK)
             with self._lock:
-                block = np.asarray(self._mat[a:b], dtype=np.float32)
-                self._release(a, b)
+                mat = self._mat  # rows below `end` read the same in any later mapping
+            # Converted outside the lock: a filing's single-row read must not wait for it.
+            block = np.asarray(mat[a:b], dtype=np.float32)
+            self._release(mat, a, b)
             yield a, _unit(block)
 
-    def _release(self, a: int, b: int) -> None:
+    def _release(self, mat: NDArray[np.float16], a: int, b: int) -> None:
         """Drop rows [a, b) from this process's resident set (they stay in the page cache;
         a shared file mapping keeps written data, so this loses nothing)."""
-        mm = getattr(self._mat, "_mmap", None)
+        mm = getattr(mat, "_mmap", None)
         if mm is None or not hasattr(mm, "madvise"):
             return
         page = mmap.PAGESIZE

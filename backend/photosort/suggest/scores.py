@@ -68,12 +68,16 @@ class ScoreTable:
     ) -> Scores:
         """Scores of these rows. A few rows (a queue page) are computed directly while the
         table is stale, so a page after a filing never waits for a pass over the matrix."""
-        with self._lock:
-            fresh = names == self.names and np.array_equal(centroids, self._centroids)
-            if fresh and (not len(rows) or int(rows.max()) < self._scored):
-                return self._scores[rows]
-            if len(rows) > DIRECT:
-                return self._refresh(names, centroids)[rows]
+        if len(rows) > DIRECT:
+            return self.refresh(names, centroids)[rows]
+        # A page never waits for a pass another request is making over the matrix.
+        if self._lock.acquire(blocking=False):
+            try:
+                fresh = names == self.names and np.array_equal(centroids, self._centroids)
+                if fresh and (not len(rows) or int(rows.max()) < self._scored):
+                    return self._scores[rows]
+            finally:
+                self._lock.release()
         out: Scores = self.matrix.take(rows) @ centroids.T
         return out
 
