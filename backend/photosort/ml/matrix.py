@@ -65,7 +65,9 @@ class VectorMatrix:
         """The session's file when this process may own it, else a private unlinked one."""
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(path, "a+b")  # noqa: SIM115 - kept open for the matrix's life
+            # Not O_APPEND (Linux's pwrite would ignore its offset): read-write, created.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fh = open(fd, "r+b")  # noqa: SIM115 - kept open for the matrix's life
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -98,6 +100,7 @@ class VectorMatrix:
         ok = np.zeros(n, dtype=bool)
         for start in range(0, n, CHUNK):
             block = np.asarray(self._mat[start : min(n, start + CHUNK)], dtype=np.float32)
+            self._release(self._mat, start, start + len(block))
             norms = np.linalg.norm(block, axis=1)
             ok[start : start + len(block)] = np.abs(norms - 1.0) < _NORM_TOLERANCE
         return ok
@@ -111,6 +114,7 @@ class VectorMatrix:
             for a in range(first, len(old), CHUNK):
                 b = min(len(old), a + CHUNK)
                 self._mat[a:b] = self._mat[old[a:b]]
+                self._release(self._mat, 0, int(old[b - 1]) + 1)
         self._n = len(rows)
         self._rows = {fp: i for i, fp in enumerate(fps)}
         # Zero what lies past the kept rows: a row later named but never written must not
@@ -119,6 +123,7 @@ class VectorMatrix:
             block = self._mat[a : a + CHUNK]
             if block.any():
                 block[:] = 0
+            self._release(self._mat, a, a + len(block))
         self._flush()
         assert self._fps_out is not None and self.path is not None
         tmp = self.path.with_suffix(".fps.tmp")
@@ -179,7 +184,10 @@ class VectorMatrix:
             self._mat = self._map(max(need, 2 * len(self._mat)))
         src = np.asarray(vectors, dtype=np.float32)[[i for i, _, _ in fresh]]
         norms = np.linalg.norm(src, axis=1, keepdims=True)
-        self._mat[self._n : need] = (src / np.maximum(norms, 1e-12)).astype("<f2")
+        rows = (src / np.maximum(norms, 1e-12)).astype("<f2")
+        # Written to the file, not through the mapping: the page cache serves both, and
+        # pages dirtied through the mapping would stay in this process's resident set.
+        os.pwrite(self._file.fileno(), rows.tobytes(), self._n * 2 * self.dim)
         self._n = need
         if self._fps_out is not None:
             # No msync here (it would stall every batch on the disk): after a crash, a row
