@@ -81,7 +81,7 @@ class AnnIndex:
         index.cp.niter = 10
         index.cp.max_points_per_centroid = 64
         index.train(reduced)
-        index.nprobe = max(1, cells // PROBE_SHARE)
+        index.nprobe = max(min(cells, 4), cells // PROBE_SHARE)
         with self._lock:
             self._projection = projection
             self._index = index
@@ -89,8 +89,8 @@ class AnnIndex:
 
     def _extend(self, n: int) -> None:
         assert self._projection is not None
-        for start, block in self.matrix.chunks(self.indexed, n):
-            reduced = np.ascontiguousarray(block @ self._projection)
+        for start, block, scale in self.matrix.chunks(self.indexed, n):
+            reduced = np.ascontiguousarray((block @ self._projection) * scale[:, None])
             ids = np.arange(start, start + len(block), dtype=np.int64)
             with self._lock:
                 self._index.add_with_ids(reduced, ids)

@@ -54,6 +54,9 @@ class VectorMatrix:
         self._lock = threading.RLock()
         self._rows: dict[str, int] = {}
         self._n = 0
+        # 1 / norm of each stored (float16-rounded) row: scans scale their products by it
+        # instead of re-normalising every block (a pass over the whole matrix each time).
+        self._scale = np.ones(0, dtype=np.float32)
         self._fps_out: IO[str] | None = None
         self._file = self._open_file(path)
         self._mat = self._map(max(_MIN_CAPACITY, self._file_rows()))
@@ -92,18 +95,21 @@ class VectorMatrix:
         with contextlib.suppress(FileNotFoundError, UnicodeDecodeError):
             lines = fps_path.read_text(encoding="ascii").split("\n")[:-1]
         lines = lines[: len(self._mat)]
-        good = self._unit_rows(len(lines))
+        norms = self._norms(len(lines))
+        good = np.abs(norms - 1.0) < _NORM_TOLERANCE
         keep = {fp: r for r, fp in enumerate(lines) if good[r] and fp}
         self._compact(list(keep.values()), list(keep.keys()))
+        self._scale = (1.0 / norms[np.asarray(list(keep.values()), dtype=np.intp)]).astype(
+            np.float32
+        )
 
-    def _unit_rows(self, n: int) -> NDArray[np.bool_]:
-        ok = np.zeros(n, dtype=bool)
+    def _norms(self, n: int) -> NDArray[np.float32]:
+        out = np.zeros(n, dtype=np.float32)
         for start in range(0, n, CHUNK):
             block = np.asarray(self._mat[start : min(n, start + CHUNK)], dtype=np.float32)
             self._release(self._mat, start, start + len(block))
-            norms = np.linalg.norm(block, axis=1)
-            ok[start : start + len(block)] = np.abs(norms - 1.0) < _NORM_TOLERANCE
-        return ok
+            out[start : start + len(block)] = np.linalg.norm(block, axis=1)
+        return out
 
     def _compact(self, rows: list[int], fps: list[str]) -> None:
         """Move the kept rows to the front, in order, and rewrite the fingerprint list."""
@@ -185,6 +191,12 @@ class VectorMatrix:
         src = np.asarray(vectors, dtype=np.float32)[[i for i, _, _ in fresh]]
         norms = np.linalg.norm(src, axis=1, keepdims=True)
         rows = (src / np.maximum(norms, 1e-12)).astype("<f2")
+        scale = 1.0 / np.maximum(np.linalg.norm(rows.astype(np.float32), axis=1), 1e-12)
+        if need > len(self._scale):
+            grown = np.ones(max(need, 2 * len(self._scale)), dtype=np.float32)
+            grown[: self._n] = self._scale[: self._n]
+            self._scale = grown
+        self._scale[self._n : need] = scale
         # Written to the file, not through the mapping: the page cache serves both, and
         # pages dirtied through the mapping would stay in this process's resident set.
         os.pwrite(self._file.fileno(), rows.tobytes(), self._n * 2 * self.dim)
@@ -204,19 +216,21 @@ class VectorMatrix:
 
     def chunks(
         self, start: int = 0, stop: int | None = None
-    ) -> Iterator[tuple[int, NDArray[np.float32]]]:
-        """(first row, float32 block) over rows [start, stop), CHUNK rows at a time. The
-        pages read are handed back to the page cache after each block, so scanning the whole
-        matrix does not keep it resident in this process."""
+    ) -> Iterator[tuple[int, NDArray[np.float32], NDArray[np.float32]]]:
+        """(first row, float32 block, 1 / norm per row) over rows [start, stop), CHUNK rows at
+        a time: `block @ x * scale[:, None]` is the cosine of unit rows, without normalising
+        the block. The pages read are handed back to the page cache after each block, so
+        scanning the whole matrix does not keep it resident in this process."""
         end = self._n if stop is None else stop
         for a in range(start, end, CHUNK):
             b = min(end, a + CHUNK)
             with self._lock:
                 mat = self._mat  # rows below `end` read the same in any later mapping
+                scale = self._scale[a:b].copy()
             # Converted outside the lock: a filing's single-row read must not wait for it.
             block = np.asarray(mat[a:b], dtype=np.float32)
             self._release(mat, a, b)
-            yield a, _unit(block)
+            yield a, block, scale
 
     def _release(self, mat: NDArray[np.float16], a: int, b: int) -> None:
         """Drop rows [a, b) from this process's resident set (they stay in the page cache;

@@ -57,8 +57,8 @@ class ScoreTable:
         if n > self._scored:
             self._grow(n)
             if names:
-                for a, block in self.matrix.chunks(self._scored, n):
-                    self._scores[a : a + len(block)] = block @ centroids.T
+                for a, block, scale in self.matrix.chunks(self._scored, n):
+                    self._scores[a : a + len(block)] = (block @ centroids.T) * scale[:, None]
             self._scored = n
             self._top = None
         return self._scores[:n]
@@ -94,8 +94,8 @@ class ScoreTable:
                 changed.append(j)
         if changed and self._scored:
             cols = centroids[changed].T
-            for a, block in self.matrix.chunks(0, self._scored):
-                fresh[a : a + len(block), changed] = block @ cols
+            for a, block, scale in self.matrix.chunks(0, self._scored):
+                fresh[a : a + len(block), changed] = (block @ cols) * scale[:, None]
         self.names = list(names)
         self._centroids = centroids.copy()
         self._scores = fresh

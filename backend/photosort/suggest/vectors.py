@@ -26,7 +26,7 @@ Key = tuple[str, str]
 Vector = NDArray[np.float32]
 # Per item: cluster names best first and their scores, in the same order.
 Ranking = tuple[list[str], list[float]]
-ANN_ABOVE = 50_000  # matrix rows from which more-like-this asks the nearest-neighbour index
+ANN_ABOVE = 20_000  # matrix rows from which more-like-this asks the nearest-neighbour index
 ANN_TAIL = 20_000  # rows appended since the index was built that trigger extending it
 
 
@@ -352,8 +352,8 @@ class VectorIndex:
             if self.matrix is None or not len(present):
                 return []
             by_row = np.empty(len(self.matrix), dtype=np.float32)
-            for a, block in self.matrix.chunks():
-                by_row[a : a + len(block)] = block @ anchor
+            for a, block, scale in self.matrix.chunks():
+                by_row[a : a + len(block)] = (block @ anchor) * scale
         sims = by_row[rows[present]]
         best = top_k(sims, limit)
         return [

@@ -32,8 +32,10 @@ def test_rows_grow_past_capacity_and_keep_their_vectors(tmp_path: Path):
     np.testing.assert_allclose(m.take([7])[0], vecs[7], atol=2e-3)
     assert m.rows(["fp3", "missing"]).tolist() == [3, -1]
     blocks = list(m.chunks())
-    assert [a for a, _ in blocks] == list(range(0, 5001, len(blocks[0][1])))
-    np.testing.assert_allclose(np.concatenate([b for _, b in blocks])[:5000], vecs, atol=2e-3)
+    assert [a for a, _, _ in blocks] == list(range(0, 5001, len(blocks[0][1])))
+    unit = np.concatenate([b * s[:, None] for _, b, s in blocks])
+    np.testing.assert_allclose(unit, m.take(np.arange(5001)), atol=1e-6)
+    np.testing.assert_allclose(unit[:5000], vecs, atol=2e-3)
     m.close()
 
 
@@ -59,6 +61,9 @@ def test_reload_after_restart_reads_the_file_and_drops_a_torn_row(tmp_path: Path
     m = VectorMatrix(8, path)
     assert len(m) == 300
     np.testing.assert_allclose(m.take([m.row("fp10") or 0])[0], vecs[10], atol=2e-3)
+    # scans scale each row to unit length, reloaded rows and compacted ones alike
+    scanned = np.concatenate([b * s[:, None] for _, b, s in m.chunks()])
+    np.testing.assert_allclose(scanned, m.take(np.arange(300)), atol=1e-6)
     m.close()
 
 
