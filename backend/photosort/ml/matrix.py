@@ -212,7 +212,13 @@ class VectorMatrix:
         """These rows as float32, re-normalised (what `EmbeddingCache.get_many` gives)."""
         with self._lock:
             mat = self._mat  # appended rows never move: any later mapping reads the same
-        return _unit(np.asarray(mat[np.asarray(rows, dtype=np.intp)], dtype=np.float32))
+        index = np.asarray(rows, dtype=np.intp)
+        block = np.asarray(mat[index], dtype=np.float32)
+        if len(index):
+            # A fault maps the pages around it too: scattered rows would leave most of the
+            # file resident in this process.
+            self._release(mat, int(index.min()), int(index.max()) + 1)
+        return _unit(block)
 
     def chunks(
         self, start: int = 0, stop: int | None = None

@@ -144,7 +144,7 @@ class Grids:
     def _nearest(self, anchor: Vector, limit: int) -> tuple[list[str], list[float]]:
         """The `limit` queued photos with the highest cosine to `anchor`, best first, ties in
         queue order."""
-        found = self.vectors.nearest(anchor, self.session.queue_items(), limit)
+        found = self.vectors.nearest(anchor, self.session.queue_items, limit)
         where = {item: self.session.position(item) for item, _ in found}
         found.sort(key=lambda f: (-f[1], where[f[0]] if where[f[0]] is not None else len(where)))
         return [i for i, _ in found], [s for _, s in found]

@@ -10,7 +10,7 @@ the session's first (the order events arrive in), so the two can never deadlock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -294,14 +294,16 @@ class VectorIndex:
         margin = np.where(np.isfinite(second), score - second, 2.0)
         return QueueTop(list(names), present, r, top.first[r], score, margin)
 
-    def nearest(self, anchor: Vector, items: Sequence[str], limit: int) -> list[tuple[str, float]]:
+    def nearest(
+        self, anchor: Vector, queue: Callable[[], Sequence[str]], limit: int
+    ) -> list[tuple[str, float]]:
         """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first.
         A large library asks the nearest-neighbour index for candidates and re-scores them
         exactly; below ANN_ABOVE rows (or while the index is being built) an exact pass over
-        `items` (the queue), ties in queue order."""
+        `queue()` (the queued items, asked for only then), ties in queue order."""
         ann = self._ann()
         found = self._nearest_ann(ann, anchor, limit) if ann is not None else None
-        return found if found is not None else self._nearest_exact(anchor, items, limit)
+        return found if found is not None else self._nearest_exact(anchor, queue(), limit)
 
     def prepare_search(self) -> None:
         """Start building the nearest-neighbour index if the library is large enough."""

@@ -136,7 +136,7 @@ def test_more_like_this_through_the_index_equals_the_exact_search(
     vecs, _ = clustered(3000, seed=7)
     items = [f"p{i:04d}" for i in range(3000)]
     index = index_with(items, vecs)
-    exact = [index.nearest(vecs[q], items, 20) for q in (0, 999, 2500)]
+    exact = [index.nearest(vecs[q], lambda: items, 20) for q in (0, 999, 2500)]
     assert index.ann is None, "a small library is searched exactly"
     assert [i for i, _ in exact[0]][:1] == ["p0000"]
     monkeypatch.setattr(vectors_module, "ANN_ABOVE", 100)
@@ -146,7 +146,7 @@ def test_more_like_this_through_the_index_equals_the_exact_search(
     index.seen(("s", "late"), "fp-late")
     index.landed(("s", "late"), "fp-late", vecs[999])
     for q, want in zip((0, 999, 2500), exact, strict=True):
-        got = index.nearest(vecs[q], items, 20)
+        got = index.nearest(vecs[q], lambda: items, 20)
         assert index.ann.indexed == 3000
         if q == 999:
             assert {i for i, _ in got[:2]} == {"p0999", "late"}
