@@ -9,6 +9,7 @@ the session's first (the order events arrive in), so the two can never deadlock.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ Vector = NDArray[np.float32]
 # Per item: cluster names best first and their scores, in the same order.
 Ranking = tuple[list[str], list[float]]
 ANN_ABOVE = 20_000  # matrix rows from which more-like-this asks the nearest-neighbour index
+REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
 ANN_TAIL = 20_000  # rows appended since the index was built that trigger extending it
 
 
@@ -60,6 +62,8 @@ class VectorIndex:
         # ... and back: the queued item(s) at a row (several only for identical content).
         self._row_item: dict[int, str] = {}
         self._row_more: dict[int, set[str]] = {}
+        self._qversion = 0  # bumped by every change to the map
+        self._rows_memo: tuple[int, list[str], NDArray[np.intp]] | None = None
         self._waiting: dict[str, set[str]] = {}
         # Photos filed while their vector was being computed: they join a centroid on landing.
         self._awaiting_vector: dict[str, set[Key]] = {}
@@ -98,6 +102,7 @@ class VectorIndex:
         if self._qrow.get(item) == row:
             return
         self._unqueue(item)
+        self._qversion += 1
         self._qrow[item] = row
         if row in self._row_item:
             self._row_more.setdefault(row, set()).add(item)
@@ -108,6 +113,7 @@ class VectorIndex:
         row = self._qrow.pop(item, None)
         if row is None:
             return
+        self._qversion += 1
         more = self._row_more.get(row)
         if self._row_item.get(row) == item:
             if more:
@@ -240,10 +246,25 @@ class VectorIndex:
             return self.centroids.counts() if self.centroids else {}
 
     def queue_rows(self, items: Sequence[str]) -> NDArray[np.intp]:
-        """Matrix row per queued item, -1 where its vector is not in yet."""
+        """Matrix row per queued item, -1 where its vector is not in yet. The answer for the
+        whole queue is kept until the map changes: an estimate asked again (the reviewer
+        moving the threshold) then costs a comparison of the two lists (the same string
+        objects, so pointer by pointer), not a million lookups."""
         with self.lock:
-            get = self._qrow.get
-            return np.fromiter((get(i, -1) for i in items), dtype=np.intp, count=len(items))
+            if len(items) < REMEMBER_ROWS:
+                return self._lookup(items)
+            known = self._rows_memo
+            if known is not None and known[0] == self._qversion and known[1] == items:
+                return known[2]
+            rows = self._lookup(items)
+            rows.setflags(write=False)
+            self._rows_memo = (self._qversion, list(items), rows)
+            return rows
+
+    def _lookup(self, items: Sequence[str]) -> NDArray[np.intp]:
+        return np.fromiter(
+            map(self._qrow.get, items, itertools.repeat(-1)), dtype=np.intp, count=len(items)
+        )
 
     def queued_vectors(self, items: list[str]) -> tuple[list[str], Vector]:
         """The embedded ones of these queued items and their vectors, stacked in that order."""

@@ -155,3 +155,18 @@ def test_more_like_this_through_the_index_equals_the_exact_search(
         assert [i for i, _ in got] == [i for i, _ in want]
         np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
     index.close()
+
+
+def test_rows_of_a_long_queue_are_remembered_only_while_they_hold():
+    n = 12_000  # past REMEMBER_ROWS
+    vecs = unit(np.random.default_rng(9).standard_normal((n, DIM)))
+    items = [f"q{i:05d}" for i in range(n)]
+    index = index_with(items, vecs)
+    first = index.queue_rows(list(items))
+    assert first.tolist() == list(range(n))
+    assert index.queue_rows(list(items)) is first  # same queue, same map: remembered
+    assert index.queue_rows(items[::-1]).tolist() == list(range(n))[::-1]  # another order
+    index.moved(("s", items[5]), ("d", f"c/{items[5]}"), "c", add=True)
+    again = index.queue_rows(items)
+    assert again[5] == -1 and again[6] == 6, "a filing changes the answer at once"
+    index.close()
