@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 __all__ = ["VectorMatrix", "matrix_path"]
 
 CHUNK: Final = 8192  # rows per float16 -> float32 conversion (40 MB at 1280 dims)
+_TAKE: Final = 1024  # scattered rows read between two releases of their pages
 _MIN_CAPACITY: Final = 1024
 _NORM_TOLERANCE: Final = 0.02  # float16 rounding moves a unit norm by ~1e-3
 
@@ -213,11 +214,13 @@ class VectorMatrix:
         with self._lock:
             mat = self._mat  # appended rows never move: any later mapping reads the same
         index = np.asarray(rows, dtype=np.intp)
-        block = np.asarray(mat[index], dtype=np.float32)
-        if len(index):
+        block = np.empty((len(index), self.dim), dtype=np.float32)
+        for a in range(0, len(index), _TAKE):
+            part = index[a : a + _TAKE]
+            block[a : a + len(part)] = mat[part]
             # A fault maps the pages around it too: scattered rows would leave most of the
-            # file resident in this process.
-            self._release(mat, int(index.min()), int(index.max()) + 1)
+            # file resident in this process, so each slice hands its range back.
+            self._release(mat, int(part.min()), int(part.max()) + 1)
         return _unit(block)
 
     def chunks(
