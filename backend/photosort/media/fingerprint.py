@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +44,8 @@ StatKey = tuple[int, int, int, int]
 
 class FingerprintStore(Protocol):
     def lookup_fingerprint(self, st: os.stat_result) -> str | None: ...
+
+    def lookup_fingerprints(self, stats: Sequence[os.stat_result]) -> list[str | None]: ...
 
     def remember_fingerprints(self, pairs: list[tuple[os.stat_result, str]]) -> None: ...
 
@@ -79,3 +82,32 @@ class Fingerprints:
         with self._lock:
             self._memo[key] = known
         return known
+
+    def of_many(self, paths: Sequence[Path]) -> list[str | DecodeFailed]:
+        """`of` for a batch: one store query for all the memo misses (what a restart over a
+        large library does for every photo), the error in place of an unreadable one."""
+        out: list[str | DecodeFailed | None] = [None] * len(paths)
+        misses: list[tuple[int, os.stat_result]] = []
+        for i, path in enumerate(paths):
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                out[i] = DecodeFailed(f"cannot read {path.name}: {exc.strerror}")
+                continue
+            with self._lock:
+                out[i] = self._memo.get(self._key(st))
+            if out[i] is None:
+                misses.append((i, st))
+        if misses and self._store is not None:
+            found = self._store.lookup_fingerprints([st for _, st in misses])
+            with self._lock:
+                for (i, st), fp in zip(misses, found, strict=True):
+                    if fp is not None:
+                        self._memo[self._key(st)] = out[i] = fp
+        for i, path in enumerate(paths):
+            if out[i] is None:
+                try:
+                    out[i] = self.of(path)
+                except DecodeFailed as exc:
+                    out[i] = exc
+        return [x for x in out if x is not None]

@@ -226,16 +226,23 @@ class EmbeddingCache:
                 for dev, ino, size, mtime, fp in cur:
                     memo[(dev, ino)] = (size, mtime, fp)
             else:
-                inos = sorted({k[1] for k in keys if k is not None})
-                for i in range(0, len(inos), _CHUNK):
-                    chunk = inos[i : i + _CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    for dev, ino, size, mtime, fp in self._conn.execute(
-                        "SELECT dev, ino, size, mtime_ns, fingerprint FROM files "
-                        f"WHERE ino IN ({marks})",
-                        chunk,
-                    ):
-                        memo[(dev, ino)] = (size, mtime, fp)
+                # By (dev, ino), the primary key: `ino IN (...)` alone cannot use it and
+                # scanned the whole table once per call (quadratic over a large library).
+                by_dev: dict[int, set[int]] = {}
+                for k in keys:
+                    if k is not None:
+                        by_dev.setdefault(k[0], set()).add(k[1])
+                for dev, ino_set in by_dev.items():
+                    inos = sorted(ino_set)
+                    for i in range(0, len(inos), _CHUNK):
+                        chunk = inos[i : i + _CHUNK]
+                        marks = ",".join("?" * len(chunk))
+                        for d, ino, size, mtime, fp in self._conn.execute(
+                            "SELECT dev, ino, size, mtime_ns, fingerprint FROM files "
+                            f"WHERE dev = ? AND ino IN ({marks})",
+                            (dev, *chunk),
+                        ):
+                            memo[(d, ino)] = (size, mtime, fp)
         out: list[str | None] = []
         for k in keys:
             hit = memo.get((k[0], k[1])) if k is not None else None

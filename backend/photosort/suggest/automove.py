@@ -4,17 +4,18 @@ and how the rule is worked out from what was asked, the settings and the evidenc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from photosort.errors import PhotosortError
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest.confidence import ConfidenceModel, Recommendation
 from photosort.suggest.results import Histogram
-from photosort.suggest.vectors import Ranking
+from photosort.suggest.vectors import QueueTop
 
 HIST_BINS = 40
 
@@ -67,53 +68,52 @@ def resolve_rule(
     return Resolved(Rule(rec.threshold, samples, margin), rec, "recommended")
 
 
-def candidates(items: list[str], ranked: Mapping[str, Ranking]) -> list[Candidate]:
-    """Each embedded queued item with its best cluster (queue order kept)."""
-    out: list[Candidate] = []
-    for item in items:
-        if item not in ranked:
-            continue
-        names, scores = ranked[item]
-        margin = scores[0] - scores[1] if len(scores) > 1 else 2.0
-        out.append(Candidate(item, names[0], scores[0], margin))
-    return out
-
-
 def select(
-    candidates: Iterable[Candidate],
+    top: QueueTop,
     rule: Rule,
     cluster_sizes: Mapping[str, int],
-    viewing: set[str],
-) -> tuple[list[Candidate], int]:
-    """Every candidate that clears the rule, in queue order, over the whole queue in one pass.
+    held: Mapping[str, int],
+) -> tuple[NDArray[np.bool_], int]:
+    """Which embedded queued items clear the rule (a mask over `top`), over the whole queue in
+    one pass of array operations. `held` are the items a reviewer has open (item -> index in
+    `top`): they are left alone, and counted when they would have moved."""
+    if not len(top):
+        return np.zeros(0, dtype=bool), 0
+    sizes = np.array([cluster_sizes.get(n, 0) for n in top.names], dtype=np.int64)
+    ok = (
+        (top.score >= rule.threshold)
+        & (top.margin >= rule.min_margin)
+        & (sizes[top.first] >= rule.min_samples)
+    )
+    kept = 0
+    for k in held.values():
+        if ok[k]:
+            ok[k] = False
+            kept += 1
+    return ok, kept
 
-    Returns the chosen ones and how many were left alone because a reviewer has them open.
-    """
-    chosen: list[Candidate] = []
-    held = 0
-    for c in candidates:
-        if (
-            c.score >= rule.threshold
-            and c.margin >= rule.min_margin
-            and cluster_sizes.get(c.cluster, 0) >= rule.min_samples
-        ):
-            if c.item in viewing:
-                held += 1
-                continue
-            chosen.append(c)
-    return chosen, held
+
+def chosen(items: Sequence[str], top: QueueTop, mask: NDArray[np.bool_]) -> list[Candidate]:
+    """The items `select` chose, in queue order."""
+    picked = np.flatnonzero(mask)
+    pos, first = top.positions[picked].tolist(), top.first[picked].tolist()
+    score, margin = top.score[picked].tolist(), top.margin[picked].tolist()
+    return [
+        Candidate(items[p], top.names[c], s, m)
+        for p, c, s, m in zip(pos, first, score, margin, strict=True)
+    ]
 
 
 def per_cluster(chosen: Iterable[Candidate]) -> dict[str, int]:
     return dict(Counter(c.cluster for c in chosen))
 
 
-def histogram(values: list[float], bins: int = HIST_BINS) -> Histogram:
-    lo = min([0.0, *values]) if values else 0.0
+def histogram(values: NDArray[np.float64], bins: int = HIST_BINS) -> Histogram:
+    lo = min(0.0, float(values.min())) if len(values) else 0.0
     edges = np.linspace(lo, 1.0, bins + 1)
     counts, _ = (
         np.histogram(np.clip(values, lo, 1.0), bins=edges)
-        if values
+        if len(values)
         else (np.zeros(bins, dtype=int), edges)
     )
     return {"edges": [round(float(e), 4) for e in edges], "counts": [int(c) for c in counts]}

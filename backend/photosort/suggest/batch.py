@@ -3,7 +3,10 @@ and the real run (journaled as one batch by `Session.auto_batch`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
 
 from photosort.errors import Conflict
 from photosort.session.engine import MovePlan, Session
@@ -12,7 +15,7 @@ from photosort.suggest.confidence import MIN_DECISIONS, ConfidenceModel, Recomme
 from photosort.suggest.confidence import Estimate as Precision
 from photosort.suggest.decisions import DecisionLog
 from photosort.suggest.results import AutoMoveResult, Estimate, MovedItem
-from photosort.suggest.vectors import Ranking, VectorIndex
+from photosort.suggest.vectors import QueueTop, VectorIndex
 
 
 class AutoMover:
@@ -21,17 +24,24 @@ class AutoMover:
         session: Session,
         vectors: VectorIndex,
         decisions: DecisionLog,
-        rank: Callable[[list[str]], dict[str, Ranking]] | None = None,
+        top: Callable[[Sequence[str]], QueueTop] | None = None,
     ) -> None:
         self.session = session
         self.vectors = vectors
         self.decisions = decisions
-        # rankings as the reviewer sees them (clusters rejected in a grid demoted)
-        self.rank = rank or vectors.ranked
+        # first suggestions as the reviewer sees them (clusters rejected in a grid demoted)
+        self.top = top or vectors.queue_top
 
-    def _candidates(self) -> list[automove.Candidate]:
-        items = self.session.queue_items()
-        return automove.candidates(items, self.rank(items))
+    def _select(
+        self, rule: automove.Rule, *, everything: bool = True
+    ) -> tuple[list[str], QueueTop, NDArray[np.bool_], int]:
+        """The queue, its first suggestions, which of them clear `rule`, and how many were
+        held back because a reviewer has them open."""
+        items = self.session.queue_items() if everything else []
+        top = self.top(items)
+        held = self.vectors.locate(top, items, self.session.viewed_items())
+        mask, kept = automove.select(top, rule, self.vectors.counts(), held)
+        return items, top, mask, kept
 
     def estimate(
         self, threshold: float | None, min_samples: int | None, min_margin: float | None
@@ -40,17 +50,15 @@ class AutoMover:
         model = self.decisions.model()
         resolved = automove.resolve_rule(settings, model, threshold, min_samples, min_margin)
         rule, rec = resolved.rule, resolved.recommendation
-        cands = self._candidates() if not settings.manual_only else []
-        chosen, held = automove.select(
-            cands, rule, self.vectors.counts(), self.session.viewed_items()
-        )
+        _, top, mask, held = self._select(rule, everything=not settings.manual_only)
+        count = int(mask.sum())
         est = model.estimate(rule.threshold, rule.min_margin)
         bound = model.lower_bound(rule.threshold, rule.min_margin)
         return {
             "threshold": rule.threshold,
             "min_samples": rule.min_samples,
             "min_margin": rule.min_margin,
-            "count": len(chosen),
+            "count": count,
             "estimated_precision": est.precision,
             "precision_bound": round(bound, 4) if bound is not None else None,
             "decisions": est.decisions,
@@ -61,8 +69,8 @@ class AutoMover:
             "evidence_needed": guarantee.needed(settings.target_precision),
             "target_precision": settings.target_precision,
             "enough_evidence": model.enough,
-            "message": _message(model, est, len(chosen), rec, settings.target_precision),
-            "histogram": automove.histogram([c.score for c in cands]),
+            "message": _message(model, est, count, rec, settings.target_precision),
+            "histogram": automove.histogram(top.score),
             "skipped_viewing": held,
         }
 
@@ -82,9 +90,8 @@ class AutoMover:
         if resolved.source == "fallback":
             raise _no_rule(model, self.session.settings.target_precision)
         rule = resolved.rule
-        chosen, held = automove.select(
-            self._candidates(), rule, self.vectors.counts(), self.session.viewed_items()
-        )
+        items, top, mask, held = self._select(rule)
+        chosen = automove.chosen(items, top, mask)
         est = model.estimate(rule.threshold, rule.min_margin)
         result: AutoMoveResult = {
             "batch": None,

@@ -1,9 +1,8 @@
-"""Cluster centroids kept up to date one vector at a time, and ranked suggestions from them."""
+"""Cluster centroids kept up to date one vector at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,34 +10,31 @@ from numpy.typing import NDArray
 Vector = NDArray[np.float32]
 
 
-@dataclass(frozen=True)
-class Ranked:
-    clusters: list[str]
-    scores: NDArray[np.float32]  # (n_items, n_clusters), rows sorted descending
-    order: NDArray[np.intp]  # cluster index per rank
-
-
 class Centroids:
     """Sum and count of member vectors per cluster; the centroid is the normalised mean.
 
-    Each member's contribution is remembered, so removing a member (undo) subtracts exactly the
-    vector that was added, never an approximation.
+    Each member's matrix row is remembered, so removing a member (undo) subtracts exactly the
+    vector that was added, never an approximation, without keeping a copy of it.
     """
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, vectors: Callable[[Sequence[int]], Vector]) -> None:
         self.dim = dim
+        self._vectors = vectors  # matrix rows -> float32 unit vectors
         self._sum: dict[str, NDArray[np.float64]] = {}
-        self._members: dict[str, dict[str, Vector]] = {}
+        self._members: dict[str, dict[str, int]] = {}
         self._matrix: tuple[list[str], Vector] | None = None
 
-    def rebuild(self, members: Mapping[str, Iterable[tuple[str, Vector]]]) -> None:
+    def rebuild(self, members: Mapping[str, Iterable[tuple[str, int]]]) -> None:
         self._sum.clear()
         self._members.clear()
         for cluster, pairs in members.items():
-            self._members[cluster] = {}
+            self._members[cluster] = dict(pairs)
+            rows = list(self._members[cluster].values())
             self._sum[cluster] = np.zeros(self.dim, dtype=np.float64)
-            for key, vec in pairs:
-                self.add(cluster, key, vec)
+            for a in range(0, len(rows), 4096):
+                self._sum[cluster] += self._vectors(rows[a : a + 4096]).sum(
+                    axis=0, dtype=np.float64
+                )
         self._matrix = None
 
     def ensure_cluster(self, cluster: str) -> None:
@@ -47,19 +43,19 @@ class Centroids:
             self._sum[cluster] = np.zeros(self.dim, dtype=np.float64)
             self._matrix = None
 
-    def add(self, cluster: str, key: str, vec: Vector) -> None:
+    def add(self, cluster: str, key: str, row: int) -> None:
         self.ensure_cluster(cluster)
         if key in self._members[cluster]:
             return
-        self._members[cluster][key] = vec
-        self._sum[cluster] += vec
+        self._members[cluster][key] = row
+        self._sum[cluster] += self._vectors([row])[0]
         self._matrix = None
 
     def remove(self, cluster: str, key: str) -> bool:
-        vec = self._members.get(cluster, {}).pop(key, None)
-        if vec is None:
+        row = self._members.get(cluster, {}).pop(key, None)
+        if row is None:
             return False
-        self._sum[cluster] -= vec
+        self._sum[cluster] -= self._vectors([row])[0]
         self._matrix = None
         return True
 
@@ -79,12 +75,3 @@ class Centroids:
                 mat[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
             self._matrix = (names, mat)
         return self._matrix
-
-    def rank(self, vectors: Vector) -> Ranked:
-        names, mat = self.matrix()
-        if not names or len(vectors) == 0:
-            empty = np.zeros((len(vectors), 0), dtype=np.float32)
-            return Ranked(names, empty, np.zeros((len(vectors), 0), dtype=np.intp))
-        sims = vectors @ mat.T
-        order = np.argsort(-sims, axis=1, kind="stable")
-        return Ranked(names, np.take_along_axis(sims, order, axis=1), order)

@@ -11,7 +11,7 @@ cluster at all (the cold start) every queued photo is a candidate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 import numpy as np
@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from photosort.session.engine import Session
 from photosort.suggest.results import GridItem
-from photosort.suggest.vectors import Ranking, VectorIndex
+from photosort.suggest.vectors import QueueTop, Ranking, VectorIndex
 
 MAX_PHOTOS = 600  # photos grouped per request (O(n^2) memory, about n^3/3 work in numpy)
 CUT_RATIO = 0.8  # groups stay apart beyond this share of the median pairwise distance
@@ -89,21 +89,26 @@ class Discoverer:
         session: Session,
         vectors: VectorIndex,
         rank: Callable[[list[str]], dict[str, Ranking]],
+        top: Callable[[Sequence[str]], QueueTop],
         namer: Callable[[NDArray[np.float32]], str | None] | None = None,
     ) -> None:
         self.session = session
         self.vectors = vectors
         self.rank = rank
+        self.top = top
         self.namer = namer  # proposes a name for a group's mean vector (CLIP), else None
 
     def groups(self) -> Discovery:
         queued = self.session.queue_items()
-        ranked = self.rank(queued)
+        top = self.top(queued)
         cold = not self.vectors.counts()
         # worst-matching first; photos with no ranking at all (no cluster yet) lead
-        loose = [i for i in queued if i not in ranked or ranked[i][1][0] < WELL]
-        loose.sort(key=lambda i: ranked[i][1][0] if i in ranked else -2.0)
-        items, mat = self.vectors.queued_vectors(loose[:MAX_PHOTOS])
+        best = np.full(len(queued), -2.0)
+        best[top.positions] = top.score
+        loose = np.flatnonzero(best < WELL)
+        loose = loose[np.argsort(best[loose], kind="stable")]
+        items, mat = self.vectors.queued_vectors([queued[p] for p in loose[:MAX_PHOTOS]])
+        ranked = self.rank(items)
         found = average_linkage(unit(mat), relative_cut(unit(mat))) if items else []
         found = sorted((g for g in found if len(g) >= MIN_GROUP), key=len, reverse=True)
         groups: list[Group] = []

@@ -22,10 +22,10 @@ from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
 from photosort.suggest.discovery import Discoverer, Discovery, grid_item
 from photosort.suggest.results import GridFiled, GridPage
-from photosort.suggest.vectors import Ranking, Vector, VectorIndex
+from photosort.suggest.scores import top_k
+from photosort.suggest.vectors import QueueTop, Ranking, Vector, VectorIndex
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
-CHUNK = 4096  # queued vectors per matrix product in more-like-this (bounded memory)
 MODES = ("grid", "similar", "discover", "search")
 
 
@@ -42,19 +42,13 @@ def _shown(ranking: Ranking | None) -> dict[str, Any]:
     }
 
 
-def uncertain_first(ranked: dict[str, Ranking]) -> list[str]:
-    """Items by the margin between their first two suggestions, smallest first: where
-    one-by-one review teaches the model most, leaving the confident ones to grids."""
-    margins = {i: (s[0] - s[1] if len(s) > 1 else 2.0) for i, (_, s) in ranked.items()}
-    return sorted(margins, key=margins.__getitem__)
-
-
 class Grids:
     def __init__(
         self,
         session: Session,
         vectors: VectorIndex,
         rank: Callable[[list[str]], dict[str, Ranking]],
+        top: Callable[[Sequence[str]], QueueTop],
         demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
         embed_text: Callable[[str], Vector] | None = None,
         namer: Callable[[Vector], str | None] | None = None,
@@ -63,15 +57,19 @@ class Grids:
         self.session = session
         self.vectors = vectors
         self.rank = rank  # demoted rankings of queued items
+        self.top = top  # their first suggestions as arrays, demoted alike
         self.demoted = demoted  # clusters rejected per item: never offered again
-        self.discoverer = Discoverer(session, vectors, rank, namer)
+        self.discoverer = Discoverer(session, vectors, rank, top, namer)
 
     def order(self, order: str, reviewer: str) -> Record:
         """Queue order: `uncertain` (lowest margin first, worked out now), `natural`."""
         if order == "uncertain":
-            return self.session.rank_first(
-                uncertain_first(self.rank(self.session.queue_items())), reviewer=reviewer
-            )
+            # By the margin between their first two suggestions, smallest first: where
+            # one-by-one review teaches the model most, leaving the confident ones to grids.
+            items = self.session.queue_items()
+            top = self.top(items)
+            picked = top.positions[np.argsort(top.margin, kind="stable")].tolist()
+            return self.session.rank_first([items[p] for p in picked], reviewer=reviewer)
         return self.session.rank_first([], natural=True, reviewer=reviewer)
 
     def discover(self) -> Discovery:
@@ -81,29 +79,32 @@ class Grids:
     def cluster_grid(self, cluster: str | None, around: str | None, limit: int) -> GridPage:
         """The queued photos whose first suggestion is `cluster` (default: the first
         suggestion of the photo `around`), most confident first."""
-        items = self.session.queue_items()
-        ranked = self.rank(items)
         if cluster is None:
             if around is None:
                 raise BadPath("give a cluster, or the photo whose first suggestion to use")
             around = normalise_item(around)
+            ranked = self.rank([around]) if self.session.is_queued(around) else {}
             if around not in ranked:
                 raise Conflict(f"{around!r} has no suggestion yet: it is not indexed")
             cluster = ranked[around][0][0]
         if cluster not in self.vectors.counts():
             raise NotFound(f"no cluster named {cluster!r} with an indexed member")
-        rejected = self.demoted()
-        rows = [
-            (i, r)
-            for i, r in ranked.items()
-            if r[0] and r[0][0] == cluster and cluster not in rejected.get(i, ())
-        ]
-        rows.sort(key=lambda ir: -ir[1][1][0])
+        items = self.session.queue_items()
+        top = self.top(items)
+        col = top.names.index(cluster) if cluster in top.names else -1
+        mine = top.first == col
+        rejected = [i for i, cs in self.demoted().items() if cluster in cs]
+        for k in self.vectors.locate(top, items, rejected).values():
+            mine[k] = False
+        picked = np.flatnonzero(mine)
+        best = picked[top_k(top.score[picked], limit)]
+        shown = [items[p] for p in top.positions[best].tolist()]
+        ranked = self.rank(shown)
         return {
             "mode": "grid",
             "cluster": cluster,
-            "total": len(rows),
-            "items": [grid_item(i, r) for i, r in rows[:limit]],
+            "total": len(picked),
+            "items": [grid_item(i, ranked.get(i)) for i in shown],
             "note": None,
         }
 
@@ -141,23 +142,12 @@ class Grids:
         }
 
     def _nearest(self, anchor: Vector, limit: int) -> tuple[list[str], list[float]]:
-        """The `limit` queued photos with the highest cosine to `anchor`, best first: one
-        batched matrix product per chunk of the queue."""
-        queued = self.session.queue_items()
-        best_items: list[str] = []
-        best_sims = np.zeros(0, dtype=np.float32)
-        for start in range(0, len(queued), CHUNK):
-            chunk, mat = self.vectors.queued_vectors(queued[start : start + CHUNK])
-            if not chunk:
-                continue
-            best_items += chunk
-            best_sims = np.concatenate([best_sims, mat @ anchor])
-            if len(best_items) > limit:  # keep only the best `limit` between chunks
-                keep = np.argsort(-best_sims, kind="stable")[:limit]
-                best_items = [best_items[k] for k in keep]
-                best_sims = best_sims[keep]
-        order = np.argsort(-best_sims, kind="stable")[:limit]
-        return [best_items[k] for k in order], [float(best_sims[k]) for k in order]
+        """The `limit` queued photos with the highest cosine to `anchor`, best first, ties in
+        queue order."""
+        found = self.vectors.nearest(anchor, self.session.queue_items, limit)
+        where = {item: self.session.position(item) for item, _ in found}
+        found.sort(key=lambda f: (-f[1], where[f[0]] if where[f[0]] is not None else len(where)))
+        return [i for i, _ in found], [s for _, s in found]
 
     def file(
         self,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 
 from photosort.session.engine import Session
-from photosort.suggest.vectors import Ranking
+from photosort.suggest.vectors import QueueTop, Ranking
 
 
 class GridLog:
@@ -54,3 +55,18 @@ def demote(
         order = keep + last
         out[item] = ([names[i] for i in order], [scores[i] for i in order])
     return out
+
+
+def demote_top(top: QueueTop, where: Mapping[str, int], ranked: Mapping[str, Ranking]) -> QueueTop:
+    """`top` with the first suggestion of each demoted item (`where`: item -> index in `top`)
+    taken from its demoted ranking."""
+    if not where:
+        return top
+    col = {n: j for j, n in enumerate(top.names)}
+    first, score, margin = top.first.copy(), top.score.copy(), top.margin.copy()
+    for item, k in where.items():
+        names, scores = ranked[item]
+        first[k] = col[names[0]]
+        score[k] = scores[0]
+        margin[k] = scores[0] - scores[1] if len(scores) > 1 else 2.0
+    return replace(top, first=first, score=score, margin=margin)

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from photosort.errors import PhotosortError
 from photosort.media.fingerprint import Fingerprints
 from photosort.media.renditions import Renditions
 from photosort.ml.cache import EmbeddingCache
+from photosort.ml.matrix import matrix_path
 from photosort.session.engine import Session
 from photosort.suggest.order import IndexingOrder, PhaseTracker, indexing_order
 from photosort.suggest.pipeline import (
@@ -27,7 +30,7 @@ from photosort.suggest.pipeline import (
     embed_jobs,
 )
 from photosort.suggest.results import IndexingPhase, PhaseProgress, Progress
-from photosort.suggest.vectors import Key, Vector, VectorIndex
+from photosort.suggest.vectors import Key, VectorIndex
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -39,6 +42,7 @@ log = logging.getLogger("photosort.suggest")
 HEAD_FIRST = 64  # the reviewer's next photos are re-checked before every chunk
 CHUNK = 256
 IDLE_RESCAN_S = 60.0
+MATRIX_DIR = "vectors"  # beside embeddings.sqlite
 
 
 @dataclass
@@ -95,7 +99,9 @@ class Indexer:
             self.state = EmbedderState("unavailable", f"the model failed to load: {exc}", None)
             raise PhotosortError(self.state.reason) from exc
         log.info("embedder %s: %s", embedder.id, reason)
-        self.vectors.start(embedder.dim)
+        # The working copy of the vectors: a float16 matrix memory-mapped beside the cache.
+        folder = self.cache.path.parent / MATRIX_DIR
+        self.vectors.start(embedder.dim, matrix_path(folder, embedder.id, embedder.dim))
         self.state = EmbedderState("ready", reason, embedder)
         self._on_ready()
         return embedder
@@ -112,6 +118,9 @@ class Indexer:
             return
         while not self._stop.is_set():
             if not self.index_pending():
+                # Caught up: a large library's nearest-neighbour index is built now, before
+                # the first more-like-this asks for it.
+                self.vectors.prepare_search()
                 # Idle: new work arrives as an event (queue-changed -> `rescan`), so a full walk
                 # of the library is only a slow safety net; at 1M one walk takes ~28 s.
                 self._wake.wait(timeout=IDLE_RESCAN_S)
@@ -224,17 +233,13 @@ class Indexer:
         self, embedder: Embedder, chunk: list[tuple[Key, Path]], landed: Callable[[int], None]
     ) -> None:
         jobs: list[Job] = []
-        for key, path in chunk:
-            try:
-                jobs.append(Job(key, path, self.fingerprints.of(path), renditions=key[0] == "s"))
-            except PhotosortError as exc:
-                self._failed(key, exc.message)
-        known = self.cache.get_many([j.fingerprint for j in jobs], embedder.id)
-        for job in jobs:
-            self.vectors.seen(job.key, job.fingerprint)
-            if job.fingerprint in known:
-                self._landed(job.key, job.fingerprint, known[job.fingerprint])
-        missing = [j for j in jobs if j.fingerprint not in known]
+        fps = self.fingerprints.of_many([path for _, path in chunk])
+        for (key, path), fp in zip(chunk, fps, strict=True):
+            if isinstance(fp, PhotosortError):
+                self._failed(key, fp.message)
+            else:
+                jobs.append(Job(key, path, fp, renditions=key[0] == "s"))
+        missing = self._from_caches(jobs, embedder.id)
         landed(len(chunk) - len(missing))
         for embedded, failed in embed_jobs(
             missing,
@@ -246,12 +251,41 @@ class Indexer:
             first_batch=self._first_batch(missing),
         ):
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
+            if embedded:
+                self.vectors.landed_many(
+                    [e.job.key for e in embedded],
+                    [e.job.fingerprint for e in embedded],
+                    np.stack([e.vector for e in embedded]),
+                )
             for e in embedded:
-                self._landed(e.job.key, e.job.fingerprint, e.vector)
+                self.phases.settled(e.job.key)
             for f in failed:
                 self._failed(f.job.key, f.error)
             self._speed.add(len(embedded) + len(failed))
             landed(len(embedded) + len(failed))
+
+    def _from_caches(self, jobs: list[Job], embedder_id: str) -> list[Job]:
+        """Land what the matrix or the SQLite cache already has; returns the jobs left."""
+        for job in jobs:
+            self.vectors.seen(job.key, job.fingerprint)
+        rest: list[Job] = []
+        for job in jobs:
+            if self.vectors.has_vector(job.fingerprint):
+                self.vectors.attach(job.key)
+                self.phases.settled(job.key)
+            else:
+                rest.append(job)
+        known = self.cache.get_many([j.fingerprint for j in rest], embedder_id)
+        hits = [j for j in rest if j.fingerprint in known]
+        if hits:
+            self.vectors.landed_many(
+                [j.key for j in hits],
+                [j.fingerprint for j in hits],
+                np.stack([known[j.fingerprint] for j in hits]),
+            )
+            for job in hits:
+                self.phases.settled(job.key)
+        return [j for j in rest if j.fingerprint not in known]
 
     def _first_batch(self, missing: list[Job]) -> int | None:
         """While the clusters' seeds are embedded, the first batch ends at the first queued
@@ -260,10 +294,6 @@ class Indexer:
             return None
         first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
         return None if first_queued is None else first_queued + 1
-
-    def _landed(self, key: Key, fp: str, vec: Vector) -> None:
-        self.vectors.landed(key, fp, vec)
-        self.phases.settled(key)
 
     def _failed(self, key: Key, message: str) -> None:
         self.vectors.failed(key, message)

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from photosort.errors import Conflict
@@ -28,7 +28,7 @@ from photosort.suggest.decisions import DecisionLog
 from photosort.suggest.duplicates import Duplicates
 from photosort.suggest.facts import QueueFacts
 from photosort.suggest.grid import Grids
-from photosort.suggest.gridlog import GridLog, demote
+from photosort.suggest.gridlog import GridLog, demote, demote_top
 from photosort.suggest.indexer import EmbedderState, Indexer
 from photosort.suggest.naming import GroupNamer
 from photosort.suggest.ranking import suggestion_sets
@@ -40,7 +40,7 @@ from photosort.suggest.results import (
     SuggestionSet,
 )
 from photosort.suggest.stacks import Stacks
-from photosort.suggest.vectors import Ranking, Vector, VectorIndex
+from photosort.suggest.vectors import QueueTop, Ranking, Vector, VectorIndex
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -88,11 +88,12 @@ class SuggestionService:
             renditions=self.renditions,
         )
         self.gridlog = GridLog(session)
-        self.automover = AutoMover(session, self.vectors, self.decisions, self.ranked)
+        self.automover = AutoMover(session, self.vectors, self.decisions, self.queue_top)
         self._grids = Grids(
             session,
             self.vectors,
             self.ranked,
+            self.queue_top,
             self.gridlog.demoted,
             self._embed_text,
             self._name_group,
@@ -153,6 +154,7 @@ class SuggestionService:
             # thread, which ends with the process.
             log.info("indexing is still stopping; it ends with the process")
             return
+        self.vectors.close()
         self.cache.close()
 
     # ---------------------------------------------------------------- session events
@@ -206,6 +208,16 @@ class SuggestionService:
     def ranked(self, items: list[str]) -> dict[str, Ranking]:
         """Clusters by similarity per item, those a reviewer rejected for it in a grid last."""
         return demote(self.vectors.ranked(items), self.gridlog.demoted())
+
+    def queue_top(self, items: Sequence[str]) -> QueueTop:
+        """First suggestions of these queued items as arrays, those a reviewer rejected for
+        an item in a grid demoted (as `ranked` has them)."""
+        top = self.vectors.queue_top(items)
+        demoted = self.gridlog.demoted()
+        if not demoted or not len(top):
+            return top
+        where = self.vectors.locate(top, items, demoted)
+        return demote_top(top, where, self.ranked(list(where)))
 
     def _embed_text(self, text: str) -> Vector:
         embedder = self.state.embedder

@@ -1,5 +1,6 @@
-"""What indexing has learned so far: each photo's fingerprint, each fingerprint's vector, the
-photos that could not be decoded, and the cluster centroids built from the members' vectors.
+"""What indexing has learned so far: each photo's fingerprint, each fingerprint's vector (a row
+of the memory-mapped `VectorMatrix`), the photos that could not be decoded, the cluster
+centroids built from the members' vectors, and every row's scores against them (`ScoreTable`).
 
 Keys are ("s", item relative to source) for queued photos and ("d", path relative to dest)
 for cluster members. One lock guards it all; callers that also need the session's lock take
@@ -8,38 +9,136 @@ the session's first (the order events arrive in), so the two can never deadlock.
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from photosort.ml.ann import AnnIndex
+from photosort.ml.matrix import VectorMatrix
 from photosort.suggest.centroids import Centroids
+from photosort.suggest.scores import ScoreTable, top_k
 
 Key = tuple[str, str]
 Vector = NDArray[np.float32]
 # Per item: cluster names best first and their scores, in the same order.
 Ranking = tuple[list[str], list[float]]
+ANN_ABOVE = 20_000  # matrix rows from which more-like-this asks the nearest-neighbour index
+REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
+ANN_TAIL = 20_000  # rows appended since the index was built that trigger extending it
+
+
+@dataclass(frozen=True)
+class QueueTop:
+    """The first and second suggestion of queued items, as arrays over the embedded ones."""
+
+    names: list[str]  # cluster per column
+    positions: NDArray[np.intp]  # index into the items asked about, for each embedded one
+    rows: NDArray[np.intp]  # matrix row of each
+    first: NDArray[np.intp]  # best cluster's column
+    score: NDArray[np.float64]  # float32 scores, widened as Python floats would be
+    margin: NDArray[np.float64]  # first minus second score; 2.0 with a single cluster
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 class VectorIndex:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.centroids: Centroids | None = None  # None until the embedder (its dim) is known
+        self.matrix: VectorMatrix | None = None
+        self.scores: ScoreTable | None = None
+        self.ann: AnnIndex | None = None  # built once the matrix has ANN_ABOVE rows
         self._fp: dict[Key, str] = {}
-        self._vec: dict[str, Vector] = {}
         self._errors: dict[Key, str] = {}
+        # Queued item -> matrix row, for those whose vector is in; queued items seen with a
+        # fingerprint whose vector has not landed yet wait in _waiting under it.
+        self._qrow: dict[str, int] = {}
+        # ... and back: the queued item(s) at a row (several only for identical content).
+        self._row_item: dict[int, str] = {}
+        self._row_more: dict[int, set[str]] = {}
+        self._qversion = 0  # bumped by every change to the map
+        self._rows_memo: tuple[int, list[str], NDArray[np.intp]] | None = None
+        self._waiting: dict[str, set[str]] = {}
         # Photos filed while their vector was being computed: they join a centroid on landing.
         self._awaiting_vector: dict[str, set[Key]] = {}
 
-    def start(self, dim: int) -> None:
+    def start(self, dim: int, path: Path | None = None) -> None:
+        """The embedder is known: open its matrix (at `path`, else a private temporary file)
+        and link what was seen before."""
+        # Opening reads the whole file once (the unit-length check): not under the lock,
+        # so the queue's pages are served meanwhile.
+        matrix = VectorMatrix(dim, path)
         with self.lock:
-            self.centroids = Centroids(dim)
+            self.matrix = matrix
+            self.centroids = Centroids(dim, self.matrix.take)
+            self.scores = ScoreTable(self.matrix)
+            for key, fp in self._fp.items():
+                if key[0] == "s":
+                    self._link(key[1], fp)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.matrix is not None:
+                self.matrix.close()
+
+    def _row(self, fp: str | None) -> int | None:
+        return self.matrix.row(fp) if self.matrix is not None and fp is not None else None
+
+    def _link(self, item: str, fp: str) -> None:
+        row = self._row(fp)
+        if row is None:
+            self._unqueue(item)
+            self._waiting.setdefault(fp, set()).add(item)
+        else:
+            self._enqueue(item, row)
+
+    def _enqueue(self, item: str, row: int) -> None:
+        if self._qrow.get(item) == row:
+            return
+        self._unqueue(item)
+        self._qversion += 1
+        self._qrow[item] = row
+        if row in self._row_item:
+            self._row_more.setdefault(row, set()).add(item)
+        else:
+            self._row_item[row] = item
+
+    def _unqueue(self, item: str) -> None:
+        row = self._qrow.pop(item, None)
+        if row is None:
+            return
+        self._qversion += 1
+        more = self._row_more.get(row)
+        if self._row_item.get(row) == item:
+            if more:
+                self._row_item[row] = more.pop()
+            else:
+                del self._row_item[row]
+        elif more is not None:
+            more.discard(item)
+        if more is not None and not more:
+            del self._row_more[row]
+
+    def queued_at(self, row: int) -> list[str]:
+        """The queued items whose vector is this row."""
+        with self.lock:
+            first = self._row_item.get(row)
+            return [] if first is None else [first, *sorted(self._row_more.get(row, ()))]
 
     # ---------------------------------------------------------------- indexing
     def needs_work(self, key: Key) -> bool:
         with self.lock:
-            return key not in self._errors and self._fp.get(key) not in self._vec
+            return key not in self._errors and self._row(self._fp.get(key)) is None
+
+    def has_vector(self, fp: str) -> bool:
+        with self.lock:
+            return self._row(fp) is not None
 
     def failed_to_decode(self, key: Key) -> bool:
         with self.lock:
@@ -48,25 +147,44 @@ class VectorIndex:
     def seen(self, key: Key, fp: str) -> None:
         with self.lock:
             self._fp[key] = fp
+            if key[0] == "s":
+                self._link(key[1], fp)
 
     def failed(self, key: Key, message: str) -> None:
         with self.lock:
             self._errors[key] = message
 
     def landed(self, key: Key, fp: str, vec: Vector) -> None:
+        self.landed_many([key], [fp], vec.reshape(1, -1))
+
+    def landed_many(self, keys: Sequence[Key], fps: Sequence[str], vecs: Vector) -> None:
+        """Vectors arrived (from the cache or the model), one per key, in one batch."""
         with self.lock:
-            self._vec[fp] = vec
+            if self.matrix is None:
+                return
+            rows = self.matrix.put_many(fps, vecs)
+            for key, fp, row in zip(keys, fps, rows.tolist(), strict=True):
+                if key[0] == "s" and self._fp.get(key) == fp:
+                    self._enqueue(key[1], row)
+                for item in self._waiting.pop(fp, ()):
+                    if self._fp.get(("s", item)) == fp:
+                        self._enqueue(item, row)
+                self._member_embedded(key)
+                for member in self._awaiting_vector.pop(fp, set()):
+                    if self._fp.get(member) == fp:
+                        self._member_embedded(member)
+
+    def attach(self, key: Key) -> None:
+        """`key` was seen with a fingerprint whose vector is already in: count it in."""
+        with self.lock:
             self._member_embedded(key)
-            for member in self._awaiting_vector.pop(fp, set()):
-                if self._fp.get(member) == fp:
-                    self._member_embedded(member)
 
     def _member_embedded(self, key: Key) -> None:
         if key[0] != "d" or self.centroids is None:
             return
-        vec = self._vec.get(self._fp.get(key, ""))
-        if vec is not None:
-            self.centroids.add(key[1].split("/", 1)[0], key[1], vec)
+        row = self._row(self._fp.get(key))
+        if row is not None:
+            self.centroids.add(key[1].split("/", 1)[0], key[1], row)
 
     def tally(self) -> tuple[int, int]:
         """(photos seen, photos that failed)."""
@@ -83,16 +201,20 @@ class VectorIndex:
         with self.lock:
             fp = self._fp.pop(old, None)
             error = self._errors.pop(old, None)
+            if old[0] == "s":
+                self._unqueue(old[1])
             if fp is not None:
                 self._fp[new] = fp
+                if new[0] == "s":
+                    self._link(new[1], fp)
             if error is not None:
                 self._errors[new] = error
             if self.centroids is None or not cluster:
                 return
             if add:
-                vec = self._vec.get(fp or "")
-                if vec is not None:
-                    self.centroids.add(cluster, new[1], vec)
+                row = self._row(fp)
+                if row is not None:
+                    self.centroids.add(cluster, new[1], row)
                 elif fp is not None:
                     self._awaiting_vector.setdefault(fp, set()).add(new)
             else:
@@ -109,13 +231,13 @@ class VectorIndex:
         with self.lock:
             if self.centroids is None:
                 return
-            pairs: dict[str, list[tuple[str, Vector]]] = {}
+            pairs: dict[str, list[tuple[str, int]]] = {}
             for cluster, ms in members.items():
                 pairs[cluster] = []
                 for m in ms:
-                    vec = self._vec.get(self._fp.get(("d", m), ""))
-                    if vec is not None:
-                        pairs[cluster].append((m, vec))
+                    row = self._row(self._fp.get(("d", m)))
+                    if row is not None:
+                        pairs[cluster].append((m, row))
             self.centroids.rebuild(pairs)
 
     # ---------------------------------------------------------------- ranking
@@ -129,30 +251,157 @@ class VectorIndex:
             found = ((i, self._fp.get(("s", i))) for i in items)
             return {i: fp for i, fp in found if fp is not None}
 
+    def queue_rows(self, items: Sequence[str]) -> NDArray[np.intp]:
+        """Matrix row per queued item, -1 where its vector is not in yet. The answer for the
+        whole queue is kept until the map changes: an estimate asked again (the reviewer
+        moving the threshold) then costs a comparison of the two lists (the same string
+        objects, so pointer by pointer), not a million lookups."""
+        with self.lock:
+            if len(items) < REMEMBER_ROWS:
+                return self._lookup(items)
+            known = self._rows_memo
+            if known is not None and known[0] == self._qversion and known[1] == items:
+                return known[2]
+            rows = self._lookup(items)
+            rows.setflags(write=False)
+            self._rows_memo = (self._qversion, list(items), rows)
+            return rows
+
+    def _lookup(self, items: Sequence[str]) -> NDArray[np.intp]:
+        return np.fromiter(
+            map(self._qrow.get, items, itertools.repeat(-1)), dtype=np.intp, count=len(items)
+        )
+
     def queued_vectors(self, items: list[str]) -> tuple[list[str], Vector]:
         """The embedded ones of these queued items and their vectors, stacked in that order."""
         with self.lock:
-            keyed = [(i, self._vec.get(self._fp.get(("s", i), ""))) for i in items]
-            present = [(i, v) for i, v in keyed if v is not None]
-        if not present:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        return [i for i, _ in present], np.stack([v for _, v in present])
+            rows = self.queue_rows(items)
+            present = np.flatnonzero(rows >= 0)
+            if self.matrix is None or not len(present):
+                return [], np.zeros((0, 0), dtype=np.float32)
+            return [items[k] for k in present], self.matrix.take(rows[present])
 
     def ranked(self, items: list[str]) -> dict[str, Ranking]:
         """Clusters by similarity for each embedded item (items not embedded yet are left
         out; empty when no cluster has an embedded member to rank against)."""
         with self.lock:
-            if self.centroids is None:
+            if self.centroids is None or self.scores is None:
                 return {}
-            keyed = [(i, self._vec.get(self._fp.get(("s", i), ""))) for i in items]
-            present = [(i, v) for i, v in keyed if v is not None]
-            if not present:
+            rows = self.queue_rows(items)
+            present = np.flatnonzero(rows >= 0)
+            names, cent = self.centroids.matrix()
+            if not len(present) or not names:
                 return {}
-            ranked = self.centroids.rank(np.stack([v for _, v in present]))
-        if not ranked.clusters:
-            return {}
-        out: dict[str, Ranking] = {}
-        for row, (item, _) in enumerate(present):
-            names = [ranked.clusters[j] for j in ranked.order[row]]
-            out[item] = (names, [float(x) for x in ranked.scores[row]])
+        # Outside the index's lock: a pass over the matrix must not hold up a filing.
+        sims = self.scores.at(names, cent, rows[present])
+        order = np.argsort(-sims, axis=1, kind="stable")
+        ordered = np.take_along_axis(sims, order, axis=1).tolist()
+        return {
+            items[k]: ([names[j] for j in order[n]], ordered[n])
+            for n, k in enumerate(present.tolist())
+        }
+
+    def queue_top(self, items: Sequence[str]) -> QueueTop:
+        """First suggestion, its score and margin for every embedded one of these items, read
+        from the score table (no vector is touched unless a centroid moved)."""
+        with self.lock:
+            rows = self.queue_rows(items)
+            present = np.flatnonzero(rows >= 0)
+            names: list[str] = []
+            if self.centroids is not None and self.scores is not None:
+                names, cent = self.centroids.matrix()
+            if not names or self.scores is None:
+                return empty_top()
+        # Outside the index's lock (the table has its own): rows only ever get appended, so
+        # these stay valid, and a filing meanwhile does not wait for a pass over the matrix.
+        top = self.scores.top(names, cent)
+        r = rows[present]
+        score = top.score[r].astype(np.float64)
+        second = top.second[r].astype(np.float64)
+        margin = np.where(np.isfinite(second), score - second, 2.0)
+        return QueueTop(list(names), present, r, top.first[r], score, margin)
+
+    def nearest(
+        self, anchor: Vector, queue: Callable[[], Sequence[str]], limit: int
+    ) -> list[tuple[str, float]]:
+        """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first.
+        A large library asks the nearest-neighbour index for candidates and re-scores them
+        exactly; below ANN_ABOVE rows (or while the index is being built) an exact pass over
+        `queue()` (the queued items, asked for only then), ties in queue order."""
+        ann = self._ann()
+        found = self._nearest_ann(ann, anchor, limit) if ann is not None else None
+        return found if found is not None else self._nearest_exact(anchor, queue(), limit)
+
+    def prepare_search(self) -> None:
+        """Start building the nearest-neighbour index if the library is large enough."""
+        self._ann()
+
+    def _ann(self) -> AnnIndex | None:
+        with self.lock:
+            if self.matrix is None or len(self.matrix) < ANN_ABOVE:
+                return None
+            if self.ann is None:
+                self.ann = AnnIndex(self.matrix)
+            ann, rows = self.ann, len(self.matrix)
+        if not ann.ready or rows - ann.indexed > ANN_TAIL:
+            ann.build_in_background()
+        return ann if ann.ready else None
+
+    def _nearest_ann(
+        self, ann: AnnIndex, anchor: Vector, limit: int
+    ) -> list[tuple[str, float]] | None:
+        """Candidates from the index plus the rows appended since it was built, kept when
+        queued, re-scored exactly. None when too few queued ones turn up (most of the library
+        filed): the exact pass answers then."""
+        want = max(32 * limit, 512)
+        for _ in range(3):
+            found = ann.search(anchor, want)
+            with self.lock:
+                assert self.matrix is not None
+                tail = np.arange(ann.indexed, len(self.matrix), dtype=np.intp)
+                cand = np.unique(np.concatenate([found, tail]))
+                cand = cand[[r in self._row_item for r in cand.tolist()]]
+                if len(cand) >= limit or len(found) < want:
+                    sims = (self.matrix.take(cand) @ anchor).tolist()
+                    hits = [
+                        (i, s)
+                        for r, s in zip(cand.tolist(), sims, strict=True)
+                        for i in self.queued_at(r)
+                    ]
+                    return sorted(hits, key=lambda h: -h[1])[:limit]
+            want *= 4
+        return None
+
+    def _nearest_exact(
+        self, anchor: Vector, items: Sequence[str], limit: int
+    ) -> list[tuple[str, float]]:
+        with self.lock:
+            rows = self.queue_rows(items)
+            present = np.flatnonzero(rows >= 0)
+            if self.matrix is None or not len(present):
+                return []
+            by_row = np.empty(len(self.matrix), dtype=np.float32)
+            for a, block, scale in self.matrix.chunks():
+                by_row[a : a + len(block)] = (block @ anchor) * scale
+        sims = by_row[rows[present]]
+        best = top_k(sims, limit)
+        return [
+            (items[p], s) for p, s in zip(present[best].tolist(), sims[best].tolist(), strict=True)
+        ]
+
+    def locate(self, top: QueueTop, items: Sequence[str], wanted: Iterable[str]) -> dict[str, int]:
+        """Where each of a few `wanted` items sits in `top` (built from `items`), found by
+        row rather than by a scan of the whole queue."""
+        want = set(wanted)
+        rows = self.queue_rows(list(want))
+        out: dict[str, int] = {}
+        for k in np.flatnonzero(np.isin(top.rows, rows[rows >= 0])).tolist():
+            item = items[int(top.positions[k])]
+            if item in want:
+                out[item] = k
         return out
+
+
+def empty_top() -> QueueTop:
+    none = np.zeros(0, dtype=np.intp)
+    return QueueTop([], none, none, none, np.zeros(0), np.zeros(0))

@@ -69,3 +69,29 @@ def test_reads_only_head_and_tail(tmp_path: Path) -> None:
 def test_missing_file_raises_os_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         fingerprint(tmp_path / "nope.jpg")
+
+
+def test_a_batch_of_fingerprints_comes_from_the_store_after_a_restart(tmp_path: Path) -> None:
+    """`of_many` answers as `of` does, the error in place of an unreadable file; after a
+    restart it finds every unchanged file in the store without reading it again."""
+    from photosort.errors import DecodeFailed
+    from photosort.media.fingerprint import Fingerprints
+    from photosort.ml.cache import EmbeddingCache
+
+    paths = []
+    for i in range(6):
+        paths.append(tmp_path / f"p{i}.jpg")
+        paths[-1].write_bytes(f"photo {i}".encode() * 100)
+    gone = tmp_path / "gone.jpg"
+    with EmbeddingCache(tmp_path / "db.sqlite") as cache:
+        first = Fingerprints(cache).of_many([*paths[:3], gone, *paths[3:]])
+        assert first[:3] + first[4:] == [fingerprint(p) for p in paths]
+        assert isinstance(first[3], DecodeFailed) and "gone.jpg" in first[3].message
+    # a restart: nothing in memory; the contents change behind the memo's back (same size
+    # and mtime), so a re-read would give a different answer than the store
+    for p in paths:
+        st = os.stat(p)
+        p.write_bytes(p.read_bytes()[::-1])
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with EmbeddingCache(tmp_path / "db.sqlite") as cache:
+        assert Fingerprints(cache).of_many(paths) == first[:3] + first[4:]

@@ -95,6 +95,31 @@ def test_moves_undo_and_restart_never_recompute(library: Any, counting: Counting
     service2.close()
 
 
+def test_a_restart_reads_the_vectors_from_the_memory_mapped_matrix(
+    library: Any, counting: CountingEmbedder
+):
+    """The float16 matrix in .clustering/vectors/ outlives the process: a restart links
+    every photo to its row without reading a vector from SQLite or running the model."""
+    import sqlite3
+
+    session = library.open()
+    service = start(session, counting)
+    before = service.suggestions(session.queue_items())
+    service.close()
+    session.close()
+    files = list((library.dest / ".clustering" / "vectors").iterdir())
+    assert sorted(f.suffix for f in files) == [".f16", ".fps"]
+    with sqlite3.connect(library.dest / ".clustering" / "embeddings.sqlite") as db:
+        db.execute("DELETE FROM embeddings")  # only the matrix can answer now
+
+    reopened = library.open()
+    again = CountingEmbedder(counting.inner)
+    service2 = start(reopened, again)
+    assert again.calls == 0
+    assert service2.suggestions(reopened.queue_items()) == before
+    service2.close()
+
+
 def test_indexing_continues_past_corrupt_files(library: Any, counting: CountingEmbedder):
     (library.source / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     (library.source / "empty.png").write_bytes(b"")
@@ -194,14 +219,22 @@ def test_manual_only_computes_no_suggestion(library: Any, counting: CountingEmbe
     assert service.centroids is not None
     session.update_settings({"manual_only": True})
     ranked = 0
-    original = service.centroids.rank
+    table = service.vectors.scores
+    assert table is not None
+    at, top = table.at, table.top  # every ranking reads scores through one of these
 
-    def counting_rank(vectors: NDArray[np.float32]) -> Any:
+    def counting_at(*args: Any) -> Any:
         nonlocal ranked
         ranked += 1
-        return original(vectors)
+        return at(*args)
 
-    service.centroids.rank = counting_rank  # type: ignore[method-assign]
+    def counting_top(*args: Any) -> Any:
+        nonlocal ranked
+        ranked += 1
+        return top(*args)
+
+    table.at = counting_at  # type: ignore[method-assign]
+    table.top = counting_top  # type: ignore[method-assign]
     items = session.queue_items()
     assert all(v is None for v in service.suggestions(items).values())
     with pytest.raises(Conflict, match="manual-only"):
@@ -282,9 +315,12 @@ def test_a_photo_filed_while_its_vector_is_computed_joins_the_centroid(
     service = start(session, counting)
     assert service.centroids is not None
     item = session.queue_items()[0]
-    # The indexer has read the photo's fingerprint but its vector has not landed yet.
-    fp = service.vectors._fp[("s", item)]
-    vec = service.vectors._vec.pop(fp)
+    # The indexer has read the photo's fingerprint (a new one: the photo changed) but its
+    # vector has not landed yet.
+    vec = service.vectors.queued_vectors([item])[1][0]
+    fp = "0" * 32
+    service.vectors.seen(("s", item), fp)
+    assert service.vectors.queued_vectors([item])[0] == []
     session.assign(item, "birds")
     assert service.centroids.count("birds") == 5
     service.vectors.landed(("s", item), fp, vec)

@@ -1,0 +1,260 @@
+"""Every vector of one embedder in one float16 matrix, memory-mapped from a file, a row per
+content fingerprint.
+
+The SQLite cache (`cache.py`) is the durable store; this is the working copy that scoring reads
+in batched matrix products. Rows are appended and never moved while the process runs (a row
+number is a stable handle). Like the SQLite cache it keeps every vector it was given; a restart
+compacts away only rows that cannot be trusted.
+
+Files, beside `embeddings.sqlite` in `vectors/`: `<slug>-<dim>.f16` (the rows, little-endian
+float16, unit length) and `<slug>-<dim>.fps` (one fingerprint per line, row order). On open,
+rows that are not unit length (a torn write: the tail past the rows is kept zeroed; a foreign
+file) are dropped and simply fetched from SQLite again. One process owns the files (an
+exclusive `flock`); another process on the same session (`photosort index` beside `serve`)
+works in a private unlinked file instead, so two writers never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import mmap
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["VectorMatrix", "matrix_path"]
+
+CHUNK: Final = 8192  # rows per float16 -> float32 conversion (40 MB at 1280 dims)
+_TAKE: Final = 1024  # scattered rows read between two releases of their pages
+_MIN_CAPACITY: Final = 1024
+_NORM_TOLERANCE: Final = 0.02  # float16 rounding moves a unit norm by ~1e-3
+
+
+def matrix_path(folder: Path, embedder_id: str, dim: int) -> Path:
+    """Where an embedder's matrix lives: a readable, file-system-safe name plus a hash."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder_id)[:48]
+    digest = hashlib.blake2b(embedder_id.encode(), digest_size=6).hexdigest()
+    return folder / f"{readable}-{digest}-{dim}.f16"
+
+
+class VectorMatrix:
+    """Unit vectors by fingerprint: `rows(fps)`, `put_many`, `take(rows)`, `chunks()`."""
+
+    def __init__(self, dim: int, path: Path | None = None) -> None:
+        self.dim = dim
+        self.path = path
+        self._lock = threading.RLock()
+        self._rows: dict[str, int] = {}
+        self._n = 0
+        # 1 / norm of each stored (float16-rounded) row: scans scale their products by it
+        # instead of re-normalising every block (a pass over the whole matrix each time).
+        self._scale = np.ones(0, dtype=np.float32)
+        self._fps_out: IO[str] | None = None
+        self._file = self._open_file(path)
+        self._mat = self._map(max(_MIN_CAPACITY, self._file_rows()))
+        if self._fps_out is not None and path is not None:
+            self._load(path.with_suffix(".fps"))
+
+    # ---------------------------------------------------------------- files
+    def _open_file(self, path: Path | None) -> IO[bytes]:
+        """The session's file when this process may own it, else a private unlinked one."""
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Not O_APPEND (Linux's pwrite would ignore its offset): read-write, created.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fh = open(fd, "r+b")  # noqa: SIM115 - kept open for the matrix's life
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+            else:
+                self._fps_out = open(path.with_suffix(".fps"), "a", encoding="ascii")  # noqa: SIM115
+                return fh
+        folder = path.parent if path is not None else None
+        return tempfile.TemporaryFile(dir=folder)
+
+    def _file_rows(self) -> int:
+        return os.fstat(self._file.fileno()).st_size // (2 * self.dim)
+
+    def _map(self, capacity: int) -> NDArray[np.float16]:
+        if self._file_rows() < capacity:
+            os.ftruncate(self._file.fileno(), capacity * 2 * self.dim)
+        return np.memmap(self._file, dtype="<f2", mode="r+", shape=(capacity, self.dim))
+
+    def _load(self, fps_path: Path) -> None:
+        """Rows from an earlier run: keep those that are whole, then compact."""
+        lines: list[str] = []
+        with contextlib.suppress(FileNotFoundError, UnicodeDecodeError):
+            lines = fps_path.read_text(encoding="ascii").split("\n")[:-1]
+        lines = lines[: len(self._mat)]
+        norms = self._norms(len(lines))
+        good = np.abs(norms - 1.0) < _NORM_TOLERANCE
+        keep = {fp: r for r, fp in enumerate(lines) if good[r] and fp}
+        self._compact(list(keep.values()), list(keep.keys()))
+        self._scale = (1.0 / norms[np.asarray(list(keep.values()), dtype=np.intp)]).astype(
+            np.float32
+        )
+
+    def _norms(self, n: int) -> NDArray[np.float32]:
+        out = np.zeros(n, dtype=np.float32)
+        for start in range(0, n, CHUNK):
+            block = np.asarray(self._mat[start : min(n, start + CHUNK)], dtype=np.float32)
+            self._release(self._mat, start, start + len(block))
+            out[start : start + len(block)] = np.linalg.norm(block, axis=1)
+        return out
+
+    def _compact(self, rows: list[int], fps: list[str]) -> None:
+        """Move the kept rows to the front, in order, and rewrite the fingerprint list."""
+        old = np.asarray(rows, dtype=np.intp)
+        first = int(np.argmax(old != np.arange(len(old)))) if len(old) else 0
+        if len(old) and old[first] != first:
+            # Ascending blocks: a block's sources lie past every earlier block's targets.
+            for a in range(first, len(old), CHUNK):
+                b = min(len(old), a + CHUNK)
+                self._mat[a:b] = self._mat[old[a:b]]
+                self._release(self._mat, 0, int(old[b - 1]) + 1)
+        self._n = len(rows)
+        self._rows = {fp: i for i, fp in enumerate(fps)}
+        # Zero what lies past the kept rows: a row later named but never written must not
+        # read as an old, unit-length vector of another photo.
+        for a in range(self._n, len(self._mat), CHUNK):
+            block = self._mat[a : a + CHUNK]
+            if block.any():
+                block[:] = 0
+            self._release(self._mat, a, a + len(block))
+        self._flush()
+        assert self._fps_out is not None and self.path is not None
+        tmp = self.path.with_suffix(".fps.tmp")
+        tmp.write_text("".join(f"{fp}\n" for fp in fps), encoding="ascii")
+        os.replace(tmp, self.path.with_suffix(".fps"))
+        self._fps_out.close()
+        self._fps_out = open(self.path.with_suffix(".fps"), "a", encoding="ascii")  # noqa: SIM115
+
+    def _flush(self) -> None:
+        if isinstance(self._mat, np.memmap):
+            self._mat.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._flush()
+            # The mapping holds a duplicate of the file descriptor, and with it the lock:
+            # drop it (nothing outside holds a view: every read is a copy) before the file.
+            self._mat = np.zeros((0, self.dim), dtype="<f2")
+            self._rows = {}
+            self._n = 0
+            if self._fps_out is not None:
+                self._fps_out.close()
+            self._file.close()
+
+    # ---------------------------------------------------------------- rows
+    def __len__(self) -> int:
+        return self._n
+
+    def row(self, fp: str) -> int | None:
+        return self._rows.get(fp)
+
+    def rows(self, fps: Sequence[str]) -> NDArray[np.intp]:
+        """Row per fingerprint, -1 where there is none."""
+        get = self._rows.get
+        return np.fromiter((get(fp, -1) for fp in fps), dtype=np.intp, count=len(fps))
+
+    def put_many(self, fps: Sequence[str], vectors: NDArray[np.floating]) -> NDArray[np.intp]:
+        """Rows for these vectors: a fingerprint already here keeps its row (same content,
+        same vector), a new one is appended. Vectors are stored unit length."""
+        with self._lock:
+            out = np.empty(len(fps), dtype=np.intp)
+            fresh: list[tuple[int, int, str]] = []
+            for i, fp in enumerate(fps):
+                known = self._rows.get(fp)
+                if known is None:
+                    known = self._n + len(fresh)
+                    fresh.append((i, known, fp))
+                    self._rows[fp] = known
+                out[i] = known
+            if fresh:
+                self._append(fresh, vectors)
+            return out
+
+    def _append(self, fresh: list[tuple[int, int, str]], vectors: NDArray[np.floating]) -> None:
+        need = self._n + len(fresh)
+        if need > len(self._mat):
+            self._flush()
+            self._mat = self._map(max(need, 2 * len(self._mat)))
+        src = np.asarray(vectors, dtype=np.float32)[[i for i, _, _ in fresh]]
+        norms = np.linalg.norm(src, axis=1, keepdims=True)
+        rows = (src / np.maximum(norms, 1e-12)).astype("<f2")
+        scale = 1.0 / np.maximum(np.linalg.norm(rows.astype(np.float32), axis=1), 1e-12)
+        if need > len(self._scale):
+            grown = np.ones(max(need, 2 * len(self._scale)), dtype=np.float32)
+            grown[: self._n] = self._scale[: self._n]
+            self._scale = grown
+        self._scale[self._n : need] = scale
+        # Written to the file, not through the mapping: the page cache serves both, and
+        # pages dirtied through the mapping would stay in this process's resident set.
+        os.pwrite(self._file.fileno(), rows.tobytes(), self._n * 2 * self.dim)
+        self._n = need
+        if self._fps_out is not None:
+            # No msync here (it would stall every batch on the disk): after a crash, a row
+            # whose bytes never reached the file reads as zeros (the file's tail is zeroed on
+            # open) and is dropped by the unit-length check.
+            self._fps_out.write("".join(f"{fp}\n" for _, _, fp in fresh))
+            self._fps_out.flush()
+
+    def take(self, rows: NDArray[np.intp] | Sequence[int]) -> NDArray[np.float32]:
+        """These rows as float32, re-normalised (what `EmbeddingCache.get_many` gives)."""
+        with self._lock:
+            mat = self._mat  # appended rows never move: any later mapping reads the same
+        index = np.asarray(rows, dtype=np.intp)
+        block = np.empty((len(index), self.dim), dtype=np.float32)
+        for a in range(0, len(index), _TAKE):
+            part = index[a : a + _TAKE]
+            block[a : a + len(part)] = mat[part]
+            # A fault maps the pages around it too: scattered rows would leave most of the
+            # file resident in this process, so each slice hands its range back.
+            self._release(mat, int(part.min()), int(part.max()) + 1)
+        return _unit(block)
+
+    def chunks(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, NDArray[np.float32], NDArray[np.float32]]]:
+        """(first row, float32 block, 1 / norm per row) over rows [start, stop), CHUNK rows at
+        a time: `block @ x * scale[:, None]` is the cosine of unit rows, without normalising
+        the block. The pages read are handed back to the page cache after each block, so
+        scanning the whole matrix does not keep it resident in this process."""
+        end = self._n if stop is None else stop
+        for a in range(start, end, CHUNK):
+            b = min(end, a + CHUNK)
+            with self._lock:
+                mat = self._mat  # rows below `end` read the same in any later mapping
+                scale = self._scale[a:b].copy()
+            # Converted outside the lock: a filing's single-row read must not wait for it.
+            block = np.asarray(mat[a:b], dtype=np.float32)
+            self._release(mat, a, b)
+            yield a, block, scale
+
+    def _release(self, mat: NDArray[np.float16], a: int, b: int) -> None:
+        """Drop rows [a, b) from this process's resident set (they stay in the page cache;
+        a shared file mapping keeps written data, so this loses nothing)."""
+        mm = getattr(mat, "_mmap", None)
+        if mm is None or not hasattr(mm, "madvise"):
+            return
+        page = mmap.PAGESIZE
+        lo = (a * 2 * self.dim) // page * page
+        hi = min(len(mm), -(-(b * 2 * self.dim) // page) * page)
+        if hi > lo:
+            mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+
+
+def _unit(block: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(block, axis=1, keepdims=True)
+    block /= np.maximum(norms, 1e-12)
+    return block

@@ -1,0 +1,103 @@
+"""The float16 vector matrix: rows by fingerprint, memory-mapped, reloaded after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from photosort.ml.ann import AnnIndex
+from photosort.ml.matrix import VectorMatrix, matrix_path
+
+
+def unit_rows(n: int, dim: int, seed: int = 0) -> NDArray[np.float32]:
+    vecs = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def test_rows_grow_past_capacity_and_keep_their_vectors(tmp_path: Path):
+    m = VectorMatrix(16, matrix_path(tmp_path, "test@x:1", 16))
+    vecs = unit_rows(5000, 16)  # several times the first capacity
+    fps = [f"fp{i}" for i in range(5000)]
+    for a in range(0, 5000, 700):
+        assert m.put_many(fps[a : a + 700], vecs[a : a + 700]).tolist() == list(
+            range(a, min(5000, a + 700))
+        )
+    assert len(m) == 5000
+    np.testing.assert_allclose(m.take(np.arange(5000)), vecs, atol=2e-3)
+    # the same content again keeps its row; a batch may repeat a fingerprint
+    again = m.put_many(["fp7", "new", "new"], unit_rows(3, 16, seed=1))
+    assert again.tolist() == [7, 5000, 5000] and len(m) == 5001
+    np.testing.assert_allclose(m.take([7])[0], vecs[7], atol=2e-3)
+    assert m.rows(["fp3", "missing"]).tolist() == [3, -1]
+    blocks = list(m.chunks())
+    assert [a for a, _, _ in blocks] == list(range(0, 5001, len(blocks[0][1])))
+    unit = np.concatenate([b * s[:, None] for _, b, s in blocks])
+    np.testing.assert_allclose(unit, m.take(np.arange(5001)), atol=1e-6)
+    np.testing.assert_allclose(unit[:5000], vecs, atol=2e-3)
+    m.close()
+
+
+def test_reload_after_restart_reads_the_file_and_drops_a_torn_row(tmp_path: Path):
+    path = matrix_path(tmp_path, "test@x:1", 8)
+    vecs = unit_rows(300, 8)
+    m = VectorMatrix(8, path)
+    m.put_many([f"fp{i}" for i in range(300)], vecs)
+    m.close()
+    # A crash mid-write: row 10's bytes never reached the file.
+    with open(path, "r+b") as fh:
+        fh.seek(10 * 8 * 2)
+        fh.write(b"\0" * 16)
+    m = VectorMatrix(8, path)
+    assert len(m) == 299
+    assert m.row("fp10") is None, "a row that is not unit length is not trusted"
+    kept = [i for i in range(300) if i != 10]
+    rows = m.rows([f"fp{i}" for i in kept])
+    np.testing.assert_allclose(m.take(rows), vecs[kept], atol=2e-3)
+    # the torn one comes back from the durable cache as a new row, and survives a restart
+    assert m.put_many(["fp10"], vecs[10:11]).tolist() == [299]
+    m.close()
+    m = VectorMatrix(8, path)
+    assert len(m) == 300
+    np.testing.assert_allclose(m.take([m.row("fp10") or 0])[0], vecs[10], atol=2e-3)
+    # scans scale each row to unit length, reloaded rows and compacted ones alike
+    scanned = np.concatenate([b * s[:, None] for _, b, s in m.chunks()])
+    np.testing.assert_allclose(scanned, m.take(np.arange(300)), atol=1e-6)
+    m.close()
+
+
+def test_a_second_process_on_the_same_session_works_in_a_private_file(tmp_path: Path):
+    path = matrix_path(tmp_path, "test@x:1", 8)
+    owner = VectorMatrix(8, path)
+    owner.put_many(["a"], unit_rows(1, 8))
+    other = VectorMatrix(8, path)  # the file is locked: this one must not append to it
+    other.put_many(["b", "c"], unit_rows(2, 8, seed=2))
+    assert len(other) == 2 and other.row("a") is None
+    other.close()
+    owner.close()
+    reopened = VectorMatrix(8, path)
+    assert len(reopened) == 1 and reopened.row("a") == 0 and reopened.row("b") is None
+    reopened.close()
+
+
+def test_index_candidates_rescored_equal_the_exact_nearest():
+    """On clustered vectors (as real embeddings are) the index's candidates, re-scored,
+    give exactly the exact search's top results."""
+    rng = np.random.default_rng(3)
+    dim, n = 64, 4000
+    centres = unit_rows(40, dim, seed=4)
+    vecs = centres[rng.integers(0, 40, n)] + 0.05 * rng.standard_normal((n, dim))
+    m = VectorMatrix(dim)
+    m.put_many([str(i) for i in range(n)], vecs.astype(np.float32))
+    index = AnnIndex(m)
+    index.build_in_background()
+    assert index.wait(60) and index.indexed == n
+    stored = m.take(np.arange(n))
+    for q in range(0, n, 397):
+        anchor = stored[q]
+        exact = np.argsort(-(stored @ anchor), kind="stable")[:10]
+        cand = index.search(anchor, 320)
+        got = cand[np.argsort(-(m.take(cand) @ anchor), kind="stable")[:10]]
+        assert set(got.tolist()) == set(exact.tolist())
+    m.close()
