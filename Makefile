@@ -81,6 +81,7 @@ bench: setup $(RAY_STAMP)
 	$(BIN)/python bench/scale.py --items 100000
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/stacks.py
+	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/ray_index.py
 	$(BIN)/python bench/startup.py

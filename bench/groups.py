@@ -12,6 +12,10 @@ best of `--repeat`:
 - `group`: `groups.folder_faces` (the scan's grouping) over the same folder listings alone.
 
 "Grouping adds" is `scan - walk before groups`, as a share of what opening took without it.
+Stacking is timed beside it: `find_stacks` over N queued items with 1280-d vectors (the
+offline embedder's size), shots 1 s apart (every photo within the 2 s gap of the next: the
+worst case) and 30 s apart (a trip's pace). Stacks are not computed at open (the first
+`/api/stacks` computes them), so their share says what they would add if they were.
 
 Prints a table and writes bench/out/groups.json. Figures are noisy on a shared machine.
 
@@ -37,6 +41,7 @@ from photosort.formats import is_photo
 from photosort.session.engine import Session
 from photosort.session.groups import folder_faces, is_member
 from photosort.session.scan import scan
+from photosort.suggest.stacks import find_stacks
 
 PER_FOLDER = 1000
 
@@ -107,6 +112,24 @@ def open_session(source: Path, dest: Path) -> None:
     Session(source, dest).close()
 
 
+def stacking_times(n: int, repeat: int) -> dict[str, float]:
+    """Best-of seconds of `find_stacks` over `n` items, shots 1 s and 30 s apart."""
+    import numpy as np
+
+    rng = np.random.default_rng(9)
+    vecs = rng.standard_normal((n, 1280)).astype(np.float16)
+    out: dict[str, float] = {}
+    for spacing in (1.0, 30.0):
+        times = np.cumsum(rng.exponential(spacing, n))
+        best = float("inf")
+        for _ in range(repeat):
+            t = time.perf_counter()
+            find_stacks(times, vecs)
+            best = min(best, time.perf_counter() - t)
+        out[f"stacking, a shot every {spacing:.0f} s"] = best
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--items", type=int, default=100_000)
@@ -133,8 +156,11 @@ def main() -> None:
         )
     added = max(0.0, timings["scan"] - timings["walk before groups"])
     share = added / (timings["open"] - added)
+    stacking = stacking_times(queued, min(args.repeat, 3))
     rows = [[k, f"{v * 1000:.0f}"] for k, v in timings.items()]
     rows.append(["grouping adds", f"{added * 1000:.0f} ms = {share:.1%} of open"])
+    for name, secs in stacking.items():
+        rows.append([name, f"{secs * 1000:.0f} ms = {secs / timings['open']:.0%} of open"])
     print_table(
         ["step", "ms"],
         rows,
@@ -150,6 +176,7 @@ def main() -> None:
             "seconds": timings,
             "grouping_adds_seconds": added,
             "grouping_adds_share_of_open": share,
+            "stacking_seconds": stacking,
         },
     )
     print(f"wrote {path}")
