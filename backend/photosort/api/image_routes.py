@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 from fastapi import APIRouter
@@ -12,15 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from photosort.api import convertors  # noqa: F401 - registers {item:item}
 from photosort.api.deps import Ctx
 from photosort.api.models import ErrorResponse
-from photosort.formats import content_type
+from photosort.api.responses import CACHE_CONTROL, original_file
 
 router = APIRouter(prefix="/api", tags=["images"])
 
 Size = Literal["thumb", "preview", "original"]
 Root = Literal["source", "dest", "trash"]
-# Renditions are keyed by content, so a URL may be cached briefly; the item name can later
-# point at other bytes (a new file with the same name), hence no `immutable`.
-_CACHE = "private, max-age=60"
 
 
 @router.get(
@@ -39,18 +35,11 @@ async def get_image(
     for filed ones; `root` picks explicitly (`trash` for trashed photos)."""
     path, _ = ctx.session.locate(item, root)
     if size == "original":
-        return FileResponse(
-            path,
-            media_type=content_type(path.name),
-            # A header holds text: a name that is not UTF-8 is shown with U+FFFD for its bytes.
-            filename=os.fsencode(path.name).decode("utf-8", "replace"),
-            content_disposition_type="inline",
-            headers={"Cache-Control": _CACHE},
-        )
+        return original_file(path)
     fp = await run_in_threadpool(ctx.fingerprints.of, path)
     rendition = await run_in_threadpool(ctx.renditions.path_for, path, fp, size)
     return FileResponse(
         rendition,
         media_type="image/jpeg",
-        headers={"Cache-Control": _CACHE, "ETag": f'"{fp}-{size}"'},
+        headers={"Cache-Control": CACHE_CONTROL, "ETag": f'"{fp}-{size}"'},
     )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 
 from photosort import jsontext
+from photosort.formats import content_type
+
+# Short and private: the same name may hold other bytes after an undo or a rename.
+CACHE_CONTROL = "private, max-age=60"
 
 
 class JSONTextResponse(JSONResponse):
@@ -16,3 +22,15 @@ class JSONTextResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return jsontext.dumps(content)
+
+
+def original_file(path: Path) -> FileResponse:
+    """A photo's or video's own bytes, shown inline (Starlette answers `Range` requests)."""
+    return FileResponse(
+        path,
+        media_type=content_type(path.name),
+        # A header holds text: a name that is not UTF-8 is shown with U+FFFD for its bytes.
+        filename=os.fsencode(path.name).decode("utf-8", "replace"),
+        content_disposition_type="inline",
+        headers={"Cache-Control": CACHE_CONTROL},
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -14,13 +13,13 @@ from photosort.api.deps import Ctx
 from photosort.api.errors import error_response
 from photosort.api.models import ErrorResponse
 from photosort.api.ranges import range_problem
+from photosort.api.responses import original_file
 from photosort.errors import NotFound
-from photosort.formats import content_type, is_video
+from photosort.formats import is_video
 
 router = APIRouter(prefix="/api", tags=["images"])
 
 Root = Literal["source", "dest", "trash"]
-_CACHE = "private, max-age=60"  # as for images: the name may later hold other bytes
 
 
 @router.get(
@@ -48,10 +47,4 @@ async def get_video(item: str, ctx: Ctx, request: Request, root: Root | None = N
         bad = error_response(416, "bad_range", problem)
         bad.headers["Content-Range"] = f"bytes */{size}"
         return bad
-    return FileResponse(
-        path,
-        media_type=content_type(path.name),
-        filename=os.fsencode(path.name).decode("utf-8", "replace"),
-        content_disposition_type="inline",
-        headers={"Cache-Control": _CACHE},
-    )
+    return original_file(path)
