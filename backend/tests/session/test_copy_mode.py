@@ -174,3 +174,24 @@ def test_a_copy_that_fails_leaves_no_partial_group(card, monkeypatch):
     assert not any(".photosort-copy" in p.name for p in (card.dest / "birds").iterdir())
     assert s.queue_items()[0] == "IMG_0101.JPG"
     assert os.path.isfile(card.source / "IMG_0101.CR2")
+
+
+def test_keep_best_and_a_stack_in_copy_mode_leave_the_source_untouched(card):
+    """Duplicates' keep-best hides the others (the source must not change) as one batch that
+    one undo brings back; a stack filed as one batch copies every frame's whole group."""
+    before = tree(card.source)
+    s = card.open(copy=True)
+    a, b, c, d = card.loose
+    batch, hidden = s.trash_batch([a, b, c], kept=a, reason="duplicates")
+    assert {r["batch"] for r in hidden} == {batch}
+    assert [r["item"] for r in hidden] == [b, c] and all(r["hide"] for r in hidden)
+    assert not {b, c} & set(s.queue_items()) and a in s.queue_items()
+    s.undo()
+    assert {b, c} <= set(s.queue_items())
+    plans = [MovePlan(i, "", "coins") for i in (d, "IMG_0101.JPG")]
+    _, filed = s.grid_batch(plans, mode="stack", cluster="coins")
+    assert len(filed) == 2
+    coins = {p.name for p in (card.dest / "coins").iterdir()}
+    assert {d, "IMG_0101.JPG", "IMG_0101.CR2", "IMG_0101.xmp", "IMG_0101.CR2.xmp"} <= coins
+    assert tree(card.source) == before
+    assert s.verify() == []
