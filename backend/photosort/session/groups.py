@@ -9,8 +9,9 @@ without a face (a lone sidecar) is never queued: it stays where it is.
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 from operator import and_, itemgetter, not_
 from pathlib import Path
@@ -284,3 +285,55 @@ class FolderIndex:
         """The other files of `item`'s group now (items relative to the root)."""
         folder, _, base = item.rpartition("/")
         return group_of(item, self._index(folder).get(stem_key(base), [])).companions
+
+
+# Probed where a folder is not listed: upper case first (cameras write `IMG_1.CR2`).
+_PROBE_EXTENSIONS = tuple(
+    e for ext in sorted(_MEMBER_EXTENSIONS) for e in dict.fromkeys((ext.upper(), ext))
+)
+_TWIN_SIDECARS = (".xmp", ".XMP")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+class GroupProbe:
+    """`FolderIndex` for a few items in folders that may hold 100k files: listing such a
+    folder costs hundreds of ms, once per keypress. Instead it looks up the names a group's
+    files can have: the companions the last scan found, the item's stem with every member
+    extension (upper and lower case), then `<twin>.xmp` for each file found. Files are told
+    apart by inode, so a case-insensitive file system does not make one file two companions.
+    A companion whose name differs from those only in case and that arrived since the last
+    scan is recorded by the next scan (the watcher's within a second, the rescan's within 2 s)."""
+
+    def __init__(self, root: Path, known: Callable[[str], tuple[str, ...]]) -> None:
+        self.root = root
+        self.known = known
+
+    def companions(self, item: str) -> tuple[str, ...]:
+        folder, _, base = item.rpartition("/")
+        where = self.root / folder if folder else self.root
+        names = [base]
+        seen = {_identity(where / base)}
+
+        def add(name: str) -> None:
+            ident = _identity(where / name) if name not in names else None
+            if ident is not None and ident not in seen:
+                seen.add(ident)
+                names.append(name)
+
+        for companion in self.known(item):
+            add(companion.rpartition("/")[2])
+        stem = _stem(base)
+        for ext in _PROBE_EXTENSIONS:
+            add(stem + ext)
+        for name in list(names):
+            if _ext(name) not in SIDECAR_EXTENSIONS:
+                for sidecar in _TWIN_SIDECARS:
+                    add(name + sidecar)
+        return group_of(item, names).companions

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from groupfiles import live_group, raw_group, xmp
+from testdata import cr2_path
 
 from photosort.errors import Conflict
 from photosort.session import fileops
@@ -361,3 +362,25 @@ def test_grouping_rules_on_awkward_names():
     assert groups["IMG_3.mp4"] == ("IMG_3.THM",)
     # Not queued: a lone sidecar, and names that are no photo at all.
     assert not {"JPG", "x.", "n.txt", "IMG_4.xmp"} & set(groups)
+
+
+def test_files_of_a_group_written_after_the_scan_still_travel_with_it(shoot):
+    """A sidecar, a RAW twin's sidecar and a mixed-case twin appear after the session opened
+    (no rescan): a keypress and a small batch (names looked up, the folder not listed) carry
+    them."""
+    s = shoot.open()
+    xmp(shoot.source / "IMG_0101.XMP", 7)  # upper case, next to the known .xmp
+    loose = shoot.loose[0]
+    stem = loose.rsplit(".", 1)[0]
+    shutil.copyfile(cr2_path(), shoot.source / f"{stem}.CR2")
+    xmp(shoot.source / f"{stem}.CR2.xmp", 8)
+    s.assign("IMG_0101.JPG", "birds")
+    s.assign(loose, "coins")
+    assert "IMG_0101.XMP" in {p.name for p in (shoot.dest / "birds").iterdir()}
+    coins = {p.name for p in (shoot.dest / "coins").iterdir()}
+    assert {loose, f"{stem}.CR2", f"{stem}.CR2.xmp"} <= coins
+    xmp(shoot.source / "DCIM" / "IMG_0102.XMP", 9)
+    plans = [MovePlan("DCIM/IMG_0102.JPG", "", "birds")]
+    s.auto_batch(plans, rule={"threshold": 0.5})
+    assert not list((shoot.source / "DCIM").glob("IMG_0102*"))
+    assert s.verify() == []
