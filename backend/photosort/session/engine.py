@@ -32,7 +32,7 @@ from photosort.formats import is_media
 from photosort.session import copymode, fileops
 from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
-from photosort.session.groups import FolderIndex, GroupProbe, folder_faces
+from photosort.session.groups import FolderIndex, GroupProbe, folder_faces, is_member
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
@@ -1051,7 +1051,15 @@ class Session:
         """Queued photos at (or below: a folder renamed away) these paths that are gone."""
         order = self.state.order
         gone = {i for i in items if i in order and not (self.source / i).is_file()}
-        folders = tuple(f"{i}/" for i in items if i not in order and not (self.source / i).is_dir())
+        # A vanished path named like a photo was a file (our own moves report thousands of
+        # those a second); any other may have been a folder renamed away, with queued photos.
+        folders = tuple(
+            f"{i}/"
+            for i in items
+            if i not in order
+            and not is_member(i.rpartition("/")[2])
+            and not (self.source / i).is_dir()
+        )
         if folders:
             gone.update(i for i in order.items if i.startswith(folders))
             gone = {i for i in gone if not (self.source / i).is_file()}
