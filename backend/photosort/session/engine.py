@@ -32,7 +32,7 @@ from photosort.formats import is_media
 from photosort.session import copymode, fileops
 from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
-from photosort.session.groups import FolderIndex, GroupProbe, folder_faces, is_member
+from photosort.session.groups import FolderIndex, GroupProbe, face_of, is_member
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
@@ -1019,28 +1019,31 @@ class Session:
                 self._queue_changed(appeared, demoted)
 
     def _regroup(self, arrived: set[str]) -> tuple[set[str], set[str]]:
-        """Group the folders files arrived in again, as a scan would: an arrival that is a
-        face joins the queue (its companions recorded); one that is a companion (a RAW whose
-        JPEG is there) does not; a queued file that became a companion (a RAW whose JPEG just
-        arrived) leaves the queue, since its face now stands for it. Returns (join, leave)."""
-        folders = {i.rpartition("/")[0] for i in arrived}
+        """Group the arrivals as a scan would, looking up each one's group by name (a flat
+        folder of 100k photos is not listed per arrival): an arrival that is a face joins the
+        queue (its companions recorded); one that is a companion (a RAW whose JPEG is there)
+        does not; a queued file that became a companion (a RAW whose JPEG just arrived)
+        leaves the queue, since its face now stands for it. Returns (join, leave). A twin
+        whose stem differs only in case is settled by the next full scan instead."""
         order, hidden = self.state.order, self.state.hidden
+        probe = GroupProbe(self.source, self.companions)
         join: set[str] = set()
         leave: set[str] = set()
-        for folder in folders:
-            rel = f"{folder}/" if folder else ""
-            try:
-                with os.scandir(self.source / folder if folder else self.source) as it:
-                    names = [e.name for e in it if e.is_file(follow_symlinks=False)]
-            except OSError:
-                continue  # the folder went again; the next scan settles it
-            companions: dict[str, tuple[str, ...]] = {}
-            for face in folder_faces([n for n in names if not n.startswith(".")], rel, companions):
-                others = companions.get(face, ())
+        for item in arrived:
+            files = (item, *probe.companions(item))
+            folder = item.rpartition("/")[0]
+            face_name = face_of(f.rpartition("/")[2] for f in files)
+            if face_name is None:
+                continue
+            face = f"{folder}/{face_name}" if folder else face_name
+            others = tuple(f for f in files if f != face)
+            if others:
                 self._companions[face] = others
-                leave.update(o for o in others if o in order)
-                if face in arrived and face not in hidden:
-                    join.add(face)
+            else:
+                self._companions.pop(face, None)
+            leave.update(o for o in others if o in order)
+            if face in arrived and face not in hidden:
+                join.add(face)
         return join, leave
 
     def arrivals_pending(self) -> bool:

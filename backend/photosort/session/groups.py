@@ -194,6 +194,11 @@ def _group_at(
     return [(names[face], tuple(others))]
 
 
+def face_of(names: Iterable[str]) -> str | None:
+    """Which of one group's file names is its face (None: sidecars only)."""
+    return _split(list(names)).face
+
+
 def group_names(names: Iterable[str]) -> list[Group]:
     """Group the member files of ONE folder by stem. A video that is no Live half is a group
     of its own (with its `.thm` when it is the face)."""
