@@ -40,7 +40,7 @@ test('a RAW+JPEG+XMP group shows its badge and files whole with one key', async 
   await expect(page.getByTestId('stage')).toHaveAttribute('data-item', 'AAA_0002.JPG');
   for (const name of ['AAA_0001.JPG', 'AAA_0001.CR2', 'AAA_0001.xmp']) {
     await expect.poll(() => server.exists('birds', name)).toBe(true);
-    expect(server.exists(name)).toBe(false);
+    await expect.poll(() => server.exists(name)).toBe(false);
   }
   const line = server.journal().find((l) => l.type === 'assign' && l.item === 'AAA_0001.JPG');
   expect(line?.companions).toHaveLength(2);

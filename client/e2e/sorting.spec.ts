@@ -10,7 +10,7 @@ test('sorts by keyboard only: files move on disk, the journal records it, undo r
   await expect.poll(() => server.exists('birds', a)).toBe(true);
   await expect.poll(() => server.exists('coins', b)).toBe(true);
   await expect.poll(() => server.exists('.clustering', 'trash', c)).toBe(true);
-  expect(server.exists(a)).toBe(false);
+  await expect.poll(() => server.exists(a)).toBe(false);
   expect(server.exists(d)).toBe(true);
 
   await expect.poll(() => server.journal().filter((l) => ['assign', 'delete', 'skip'].includes(l.type)).length).toBe(4);
@@ -27,11 +27,11 @@ test('sorts by keyboard only: files move on disk, the journal records it, undo r
   await page.keyboard.press('z');
   await expect(page.getByTestId('stage')).toHaveAttribute('data-item', c);
   await expect.poll(() => server.exists(c)).toBe(true);
-  expect(server.exists('.clustering', 'trash', c)).toBe(false);
+  await expect.poll(() => server.exists('.clustering', 'trash', c)).toBe(false);
   await page.keyboard.press('Backspace');
   await expect(page.getByTestId('stage')).toHaveAttribute('data-item', b);
   await expect.poll(() => server.exists(b)).toBe(true);
-  expect(server.exists('coins', b)).toBe(false);
+  await expect.poll(() => server.exists('coins', b)).toBe(false);
   expect(server.exists('birds', a)).toBe(true);
   await expect(page.getByTestId('stat-processed')).toHaveText('1');
 
@@ -85,7 +85,7 @@ test('← looks back at the previous photo and refiles it', async ({ page, serve
   await expect.poll(() => server.exists('birds', a)).toBe(true);
   await page.keyboard.press('2'); // refile into coins: undo + assign
   await expect.poll(() => server.exists('coins', a)).toBe(true);
-  expect(server.exists('birds', a)).toBe(false);
+  await expect.poll(() => server.exists('birds', a)).toBe(false);
   await expect(page.getByTestId('back-banner')).toHaveCount(0);
   await expect(page.getByTestId('stage')).toHaveAttribute('data-item', b);
   // → from the back view returns to the live head without skipping anything.

@@ -32,7 +32,7 @@ test('a burst shows as one item ×4, one keypress files every frame as one batch
 
     await page.keyboard.press('1'); // slot 1: birds
     await expect.poll(() => BURST.every((f) => server.exists('birds', f))).toBe(true);
-    expect(BURST.some((f) => server.exists(f))).toBe(false);
+    await expect.poll(() => BURST.some((f) => server.exists(f))).toBe(false);
     const assigns = server.journal().filter((l) => l.type === 'assign');
     expect(assigns).toHaveLength(4);
     expect(new Set(assigns.map((l) => l.batch)).size).toBe(1);
@@ -42,12 +42,13 @@ test('a burst shows as one item ×4, one keypress files every frame as one batch
     // ← looks back at the stack; 2 refiles every frame into coins (undo, then one new batch)
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('2');
+    // A move links the new name, then unlinks the old one: wait for both ends.
     await expect.poll(() => BURST.every((f) => server.exists('coins', f))).toBe(true);
-    expect(BURST.some((f) => server.exists('birds', f) || server.exists(f))).toBe(false);
+    await expect.poll(() => BURST.some((f) => server.exists('birds', f) || server.exists(f))).toBe(false);
 
     await page.keyboard.press('z');
     await expect.poll(() => BURST.every((f) => server.exists(f))).toBe(true);
-    expect(BURST.some((f) => server.exists('coins', f))).toBe(false);
+    await expect.poll(() => BURST.some((f) => server.exists('coins', f))).toBe(false);
     await expect(page.getByTestId('stack-badge')).toHaveText('×4');
   } finally {
     await server.stop();
@@ -77,7 +78,7 @@ test('k on a duplicated photo: keep the best, trash the rest as one batch; z bri
     expect(server.journal().filter((l) => l.type === 'delete').map((l) => l.item)).toEqual(['a2.jpg']);
     await page.keyboard.press('z');
     await expect.poll(() => server.exists('a2.jpg')).toBe(true);
-    expect(server.files('.clustering/trash')).toEqual([]);
+    await expect.poll(() => server.files('.clustering/trash')).toEqual([]);
   } finally {
     await server.stop();
     server.remove();

@@ -36,7 +36,7 @@ test('a video shows its poster and duration; Space plays it in place and pauses 
     // Filed like a photo: the file really moves, and the player leaves with it.
     await page.keyboard.press('1');
     await expect.poll(() => server.exists('birds', 'clip.mkv')).toBe(true);
-    expect(server.exists('clip.mkv')).toBe(false);
+    await expect.poll(() => server.exists('clip.mkv')).toBe(false);
     await expect(page.getByTestId('stage-video')).toHaveCount(0);
   } finally {
     await server.stop();
