@@ -85,3 +85,20 @@ def live_group(folder: Path, stem: str, n: int) -> list[Path]:
         encoding="utf-8",
     )
     return [heic(folder / f"{stem}.HEIC", n), mov(folder / f"{stem}.MOV"), aae]
+
+
+def group_assign_line(names: list[str], face: str, cluster: str, **extra: object) -> dict:
+    """The write-ahead journal line of filing the group `names` (its face `face`, all in the
+    source root) into `cluster`, as the engine writes it before moving a file."""
+    return {
+        "type": "assign",
+        "item": face,
+        "src": face,
+        "dst": f"{cluster}/{face}",
+        "cluster": cluster,
+        "by": "manual",
+        "reviewer": "local",
+        "batch": None,
+        **extra,
+        "companions": [{"src": n, "dst": f"{cluster}/{n}"} for n in names if n != face],
+    }

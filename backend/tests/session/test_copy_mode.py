@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from groupfiles import live_group, raw_group, xmp
+from groupfiles import group_assign_line, live_group, raw_group, xmp
 
 from photosort.errors import Conflict, SessionFolderError
 from photosort.session import copymode
@@ -123,20 +123,7 @@ def test_a_crash_between_journal_and_copy_is_completed_and_a_partial_copy_remove
     s = card.open(copy=True)
     s.close()
     names = [f.name for f in card.raw1]
-    card.append_line(
-        {
-            "type": "assign",
-            "item": "IMG_0101.JPG",
-            "src": "IMG_0101.JPG",
-            "dst": "birds/IMG_0101.JPG",
-            "cluster": "birds",
-            "by": "manual",
-            "reviewer": "local",
-            "batch": None,
-            "copy": True,
-            "companions": [{"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"],
-        }
-    )
+    card.append_line(group_assign_line(names, "IMG_0101.JPG", "birds", copy=True))
     before = tree(card.source)
     # Killed mid-copy: the JPEG's copy is done, the CR2's half written under its temp name.
     (card.dest / "birds" / "IMG_0101.JPG").write_bytes((card.source / "IMG_0101.JPG").read_bytes())

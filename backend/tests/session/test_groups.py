@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from groupfiles import live_group, raw_group, xmp
+from groupfiles import group_assign_line, live_group, raw_group, xmp
 from testdata import cr2_path
 
 from photosort.errors import Conflict
@@ -186,19 +186,7 @@ def test_a_crash_mid_group_is_completed_at_start_up(shoot):
     # The write-ahead line of a group move, and a crash after only the JPEG and one sidecar
     # were linked into the cluster.
     names = [f.name for f in shoot.raw1]
-    shoot.append_line(
-        {
-            "type": "assign",
-            "item": "IMG_0101.JPG",
-            "src": "IMG_0101.JPG",
-            "dst": "birds/IMG_0101.JPG",
-            "cluster": "birds",
-            "by": "manual",
-            "reviewer": "local",
-            "batch": None,
-            "companions": [{"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"],
-        }
-    )
+    shoot.append_line(group_assign_line(names, "IMG_0101.JPG", "birds"))
     before = hashes(shoot.raw1)
     os.link(shoot.source / "IMG_0101.JPG", shoot.dest / "birds" / "IMG_0101.JPG")
     os.link(shoot.source / "IMG_0101.xmp", shoot.dest / "birds" / "IMG_0101.xmp")
@@ -250,19 +238,7 @@ def test_recovery_puts_a_cut_group_back_when_a_file_cannot_move(shoot, monkeypat
     s = shoot.open()
     s.close()
     names = [f.name for f in shoot.raw1]
-    line = shoot.append_line(
-        {
-            "type": "assign",
-            "item": "IMG_0101.JPG",
-            "src": "IMG_0101.JPG",
-            "dst": "birds/IMG_0101.JPG",
-            "cluster": "birds",
-            "by": "manual",
-            "reviewer": "local",
-            "batch": None,
-            "companions": [{"src": n, "dst": f"birds/{n}"} for n in names if n != "IMG_0101.JPG"],
-        }
-    )
+    line = shoot.append_line(group_assign_line(names, "IMG_0101.JPG", "birds"))
     before = hashes(shoot.raw1)
     # The crash came after the JPEG moved; now the sidecars cannot be moved at all.
     os.rename(shoot.source / "IMG_0101.JPG", shoot.dest / "birds" / "IMG_0101.JPG")
