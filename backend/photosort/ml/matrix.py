@@ -26,14 +26,18 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    import torch
+
 __all__ = ["VectorMatrix", "matrix_path"]
 
 CHUNK: Final = 8192  # rows per float16 -> float32 conversion (40 MB at 1280 dims)
+_PASS: Final = 32768  # rows per float16 product block (80 MB at 1280 dims)
 _TAKE: Final = 1024  # scattered rows read between two releases of their pages
 _MIN_CAPACITY: Final = 1024
 _NORM_TOLERANCE: Final = 0.02  # float16 rounding moves a unit norm by ~1e-3
@@ -223,6 +227,42 @@ class VectorMatrix:
             self._release(mat, int(part.min()), int(part.max()) + 1)
         return _unit(block)
 
+    def cosines(
+        self, vectors: NDArray[np.float32], start: int = 0, stop: int | None = None
+    ) -> NDArray[np.float32]:
+        """(rows x k) cosine of every row in [start, stop) with each of these k unit vectors,
+        in one pass over the matrix. The pages read are handed back after each block, so a
+        pass does not leave the matrix resident in this process."""
+        end = self._n if stop is None else stop
+        against = _half_columns(vectors, self.dim)
+        out = np.empty((max(0, end - start), against.shape[1]), dtype=np.float32)
+        for a in range(start, end, _PASS):
+            b = min(end, a + _PASS)
+            with self._lock:
+                mat = self._mat  # rows below `end` read the same in any later mapping
+                scale = self._scale[a:b].copy()
+            # Outside the lock: a filing's single-row read must not wait for a pass.
+            out[a - start : b - start] = _products(mat[a:b], against, scale)
+            self._release(mat, a, b)
+        return out
+
+    def cosines_at(
+        self, rows: NDArray[np.intp] | Sequence[int], vectors: NDArray[np.float32]
+    ) -> NDArray[np.float32]:
+        """(len(rows) x k) cosines of these rows, equal to the same rows of `cosines()`: a
+        page scored directly agrees with the table to the last bit."""
+        index = np.asarray(rows, dtype=np.intp)
+        with self._lock:
+            mat = self._mat
+            scale = self._scale[index] if len(index) else np.ones(0, dtype=np.float32)
+        against = _half_columns(vectors, self.dim)
+        out = np.empty((len(index), against.shape[1]), dtype=np.float32)
+        for a in range(0, len(index), _TAKE):
+            part = index[a : a + _TAKE]
+            out[a : a + len(part)] = _products(mat[part], against, scale[a : a + len(part)])
+            self._release(mat, int(part.min()), int(part.max()) + 1)
+        return out
+
     def chunks(
         self, start: int = 0, stop: int | None = None
     ) -> Iterator[tuple[int, NDArray[np.float32], NDArray[np.float32]]]:
@@ -252,6 +292,35 @@ class VectorMatrix:
         hi = min(len(mm), -(-(b * 2 * self.dim) // page) * page)
         if hi > lo:
             mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+
+
+def _half_columns(vectors: NDArray[np.float32], dim: int) -> torch.Tensor:
+    """(dim x k) float16 columns of k vectors (one vector may come as a 1-d array)."""
+    import torch
+
+    cols = np.asarray(vectors, dtype=np.float32).reshape(-1, dim).T
+    return torch.from_numpy(np.ascontiguousarray(cols, dtype=np.float16))
+
+
+def _products(
+    block: NDArray[np.float16], against: torch.Tensor, scale: NDArray[np.float32]
+) -> NDArray[np.float32]:
+    """`block @ against`, scaled per row to the cosine of the unit vector each row stands for.
+
+    torch's CPU kernel multiplies float16 operands directly, accumulating in float32: 8x
+    faster than converting each block to float32 for numpy, which bounded a pass over a
+    million rows at 3-5 s. The vectors given are rounded to float16 as the rows already are
+    (at most 4.9e-4 of a cosine, ~3e-5 typical at 1280 dims) and each product comes back
+    rounded to float16 (half a step: at most 2.4e-4 under 1). The result of a row does not
+    depend on the rows beside it, so a page scored on its own equals the table's rows."""
+    import torch
+
+    if not len(block) or not against.shape[1]:
+        return np.zeros((len(block), against.shape[1]), dtype=np.float32)
+    rows = torch.from_numpy(np.ascontiguousarray(block))
+    prod: NDArray[np.float32] = (rows @ against).numpy().astype(np.float32)
+    prod *= scale[:, None]
+    return prod
 
 
 def _unit(block: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -213,8 +213,9 @@ def remove_partial_copies(journal: Journal, source: Path, dest: Path) -> list[st
     still exists, or a second name of a finished move: removing it loses nothing, keeping it
     fills a full disk further."""
     folders = {op.dst.parent for op in file_ops(journal.records, source, dest)}
-    with contextlib.suppress(OSError):
-        folders.update(p for p in dest.iterdir() if p.is_dir() and not p.is_symlink())
+    with contextlib.suppress(OSError), os.scandir(dest) as entries:
+        # The entry's type from the listing: a stat per name took 10 s beside 1M loose photos.
+        folders.update(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
     removed: list[str] = []
     for folder in folders:
         try:

@@ -57,8 +57,7 @@ class ScoreTable:
         if n > self._scored:
             self._grow(n)
             if names:
-                for a, block, scale in self.matrix.chunks(self._scored, n):
-                    self._scores[a : a + len(block)] = (block @ centroids.T) * scale[:, None]
+                self._scores[self._scored : n] = self.matrix.cosines(centroids, self._scored, n)
             self._scored = n
             self._top = None
         return self._scores[:n]
@@ -78,8 +77,7 @@ class ScoreTable:
                     return self._scores[rows]
             finally:
                 self._lock.release()
-        out: Scores = self.matrix.take(rows) @ centroids.T
-        return out
+        return self.matrix.cosines_at(rows, centroids)
 
     def _columns(self, names: list[str], centroids: NDArray[np.float32]) -> None:
         """New centroids: keep the columns of clusters whose centroid did not move."""
@@ -93,9 +91,8 @@ class ScoreTable:
             else:
                 changed.append(j)
         if changed and self._scored:
-            cols = centroids[changed].T
-            for a, block, scale in self.matrix.chunks(0, self._scored):
-                fresh[a : a + len(block), changed] = (block @ cols) * scale[:, None]
+            moved = self.matrix.cosines(centroids[changed], 0, self._scored)
+            fresh[: self._scored, changed] = moved
         self.names = list(names)
         self._centroids = centroids.copy()
         self._scores = fresh

@@ -362,7 +362,7 @@ class VectorIndex:
                 cand = np.unique(np.concatenate([found, tail]))
                 cand = cand[[r in self._row_item for r in cand.tolist()]]
                 if len(cand) >= limit or len(found) < want:
-                    sims = (self.matrix.take(cand) @ anchor).tolist()
+                    sims = self.matrix.cosines_at(cand, anchor)[:, 0].tolist()
                     hits = [
                         (i, s)
                         for r, s in zip(cand.tolist(), sims, strict=True)
@@ -378,12 +378,11 @@ class VectorIndex:
         with self.lock:
             rows = self.queue_rows(items)
             present = np.flatnonzero(rows >= 0)
-            if self.matrix is None or not len(present):
+            matrix = self.matrix
+            if matrix is None or not len(present):
                 return []
-            by_row = np.empty(len(self.matrix), dtype=np.float32)
-            for a, block, scale in self.matrix.chunks():
-                by_row[a : a + len(block)] = (block @ anchor) * scale
-        sims = by_row[rows[present]]
+        # Outside the index's lock (rows are only ever appended): a filing need not wait.
+        sims = matrix.cosines(anchor, 0, int(rows[present].max()) + 1)[rows[present], 0]
         best = top_k(sims, limit)
         return [
             (items[p], s) for p, s in zip(present[best].tolist(), sims[best].tolist(), strict=True)

@@ -101,3 +101,23 @@ def test_index_candidates_rescored_equal_the_exact_nearest():
         got = cand[np.argsort(-(m.take(cand) @ anchor), kind="stable")[:10]]
         assert set(got.tolist()) == set(exact.tolist())
     m.close()
+
+
+def test_cosines_of_scattered_rows_equal_the_full_pass_and_the_float64_product():
+    rng = np.random.default_rng(3)
+    dim = 1280
+    vecs = rng.standard_normal((5000, dim)).astype(np.float32)
+    m = VectorMatrix(dim)
+    m.put_many([f"fp{i}" for i in range(len(vecs))], vecs)
+    cents = rng.standard_normal((7, dim)).astype(np.float32)
+    cents /= np.linalg.norm(cents, axis=1, keepdims=True)
+    table = m.cosines(cents)
+    rows = rng.permutation(len(vecs))[:300]
+    np.testing.assert_array_equal(m.cosines_at(rows, cents), table[rows])
+    np.testing.assert_array_equal(m.cosines(cents, 1234, 4321), table[1234:4321])
+    unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    exact = unit.astype(np.float64) @ cents.astype(np.float64).T
+    assert np.abs(table - exact).max() < 7.5e-4
+    assert m.cosines(cents[:0]).shape == (len(vecs), 0)
+    assert m.cosines_at(np.zeros(0, dtype=np.intp), cents).shape == (0, 7)
+    m.close()
