@@ -189,7 +189,7 @@ def serve(lib: Path, port: int) -> None:
     from photosort.session.engine import Session
     from photosort.suggest.service import SuggestionService
 
-    session = Session(lib)
+    session = Session(lib, scan_cache=True)  # as `photosort serve` opens it
     print(f"photosort: {session.stats()['queued']} photos queued", flush=True)
     service = SuggestionService(session, lambda: (StandInEmbedder(), "bench/scale.py vectors"))
     service.run_in_background()

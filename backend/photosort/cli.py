@@ -155,9 +155,14 @@ def clean_errors() -> Iterator[None]:
 
 
 def open_session(
-    source: Path, into: Path | None, *, read_only: bool = False, copy: bool = False
+    source: Path,
+    into: Path | None,
+    *,
+    read_only: bool = False,
+    copy: bool = False,
+    scan_cache: bool = False,
 ) -> Session:
-    session = Session(source, into, read_only=read_only, copy=copy)
+    session = Session(source, into, read_only=read_only, copy=copy, scan_cache=scan_cache)
     if session.copy_mode:
         err.print(
             escape(
@@ -210,7 +215,7 @@ def serve(
         fail(f"bad port {port}: use 1-65535")
     with clean_errors():
         _check_port_free(host, port)
-        session = open_session(source, into, copy=copy)
+        session = open_session(source, into, copy=copy, scan_cache=True)
         ctx = AppContext(session, _suggestion_engine(session, model, device))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder = ctx.suggestions.embedder_info()

@@ -29,7 +29,7 @@ from photosort.errors import (
     UnknownCluster,
 )
 from photosort.formats import is_media
-from photosort.session import copymode, fileops
+from photosort.session import copymode, fileops, scancache
 from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
 from photosort.session.groups import FolderIndex, GroupProbe, face_of, is_member
@@ -46,6 +46,7 @@ log = logging.getLogger("photosort.session")
 TRASH_DIR = f"{CLUSTERING_DIR}/trash"
 CHECKPOINT_EVERY_S = 1.0
 FULL_RESCAN_S = 60.0
+VERIFY_CACHED_SCAN_AFTER_S = 10.0
 VIEWING_TTL_S = 90.0
 # Up to this many moves, a group's files are looked up by name rather than by listing their
 # folder (see `GroupProbe`): a flat folder of 50k photos cost 190 ms per keypress listed.
@@ -118,7 +119,10 @@ class Session:
         *,
         read_only: bool = False,
         copy: bool = False,
+        scan_cache: bool = False,
     ) -> None:
+        """`scan_cache` (`serve`): start from the scan the last run kept when nothing changed
+        since, walk the folders in the background (session/scancache.py), keep it on close."""
         # Copy mode (session/copymode.py): asked for, or a read-only source. Its source is
         # only ever read.
         self.copy_reason = copymode.copy_reason(
@@ -155,7 +159,18 @@ class Session:
         self._unresolved.update(self.recovery.unresolved)
         for rec in self.journal.records:
             self.state.apply(rec)
-        self._adopt_scan(scan(self.source, self.dest))
+        self._scan_cache = (
+            self.dest / CLUSTERING_DIR / scancache.CACHE_NAME
+            if scan_cache and not read_only
+            else None
+        )
+        cached = self._cached_scan()
+        if cached is not None:
+            self._adopt_scan(cached.result, shown=cached.order)
+            # The background refresh walks the folders anyway, once the first pages are out.
+            self._full_scan_at = time.monotonic() - FULL_RESCAN_S + VERIFY_CACHED_SCAN_AFTER_S
+        else:
+            self._adopt_scan(scan(self.source, self.dest))
         if not read_only:
             self.checkpoint()
 
@@ -946,8 +961,41 @@ class Session:
                 return set(), set()  # our own move raced the scan; the next refresh will see it
             return self._adopt_scan(result, publish=True, wait_whole=wait_whole)
 
+    def _cached_scan(self) -> scancache.CachedScan | None:
+        if self._scan_cache is None:
+            return None
+        cached = scancache.load(
+            self._scan_cache, roots=(self.source, self.dest), last_seq=self.last_seq()
+        )
+        # Used once: a later start must not trust it after this run's changes.
+        scancache.remove(self._scan_cache)
+        return cached
+
+    def _keep_scan(self) -> None:
+        """Keep the queue, groups and members as they stand, stamped now, for the next start."""
+        if self._scan_cache is None:
+            return
+        order = list(self.state.order.items)
+        queued = set(order)
+        folders = dict.fromkeys(self._stamps)
+        folders.update(dict.fromkeys(str(self.dest / c) for c in self.members))
+        scancache.save(
+            self._scan_cache,
+            roots=(self.source, self.dest),
+            last_seq=self.last_seq(),
+            stamps=scancache.folder_stamps(list(folders)),
+            order=order,
+            companions={f: c for f, c in self._companions.items() if f in queued},
+            members=self.members,
+        )
+
     def _adopt_scan(
-        self, result: Any, *, publish: bool = False, wait_whole: bool = False
+        self,
+        result: Any,
+        *,
+        publish: bool = False,
+        wait_whole: bool = False,
+        shown: Sequence[str] | None = None,
     ) -> tuple[set[str], set[str]]:
         self.members = result.members
         self._companions = result.companions
@@ -961,7 +1009,7 @@ class Session:
             newcomers = [i for i in queued if i not in order]
             whole = self._arrivals.look(self.source, newcomers)
             queued = queued - {i for i in newcomers if i not in whole}
-        appeared, vanished = self.state.order.sync(queued)
+        appeared, vanished = self.state.order.sync(queued, shown)
         if publish:
             self._queue_changed(appeared, vanished)
         return appeared, vanished
@@ -1146,6 +1194,7 @@ class Session:
                 return
             if not self.read_only:
                 self.checkpoint()
+                self._keep_scan()
             self.journal.close()
             self._closed = True
 

@@ -72,12 +72,21 @@ class QueueOrder:
         rank = self.ranking.get(item)
         return (0, rank, ()) if rank is not None else (1, 0, base)
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, shown: Sequence[str] | None = None) -> None:
         self.front = [i for i in dict.fromkeys(self.front) if i in self._items]
         pinned = set(self.front)
         self.back = [i for i in dict.fromkeys(self.back) if i in self._items and i not in pinned]
         pinned.update(self.back)
-        middle = sorted((i for i in self._items if i not in pinned), key=self._base_key)
+        middle: list[str] | None = None
+        if shown is not None:
+            # The order as last shown, under the same seed, ranking and pins: its middle is
+            # already sorted (sorting a million names by `natural_key` takes seconds).
+            items = self._items
+            middle = [i for i in shown if i in items and i not in pinned]
+            if len(middle) + len(pinned) != len(items):
+                middle = None
+        if middle is None:
+            middle = sorted((i for i in self._items if i not in pinned), key=self._base_key)
         self._order = [*self.front, *middle, *self.back]
 
     def shuffle(self, seed: int | None) -> None:
@@ -141,13 +150,17 @@ class QueueOrder:
             lo, hi = len(self.front), len(self._order) - len(self.back)
             bisect.insort(self._order, item, lo, hi, key=self._base_key)
 
-    def sync(self, items: set[str]) -> tuple[set[str], set[str]]:
-        """Adopt a fresh scan; returns (appeared, vanished)."""
+    def sync(
+        self, items: set[str], shown: Sequence[str] | None = None
+    ) -> tuple[set[str], set[str]]:
+        """Adopt a fresh scan; returns (appeared, vanished). `shown`: these items in the
+        order this same queue state last showed them (session/scancache.py), trusted to be
+        sorted as this order sorts; anything else is sorted afresh."""
         appeared = items - self._items
         vanished = self._items - items
         if appeared or vanished:
             self._items = set(items)
-            self._rebuild()
+            self._rebuild(shown)
         return appeared, vanished
 
     def snapshot(self) -> dict[str, Any]:
