@@ -62,6 +62,16 @@ class ScoreTable:
             self._top = None
         return self._scores[:n]
 
+    def fresh(self, names: list[str], centroids: NDArray[np.float32]) -> bool:
+        """Whether `top` for these centroids is a read of cached arrays (no pass to make)."""
+        with self._lock:
+            return (
+                self._top is not None
+                and names == self.names
+                and np.array_equal(centroids, self._centroids)
+                and self._scored == len(self.matrix)
+            )
+
     def at(
         self, names: list[str], centroids: NDArray[np.float32], rows: NDArray[np.intp]
     ) -> Scores:

@@ -41,6 +41,7 @@ from photosort.suggest.results import (
 )
 from photosort.suggest.stacks import Stacks
 from photosort.suggest.vectors import QueueTop, Ranking, Vector, VectorIndex
+from photosort.suggest.warm import ScoreWarmer
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -104,6 +105,8 @@ class SuggestionService:
         self._duplicates = Duplicates(
             session, self.vectors, self.facts, self.fingerprints, self.renditions
         )
+        # The whole-queue scores, brought up to date while the reviewer pauses (suggest/warm.py).
+        self._warmer = ScoreWarmer(self._warm_scores, self._matrix_rows)
         self._unsubscribe = session.events.subscribe(self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
@@ -137,6 +140,7 @@ class SuggestionService:
 
     def run_in_background(self) -> None:
         self.indexer.run_in_background()
+        self._warmer.start()
 
     def load_embedder(self) -> Embedder:
         return self.indexer.load_embedder()
@@ -149,6 +153,7 @@ class SuggestionService:
 
     def close(self, timeout: float = 1.0) -> None:
         self._unsubscribe()
+        self._warmer.stop()
         if not self.indexer.stop(timeout):
             # The cache's writes are single transactions: it stays open for the indexing
             # thread, which ends with the process.
@@ -171,6 +176,7 @@ class SuggestionService:
             self.indexer.rescan()
         elif kind == "action":
             self._on_record(event["record"])
+            self._warmer.poke()
 
     def _on_record(self, rec: Event) -> None:
         kind = rec["type"]
@@ -187,6 +193,14 @@ class SuggestionService:
             self.vectors.ensure_cluster(rec["cluster"])
         elif kind == "abort":
             threading.Thread(target=self._resync_members, daemon=True).start()
+
+    def _warm_scores(self) -> None:
+        if self.state.status == "ready" and not self.session.settings.manual_only:
+            self.queue_top(self.session.queue_items())  # what an estimate or dry run reads
+
+    def _matrix_rows(self) -> int:
+        matrix = self.vectors.matrix
+        return len(matrix) if matrix is not None else 0
 
     # ---------------------------------------------------------------- what the API asks
     def embedder_info(self) -> EmbedderInfo:

@@ -259,13 +259,17 @@ class VectorIndex:
         with self.lock:
             if len(items) < REMEMBER_ROWS:
                 return self._lookup(items)
-            known = self._rows_memo
-            if known is not None and known[0] == self._qversion and known[1] == items:
+            known, version = self._rows_memo, self._qversion
+            if known is not None and known[0] == version and known[1] == items:
                 return known[2]
-            rows = self._lookup(items)
-            rows.setflags(write=False)
-            self._rows_memo = (self._qversion, list(items), rows)
-            return rows
+        # A million lookups (0.2 s) outside the lock, so a filing's update never waits for
+        # them: each `get` is atomic, and the answer is kept under the version it started
+        # from, so a change meanwhile is looked up afresh next time.
+        rows = self._lookup(items)
+        rows.setflags(write=False)
+        with self.lock:
+            self._rows_memo = (version, list(items), rows)
+        return rows
 
     def _lookup(self, items: Sequence[str]) -> NDArray[np.intp]:
         return np.fromiter(

@@ -445,3 +445,47 @@ def test_progress_never_reads_done_before_the_suggestions_exist(
         service.close()
         session.close()
     assert seen_running
+
+
+def test_the_scores_an_estimate_reads_are_brought_up_to_date_while_the_reviewer_pauses(
+    library: Any, counting: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1M photos a filing leaves a column to rescore (~0.7 s); the pause after it pays
+    that, so the auto-move panel opened next reads cached arrays."""
+    from photosort.suggest import warm
+
+    monkeypatch.setattr(warm, "WARM_ABOVE", 0)  # the rule is for large queues; test it here
+    monkeypatch.setattr(warm, "QUIET_S", 0.2)
+    session = library.open()
+    service = SuggestionService(session, lambda: (counting, "test"), batch_size=8)
+    service.run_in_background()
+    try:
+        assert service.wait_idle(120)
+        vectors = service.vectors
+        assert vectors.scores is not None
+
+        def fresh() -> bool:
+            assert vectors.scores is not None and vectors.centroids is not None
+            names, cents = vectors.centroids.matrix()
+            return vectors.scores.fresh(names, cents)
+
+        assert _eventually(fresh, 5.0)  # warmed once indexing went quiet
+        item = session.queue_items()[0]
+        session.assign(item, "coins")  # the coins centroid moves: its column is stale
+        assert not fresh()
+        assert _eventually(fresh, 5.0)  # ... and rescored without anyone asking
+        session.undo()
+        assert _eventually(fresh, 5.0)
+    finally:
+        service.close()
+
+
+def _eventually(predicate: Any, timeout: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
