@@ -96,28 +96,34 @@ class VectorMatrix:
 
     def _load(self, fps_path: Path) -> None:
         """Rows from an earlier run: keep those that are whole, then compact."""
-        lines: list[str] = []
+        text = ""
         with contextlib.suppress(FileNotFoundError, UnicodeDecodeError):
-            lines = fps_path.read_text(encoding="ascii").split("\n")[:-1]
+            text = fps_path.read_text(encoding="ascii")
+        lines = text.split("\n")[:-1]
+        whole = len(lines) <= len(self._mat)  # no torn last line, no name past the rows
         lines = lines[: len(self._mat)]
         norms = self._norms(len(lines))
         good = np.abs(norms - 1.0) < _NORM_TOLERANCE
         keep = {fp: r for r, fp in enumerate(lines) if good[r] and fp}
-        self._compact(list(keep.values()), list(keep.keys()))
+        # Every row kept where it was (the usual restart): nothing to move or rewrite.
+        same = whole and len(keep) == len(lines) and text.endswith("\n")
+        self._compact(keep, same=same)
         self._scale = (1.0 / norms[np.asarray(list(keep.values()), dtype=np.intp)]).astype(
             np.float32
         )
 
     def _norms(self, n: int) -> NDArray[np.float32]:
         out = np.zeros(n, dtype=np.float32)
-        for start in range(0, n, CHUNK):
-            block = np.asarray(self._mat[start : min(n, start + CHUNK)], dtype=np.float32)
-            self._release(self._mat, start, start + len(block))
-            out[start : start + len(block)] = np.linalg.norm(block, axis=1)
+        for start in range(0, n, _PASS):
+            stop = min(n, start + _PASS)
+            out[start:stop] = _row_norms(self._mat[start:stop])
+            self._release(self._mat, start, stop)
         return out
 
-    def _compact(self, rows: list[int], fps: list[str]) -> None:
-        """Move the kept rows to the front, in order, and rewrite the fingerprint list."""
+    def _compact(self, keep: dict[str, int], *, same: bool) -> None:
+        """Move the kept rows (fingerprint -> old row) to the front, in order, and rewrite the
+        fingerprint list, unless every row stays where it was (`same`)."""
+        fps, rows = list(keep), list(keep.values())
         old = np.asarray(rows, dtype=np.intp)
         first = int(np.argmax(old != np.arange(len(old)))) if len(old) else 0
         if len(old) and old[first] != first:
@@ -127,7 +133,7 @@ class VectorMatrix:
                 self._mat[a:b] = self._mat[old[a:b]]
                 self._release(self._mat, 0, int(old[b - 1]) + 1)
         self._n = len(rows)
-        self._rows = {fp: i for i, fp in enumerate(fps)}
+        self._rows = keep if same else {fp: i for i, fp in enumerate(fps)}
         # Zero what lies past the kept rows: a row later named but never written must not
         # read as an old, unit-length vector of another photo.
         for a in range(self._n, len(self._mat), CHUNK):
@@ -136,6 +142,8 @@ class VectorMatrix:
                 block[:] = 0
             self._release(self._mat, a, a + len(block))
         self._flush()
+        if same:
+            return
         assert self._fps_out is not None and self.path is not None
         tmp = self.path.with_suffix(".fps.tmp")
         tmp.write_text("".join(f"{fp}\n" for fp in fps), encoding="ascii")
@@ -196,7 +204,7 @@ class VectorMatrix:
         src = np.asarray(vectors, dtype=np.float32)[[i for i, _, _ in fresh]]
         norms = np.linalg.norm(src, axis=1, keepdims=True)
         rows = (src / np.maximum(norms, 1e-12)).astype("<f2")
-        scale = 1.0 / np.maximum(np.linalg.norm(rows.astype(np.float32), axis=1), 1e-12)
+        scale = 1.0 / np.maximum(_row_norms(rows), 1e-12)
         if need > len(self._scale):
             grown = np.ones(max(need, 2 * len(self._scale)), dtype=np.float32)
             grown[: self._n] = self._scale[: self._n]
@@ -321,6 +329,19 @@ def _products(
     prod: NDArray[np.float32] = (rows @ against).numpy().astype(np.float32)
     prod *= scale[:, None]
     return prod
+
+
+def _row_norms(block: NDArray[np.float16]) -> NDArray[np.float32]:
+    """Euclidean norm of each float16 row, summed in float32 without a float32 copy of the
+    block (torch; numpy's conversion made opening a 1M matrix take 5-8 s). The same function
+    at append and at open, so a row's scale does not change across a restart."""
+    import torch
+
+    if not len(block):
+        return np.zeros(0, dtype=np.float32)
+    rows = torch.from_numpy(np.ascontiguousarray(block))
+    norms: NDArray[np.float32] = torch.linalg.vector_norm(rows, dim=1, dtype=torch.float32).numpy()
+    return norms
 
 
 def _unit(block: NDArray[np.float32]) -> NDArray[np.float32]:

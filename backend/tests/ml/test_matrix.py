@@ -121,3 +121,27 @@ def test_cosines_of_scattered_rows_equal_the_full_pass_and_the_float64_product()
     assert m.cosines(cents[:0]).shape == (len(vecs), 0)
     assert m.cosines_at(np.zeros(0, dtype=np.intp), cents).shape == (0, 7)
     m.close()
+
+
+def test_a_restart_keeps_rows_in_place_and_mends_a_torn_fingerprint_line(tmp_path: Path):
+    path = matrix_path(tmp_path, "test@x:1", 8)
+    vecs = unit_rows(200, 8)
+    m = VectorMatrix(8, path)
+    m.put_many([f"fp{i}" for i in range(200)], vecs)
+    m.close()
+    fps = path.with_suffix(".fps")
+    listed = fps.read_bytes()
+    m = VectorMatrix(8, path)  # nothing torn: every row where it was, the list untouched
+    assert len(m) == 200 and m.rows(["fp0", "fp199"]).tolist() == [0, 199]
+    m.close()
+    assert fps.read_bytes() == listed
+    with open(fps, "ab") as fh:
+        fh.write(b"fp2")  # a crash while naming row 200: its line is half written
+    m = VectorMatrix(8, path)
+    assert len(m) == 200 and m.row("fp2") == 2
+    assert m.put_many(["fp200"], unit_rows(1, 8, seed=9)).tolist() == [200]
+    m.close()
+    m = VectorMatrix(8, path)  # the new row's line did not run into the torn one
+    assert len(m) == 201 and m.row("fp200") == 200 and m.row("fp2") == 2
+    np.testing.assert_allclose(m.take(m.rows(["fp5"])), vecs[5:6], atol=2e-3)
+    m.close()
