@@ -46,6 +46,7 @@ class Probe:
     def __init__(self, service: Any) -> None:
         self.service = service
         self.late: list[float] = []
+        self.at: list[float] = []
         self.page: list[float] = []
         self._stop = threading.Event()
         self._threads = [
@@ -68,6 +69,7 @@ class Probe:
             t0 = time.perf_counter()
             time.sleep(0.001)
             self.late.append(time.perf_counter() - t0 - 0.001)
+            self.at.append(t0)
 
     def _ask(self) -> None:
         session = self.service.session
@@ -86,6 +88,10 @@ def all_linked(service: Any, want: int) -> bool:
 
 
 def one_run(lib: Path, n: int, label: str) -> dict[str, Any]:
+    # `serve` loads torch with the model; the stand-in embedder does not, so the first
+    # scored page would import it on the probe's thread (seconds, GIL held) mid-measurement.
+    import torch  # noqa: F401
+
     from photosort.session.engine import Session
     from photosort.suggest.service import SuggestionService
 
@@ -109,6 +115,7 @@ def one_run(lib: Path, n: int, label: str) -> dict[str, Any]:
         service.close()
         session.close()
     late = summarize_ms(probe.late)
+    worst = max(range(len(probe.late)), key=probe.late.__getitem__) if probe.late else None
     page = summarize_ms(probe.page)
     out = {
         "loadavg_before": load,
@@ -118,6 +125,8 @@ def one_run(lib: Path, n: int, label: str) -> dict[str, Any]:
         "stopped": stopped,
         "probe_late_p99_ms": late["p99_ms"],
         "probe_late_max_ms": late["max_ms"],
+        # when the worst stretch began, in seconds after the indexer was started
+        "probe_late_max_at_s": None if worst is None else round(probe.at[worst] - t0, 2),
         "page_n": page["n"],
         "page_p50_ms": page["p50_ms"],
         "page_p95_ms": page["p95_ms"],
