@@ -22,6 +22,7 @@ The machine these figures come from is shared: compare runs made back to back.
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import sys
 import tempfile
@@ -37,6 +38,30 @@ from scale import CLASSES, MEMBERS, StandInEmbedder, build
 
 POLL_S = 0.02
 PAGE_EVERY_S = 0.05
+
+
+class FullCollections:
+    """Python's full garbage collections meanwhile: each walks every object the process holds
+    (hundreds of ms beside a million photos' worth), with the GIL held throughout."""
+
+    def __init__(self) -> None:
+        self.took: list[float] = []
+        self._began = 0.0
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._heard)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._heard)
+
+    def _heard(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.took.append(time.perf_counter() - self._began)
 
 
 class Probe:
@@ -102,7 +127,7 @@ def one_run(lib: Path, n: int, label: str) -> dict[str, Any]:
     service = SuggestionService(session, lambda: (StandInEmbedder(), "bench/warm_index.py"))
     want = n + MEMBERS * len(CLASSES)
     try:
-        with Probe(service) as probe:
+        with FullCollections() as full, Probe(service) as probe:
             t0 = time.perf_counter()
             service.run_in_background()
             while not all_linked(service, want):
@@ -127,6 +152,8 @@ def one_run(lib: Path, n: int, label: str) -> dict[str, Any]:
         "probe_late_max_ms": late["max_ms"],
         # when the worst stretch began, in seconds after the indexer was started
         "probe_late_max_at_s": None if worst is None else round(probe.at[worst] - t0, 2),
+        "full_gc_n": len(full.took),
+        "full_gc_max_ms": round(1000 * max(full.took, default=0.0), 1),
         "page_n": page["n"],
         "page_p50_ms": page["p50_ms"],
         "page_p95_ms": page["p95_ms"],
@@ -163,9 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(lib if args.workdir else work, ignore_errors=True)
-    columns = ["linked_s", "probe_late_max_ms", "page_p50_ms", "page_p95_ms", "page_max_ms"]
+    columns = ["linked_s", "stop_s", "probe_late_max_ms", "full_gc_n", "page_p95_ms", "page_max_ms"]
     print_table(
-        ["run", "linked s", "probe late max ms", "page p50 ms", "page p95 ms", "page max ms"],
+        ["run", "linked s", "stop s", "GIL wait max ms", "full GCs", "page p95 ms", "page max ms"],
         [[k, *(v[c] for c in columns)] for k, v in runs.items()],
         f"warm start of the indexer, {n} queued photos, loadavg {loadavg()}",
     )
