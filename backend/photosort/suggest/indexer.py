@@ -215,11 +215,7 @@ class Indexer:
             if self._rescan_needed.is_set():
                 self._rescan_needed.clear()
                 backlog = self._full_scan()
-            chunk = self._head()
-            taken = set(chunk)
-            while backlog and len(chunk) < step:
-                wanted = self.vectors.pending(backlog.take(step - len(chunk)))
-                chunk += [k for k in wanted if k not in taken]
+            chunk = self._step_keys(backlog, step)
             if not chunk:
                 self._backlog = len(backlog)
                 continue
@@ -252,6 +248,16 @@ class Indexer:
             step = next_step(step, embedded=bool(missing), took=time.monotonic() - started)
         self._backlog = 0
         return handled
+
+    def _step_keys(self, backlog: Backlog, step: int) -> list[Key]:
+        """The head (seeds, the reviewer's next photos), then the backlog up to `step` keys,
+        each still needing work (what a step before linked or embedded is skipped)."""
+        chunk = self._head()
+        taken = set(chunk)
+        while backlog and len(chunk) < step:
+            wanted = self.vectors.pending(backlog.take(step - len(chunk)))
+            chunk += [k for k in wanted if k not in taken]
+        return chunk
 
     def _link_chunk(
         self, embedder_id: str, chunk: list[Key], landed: Callable[[int], None]
