@@ -79,6 +79,7 @@ test: lint test-backend test-ui test-e2e
 bench: setup $(RAY_STAMP)
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/scale.py --items 100000
+	$(BIN)/python bench/warm_index.py --items 100000
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/stacks.py
 	$(BIN)/python bench/groups.py

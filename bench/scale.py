@@ -500,7 +500,7 @@ def probe(lib: Path, n: int) -> dict[str, Any]:
         head = session.queue_items(0, 50)
         step("suggestions for the first page of 50", lambda: service.suggestions(head))
         # What the idle indexing loop does when told files changed: walk the whole library.
-        step("one idle rescan (_pending_keys)", service.indexer._pending_keys)
+        step("one idle rescan (_full_scan)", service.indexer._full_scan)
         step("estimate + histogram (scores every row)", lambda: service.estimate(0.6, 1, 0.0))
         step("estimate + histogram again (cached)", lambda: service.estimate(0.6, 1, 0.0))
         step("dry-run auto-move", lambda: service.auto_move(0.6, 1, 0.0, dry_run=True))

@@ -11,7 +11,6 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol
 
 from photosort.errors import DecodeFailed
@@ -20,7 +19,7 @@ CHUNK = 256 * 1024
 _VERSION = b"photosort-fp1"  # bump if the recipe changes, so old cache keys never collide with new
 
 
-def fingerprint(path: Path) -> str:
+def fingerprint(path: str | os.PathLike[str]) -> str:
     """Hex blake2b-128 over the size, the first 256 KiB and the last 256 KiB of the file.
 
     Only content counts (never the name or the mtime), so a copy or a rename keeps it. Reads at
@@ -45,7 +44,7 @@ StatKey = tuple[int, int, int, int]
 class FingerprintStore(Protocol):
     def lookup_fingerprint(self, st: os.stat_result) -> str | None: ...
 
-    def lookup_fingerprints(self, stats: Sequence[os.stat_result]) -> list[str | None]: ...
+    def lookup_stat_keys(self, stats: Sequence[StatKey]) -> list[str | None]: ...
 
     def remember_fingerprints(self, pairs: list[tuple[os.stat_result, str]]) -> None: ...
 
@@ -62,11 +61,11 @@ class Fingerprints:
     def _key(st: os.stat_result) -> StatKey:
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def of(self, path: Path) -> str:
+    def of(self, path: str | os.PathLike[str]) -> str:
         try:
             st = os.stat(path)
         except OSError as exc:
-            raise DecodeFailed(f"cannot read {path.name}: {exc.strerror}") from exc
+            raise DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}") from exc
         key = self._key(st)
         with self._lock:
             known = self._memo.get(key)
@@ -76,38 +75,53 @@ class Fingerprints:
             try:
                 known = fingerprint(path)
             except OSError as exc:
-                raise DecodeFailed(f"cannot read {path.name}: {exc.strerror}") from exc
+                raise DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}") from exc
             if self._store is not None:
                 self._store.remember_fingerprints([(st, known)])
         with self._lock:
             self._memo[key] = known
         return known
 
-    def of_many(self, paths: Sequence[Path]) -> list[str | DecodeFailed]:
+    def of_many(self, paths: Sequence[str | os.PathLike[str]]) -> list[str | DecodeFailed]:
         """`of` for a batch: one store query for all the memo misses (what a restart over a
-        large library does for every photo), the error in place of an unreadable one."""
+        large library does for every photo), the error in place of an unreadable one. Plain
+        string paths are welcome: a `Path` per photo costs more than its `stat`."""
         out: list[str | DecodeFailed | None] = [None] * len(paths)
-        misses: list[tuple[int, os.stat_result]] = []
+        # Only the stat key of each is kept, in flat lists: thousands of stat_results (or
+        # tuples holding them) live through young collections and trigger full ones, each a
+        # walk of the whole heap (hundreds of ms at a million photos).
+        where: list[int] = []
+        keys: list[StatKey] = []
         for i, path in enumerate(paths):
             try:
                 st = os.stat(path)
             except OSError as exc:
-                out[i] = DecodeFailed(f"cannot read {path.name}: {exc.strerror}")
+                out[i] = DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}")
                 continue
+            where.append(i)
+            keys.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+        missed: list[int] = []
+        with self._lock:
+            memo = self._memo.get
+            for n, (i, key) in enumerate(zip(where, keys, strict=True)):
+                out[i] = memo(key)
+                if out[i] is None:
+                    missed.append(n)
+        if missed and self._store is not None:
+            found = self._store.lookup_stat_keys([keys[n] for n in missed])
             with self._lock:
-                out[i] = self._memo.get(self._key(st))
-            if out[i] is None:
-                misses.append((i, st))
-        if misses and self._store is not None:
-            found = self._store.lookup_fingerprints([st for _, st in misses])
-            with self._lock:
-                for (i, st), fp in zip(misses, found, strict=True):
+                for n, fp in zip(missed, found, strict=True):
                     if fp is not None:
-                        self._memo[self._key(st)] = out[i] = fp
-        for i, path in enumerate(paths):
+                        self._memo[keys[n]] = out[where[n]] = fp
+        for n in missed:
+            i = where[n]
             if out[i] is None:
                 try:
-                    out[i] = self.of(path)
+                    out[i] = self.of(paths[i])
                 except DecodeFailed as exc:
                     out[i] = exc
         return [x for x in out if x is not None]
+
+
+def _name(path: str | os.PathLike[str]) -> str:
+    return os.path.basename(os.fspath(path))

@@ -69,9 +69,13 @@ def _i64(x: int) -> int:
 
 def _file_key(st: os.stat_result) -> tuple[int, int, int, int] | None:
     """(dev, ino, size, mtime_ns), or None where the filesystem has no stable inodes."""
-    if st.st_ino == 0:
+    return _stat_key(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _stat_key(dev: int, ino: int, size: int, mtime_ns: int) -> tuple[int, int, int, int] | None:
+    if ino == 0:
         return None
-    return _i64(st.st_dev), _i64(st.st_ino), int(st.st_size), int(st.st_mtime_ns)
+    return _i64(dev), _i64(ino), int(size), int(mtime_ns)
 
 
 def _chunks(items: Sequence[str], n: int = _CHUNK) -> Iterator[Sequence[str]]:
@@ -218,7 +222,15 @@ class EmbeddingCache:
 
     def lookup_fingerprints(self, stats: Sequence[os.stat_result]) -> list[str | None]:
         """:meth:`lookup_fingerprint` for many files at once (one pass for large folders)."""
-        keys = [_file_key(st) for st in stats]
+        return self.lookup_stat_keys(
+            [(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) for st in stats]
+        )
+
+    def lookup_stat_keys(self, stats: Sequence[tuple[int, int, int, int]]) -> list[str | None]:
+        """:meth:`lookup_fingerprints` by ``(st_dev, st_ino, st_size, st_mtime_ns)``: a caller
+        with thousands of files keeps these small tuples, not a ``stat_result`` each (those
+        outlive the young garbage collections and make the full ones frequent)."""
+        keys = [_stat_key(*st) for st in stats]
         memo: dict[tuple[int, int], tuple[int, int, str]] = {}
         with self._lock:
             if len(keys) > _SCAN_ABOVE:

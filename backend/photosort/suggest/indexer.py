@@ -5,10 +5,10 @@ position, the rest of the members), and keep at it as photos arrive."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from photosort.media.renditions import Renditions
 from photosort.ml.cache import EmbeddingCache
 from photosort.ml.matrix import matrix_path
 from photosort.session.engine import Session
-from photosort.suggest.order import IndexingOrder, PhaseTracker, indexing_order
+from photosort.suggest.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
 from photosort.suggest.pipeline import (
     Job,
     Throughput,
@@ -39,8 +39,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("photosort.suggest")
 
-HEAD_FIRST = 64  # the reviewer's next photos are re-checked before every chunk
-CHUNK = 256
+HEAD_FIRST = 64  # the reviewer's next photos are re-checked before every step
+CHUNK = 256  # photos per step while photos are being embedded
+# The most photos per step while every one is linked from the caches: under the embedding
+# cache's whole-table read (`_SCAN_ABOVE`), so each step looks its stats up by key.
+BULK = 4096
+STEP_S = 0.25  # a step that took longer halves the next: stop() and the head never wait long
 IDLE_RESCAN_S = 60.0
 MATRIX_DIR = "vectors"  # beside embeddings.sqlite
 
@@ -137,7 +141,7 @@ class Indexer:
         while time.monotonic() < deadline:
             if self.state.status == "unavailable":
                 return False
-            if self.state.status == "ready" and not self._pending_keys():
+            if self.state.status == "ready" and not len(self._scan()[1]):
                 return True
             time.sleep(0.05)
         return False
@@ -153,33 +157,39 @@ class Indexer:
         return True
 
     # ---------------------------------------------------------------- the work
-    def _pending_keys(self, head_only: bool = False) -> list[tuple[Key, Path]]:
-        """Photos still to embed, in `suggest.order`'s order: a few members of every cluster,
-        the queue from the reviewer's position, then the rest of the members.
-
-        `head_only` re-checks just the seeds of the last full scan and the reviewer's next
-        photos: cheap, no walk of the library."""
+    def _scan(self) -> tuple[IndexingOrder, IndexingOrder]:
+        """The full plan in `suggest.order`'s order (a few members of every cluster, the queue
+        from the reviewer's position, then the rest of the members), and what of it still
+        needs work: the same order, filtered by one batched check per phase. Queued items
+        stay names here (no key, no path per photo: at 1M those alone took seconds)."""
         s = self.session
-        if head_only:
-            members = s.members_snapshot()
-            seeds = [k for k in self.phases.seeds() if k[1] in members.get(cluster_of(k), ())]
-            plan = IndexingOrder(seeds, [("s", i) for i in s.queue_items(0, HEAD_FIRST)], [])
-        else:
-            queue = s.queue_items()
+        queue = s.queue_items()
+        members: Mapping[str, Iterable[str]] = s.members_snapshot()
+        failed = self.vectors.undecodable("d")
+        if failed:
             # A member that failed to decode is no seed: the next one stands in for it.
-            plan = indexing_order(
-                queue,
-                {
-                    c: [m for m in ms if not self.vectors.failed_to_decode(("d", m))]
-                    for c, ms in s.members_snapshot().items()
-                },
-            )
-            self.phases.planned(plan, self.vectors.needs_work)
-        return [
-            (k, (s.source if k[0] == "s" else s.dest) / k[1])
-            for k in plan.in_order()
-            if self.vectors.needs_work(k)
-        ]
+            members = {c: [m for m in ms if m not in failed] for c, ms in members.items()}
+        plan = indexing_order(queue, members)
+        pending = IndexingOrder(
+            self.vectors.pending(plan.seeds),
+            self.vectors.pending_items(plan.items),
+            self.vectors.pending(plan.rest),
+        )
+        return plan, pending
+
+    def _full_scan(self) -> Backlog:
+        plan, pending = self._scan()
+        self.phases.planned(plan, pending)
+        return Backlog(pending)
+
+    def _head(self) -> list[Key]:
+        """The seeds of the last full scan and the reviewer's next photos that still need
+        work: cheap (no walk of the library), so they are re-checked before every step."""
+        s = self.session
+        members = s.members_snapshot()
+        seeds = [k for k in self.phases.seeds() if k[1] in members.get(cluster_of(k), ())]
+        head = self.vectors.pending_items(s.queue_items(0, HEAD_FIRST))
+        return [*self.vectors.pending(seeds), *(("s", i) for i in head)]
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed what is missing in `suggest.order`'s order; returns how many were handled.
@@ -187,60 +197,94 @@ class Indexer:
         per photo.
 
         The full list of missing photos is built once (it walks the whole library) and then
-        worked through in chunks; before each chunk only the cluster seeds and the reviewer's
-        next photos are re-checked, so they jump ahead without an O(library) walk per chunk
-        hogging the GIL that the request threads need."""
+        worked through in steps; before each step only the cluster seeds and the reviewer's
+        next photos are re-checked, so they jump ahead without an O(library) walk per step
+        hogging the GIL that the request threads need. A step is CHUNK photos while photos
+        are being embedded; while every photo of a step was linked from the caches (a warm
+        start) the next one doubles, up to BULK."""
         embedder = self.state.embedder
         if embedder is None:
             return 0
         self._rescan_needed.clear()
-        backlog = deque(self._pending_keys())
+        backlog = self._full_scan()
         handled = 0
+        step = CHUNK
         if progress:
             progress(0, len(backlog))
         while backlog and not self._stop.is_set():
             if self._rescan_needed.is_set():
                 self._rescan_needed.clear()
-                backlog = deque(self._pending_keys())
-            chunk = self._pending_keys(head_only=True)
-            taken = {k for k, _ in chunk}
-            while backlog and len(chunk) < CHUNK:
-                key, path = backlog.popleft()
-                if key not in taken and self.vectors.needs_work(key):
-                    chunk.append((key, path))
+                backlog = self._full_scan()
+            chunk = self._step_keys(backlog, step)
             if not chunk:
                 self._backlog = len(backlog)
                 continue
+            started = time.monotonic()
             left = len(chunk)
             self._backlog = len(backlog) + left
 
-            def landed(n: int, queued: int = len(backlog)) -> None:
+            def landed(n: int, queued: Backlog = backlog) -> None:
                 # Photos land a batch at a time; the count (and the UI's bar) moves per photo.
                 nonlocal handled, left
-                for _ in range(n):
-                    handled, left = handled + 1, left - 1
-                    self._backlog = queued + left
-                    if progress:
+                if progress:
+                    for _ in range(n):
+                        handled, left = handled + 1, left - 1
+                        self._backlog = len(queued) + left
                         progress(handled, handled + self._backlog)
+                else:
+                    handled, left = handled + n, left - n
+                    self._backlog = len(queued) + left
                 self.session.events.publish({"type": "indexing", "progress": self.progress()})
 
-            self._index_chunk(embedder, chunk, landed)
+            missing = self._link_chunk(embedder.id, chunk, landed)
+            if len(missing) > CHUNK:
+                # A bulk step met photos to embed: one chunk now, the rest back in front, so
+                # the reviewer's next photos still jump ahead every CHUNK embeddings.
+                backlog.put_back([j.key for j in missing[CHUNK:]])
+                left -= len(missing) - CHUNK
+                missing = missing[:CHUNK]
+            self._embed(embedder, missing, landed)
             self._backlog = len(backlog)
+            step = next_step(step, embedded=bool(missing), took=time.monotonic() - started)
         self._backlog = 0
         return handled
 
-    def _index_chunk(
-        self, embedder: Embedder, chunk: list[tuple[Key, Path]], landed: Callable[[int], None]
-    ) -> None:
-        jobs: list[Job] = []
-        fps = self.fingerprints.of_many([path for _, path in chunk])
-        for (key, path), fp in zip(chunk, fps, strict=True):
+    def _step_keys(self, backlog: Backlog, step: int) -> list[Key]:
+        """The head (seeds, the reviewer's next photos), then the backlog up to `step` keys,
+        each still needing work (what a step before linked or embedded is skipped)."""
+        chunk = self._head()
+        taken = set(chunk)
+        while backlog and len(chunk) < step:
+            wanted = self.vectors.pending(backlog.take(step - len(chunk)))
+            chunk += [k for k in wanted if k not in taken]
+        return chunk
+
+    def _link_chunk(
+        self, embedder_id: str, chunk: list[Key], landed: Callable[[int], None]
+    ) -> list[Job]:
+        """Fingerprint a step's photos and link those whose vector the matrix or the SQLite
+        cache already has; returns the jobs left for the model, in order."""
+        roots = {
+            "s": os.path.join(os.fspath(self.session.source), ""),
+            "d": os.path.join(os.fspath(self.session.dest), ""),
+        }
+        # Plain strings: a Path per photo cost more than its stat (PurePath parsing).
+        paths = [roots[k[0]] + k[1] for k in chunk]
+        keys: list[Key] = []
+        fps: list[str] = []
+        found: list[str] = []
+        for key, path, fp in zip(chunk, paths, self.fingerprints.of_many(paths), strict=True):
             if isinstance(fp, PhotosortError):
                 self._failed(key, fp.message)
             else:
-                jobs.append(Job(key, path, fp, renditions=key[0] == "s"))
-        missing = self._from_caches(jobs, embedder.id)
+                keys.append(key)
+                fps.append(fp)
+                found.append(path)
+        missing = self._from_caches(keys, fps, found, embedder_id)
         landed(len(chunk) - len(missing))
+        return missing
+
+    def _embed(self, embedder: Embedder, missing: list[Job], landed: Callable[[int], None]) -> None:
         for embedded, failed in embed_jobs(
             missing,
             embedder,
@@ -257,35 +301,36 @@ class Indexer:
                     [e.job.fingerprint for e in embedded],
                     np.stack([e.vector for e in embedded]),
                 )
-            for e in embedded:
-                self.phases.settled(e.job.key)
+            self.phases.settled_many([e.job.key for e in embedded])
             for f in failed:
                 self._failed(f.job.key, f.error)
             self._speed.add(len(embedded) + len(failed))
             landed(len(embedded) + len(failed))
 
-    def _from_caches(self, jobs: list[Job], embedder_id: str) -> list[Job]:
+    def _from_caches(
+        self, keys: list[Key], fps: list[str], paths: list[str], embedder_id: str
+    ) -> list[Job]:
         """Land what the matrix or the SQLite cache already has; returns the jobs left."""
-        for job in jobs:
-            self.vectors.seen(job.key, job.fingerprint)
-        rest: list[Job] = []
-        for job in jobs:
-            if self.vectors.has_vector(job.fingerprint):
-                self.vectors.attach(job.key)
-                self.phases.settled(job.key)
-            else:
-                rest.append(job)
-        known = self.cache.get_many([j.fingerprint for j in rest], embedder_id)
-        hits = [j for j in rest if j.fingerprint in known]
-        if hits:
+        have = self.vectors.link_many(keys, fps)
+        self.phases.settled_many([k for k, known in zip(keys, have, strict=True) if known])
+        rest = [n for n, known in enumerate(have) if not known]
+        cached = self.cache.get_many([fps[n] for n in rest], embedder_id) if rest else {}
+        hits = [n for n in rest if fps[n] in cached]
+        # A chunk at a time: the index's lock is held while rows are written to the matrix,
+        # and a request waits for it (a bulk step at once held it ~80 ms).
+        for a in range(0, len(hits), CHUNK):
+            part = hits[a : a + CHUNK]
             self.vectors.landed_many(
-                [j.key for j in hits],
-                [j.fingerprint for j in hits],
-                np.stack([known[j.fingerprint] for j in hits]),
+                [keys[n] for n in part],
+                [fps[n] for n in part],
+                np.stack([cached[fps[n]] for n in part]),
             )
-            for job in hits:
-                self.phases.settled(job.key)
-        return [j for j in rest if j.fingerprint not in known]
+            self.phases.settled_many([keys[n] for n in part])
+        return [
+            Job(keys[n], Path(paths[n]), fps[n], renditions=keys[n][0] == "s")
+            for n in rest
+            if fps[n] not in cached
+        ]
 
     def _first_batch(self, missing: list[Job]) -> int | None:
         """While the clusters' seeds are embedded, the first batch ends at the first queued
@@ -357,6 +402,17 @@ class Indexer:
             "queue_done": max(0, queue_total - left["queue"]) if unsettled is not None else 0,
             "queue_total": queue_total,
         }
+
+
+def next_step(step: int, *, embedded: bool, took: float) -> int:
+    """How many photos the next step takes: CHUNK once the model is needed, else twice the
+    last (a warm start links a million photos in a few hundred steps, not four thousand)
+    unless that one took long (a slow disk)."""
+    if embedded:
+        return CHUNK
+    if took > STEP_S:
+        return max(CHUNK, step // 2)
+    return min(BULK, 2 * step)
 
 
 def cluster_of(key: Key) -> str:

@@ -9,14 +9,15 @@ centroid needs only a few members, so indexing runs in three phases:
    shuffles are already in that order);
 3. `members`: the rest of the cluster members (they refine the centroids).
 
-`indexing_order` is a pure function over plain data (no session, no I/O); `PhaseTracker`
+`indexing_order` is a pure function over plain data (no session, no I/O); `Backlog` hands out
+what a full scan found still to embed, in that order, a chunk at a time; `PhaseTracker`
 remembers, per phase, what the last full scan found still to embed, for progress.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Final, Literal
@@ -30,8 +31,17 @@ SEEDS_PER_CLUSTER: Final = 3
 @dataclass(frozen=True)
 class IndexingOrder:
     seeds: list[Key]  # phase `clusters`
-    queue: list[Key]  # phase `queue`
+    items: Sequence[str]  # phase `queue`: the queued items, as names (see `queue`)
     rest: list[Key]  # phase `members`
+
+    @property
+    def queue(self) -> list[Key]:
+        """Phase `queue` as keys. Built only when asked: at a million queued photos the
+        tuples alone cost the indexing thread a second, so the indexer walks `items`."""
+        return [("s", i) for i in self.items]
+
+    def __len__(self) -> int:
+        return len(self.seeds) + len(self.items) + len(self.rest)
 
     def in_order(self) -> list[Key]:
         return [*self.seeds, *self.queue, *self.rest]
@@ -59,7 +69,45 @@ def indexing_order(
     per_cluster = [sorted(members[c]) for c in sorted(members)]
     seeds = _round_robin(ms[:seeds_per_cluster] for ms in per_cluster)
     rest = _round_robin(ms[seeds_per_cluster:] for ms in per_cluster)
-    return IndexingOrder(seeds, [("s", i) for i in queue], rest)
+    return IndexingOrder(seeds, queue, rest)
+
+
+class Backlog:
+    """What a full scan found still to embed, in `IndexingOrder`'s order, taken from the front
+    a chunk at a time. Queued items become keys only as they are taken, and keys taken but
+    not worked yet can be put back in front."""
+
+    def __init__(self, pending: IndexingOrder) -> None:
+        self._front: list[Key] = []
+        self._seeds, self._items, self._rest = pending.seeds, pending.items, pending.rest
+        self._at = [0, 0, 0]  # how far each of the three parts has been taken
+
+    def __len__(self) -> int:
+        parts = (self._seeds, self._items, self._rest)
+        return len(self._front) + sum(len(p) - a for p, a in zip(parts, self._at, strict=True))
+
+    def take(self, n: int) -> list[Key]:
+        """The next `n` keys (fewer at the end), removed."""
+        out = self._front[:n]
+        del self._front[:n]
+        out += self._slice(0, self._seeds, n - len(out))
+        at, stop = self._at[1], min(len(self._items), self._at[1] + n - len(out))
+        out += [("s", i) for i in self._items[at:stop]]
+        self._at[1] = stop
+        out += self._slice(2, self._rest, n - len(out))
+        return out
+
+    def _slice(self, part: int, keys: list[Key], n: int) -> list[Key]:
+        at = self._at[part]
+        self._at[part] = min(len(keys), at + n)
+        return keys[at : self._at[part]]
+
+    def put_back(self, keys: Sequence[Key]) -> None:
+        """`keys` (taken last, in order) come first again."""
+        self._front[:0] = keys
+
+
+SET_SLICE: Final = 65_536  # items per C-level set update: no one call holds the GIL for long
 
 
 class PhaseTracker:
@@ -70,28 +118,33 @@ class PhaseTracker:
         self._lock = threading.Lock()
         self._seeds: list[Key] = []  # the members of phase `clusters`, from the last full scan
         self._scanned = False  # until the first full scan, nothing is known to be embedded
-        self._unsettled: dict[Phase, set[Key]] = {
-            "clusters": set(),
-            "queue": set(),
-            "members": set(),
-        }
+        self._clusters: set[Key] = set()
+        self._queue: set[str] = set()  # queued items by name: phase `queue` holds no member
+        self._members: set[Key] = set()
 
-    def planned(self, plan: IndexingOrder, needs_work: Callable[[Key], bool]) -> None:
-        """A full scan made `plan`: what of it still needs work is unsettled."""
+    def planned(self, plan: IndexingOrder, pending: IndexingOrder) -> None:
+        """A full scan made `plan`, of which `pending` (the same, filtered) still needs work."""
+        queue: set[str] = set()
+        for a in range(0, len(pending.items), SET_SLICE):
+            queue.update(pending.items[a : a + SET_SLICE])
+        clusters, members = set(pending.seeds), set(pending.rest)
         with self._lock:
             self._seeds = list(plan.seeds)
             self._scanned = True
-            self._unsettled = {
-                "clusters": {k for k in plan.seeds if needs_work(k)},
-                "queue": {k for k in plan.queue if needs_work(k)},
-                "members": {k for k in plan.rest if needs_work(k)},
-            }
+            self._clusters, self._queue, self._members = clusters, queue, members
 
     def settled(self, key: Key) -> None:
         """`key` was embedded, failed, or left the folder it was scanned in."""
+        self.settled_many((key,))
+
+    def settled_many(self, keys: Iterable[Key]) -> None:
         with self._lock:
-            for keys in self._unsettled.values():
-                keys.discard(key)
+            for key in keys:
+                if key[0] == "s":
+                    self._queue.discard(key[1])
+                else:
+                    self._clusters.discard(key)
+                    self._members.discard(key)
 
     def seeds(self) -> list[Key]:
         with self._lock:
@@ -100,11 +153,15 @@ class PhaseTracker:
     def seeding(self) -> bool:
         """Some cluster seeds are not embedded yet."""
         with self._lock:
-            return bool(self._unsettled["clusters"])
+            return bool(self._clusters)
 
     def unsettled(self) -> dict[Phase, int] | None:
         """How many keys of each phase are still to embed; None before the first full scan."""
         with self._lock:
             if not self._scanned:
                 return None
-            return {phase: len(keys) for phase, keys in self._unsettled.items()}
+            return {
+                "clusters": len(self._clusters),
+                "queue": len(self._queue),
+                "members": len(self._members),
+            }

@@ -30,6 +30,7 @@ Ranking = tuple[list[str], list[float]]
 ANN_ABOVE = 20_000  # matrix rows from which more-like-this asks the nearest-neighbour index
 REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
 ANN_TAIL = 20_000  # rows appended since the index was built that trigger extending it
+SLICE = 32_768  # keys checked per hold of the lock: a request waits milliseconds, not a scan
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,42 @@ class VectorIndex:
         with self.lock:
             return key not in self._errors and self._row(self._fp.get(key)) is None
 
+    def pending(self, keys: Sequence[Key]) -> list[Key]:
+        """`needs_work` for many keys: those that do, in order. The lock is taken once per
+        slice, not per key (a full scan of a million photos made a million acquisitions)."""
+        out: list[Key] = []
+        for a in range(0, len(keys), SLICE):
+            part = keys[a : a + SLICE]
+            with self.lock:
+                if not self._fp and not self._errors:  # nothing seen yet: a (warm) start
+                    out += part
+                    continue
+                errors, fp_of, row = self._errors, self._fp.get, self._row
+                out += [k for k in part if k not in errors and row(fp_of(k)) is None]
+        return out
+
+    def pending_items(self, items: Sequence[str]) -> list[str]:
+        """`pending` for queued items by name, without a key for each: an item linked to a
+        row needs nothing (rows are never taken back while the process runs)."""
+        out: list[str] = []
+        for a in range(0, len(items), SLICE):
+            part = items[a : a + SLICE]
+            with self.lock:
+                if not self._fp and not self._errors:
+                    out += part
+                    continue
+                linked, errors, fp_of, row = self._qrow, self._errors, self._fp.get, self._row
+                unlinked = [i for i in part if i not in linked]
+                out += [
+                    i for i in unlinked if ("s", i) not in errors and row(fp_of(("s", i))) is None
+                ]
+        return out
+
+    def undecodable(self, side: str) -> set[str]:
+        """The paths under `side` ("s" or "d") that failed to decode."""
+        with self.lock:
+            return {k[1] for k in self._errors if k[0] == side}
+
     def has_vector(self, fp: str) -> bool:
         with self.lock:
             return self._row(fp) is not None
@@ -149,6 +186,20 @@ class VectorIndex:
             self._fp[key] = fp
             if key[0] == "s":
                 self._link(key[1], fp)
+
+    def link_many(self, keys: Sequence[Key], fps: Sequence[str]) -> list[bool]:
+        """`seen` for a batch, then `attach` for those whose vector is in already; per key,
+        whether it was. One hold of the lock for the batch."""
+        with self.lock:
+            for key, fp in zip(keys, fps, strict=True):
+                self._fp[key] = fp
+                if key[0] == "s":
+                    self._link(key[1], fp)
+            have = [self._row(fp) is not None for fp in fps]
+            for key, known in zip(keys, have, strict=True):
+                if known and key[0] == "d":
+                    self._member_embedded(key)
+        return have
 
     def failed(self, key: Key, message: str) -> None:
         with self.lock:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from photosort.media.fingerprint import fingerprint
 from photosort.ml.embedder import Embedder
-from photosort.suggest.order import indexing_order
+from photosort.suggest.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
 from photosort.suggest.service import SuggestionService
 
 
@@ -42,6 +42,42 @@ def test_every_cluster_has_a_seed_before_any_has_two() -> None:
     assert first_round == set(members)
     assert len(plan.seeds) == 15 * 3
     assert len(plan.in_order()) == 15 * 50
+
+
+def test_the_backlog_hands_out_the_plan_in_order_and_put_back_keys_first() -> None:
+    members = {"birds": [f"birds/b{i}.jpg" for i in range(5)], "coins": ["coins/c0.jpg"]}
+    plan = indexing_order([f"q{i}.jpg" for i in range(7)], members, seeds_per_cluster=2)
+    backlog = Backlog(plan)
+    assert len(backlog) == len(plan) == 13
+    taken = backlog.take(4)  # across the seeds and into the queue
+    assert taken == plan.in_order()[:4] and len(backlog) == 9
+    more = backlog.take(5)
+    assert more == plan.in_order()[4:9]
+    backlog.put_back(more[2:])  # taken but not worked: they come first again
+    assert len(backlog) == 7
+    again = backlog.take(1)
+    assert again == more[2:3]
+    backlog.put_back(again)  # in front of those put back before
+    assert backlog.take(100) == plan.in_order()[6:]
+    assert not backlog and backlog.take(3) == []
+
+
+def test_phase_counts_follow_what_the_scan_found_pending() -> None:
+    members = {"birds": [f"birds/b{i}.jpg" for i in range(4)]}
+    plan = indexing_order(["q1.jpg", "q2.jpg", "q3.jpg"], members, seeds_per_cluster=2)
+    tracker = PhaseTracker()
+    assert tracker.unsettled() is None, "nothing is known before the first full scan"
+    pending = IndexingOrder(plan.seeds[1:], ["q1.jpg", "q3.jpg"], plan.rest)
+    tracker.planned(plan, pending)
+    assert tracker.seeds() == plan.seeds, "the head re-checks every seed of the scan"
+    assert tracker.unsettled() == {"clusters": 1, "queue": 2, "members": 2}
+    assert tracker.seeding()
+    tracker.settled_many([plan.seeds[1], ("s", "q3.jpg"), ("s", "q2.jpg"), ("d", "q1.jpg")])
+    assert tracker.unsettled() == {"clusters": 0, "queue": 1, "members": 2}
+    assert not tracker.seeding()
+    tracker.settled(("s", "q1.jpg"))
+    tracker.settled(plan.rest[0])
+    assert tracker.unsettled() == {"clusters": 0, "queue": 0, "members": 1}
 
 
 class Recording:
