@@ -62,7 +62,8 @@ class AnnIndex:
                 self._train(len(self.matrix))
             self._extend(len(self.matrix))
         except Exception:  # the exact path still answers; say why the index is missing
-            log.exception("the nearest-neighbour index could not be built")
+            if not self.matrix.closed:  # else the session is closing under the build: fine
+                log.exception("the nearest-neighbour index could not be built")
 
     def _train(self, n: int) -> None:
         import faiss  # lazily: only a large library needs it
@@ -92,6 +93,8 @@ class AnnIndex:
         assert self._projection is not None
         directions = np.ascontiguousarray(self._projection.T)
         for start in range(self.indexed, n, ADD_BLOCK):
+            if self.matrix.closed:
+                return
             stop = min(n, start + ADD_BLOCK)
             # The float16 kernel: converting blocks to float32 made a 1M build take 13 s.
             reduced = self.matrix.cosines(directions, start, stop)

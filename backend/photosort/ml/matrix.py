@@ -63,6 +63,11 @@ class VectorMatrix:
         # instead of re-normalising every block (a pass over the whole matrix each time).
         self._scale = np.ones(0, dtype=np.float32)
         self._fps_out: IO[str] | None = None
+        self.closed = False
+        # Scoring goes through torch's float16 kernel: imported here, on the thread that opens
+        # the matrix (the model's loader), not on the request that scores the first page.
+        import torch  # noqa: F401
+
         self._file = self._open_file(path)
         self._mat = self._map(max(_MIN_CAPACITY, self._file_rows()))
         if self._fps_out is not None and path is not None:
@@ -135,13 +140,13 @@ class VectorMatrix:
         self._n = len(rows)
         self._rows = keep if same else {fp: i for i, fp in enumerate(fps)}
         # Zero what lies past the kept rows: a row later named but never written must not
-        # read as an old, unit-length vector of another photo.
-        for a in range(self._n, len(self._mat), CHUNK):
-            block = self._mat[a : a + CHUNK]
-            if block.any():
-                block[:] = 0
-            self._release(self._mat, a, a + len(block))
+        # read as an old, unit-length vector of another photo. Cutting the file there and
+        # growing it back zeroes it without reading it (the pages past the cut leave every
+        # mapping; nothing touches the mapping in between).
         self._flush()
+        row_bytes = 2 * self.dim
+        os.ftruncate(self._file.fileno(), self._n * row_bytes)
+        os.ftruncate(self._file.fileno(), len(self._mat) * row_bytes)
         if same:
             return
         assert self._fps_out is not None and self.path is not None
@@ -157,6 +162,7 @@ class VectorMatrix:
 
     def close(self) -> None:
         with self._lock:
+            self.closed = True
             self._flush()
             # The mapping holds a duplicate of the file descriptor, and with it the lock:
             # drop it (nothing outside holds a view: every read is a copy) before the file.
@@ -241,7 +247,7 @@ class VectorMatrix:
         """(rows x k) cosine of every row in [start, stop) with each of these k unit vectors,
         in one pass over the matrix. The pages read are handed back after each block, so a
         pass does not leave the matrix resident in this process."""
-        end = self._n if stop is None else stop
+        end = self._n if stop is None else min(stop, self._n)
         against = _half_columns(vectors, self.dim)
         out = np.empty((max(0, end - start), against.shape[1]), dtype=np.float32)
         for a in range(start, end, _PASS):
