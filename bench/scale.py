@@ -189,8 +189,11 @@ def serve(lib: Path, port: int) -> None:
     from photosort.session.engine import Session
     from photosort.suggest.service import SuggestionService
 
+    t0 = time.perf_counter()
     session = Session(lib, scan_cache=True)  # as `photosort serve` opens it
+    opened = time.perf_counter() - t0
     print(f"photosort: {session.stats()['queued']} photos queued", flush=True)
+    print(f"session open: {opened:.2f} s", flush=True)
     service = SuggestionService(session, lambda: (StandInEmbedder(), "bench/scale.py vectors"))
     service.run_in_background()
     print("open http", flush=True)
@@ -259,6 +262,9 @@ def run_open(lib: Path, n: int, samples: int, label: str) -> tuple[ScaleServer, 
     first_page = server.wait_for(FIRST_PAGE, timeout=1800)
     print(f"   {label}: first queue page after {first_page:.2f} s")
     res: dict[str, Any] = {"loadavg_before": load, "first_page_s": round(first_page, 3)}
+    opened = next((line for _, line in server.lines if line.startswith("session open:")), "")
+    res["session_open_s"] = float(opened.split()[2]) if opened else None
+    res["session_opened_after_s"] = server.since_start("session open:")
     c = httpx.Client(base_url=server.url, timeout=600.0)
     try:
         res["all_vectors_loaded_s"] = round(

@@ -152,19 +152,23 @@ class Session:
         self._full_scan_at = time.monotonic()
         self._checkpointed_seq = 0
         self._checkpointed_at = 0.0
+        keep = scan_cache and not read_only
+        self._scan_cache = self.dest / CLUSTERING_DIR / scancache.CACHE_NAME if keep else None
+        # A scan kept by a clean stop with no journal line since: no move was cut short, so
+        # recovery need not list the folders for partial copies (a 1M-photo folder: ~1 s).
+        cached = self._cached_scan()
+        seq = self.last_seq()
         # A read-only look (stats, log, verify) reports; only a writable session repairs.
         self.recovery = (
-            RecoveryReport() if read_only else recover(self.journal, self.source, self.dest)
+            RecoveryReport()
+            if read_only
+            else recover(self.journal, self.source, self.dest, clean_stop=cached is not None)
         )
+        if self.last_seq() != seq:
+            cached = None  # recovery had something to finish after all: walk
         self._unresolved.update(self.recovery.unresolved)
         for rec in self.journal.records:
             self.state.apply(rec)
-        self._scan_cache = (
-            self.dest / CLUSTERING_DIR / scancache.CACHE_NAME
-            if scan_cache and not read_only
-            else None
-        )
-        cached = self._cached_scan()
         if cached is not None:
             self._adopt_scan(cached.result, shown=cached.order)
             # The background refresh walks the folders anyway, once the first pages are out.

@@ -101,7 +101,12 @@ def expected_locations(ops: list[FileOp]) -> dict[Path, FileOp]:
     return where
 
 
-def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
+def recover(
+    journal: Journal, source: Path, dest: Path, *, clean_stop: bool = False
+) -> RecoveryReport:
+    """Finish or roll back what the journal's tail left cut short. `clean_stop`: the last run
+    stopped cleanly and nothing acted since (session/scancache.py), so no copy can have been
+    cut short and the folders are not listed for partial copies."""
     report = RecoveryReport(torn_line_set_aside=journal.torn_repaired)
     state = journal.read_state()
     checkpoint = state.get("last_seq", 0) if state else 0
@@ -129,7 +134,7 @@ def recover(journal: Journal, source: Path, dest: Path) -> RecoveryReport:
     for op in ops:
         if op.kind == "remove" and op.src not in final:
             _finish_removal(op, report)
-    for name in remove_partial_copies(journal, source, dest):
+    for name in [] if clean_stop else remove_partial_copies(journal, source, dest):
         report.actions.append(f"removed the partial copy {name}")
     journal.mark_pending(report.unresolved)
     report.warnings = [
@@ -212,19 +217,25 @@ def remove_partial_copies(journal: Journal, source: Path, dest: Path) -> list[st
     clusters, the trash, the source for undo). Such a file is only ever a copy whose original
     still exists, or a second name of a finished move: removing it loses nothing, keeping it
     fills a full disk further."""
-    folders = {op.dst.parent for op in file_ops(journal.records, source, dest)}
+    folders = {op.dst.parent for op in file_ops(journal.records, source, dest)} - {dest}
+    leftovers: list[tuple[Path, str]] = []
     with contextlib.suppress(OSError), os.scandir(dest) as entries:
-        # The entry's type from the listing: a stat per name took 10 s beside 1M loose photos.
-        folders.update(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
-    removed: list[str] = []
+        # One listing of dest for both its folders and its own leftovers, by the entry's type
+        # (a stat per name took 10 s beside 1M loose photos).
+        for e in entries:
+            if e.name.endswith(".photosort-copy"):
+                leftovers.append((dest, e.name))
+            elif e.is_dir(follow_symlinks=False):
+                folders.add(Path(e.path))
     for folder in folders:
         try:
-            names = [n for n in os.listdir(folder) if n.endswith(".photosort-copy")]
+            leftovers += [(folder, n) for n in os.listdir(folder) if n.endswith(".photosort-copy")]
         except OSError:
             continue
-        for name in names:
-            if name.startswith("."):
-                with contextlib.suppress(FileNotFoundError):
-                    (folder / name).unlink()
-                    removed.append(os.path.relpath(folder / name, dest).replace(os.sep, "/"))
+    removed: list[str] = []
+    for folder, name in leftovers:
+        if name.startswith("."):
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
+                removed.append(os.path.relpath(folder / name, dest).replace(os.sep, "/"))
     return removed

@@ -202,3 +202,23 @@ def test_the_order_kept_is_taken_as_shown_and_only_when_it_covers_the_queue() ->
     fresh = QueueOrder()
     fresh.sync({"IMG_2.jpg", "IMG_10.jpg", "IMG_3.jpg"}, shown=["IMG_10.jpg", "IMG_2.jpg"])
     assert list(fresh.items) == ["IMG_2.jpg", "IMG_3.jpg", "IMG_10.jpg"]
+
+
+def test_a_journal_line_since_the_stop_brings_back_the_sweep_for_partial_copies(
+    make_library: Any, walks: list[Path]
+) -> None:
+    """A kept scan means the last run stopped cleanly, so no copy was cut short; a line
+    written since (another command, which may have crashed mid-copy) means it might have."""
+    lib = make_library(loose=6)
+    shown, _ = worked_session(lib)
+    other = lib.open()
+    other.skip(shown[0])
+    other.close()
+    partial = lib.dest / "birds" / f".{shown[1]}.photosort-copy"
+    partial.write_bytes(b"half a photo")
+    again = lib.open(scan_cache=True)
+    assert not partial.exists()
+    assert (
+        "birds/" + partial.name.removeprefix(".").removesuffix(".photosort-copy")
+        not in (again.members_snapshot()["birds"])
+    )
