@@ -154,6 +154,11 @@ class Session:
         self._checkpointed_at = 0.0
         keep = scan_cache and not read_only
         self._scan_cache = self.dest / CLUSTERING_DIR / scancache.CACHE_NAME if keep else None
+        self._open(read_only)
+
+    def _open(self, read_only: bool) -> None:
+        """Recover, replay the journal, and build the queue: from the scan the last `serve`
+        kept when it still holds, else by walking the folders."""
         # A scan kept by a clean stop with no journal line since: no move was cut short, so
         # recovery need not list the folders for partial copies (a 1M-photo folder: ~1 s).
         cached = self._cached_scan()
