@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 
 import httpx
 import pytest
+from waiting import wait_for
 
 
 def _queue(client) -> list[str]:
     return [i["item"] for i in client.get("/api/queue", params={"limit": 1000}).json()["items"]]
-
-
-def _wait_for(predicate, timeout: float = 8.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_error_shapes(server, library, check_error):
@@ -152,9 +143,9 @@ def test_background_refresh_picks_up_changes(library, start_server):
     srv = start_server(library, rescan_interval=0.1)
     c = srv.client
     library.add("IMG_0500.jpg")
-    assert _wait_for(lambda: "IMG_0500.jpg" in _queue(c)), _queue(c)
+    assert wait_for(lambda: "IMG_0500.jpg" in _queue(c)), _queue(c)
     os.unlink(library.source / library.loose[0])
-    assert _wait_for(lambda: library.loose[0] not in _queue(c))
+    assert wait_for(lambda: library.loose[0] not in _queue(c))
     assert c.get("/api/session").json()["stats"]["queued"] == 6
     # The new photo can be acted on at once.
     r = c.post("/api/assign", json={"item": "IMG_0500.jpg", "cluster": "coins"})

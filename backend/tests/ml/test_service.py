@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 from PIL import Image
+from waiting import wait_for
 
 from photosort.errors import AlreadyUndone, Conflict
 from photosort.ml.embedder import Embedder
@@ -469,23 +470,12 @@ def test_the_scores_an_estimate_reads_are_brought_up_to_date_while_the_reviewer_
             names, cents = vectors.centroids.matrix()
             return vectors.scores.fresh(names, cents)
 
-        assert _eventually(fresh, 5.0)  # warmed once indexing went quiet
+        assert wait_for(fresh, 5.0)  # warmed once indexing went quiet
         item = session.queue_items()[0]
         session.assign(item, "coins")  # the coins centroid moves: its column is stale
         assert not fresh()
-        assert _eventually(fresh, 5.0)  # ... and rescored without anyone asking
+        assert wait_for(fresh, 5.0)  # ... and rescored without anyone asking
         session.undo()
-        assert _eventually(fresh, 5.0)
+        assert wait_for(fresh, 5.0)
     finally:
         service.close()
-
-
-def _eventually(predicate: Any, timeout: float) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False

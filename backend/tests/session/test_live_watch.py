@@ -6,18 +6,10 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from typing import Any
+
+from waiting import wait_for
 
 from photosort.session.watch import FolderWatcher
-
-
-def _wait_for(predicate: Any, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_name_that_is_not_utf8_pauses_the_watcher_and_it_comes_back(make_library):
@@ -33,9 +25,7 @@ def test_a_name_that_is_not_utf8_pauses_the_watcher_and_it_comes_back(make_libra
         # No rescan runs here: a photo copied in after the retry joins through the watcher.
         time.sleep(1.5)
         shutil.copyfile(lib.next_photo(), lib.source / "IMG_0400.jpg")
-        assert _wait_for(lambda: "IMG_0400.jpg" in session.queue_items(), 3.0), (
-            session.queue_items()
-        )
+        assert wait_for(lambda: "IMG_0400.jpg" in session.queue_items(), 3.0), session.queue_items()
         assert watcher.is_alive()
         # The rescan, which reads names as bytes, queues the Latin-1 one as any other.
         session.refresh()
