@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import threading
 from collections.abc import Sequence
 from typing import Protocol
@@ -39,6 +40,17 @@ def fingerprint(path: str | os.PathLike[str]) -> str:
 
 
 StatKey = tuple[int, int, int, int]
+_PACK = struct.Struct("<QQQq").pack
+
+
+def _memo_key(key: StatKey) -> bytes:
+    """A stat key as one 32-byte string: the memo holds one per photo, and a tuple of four
+    ints is ~170 bytes against this one's 65 (~100 MB less at a million photos)."""
+    try:
+        return _PACK(*key)
+    except struct.error:  # a field beyond 64 bits (a clock far off): still one distinct key,
+        text = b"%d:%d:%d:%d" % key  # never 32 bytes long, so never a packed one
+        return text if len(text) != 32 else text + b":"
 
 
 class FingerprintStore(Protocol):
@@ -54,7 +66,7 @@ class Fingerprints:
 
     def __init__(self, store: FingerprintStore | None = None) -> None:
         self._store = store
-        self._memo: dict[StatKey, str] = {}
+        self._memo: dict[bytes, str] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -66,7 +78,7 @@ class Fingerprints:
             st = os.stat(path)
         except OSError as exc:
             raise DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}") from exc
-        key = self._key(st)
+        key = _memo_key(self._key(st))
         with self._lock:
             known = self._memo.get(key)
         if known is None and self._store is not None:
@@ -104,7 +116,7 @@ class Fingerprints:
         with self._lock:
             memo = self._memo.get
             for n, (i, key) in enumerate(zip(where, keys, strict=True)):
-                out[i] = memo(key)
+                out[i] = memo(_memo_key(key))
                 if out[i] is None:
                     missed.append(n)
         if missed and self._store is not None:
@@ -112,7 +124,7 @@ class Fingerprints:
             with self._lock:
                 for n, fp in zip(missed, found, strict=True):
                     if fp is not None:
-                        self._memo[keys[n]] = out[where[n]] = fp
+                        self._memo[_memo_key(keys[n])] = out[where[n]] = fp
         for n in missed:
             i = where[n]
             if out[i] is None:

@@ -264,6 +264,8 @@ class Session:
     def queue_items(self, offset: int = 0, limit: int | None = None) -> list[str]:
         with self.lock:
             items = self.state.order.items
+            if offset == 0 and limit is None:  # the whole queue: one copy, not a slice's two
+                return list(items)
             return list(items[offset:] if limit is None else items[offset : offset + limit])
 
     def queue_length(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Literal
 
 import numpy as np
@@ -14,18 +15,10 @@ from numpy.typing import NDArray
 from photosort.errors import PhotosortError
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest.confidence import ConfidenceModel, Recommendation
-from photosort.suggest.results import Histogram
+from photosort.suggest.results import Histogram, MovedItem
 from photosort.suggest.vectors import QueueTop
 
 HIST_BINS = 40
-
-
-@dataclass(frozen=True)
-class Candidate:
-    item: str
-    cluster: str
-    score: float
-    margin: float
 
 
 @dataclass(frozen=True)
@@ -93,19 +86,23 @@ def select(
     return ok, kept
 
 
-def chosen(items: Sequence[str], top: QueueTop, mask: NDArray[np.bool_]) -> list[Candidate]:
-    """The items `select` chose, in queue order."""
+def chosen(items: Sequence[str], top: QueueTop, mask: NDArray[np.bool_]) -> list[MovedItem]:
+    """The items `select` chose, in queue order, as the answer lists them. Plain dicts built
+    in one comprehension: a dry run at 1M lists ~500k, and a frozen dataclass per item (then
+    a dict per item for the answer) cost 1.5 s of the 2 s the run took."""
     picked = np.flatnonzero(mask)
+    names = top.names
     pos, first = top.positions[picked].tolist(), top.first[picked].tolist()
     score, margin = top.score[picked].tolist(), top.margin[picked].tolist()
     return [
-        Candidate(items[p], top.names[c], s, m)
+        {"item": items[p], "cluster": names[c], "score": s, "margin": m}
         for p, c, s, m in zip(pos, first, score, margin, strict=True)
     ]
 
 
-def per_cluster(chosen: Iterable[Candidate]) -> dict[str, int]:
-    return dict(Counter(c.cluster for c in chosen))
+def per_cluster(chosen: Iterable[MovedItem]) -> dict[str, int]:
+    """Items per cluster, clusters in the order they first occur."""
+    return dict(Counter(map(itemgetter("cluster"), chosen)))
 
 
 def histogram(values: NDArray[np.float64], bins: int = HIST_BINS) -> Histogram:

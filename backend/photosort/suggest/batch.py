@@ -98,7 +98,7 @@ class AutoMover:
             "dry_run": dry_run,
             "count": len(chosen),
             "per_cluster": automove.per_cluster(chosen),
-            "items": [_item(c) for c in chosen],
+            "items": chosen,
             "threshold": rule.threshold,
             "min_samples": rule.min_samples,
             "min_margin": rule.min_margin,
@@ -118,10 +118,10 @@ class AutoMover:
         plans = [_plan(c, model) for c in chosen]
         batch, moved = self.session.auto_batch(plans, rule=header, reviewer=reviewer)
         moved_items = {r["item"] for r in moved}
-        done = [c for c in chosen if c.item in moved_items]
+        done = [c for c in chosen if c["item"] in moved_items]
         result["batch"] = batch
         result["count"] = len(moved)
-        result["items"] = [_item(c) for c in done]
+        result["items"] = done
         result["per_cluster"] = automove.per_cluster(done)
         return result
 
@@ -140,18 +140,14 @@ def _no_rule(model: ConfidenceModel, target: float) -> Conflict:
     )
 
 
-def _item(c: automove.Candidate) -> MovedItem:
-    return {"item": c.item, "cluster": c.cluster, "score": c.score, "margin": c.margin}
-
-
-def _plan(c: automove.Candidate, model: ConfidenceModel) -> MovePlan:
+def _plan(c: MovedItem, model: ConfidenceModel) -> MovePlan:
     """The move, with what the suggestion said journaled beside it (as a manual filing has)."""
     shown = {
-        "suggested": [{"cluster": c.cluster, "score": round(c.score, 4)}],
-        "margin": round(c.margin, 4),
-        "confidence": model.confidence(c.score, c.margin),
+        "suggested": [{"cluster": c["cluster"], "score": round(c["score"], 4)}],
+        "margin": round(c["margin"], 4),
+        "confidence": model.confidence(c["score"], c["margin"]),
     }
-    return MovePlan(c.item, "", c.cluster, shown)
+    return MovePlan(c["item"], "", c["cluster"], shown)
 
 
 def _message(

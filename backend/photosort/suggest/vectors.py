@@ -9,6 +9,7 @@ the session's first (the order events arrive in), so the two can never deadlock.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +30,7 @@ Vector = NDArray[np.float32]
 Ranking = tuple[list[str], list[float]]
 ANN_ABOVE = 20_000  # matrix rows from which more-like-this asks the nearest-neighbour index
 REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
+CHANGE_LOG = 64  # item -> row changes remembered, so a remembered answer can be patched
 ANN_TAIL = 20_000  # rows appended since the index was built that trigger extending it
 SLICE = 32_768  # keys checked per hold of the lock: a request waits milliseconds, not a scan
 
@@ -64,6 +66,8 @@ class VectorIndex:
         self._row_item: dict[int, str] = {}
         self._row_more: dict[int, set[str]] = {}
         self._qversion = 0  # bumped by every change to the map
+        # (version, item) of the latest changes: what `queue_rows` patches its memo with
+        self._changes: list[tuple[int, str]] = []
         self._rows_memo: tuple[int, list[str], NDArray[np.intp]] | None = None
         self._waiting: dict[str, set[str]] = {}
         # Photos filed while their vector was being computed: they join a centroid on landing.
@@ -103,7 +107,7 @@ class VectorIndex:
         if self._qrow.get(item) == row:
             return
         self._unqueue(item)
-        self._qversion += 1
+        self._changed(item)
         self._qrow[item] = row
         if row in self._row_item:
             self._row_more.setdefault(row, set()).add(item)
@@ -114,7 +118,7 @@ class VectorIndex:
         row = self._qrow.pop(item, None)
         if row is None:
             return
-        self._qversion += 1
+        self._changed(item)
         more = self._row_more.get(row)
         if self._row_item.get(row) == item:
             if more:
@@ -125,6 +129,21 @@ class VectorIndex:
             more.discard(item)
         if more is not None and not more:
             del self._row_more[row]
+
+    def _changed(self, item: str) -> None:
+        self._qversion += 1
+        self._changes.append((self._qversion, item))
+        if len(self._changes) > 2 * CHANGE_LOG:
+            del self._changes[:CHANGE_LOG]
+
+    def _changed_since(self, version: int) -> set[str] | None:
+        """The items whose row changed after `version`; None when the log no longer
+        reaches back that far."""
+        if version == self._qversion:
+            return set()
+        if not self._changes or self._changes[0][0] > version + 1:
+            return None
+        return {item for v, item in self._changes if v > version}
 
     def queued_at(self, row: int) -> list[str]:
         """The queued items whose vector is this row."""
@@ -304,19 +323,25 @@ class VectorIndex:
 
     def queue_rows(self, items: Sequence[str]) -> NDArray[np.intp]:
         """Matrix row per queued item, -1 where its vector is not in yet. The answer for the
-        whole queue is kept until the map changes: an estimate asked again (the reviewer
-        moving the threshold) then costs a comparison of the two lists (the same string
-        objects, so pointer by pointer), not a million lookups."""
+        whole queue is kept: an estimate asked again (the reviewer moving the threshold)
+        then costs a comparison of the two lists (the same string objects, so pointer by
+        pointer), not a million lookups; after a filing or an undo (a few items in or out,
+        their rows changed) the kept answer is patched rather than looked up afresh."""
         with self.lock:
             if len(items) < REMEMBER_ROWS:
                 return self._lookup(items)
             known, version = self._rows_memo, self._qversion
             if known is not None and known[0] == version and known[1] == items:
                 return known[2]
-        # A million lookups (0.2 s) outside the lock, so a filing's update never waits for
-        # them: each `get` is atomic, and the answer is kept under the version it started
-        # from, so a change meanwhile is looked up afresh next time.
-        rows = self._lookup(items)
+            changed = self._changed_since(known[0]) if known is not None else None
+        # Outside the lock, so a filing's update never waits for this: each `get` is
+        # atomic, and the answer is kept under the version it started from, so a change
+        # meanwhile is in the log and patched in next time.
+        rows = None
+        if known is not None and changed is not None and len(changed) <= CHANGE_LOG:
+            rows = _patched(known[1], known[2], items, changed, self._qrow.get)
+        if rows is None:
+            rows = self._lookup(items)  # a million lookups: 0.2 s
         rows.setflags(write=False)
         with self.lock:
             self._rows_memo = (version, list(items), rows)
@@ -454,6 +479,50 @@ class VectorIndex:
             if item in want:
                 out[item] = k
         return out
+
+
+def _patched(
+    old: list[str],
+    old_rows: NDArray[np.intp],
+    items: Sequence[str],
+    changed: set[str],
+    row_of: Callable[[str, int], int],
+) -> NDArray[np.intp] | None:
+    """`old_rows` (the rows of `old`) made the rows of `items`, when `items` is `old` with
+    only `changed` items taken out, put in or given another row (each item is queued once);
+    None when the two lists differ otherwise (another order: look every item up)."""
+    at_old, at_new = _positions(old, changed), _positions(items, changed)
+    if at_old is None or at_new is None or len(old) - len(at_old) != len(items) - len(at_new):
+        return None
+    rest_old, rest_new = list(old), list(items)
+    for p in reversed(at_old):
+        del rest_old[p]
+    for p in reversed(at_new):
+        del rest_new[p]
+    if rest_old != rest_new:
+        return None
+    rows = np.empty(len(items), dtype=np.intp)
+    kept = np.ones(len(items), dtype=bool)
+    kept[at_new] = False
+    rows[kept] = np.delete(old_rows, at_old)
+    rows[at_new] = [row_of(items[p], -1) for p in at_new]
+    return rows
+
+
+def _positions(items: Sequence[str], wanted: set[str]) -> list[int] | None:
+    """Where each of these few items stands in `items`, ascending (absent ones left out);
+    None when one stands there twice."""
+    out: list[int] = []
+    for item in wanted:
+        try:
+            at = items.index(item)
+        except ValueError:
+            continue
+        with contextlib.suppress(ValueError):
+            items.index(item, at + 1)
+            return None
+        out.append(at)
+    return sorted(out)
 
 
 def empty_top() -> QueueTop:

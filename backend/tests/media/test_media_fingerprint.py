@@ -95,3 +95,21 @@ def test_a_batch_of_fingerprints_comes_from_the_store_after_a_restart(tmp_path: 
         os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
     with EmbeddingCache(tmp_path / "db.sqlite") as cache:
         assert Fingerprints(cache).of_many(paths) == first[:3] + first[4:]
+
+
+def test_the_memo_answers_by_stat_key_and_rereads_a_changed_file(tmp_path: Path) -> None:
+    """The in-memory memo (keys packed to 32 bytes) trusts an unchanged stat key, rereads a
+    file whose mtime changed, and keeps keys beyond 64 bits apart."""
+    from photosort.media.fingerprint import Fingerprints, _memo_key
+
+    photo = _write(tmp_path / "a.jpg", b"first" * 100)
+    fps = Fingerprints()
+    first = fps.of(photo)
+    st = os.stat(photo)
+    photo.write_bytes(b"other" * 100)  # same size; same mtime put back: the memo answers
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert fps.of_many([photo]) == [first] and fps.of(photo) == first
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert fps.of(photo) == fingerprint(photo) != first
+    keys = [(1, 2**70, 3, 4), (1, 2**70, 3, 5), (1, 2, 3, 4), (1, 2, 3, -4), (1, 2, 3, 2**64)]
+    assert len({_memo_key(k) for k in keys}) == len(keys)

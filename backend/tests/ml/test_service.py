@@ -390,6 +390,32 @@ def test_an_auto_move_over_http_that_would_move_nothing_journals_nothing(
     assert lib.journal() == []
 
 
+def test_an_auto_move_over_http_lists_what_it_moves_in_the_documented_shape(
+    make_library, counting, start_server
+):
+    """The route writes the service's answer without building a model per item: it must
+    still be exactly the documented `AutoMoveResult`, and the dry run's list the real run's."""
+    from photosort.api.models import AutoMoveItem, AutoMoveResult
+
+    lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=12)
+    srv = start_server(lib, engine=lambda session: start(session, counting))
+    before = lib.photo_files()
+    rule = {"threshold": 0.0, "min_samples": 1, "min_margin": 0.0}
+    dry = srv.client.post("/api/auto-move", json={**rule, "dry_run": True})
+    assert dry.status_code == 200, dry.text
+    body = dry.json()
+    assert set(body) == set(AutoMoveResult.model_fields)
+    assert body["items"] and all(set(i) == set(AutoMoveItem.model_fields) for i in body["items"])
+    assert AutoMoveResult.model_validate(body).count == len(body["items"]) == len(lib.loose)
+    assert sum(body["per_cluster"].values()) == body["count"] and body["batch"] is None
+    assert lib.photo_files() == before, "a dry run touches no file"
+    real = srv.client.post("/api/auto-move", json={**rule, "dry_run": False}).json()
+    assert real["items"] == body["items"] and real["per_cluster"] == body["per_cluster"]
+    assert real["batch"] and real["dry_run"] is False
+    for moved in real["items"]:
+        assert (lib.dest / moved["cluster"] / moved["item"]).is_file()
+
+
 def test_suggestions_say_how_many_decisions_the_confidence_waits_for(library, counting):
     from photosort.suggest.confidence import MIN_DECISIONS
 

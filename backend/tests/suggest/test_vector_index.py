@@ -185,3 +185,38 @@ def test_rows_of_a_long_queue_are_remembered_only_while_they_hold():
     again = index.queue_rows(items)
     assert again[5] == -1 and again[6] == 6, "a filing changes the answer at once"
     index.close()
+
+
+def test_a_remembered_queue_is_patched_after_a_filing_an_undo_and_a_late_vector(monkeypatch):
+    """After a few changes the kept answer is patched, not looked up afresh, and equals the
+    fresh lookup; a reordered queue or a long run of changes is looked up again."""
+    n = 12_000
+    vecs = unit(np.random.default_rng(3).standard_normal((n + 1, DIM)))
+    items = [f"q{i:05d}" for i in range(n)]
+    index = index_with(items, vecs[:n])
+    index.seen(("s", "late"), "fp-late")  # queued, its vector not in yet
+    queue = ["late", *items]
+    lookups: list[int] = []
+    real = index._lookup
+    monkeypatch.setattr(index, "_lookup", lambda xs: lookups.append(len(xs)) or real(xs))
+
+    def check(q: list[str], *, patched: bool) -> None:
+        before = len(lookups)
+        got = index.queue_rows(list(q))
+        assert got.tolist() == real(q).tolist()
+        assert (len(lookups) == before) is patched
+
+    check(queue, patched=False)  # the first answer is a full lookup
+    filed = queue.pop(7)
+    index.moved(("s", filed), ("d", f"c/{filed}"), "c", add=True)  # a filing
+    check(queue, patched=True)
+    index.moved(("d", f"c/{filed}"), ("s", filed), "c", add=False)  # its undo: back first
+    queue.insert(0, filed)
+    check(queue, patched=True)
+    index.landed(("s", "late"), "fp-late", vecs[n])  # a vector lands: its row changes
+    check(queue, patched=True)
+    check(queue[::-1], patched=False)  # another order
+    for item in items[:100]:  # more changes than the log holds
+        index.moved(("s", item), ("d", f"c/{item}"), "c", add=True)
+    check([i for i in queue if i not in set(items[:100])], patched=False)
+    index.close()
