@@ -10,6 +10,7 @@ import errno
 import logging
 import os
 import random
+import stat
 import threading
 import time
 import uuid
@@ -1049,8 +1050,13 @@ class Session:
                 return
             newcomers: set[str] = set()
             for item in items:
-                path = self.source / item
-                if path.is_dir() and not path.is_symlink():
+                try:
+                    mode = os.lstat(os.path.join(self.source, item)).st_mode
+                except OSError:
+                    # Gone (our own moves: one a file, thousands a second during an auto-move,
+                    # each worth three realpaths in `_may_queue`): only `_leave` cares.
+                    continue
+                if stat.S_ISDIR(mode):
                     newcomers.update(photos_below(self.source, item))  # a folder moved in whole
                 elif item not in self.state.order:
                     newcomers.add(item)
