@@ -10,6 +10,7 @@ import errno
 import logging
 import os
 import random
+import stat
 import threading
 import time
 import uuid
@@ -371,7 +372,7 @@ class Session:
                         f"no cluster named {cluster!r}; pass create=true to make it"
                     )
                 self._create_cluster(cluster, reviewer)
-            plan = self._plan(item, cluster, cluster, self._group_finder(1), set())
+            plan = self._plan(item, cluster, cluster, self._group_finder([item]), set())
             return self._execute_moves(
                 "assign",
                 [plan],
@@ -409,7 +410,7 @@ class Session:
             if self.copy_mode:
                 return self._journal_line(copymode.hide_line(item, reviewer))
             folder = f"{TRASH_DIR}/{item}".rpartition("/")[0]
-            plan = self._plan(item, folder, None, self._group_finder(1), set())
+            plan = self._plan(item, folder, None, self._group_finder([item]), set())
             return self._execute_moves("delete", [plan], by="manual", reviewer=reviewer)[0]
 
     def skip(self, item: str, *, reviewer: str = "local") -> Record:
@@ -507,7 +508,7 @@ class Session:
     ) -> list[Record]:
         # The lock is released between chunks so reviewers keep working during a long batch.
         done: list[Record] = []
-        folders = self._group_finder(len(valid))
+        folders = self._group_finder([p.item for p in valid])
         for start in range(0, len(valid), chunk):
             with self.lock:
                 part = [p for p in valid[start : start + chunk] if p.item in self.state.order]
@@ -637,7 +638,7 @@ class Session:
                 for item in items
             ]
         taken: set[Path] = set()
-        folders = self._group_finder(len(items))
+        folders = self._group_finder(items)
         plans = [
             self._plan(item, f"{TRASH_DIR}/{item}".rpartition("/")[0], None, folders, taken)
             for item in items
@@ -668,13 +669,13 @@ class Session:
         self._after([rec])
         return rec
 
-    def _group_finder(self, moves: int) -> FolderIndex | GroupProbe:
-        """How the files of a group are found on disk when a move is planned (a sidecar
-        written since the scan is not left behind): a few moves look their names up, a batch
-        lists each of its folders once."""
-        if moves <= GROUP_PROBE_MAX:
+    def _group_finder(self, items: Sequence[str]) -> FolderIndex | GroupProbe:
+        """How the files of a group are found on disk when these items' moves are planned (a
+        sidecar written since the scan is not left behind): a few moves look their names up,
+        a batch lists each of its folders once, keeping only its own items' stems."""
+        if len(items) <= GROUP_PROBE_MAX:
             return GroupProbe(self.source, self.companions)
-        return FolderIndex(self.source)
+        return FolderIndex(self.source, items)
 
     def _plan(
         self,
@@ -961,9 +962,12 @@ class Session:
         with self.lock:
             generation = self._generation
             stamps = self._stamps
+            moving = bool(self._running_batches)
         # No folder changed since the last scan: nothing can have appeared or vanished. (A full
-        # walk now and then anyway, for file systems with unreliable folder mtimes.)
-        if unchanged(stamps) and time.monotonic() - self._full_scan_at < FULL_RESCAN_S:
+        # walk now and then anyway, for file systems with unreliable folder mtimes.) While a
+        # batch moves files, every chunk changes the generation, so a walk would only be thrown
+        # away (at 1M: seconds of CPU and every name in memory); the first refresh after it walks.
+        if moving or (unchanged(stamps) and time.monotonic() - self._full_scan_at < FULL_RESCAN_S):
             self.settle()  # newcomers still being written are not in any folder's mtime
             return set(), set()
         result = scan(self.source, self.dest)
@@ -1053,8 +1057,13 @@ class Session:
                 return
             newcomers: set[str] = set()
             for item in items:
-                path = self.source / item
-                if path.is_dir() and not path.is_symlink():
+                try:
+                    mode = os.lstat(os.path.join(self.source, item)).st_mode
+                except OSError:
+                    # Gone (our own moves: one a file, thousands a second during an auto-move,
+                    # each worth three realpaths in `_may_queue`): only `_leave` cares.
+                    continue
+                if stat.S_ISDIR(mode):
                     newcomers.update(photos_below(self.source, item))  # a folder moved in whole
                 elif item not in self.state.order:
                     newcomers.add(item)

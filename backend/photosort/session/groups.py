@@ -266,12 +266,22 @@ class FolderIndex:
     move carries along is read from the disk when it is planned, not from an older scan, so a
     sidecar written since is not left behind."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, items: Iterable[str] | None = None) -> None:
+        """`items`: the items that will be asked about (a batch's), when known. Only their
+        stems are kept from each listing: a batch of 95k out of a flat folder of 1M photos
+        would otherwise hold every name of the folder (~240 MB) while it runs."""
         self.root = root
         self._by_folder: dict[str, dict[str, list[str]]] = {}
+        self._wanted: dict[str, set[str]] | None = None
+        if items is not None:
+            self._wanted = {}
+            for item in items:
+                folder, _, base = item.rpartition("/")
+                self._wanted.setdefault(folder, set()).add(stem_key(base))
 
     def _index(self, folder: str) -> dict[str, list[str]]:
         if folder not in self._by_folder:
+            wanted = self._wanted.get(folder, set()) if self._wanted is not None else None
             index: dict[str, list[str]] = {}
             try:
                 with os.scandir(self.root / folder if folder else self.root) as it:
@@ -279,8 +289,11 @@ class FolderIndex:
                         name = entry.name
                         if name.startswith(".") or not is_member(name):
                             continue
+                        key = stem_key(name)
+                        if wanted is not None and key not in wanted:
+                            continue
                         if entry.is_file(follow_symlinks=False):
-                            index.setdefault(stem_key(name), []).append(name)
+                            index.setdefault(key, []).append(name)
             except OSError:
                 pass  # a folder that vanished holds no companions; the move itself will say
             self._by_folder[folder] = index
@@ -289,7 +302,15 @@ class FolderIndex:
     def companions(self, item: str) -> tuple[str, ...]:
         """The other files of `item`'s group now (items relative to the root)."""
         folder, _, base = item.rpartition("/")
-        return group_of(item, self._index(folder).get(stem_key(base), [])).companions
+        key = stem_key(base)
+        if self._wanted is not None and key not in self._wanted.setdefault(folder, set()):
+            # Not announced: its stem was not kept, so that folder is listed again with it.
+            self._wanted[folder].add(key)
+            self._by_folder.pop(folder, None)
+        names = self._index(folder).get(key, ())
+        if len(names) < 2:
+            return ()  # a photo on its own (most of a batch): nothing to group
+        return group_of(item, names).companions
 
 
 # Probed where a folder is not listed: upper case first (cameras write `IMG_1.CR2`).

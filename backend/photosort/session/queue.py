@@ -34,16 +34,27 @@ class QueueOrder:
         self.ranking: dict[str, int] = {}  # uncertain first: item -> rank
         self._items: set[str] = set()
         self._order: list[str] = []
+        # Items `remove_many` took out of `_items` that `_order` still holds: an auto-move
+        # removes 256 photos per chunk, and rebuilding a million-name list per chunk was most
+        # of a batch at 1M. They are swept out in one pass the next time the order is read.
+        self._gone: set[str] = set()
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._items)
 
     def __contains__(self, item: object) -> bool:
         return item in self._items
 
     @property
     def items(self) -> Sequence[str]:
+        self._sweep()
         return self._order
+
+    def _sweep(self) -> None:
+        """Drop the items `remove_many` left in `_order` (one pass, however many batches)."""
+        if self._gone:
+            gone, self._gone = self._gone, set()
+            self._order = [i for i in self._order if i not in gone]
 
     def index(self, item: str) -> int:
         return self._find(item)
@@ -51,6 +62,7 @@ class QueueOrder:
     def _find(self, item: str) -> int:
         """Position of a queued item without a linear search of 100k names: `_order` is
         `front + middle + back`, and the middle is sorted by `_base_key`, so it bisects."""
+        self._sweep()
         order = self._order
         f, end = len(self.front), len(order) - len(self.back)
         if f and item in self.front:
@@ -63,6 +75,7 @@ class QueueOrder:
         return i if i < end else order.index(item)
 
     def page(self, offset: int, limit: int) -> list[str]:
+        self._sweep()
         return self._order[offset : offset + limit]
 
     def _base_key(self, item: str) -> Any:
@@ -73,6 +86,7 @@ class QueueOrder:
         return (0, rank, ()) if rank is not None else (1, 0, base)
 
     def _rebuild(self, shown: Sequence[str] | None = None) -> None:
+        self._gone = set()  # the order is made afresh from `_items`
         self.front = [i for i in dict.fromkeys(self.front) if i in self._items]
         pinned = set(self.front)
         self.back = [i for i in dict.fromkeys(self.back) if i in self._items and i not in pinned]
@@ -106,7 +120,7 @@ class QueueOrder:
     def remove(self, item: str) -> None:
         if item not in self._items:
             return
-        del self._order[self._find(item)]
+        del self._order[self._find(item)]  # one filing: no sweep of the whole order later
         self._items.discard(item)
         if item in self.front:
             self.front.remove(item)
@@ -114,25 +128,27 @@ class QueueOrder:
             self.back.remove(item)
 
     def remove_many(self, items: Iterable[str]) -> None:
-        """Remove many items in one pass over the order (a batch of k items costs O(n), not
-        O(n*k): `list.remove` is a linear search)."""
+        """Remove many items at O(k): `_order` keeps them until it is next read (`_sweep`),
+        so the chunks of a batch cost one pass over the order in all, not one each."""
         gone = {i for i in items if i in self._items}
         if not gone:
             return
         self._items -= gone
-        self._order = [i for i in self._order if i not in gone]
+        self._gone |= gone
         if self.front:
             self.front = [i for i in self.front if i not in gone]
         if self.back:
             self.back = [i for i in self.back if i not in gone]
 
     def push_front(self, item: str) -> None:
+        self._sweep()  # a swept-out item coming back must not stand in `_order` twice
         self.remove(item)
         self._items.add(item)
         self.front.insert(0, item)
         self._order.insert(0, item)
 
     def push_back(self, item: str) -> None:
+        self._sweep()
         self.remove(item)
         self._items.add(item)
         self.back.append(item)
@@ -142,6 +158,7 @@ class QueueOrder:
         """New photos join the base order where it puts them. A few (files copied in while the
         session runs) are bisected in rather than re-sorting 100k names."""
         new = [i for i in dict.fromkeys(items) if i not in self._items]
+        self._sweep()
         if len(new) > 64:
             self.sync(self._items | set(new))
             return

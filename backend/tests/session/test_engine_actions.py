@@ -589,3 +589,29 @@ def test_a_running_batch_cannot_be_undone_halfway(make_library):
     assert session.queue_length() == 0
     session.undo(batch="b2")
     assert session.queue_length() == 3
+
+
+def test_the_queue_reads_the_same_after_a_batch_removes_photos_chunk_by_chunk():
+    """A batch takes its photos out of the queue order a chunk at a time and the order is
+    swept once, when next read: pages, positions, a photo coming back (an aborted move goes
+    first, once) and a newcomer all read as if each removal had been made at once."""
+    from photosort.session.queue import QueueOrder
+
+    order = QueueOrder()
+    names = [f"IMG_{i:03d}.jpg" for i in range(200)]
+    order.sync(set(names))
+    gone = names[::3]
+    order.remove_many(gone[:30])
+    order.remove_many(gone[30:])
+    rest = [n for n in names if n not in gone]
+    assert len(order) == len(rest) and gone[0] not in order
+    assert list(order.items) == rest
+    assert order.index(rest[5]) == 5 and order.page(0, 3) == rest[:3]
+    order.remove_many(rest[:2])
+    order.push_front(gone[0])
+    assert list(order.items) == [gone[0], *rest[2:]]
+    order.remove_many([rest[2], gone[0]])
+    order.add_many([gone[1]])
+    assert list(order.items) == [gone[1], *rest[3:]]  # IMG_003 between 002 and 005
+    order.remove_many([rest[3]])
+    assert order.snapshot()["front"] == [] and rest[3] not in order.page(0, 300)

@@ -16,7 +16,7 @@ from testdata import cr2_path
 from photosort.errors import Conflict
 from photosort.session import fileops
 from photosort.session.engine import MovePlan
-from photosort.session.groups import badge
+from photosort.session.groups import FolderIndex, badge
 
 
 @pytest.fixture
@@ -359,4 +359,54 @@ def test_files_of_a_group_written_after_the_scan_still_travel_with_it(shoot):
     plans = [MovePlan("DCIM/IMG_0102.JPG", "", "birds")]
     s.auto_batch(plans, rule={"threshold": 0.5})
     assert not list((shoot.source / "DCIM").glob("IMG_0102*"))
+    assert s.verify() == []
+
+
+def test_a_large_batch_over_many_folders_moves_every_group_whole(shoot):
+    """Past GROUP_PROBE_MAX photos a batch lists each folder once and keeps only its own
+    photos' stems: groups in two folders, a sidecar written after the scan and 70 photos in
+    a third folder all move whole, chunk by chunk, while the queue reads right between chunks;
+    undo brings every file back."""
+    from photosort.session.engine import GROUP_PROBE_MAX
+
+    jpeg = (shoot.source / shoot.loose[0]).read_bytes()
+    many = shoot.source / "many"
+    many.mkdir()
+    for i in range(70):
+        (many / f"P_{i:03d}.jpg").write_bytes(jpeg + bytes([i]))
+    s = shoot.open()
+    late = xmp(many / "P_005.xmp", 5)  # written after the scan: found when planned
+    late_bytes = late.read_bytes()
+    # a photo the index was not told of is still grouped (its folder listed again)
+    index = FolderIndex(shoot.source, ["IMG_0101.JPG"])
+    assert len(index.companions("IMG_0101.JPG")) == 3
+    assert len(index.companions("DCIM/IMG_0102.JPG")) == 3
+    groups = {"IMG_0101.JPG": shoot.raw1, "DCIM/IMG_0102.JPG": shoot.raw2}
+    items = [*groups, *(f"many/P_{i:03d}.jpg" for i in range(70))]
+    assert len(items) > GROUP_PROBE_MAX
+    before = {p: p.read_bytes() for files in groups.values() for p in files}
+    before.update({p: p.read_bytes() for p in many.iterdir()})
+    queued_between: list[tuple[int, int]] = []
+
+    def between(done: int, total: int) -> None:
+        left = [i for i in s.queue_items() if i in items]
+        queued_between.append((len(left), s.queue_length() - len(s.queue_items())))
+
+    moved = s.move_batch(
+        [MovePlan(i, "", "coins") for i in items], batch="b", chunk=16, progress=between
+    )
+    assert len(moved) == len(items)
+    assert [left for left, _ in queued_between] == [max(0, 72 - 16 * k) for k in range(1, 6)]
+    assert all(skew == 0 for _, skew in queued_between)
+    coins = shoot.dest / "coins"
+    for files in groups.values():
+        assert all((coins / f.name).is_file() for f in files) and not any(f.exists() for f in files)
+    assert (coins / "P_005.xmp").is_file() and not late.exists()
+    assert not list(many.iterdir())
+    assert {r["item"]: len(r.get("companions", ())) for r in moved} == {
+        **dict.fromkeys(groups, 3),
+        **{i: int(i == "many/P_005.jpg") for i in items if i.startswith("many/")},
+    }
+    s.undo(batch="b")
+    assert {p: p.read_bytes() for p in before} == before and late.read_bytes() == late_bytes
     assert s.verify() == []
