@@ -38,6 +38,10 @@ class QueueOrder:
         # removes 256 photos per chunk, and rebuilding a million-name list per chunk was most
         # of a batch at 1M. They are swept out in one pass the next time the order is read.
         self._gone: set[str] = set()
+        # Items `push_front` put first since `_order` was last read, oldest first: undoing a
+        # batch of 100k pushes 100k photos, and inserting each at the head of a million-name
+        # list (and of `front`) made that undo take a minute. They join in one pass too.
+        self._pushed: list[str] = []
 
     def __len__(self) -> int:
         return len(self._items)
@@ -51,7 +55,12 @@ class QueueOrder:
         return self._order
 
     def _sweep(self) -> None:
-        """Drop the items `remove_many` left in `_order` (one pass, however many batches)."""
+        """Put the pending pushes first and drop the items `remove_many` left in `_order`
+        (one pass each, however many batches)."""
+        if self._pushed:
+            newest_first, self._pushed = self._pushed[::-1], []
+            self.front[:0] = newest_first
+            self._order[:0] = newest_first
         if self._gone:
             gone, self._gone = self._gone, set()
             self._order = [i for i in self._order if i not in gone]
@@ -86,6 +95,7 @@ class QueueOrder:
         return (0, rank, ()) if rank is not None else (1, 0, base)
 
     def _rebuild(self, shown: Sequence[str] | None = None) -> None:
+        self._sweep()
         self._gone = set()  # the order is made afresh from `_items`
         self.front = [i for i in dict.fromkeys(self.front) if i in self._items]
         pinned = set(self.front)
@@ -105,6 +115,7 @@ class QueueOrder:
 
     def shuffle(self, seed: int | None) -> None:
         """A new base order; earlier skips and undos no longer pin anything."""
+        self._sweep()
         self.seed = seed
         self.ranking = {}
         self.front.clear()
@@ -120,7 +131,10 @@ class QueueOrder:
     def remove(self, item: str) -> None:
         if item not in self._items:
             return
-        del self._order[self._find(item)]  # one filing: no sweep of the whole order later
+        # `_find` first: it may sweep, replacing `_order`, and `del self._order[...]` would
+        # take the list before the index (deleting from the old one).
+        at = self._find(item)
+        del self._order[at]  # one filing: no sweep of the whole order later
         self._items.discard(item)
         if item in self.front:
             self.front.remove(item)
@@ -133,6 +147,8 @@ class QueueOrder:
         gone = {i for i in items if i in self._items}
         if not gone:
             return
+        if self._pushed:
+            self._sweep()  # so `front` below holds every pinned item
         self._items -= gone
         self._gone |= gone
         if self.front:
@@ -141,6 +157,10 @@ class QueueOrder:
             self.back = [i for i in self.back if i not in gone]
 
     def push_front(self, item: str) -> None:
+        if item not in self._items and item not in self._gone:
+            self._items.add(item)  # not in `_order` in any form: it joins at the next read
+            self._pushed.append(item)
+            return
         self._sweep()  # a swept-out item coming back must not stand in `_order` twice
         self.remove(item)
         self._items.add(item)
@@ -181,6 +201,7 @@ class QueueOrder:
         return appeared, vanished
 
     def snapshot(self) -> dict[str, Any]:
+        self._sweep()
         return {
             "seed": self.seed,
             "front": list(self.front),
