@@ -1029,6 +1029,17 @@ class Session:
             self._queue_changed(appeared, vanished)
         return appeared, vanished
 
+    def watched_folders(self) -> list[str]:
+        """The folders whose entries can be queued photos, as the last scan found them: the
+        source and its subfolders, not the clusters (live folders watch these one by one)."""
+        with self.lock:
+            stamps = self._stamps
+        src = str(self.source)
+        below, clusters = src + os.sep, str(self.dest) + os.sep
+        return sorted(
+            f for f in stamps if f == src or (f.startswith(below) and not f.startswith(clusters))
+        )
+
     def _queue_changed(self, appeared: set[str], vanished: set[str]) -> None:
         if appeared or vanished:
             self.events.publish(
@@ -1063,8 +1074,12 @@ class Session:
                     # Gone (our own moves: one a file, thousands a second during an auto-move,
                     # each worth three realpaths in `_may_queue`): only `_leave` cares.
                     continue
-                if stat.S_ISDIR(mode):
-                    newcomers.update(photos_below(self.source, item))  # a folder moved in whole
+                if stat.S_ISDIR(mode):  # a folder moved in whole
+                    walked: dict[str, int] = {}
+                    newcomers.update(photos_below(self.source, item, walked))
+                    # Watched from now on (`watched_folders`); stamped as not to be trusted,
+                    # so the next refresh walks. A new dict: `refresh` reads the old unlocked.
+                    self._stamps = {**self._stamps, **dict.fromkeys(walked, -1)}
                 elif item not in self.state.order:
                     newcomers.add(item)
             newcomers = {i for i in newcomers if self._may_queue(i)}

@@ -189,7 +189,8 @@ def queueable(source: Path, dest: Path, item: str) -> bool:
     return not (item.startswith(dest_rel) and "/" in item[len(dest_rel) :])
 
 
-def photos_below(root: Path, folder: str) -> list[str]:
+def photos_below(root: Path, folder: str, walked: dict[str, int] | None = None) -> list[str]:
     """Photos under `folder` (relative to root), as items relative to root: a folder moved in
-    whole is reported as one name, never as its files."""
-    return _walk_photos(root / folder, f"{folder}/", set())
+    whole is reported as one name, never as its files. `walked` gets every folder looked
+    into (as a scan's stamps)."""
+    return _walk_photos(root / folder, f"{folder}/", set(), walked)

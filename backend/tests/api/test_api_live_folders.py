@@ -230,7 +230,9 @@ def test_a_watcher_that_cannot_start_falls_back_to_the_rescan(
     still arrive through the periodic rescan, still only once whole."""
     from photosort.session import watch
 
-    def no_inotify(source: Path, stop: threading.Event) -> Iterator[set[tuple[Any, str]]]:
+    def no_inotify(
+        source: Path, folders: list[str], stop: threading.Event
+    ) -> Iterator[set[tuple[Any, str]]]:
         raise OSError(28, "inotify watch limit reached")
         yield set()  # pragma: no cover - makes this a generator, as watchfiles' is
 
@@ -270,3 +272,23 @@ def test_a_raw_jpeg_group_copied_in_joins_once_with_its_badge(make_library, star
     moved = sorted(p.name for p in (lib.dest / "coins").glob("IMG_0900*"))
     assert moved == ["IMG_0900.CR2", "IMG_0900.CR2.xmp", "IMG_0900.JPG", "IMG_0900.xmp"]
     assert not list(lib.source.glob("IMG_0900*"))
+
+
+def test_photos_copied_into_subfolders_join_through_the_watcher_alone(make_library, start_server):
+    """Each folder the scan looks into is watched by itself (a recursive watch walks every
+    entry below the source holding the GIL: 2.8 s frozen beside a million photos). A camera
+    folder there at start and a folder moved in while serving both bring their newcomers in,
+    with no periodic rescan to fall back on."""
+    lib = make_library(loose=4, into=True, nested=True)
+    srv = start_server(lib, watch=True, rescan_interval=0)  # the watcher alone
+    c = srv.client
+    camera = Path(lib.loose[0]).parent.as_posix()
+    time.sleep(0.5)
+    shutil.copyfile(lib.next_photo(), lib.source / camera / "IMG_0300.jpg")
+    assert _wait_for(lambda: f"{camera}/IMG_0300.jpg" in _queue(c), 3.0) is not None, _queue(c)
+    trip = lib.root / "staging" / "trip2"
+    lib.add("a.jpg", under=trip)
+    os.rename(trip, lib.source / "trip2")
+    assert _wait_for(lambda: "trip2/a.jpg" in _queue(c), 3.0) is not None, _queue(c)
+    shutil.copyfile(lib.next_photo(), lib.source / "trip2" / "b.jpg")  # the new folder's own
+    assert _wait_for(lambda: "trip2/b.jpg" in _queue(c), 4.0) is not None, _queue(c)
