@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -116,3 +117,18 @@ def photo(seed: int = 0, size: tuple[int, int] = (96, 64)) -> Image.Image:
     cx, cy, r = rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h, 0.25 * min(w, h)
     img[(xx - cx) ** 2 + (yy - cy) ** 2 < r * r] = rng.uniform(0, 1, size=3)
     return Image.fromarray(np.clip(img / img.max() * 255, 0, 255).astype(np.uint8), "RGB")
+
+
+def record_cache_writes(service: Any) -> list[str]:
+    """The fingerprints a `SuggestionService` writes to its (real) embedding cache, that is
+    what the model embedded, in write order."""
+    written: list[str] = []
+    put_many = service.cache.put_many
+
+    def recording(items: Any, embedder_id: str) -> int:
+        written.extend(items)
+        result: int = put_many(items, embedder_id)
+        return result
+
+    service.cache.put_many = recording
+    return written

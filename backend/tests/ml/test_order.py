@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from ml_helpers import record_cache_writes
 from numpy.typing import NDArray
 from PIL import Image
 
@@ -99,19 +100,6 @@ class Recording:
         self.seen.append((s.progress(), bool(first and s.suggestions(first)[first[0]])))
         self.batches.append(len(images))
         return self.inner.embed_images(images)
-
-
-def record_cache_writes(service: SuggestionService) -> list[str]:
-    """The fingerprints the service writes to its (real) embedding cache, in write order."""
-    written: list[str] = []
-    put_many = service.cache.put_many
-
-    def recording(items: Any, embedder_id: str) -> int:
-        written.extend(items)
-        return put_many(items, embedder_id)
-
-    service.cache.put_many = recording  # type: ignore[method-assign]
-    return written
 
 
 def test_members_are_embedded_before_the_queue_and_the_queue_in_review_order(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ml_helpers import record_cache_writes
 from numpy.typing import NDArray
 from PIL import Image
 
@@ -64,21 +65,19 @@ def open_service(lib: Any, embedder: PixelHash) -> tuple[Any, SuggestionService]
     return session, service
 
 
-def record_cache_writes(service: SuggestionService) -> list[str]:
-    """The fingerprints the service writes to its embedding cache (what the model embedded),
-    in write order."""
-    written: list[str] = []
-    put_many = service.cache.put_many
-
-    def recording(items: Any, embedder_id: str) -> int:
-        written.extend(items)
-        return put_many(items, embedder_id)
-
-    service.cache.put_many = recording  # type: ignore[method-assign]
-    return written
-
-
 CACHED = 3 * indexer.CHUNK + 100  # enough for steps of CHUNK, 2 CHUNK, then 4 CHUNK
+
+
+def cached_library(make_library: Any) -> Any:
+    """A library of CACHED photos, every one embedded once and the session closed."""
+    lib = make_library(clusters={"birds": 4, "coins": 4}, loose=0)
+    write_photos(lib.source, [f"IMG_{i:05d}.jpg" for i in range(CACHED)], salt=0)
+    session, service = open_service(lib, PixelHash())
+    service.load_embedder()
+    service.index_pending()
+    service.close()
+    session.close()
+    return lib
 
 
 def test_a_warm_restart_links_every_queued_photo_without_the_model(make_library: Any) -> None:
@@ -116,13 +115,7 @@ def test_photos_that_need_the_model_keep_their_order_after_a_long_cached_run(
     """After hundreds of cached photos the steps are bulk steps; the one that meets the new
     photos embeds a chunk and puts the rest back. The model still sees the new queued photos
     in the reviewer's order, then the new members, each once."""
-    lib = make_library(clusters={"birds": 4, "coins": 4}, loose=0)
-    write_photos(lib.source, [f"IMG_{i:05d}.jpg" for i in range(CACHED)], salt=0)
-    session, service = open_service(lib, PixelHash())
-    service.load_embedder()
-    service.index_pending()
-    service.close()
-    session.close()
+    lib = cached_library(make_library)
 
     # New photos after every cached one (steps of CHUNK, 2 CHUNK, then 4 CHUNK, which meets
     # more than a chunk of them), and new members.
@@ -151,13 +144,7 @@ def test_photos_that_need_the_model_keep_their_order_after_a_long_cached_run(
 
 def test_a_rescan_after_a_warm_start_finds_only_what_changed(make_library: Any) -> None:
     """Photos arriving after the warm start are embedded on the rescan, nothing else."""
-    lib = make_library(clusters={"birds": 4, "coins": 4}, loose=0)
-    write_photos(lib.source, [f"IMG_{i:05d}.jpg" for i in range(CACHED)], salt=0)
-    session, service = open_service(lib, PixelHash())
-    service.load_embedder()
-    service.index_pending()
-    service.close()
-    session.close()
+    lib = cached_library(make_library)
 
     model = PixelHash()
     session, service = open_service(lib, model)
