@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photosort.fsutil import atomic_write_bytes
-from photosort.session.scan import ScanResult
+from photosort.session.scan import ScanResult, unchanged
 
 log = logging.getLogger("photosort.session")
 
@@ -119,7 +119,7 @@ def _parse(tokens: Iterator[str], roots: tuple[Path, Path], last_seq: int) -> Ca
     if [next(tokens), next(tokens)] != _roots(roots) or int(next(tokens)) != last_seq:
         return None
     stamps = {next(tokens): int(next(tokens)) for _ in range(int(next(tokens)))}
-    if not stamps or folder_stamps(list(stamps)) != stamps:
+    if not unchanged(stamps):
         return None  # a folder gained, lost or renamed an entry since
     order = _section(tokens, int(next(tokens)))
     companions: dict[str, tuple[str, ...]] = {}
