@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -36,3 +40,52 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1  # Linux renameat2
+_RENAME_EXCL = 4  # macOS renamex_np
+
+
+def _native_rename_excl() -> Callable[[bytes, bytes], int] | None:
+    """The C call that renames without ever replacing, where the platform has one."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        fn = libc.renameat2
+        return lambda a, b: int(fn(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_NOREPLACE))
+    if sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        fn = libc.renamex_np
+        return lambda a, b: int(fn(a, b, _RENAME_EXCL))
+    return None
+
+
+_rename_excl = _native_rename_excl() if os.name == "posix" else None
+# Errors that mean "this file system cannot do the atomic no-replace rename" (FUSE drivers
+# answer EINVAL), not "the name is taken".
+_NO_ATOMIC_RENAME = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+def rename_no_replace(src: Path, dst: Path) -> None:
+    """Rename `src` to `dst` on one file system; FileExistsError rather than replace anything.
+
+    Atomic where the platform can say "never replace" (Linux `renameat2(RENAME_NOREPLACE)`,
+    macOS `renamex_np(RENAME_EXCL)`; Windows' rename never replaces). Where the file system
+    refuses that flag (FUSE drivers for exFAT, FAT and NTFS), a checked rename: the caller
+    holds the session's lock, so only another program could take the name in between, and
+    the name is looked up the way the folder compares names (without case on exFAT/FAT).
+    """
+    if os.name == "nt":
+        os.rename(src, dst)  # MoveFileEx without MOVEFILE_REPLACE_EXISTING
+        return
+    if _rename_excl is not None:
+        if _rename_excl(os.fsencode(src), os.fsencode(dst)) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in _NO_ATOMIC_RENAME:
+            raise OSError(err, os.strerror(err), str(src), None, str(dst))
+    if os.path.lexists(dst):
+        raise FileExistsError(errno.EEXIST, "destination exists", str(dst))
+    os.rename(src, dst)

@@ -18,6 +18,7 @@ from typing import Literal
 from PIL import Image
 
 from photosort.formats import is_video
+from photosort.fsinfo import stat_key
 from photosort.media.raster import PIL_DECODE_ERRORS
 
 EXIF_IFD = 0x8769
@@ -110,7 +111,7 @@ class CaptureTimes:
             st = os.stat(path)
         except OSError:
             return None
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        key = stat_key(path, st)
         with self._lock:
             known = self._memo.get(key)
         if known is None:
@@ -126,4 +127,4 @@ class CaptureTimes:
         except OSError:
             return None
         with self._lock:
-            return self._memo.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            return self._memo.get(stat_key(path, st))

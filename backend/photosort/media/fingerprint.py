@@ -2,7 +2,8 @@
 
 `fingerprint(path)` reads the bytes; `Fingerprints` remembers the answer by (device, inode,
 size, mtime) in memory and in a store (the embedding database), so a move or rename (same inode)
-is never read again and a restart does not re-read the library.
+is never read again and a restart does not re-read the library. Where a disk has no real inode
+numbers (exFAT, FAT) the path stands in for the inode: a rename there reads the file again.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import hashlib
 import os
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from photosort.errors import DecodeFailed
+from photosort.fsinfo import stat_key
 
 CHUNK = 256 * 1024
 _VERSION = b"photosort-fp1"  # bump if the recipe changes, so old cache keys never collide with new
@@ -54,11 +56,9 @@ def _memo_key(key: StatKey) -> bytes:
 
 
 class FingerprintStore(Protocol):
-    def lookup_fingerprint(self, st: os.stat_result) -> str | None: ...
-
     def lookup_stat_keys(self, stats: Sequence[StatKey]) -> list[str | None]: ...
 
-    def remember_fingerprints(self, pairs: list[tuple[os.stat_result, str]]) -> None: ...
+    def remember_stat_keys(self, pairs: Iterable[tuple[StatKey, str]]) -> None: ...
 
 
 class Fingerprints:
@@ -69,27 +69,24 @@ class Fingerprints:
         self._memo: dict[bytes, str] = {}
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _key(st: os.stat_result) -> StatKey:
-        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
     def of(self, path: str | os.PathLike[str]) -> str:
         try:
             st = os.stat(path)
         except OSError as exc:
             raise DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}") from exc
-        key = _memo_key(self._key(st))
+        stat = stat_key(path, st)
+        key = _memo_key(stat)
         with self._lock:
             known = self._memo.get(key)
         if known is None and self._store is not None:
-            known = self._store.lookup_fingerprint(st)
+            known = self._store.lookup_stat_keys([stat])[0]
         if known is None:
             try:
                 known = fingerprint(path)
             except OSError as exc:
                 raise DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}") from exc
             if self._store is not None:
-                self._store.remember_fingerprints([(st, known)])
+                self._store.remember_stat_keys([(stat, known)])
         with self._lock:
             self._memo[key] = known
         return known
@@ -111,7 +108,7 @@ class Fingerprints:
                 out[i] = DecodeFailed(f"cannot read {_name(path)}: {exc.strerror}")
                 continue
             where.append(i)
-            keys.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            keys.append(stat_key(path, st))
         missed: list[int] = []
         with self._lock:
             memo = self._memo.get

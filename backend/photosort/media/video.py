@@ -27,6 +27,7 @@ from PIL import Image
 
 from photosort.errors import DecodeFailed
 from photosort.formats import suffix
+from photosort.fsinfo import stat_key
 
 if TYPE_CHECKING:
     from av.container import InputContainer
@@ -270,7 +271,7 @@ class VideoProbes:
             st = path.stat()
         except OSError:
             return None
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        key = stat_key(path, st)
         with self._lock:
             if key in self._memo:
                 self._memo.move_to_end(key)

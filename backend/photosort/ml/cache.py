@@ -265,9 +265,15 @@ class EmbeddingCache:
 
     def remember_fingerprints(self, pairs: Iterable[tuple[os.stat_result, str]]) -> None:
         """Remember ``(stat, fingerprint)`` pairs, in one transaction."""
+        self.remember_stat_keys(
+            ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), fp) for st, fp in pairs
+        )
+
+    def remember_stat_keys(self, pairs: Iterable[tuple[tuple[int, int, int, int], str]]) -> None:
+        """Remember ``((dev, ino, size, mtime_ns), fingerprint)`` pairs, in one transaction."""
         rows = []
-        for st, fp in pairs:
-            key = _file_key(st)
+        for stat, fp in pairs:
+            key = _stat_key(*stat)
             if key is not None:
                 rows.append((*key, fp))
         if rows:

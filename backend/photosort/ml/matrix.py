@@ -10,14 +10,14 @@ Files, beside `embeddings.sqlite` in `vectors/`: `<slug>-<dim>.f16` (the rows, l
 float16, unit length) and `<slug>-<dim>.fps` (one fingerprint per line, row order). On open,
 rows that are not unit length (a torn write: the tail past the rows is kept zeroed; a foreign
 file) are dropped and simply fetched from SQLite again. One process owns the files (an
-exclusive `flock`); another process on the same session (`photosort index` beside `serve`)
-works in a private unlinked file instead, so two writers never interleave.
+exclusive lock on `<slug>-<dim>.lock`, through `locks.py`); another process on the same
+session (`photosort index` beside `serve`) works in a private unlinked file instead, so two
+writers never interleave.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import mmap
 import os
@@ -29,7 +29,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 
 import numpy as np
+from filelock import BaseFileLock
 from numpy.typing import NDArray
+
+from photosort.locks import release, try_exclusive
 
 if TYPE_CHECKING:
     import torch
@@ -66,6 +69,7 @@ class VectorMatrix:
         # instead of re-normalising every block (a pass over the whole matrix each time).
         self._scale = np.ones(0, dtype=np.float32)
         self._fps_out: IO[str] | None = None
+        self._owner: BaseFileLock | None = None
         self.closed = False
         # Scoring goes through torch's float16 kernel: imported here, on the thread that opens
         # the matrix (the model's loader), not on the request that scores the first page.
@@ -82,15 +86,11 @@ class VectorMatrix:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Not O_APPEND (Linux's pwrite would ignore its offset): read-write, created.
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-            fh = open(fd, "r+b")  # noqa: SIM115 - kept open for the matrix's life
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                fh.close()
-            else:
+            self._owner = try_exclusive(path.with_suffix(".lock"))
+            if self._owner is not None:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
                 self._fps_out = open(path.with_suffix(".fps"), "a", encoding="ascii")  # noqa: SIM115
-                return fh
+                return open(fd, "r+b")
         folder = path.parent if path is not None else None
         return tempfile.TemporaryFile(dir=folder)
 
@@ -175,6 +175,7 @@ class VectorMatrix:
             if self._fps_out is not None:
                 self._fps_out.close()
             self._file.close()
+            release(self._owner)
 
     # ---------------------------------------------------------------- rows
     def __len__(self) -> int:

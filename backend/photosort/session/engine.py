@@ -512,7 +512,7 @@ class Session:
         for start in range(0, len(valid), chunk):
             with self.lock:
                 part = [p for p in valid[start : start + chunk] if p.item in self.state.order]
-                taken: set[Path] = set()
+                taken: set[str] = set()
                 part = [
                     self._plan(p.item, p.cluster or "", p.cluster, folders, taken, p.extra)
                     for p in part
@@ -637,7 +637,7 @@ class Session:
                 self._journal_line({**copymode.hide_line(item, reviewer), "batch": batch})
                 for item in items
             ]
-        taken: set[Path] = set()
+        taken: set[str] = set()
         folders = self._group_finder(items)
         plans = [
             self._plan(item, f"{TRASH_DIR}/{item}".rpartition("/")[0], None, folders, taken)
@@ -683,7 +683,7 @@ class Session:
         folder: str,
         cluster: str | None,
         folders: FolderIndex | GroupProbe,
-        taken: set[Path],
+        taken: set[str],
         extra: dict[str, Any] | None = None,
     ) -> MovePlan:
         """Move `item` and every file of its group into `folder` (relative to dest), under
@@ -691,7 +691,6 @@ class Session:
         companions = tuple(c for c in folders.companions(item) if c != item)
         names = [p.rsplit("/", 1)[-1] for p in (item, *companions)]
         targets = fileops.free_group(self.dest / folder, names, taken)
-        taken.update(targets)
         dsts = [t.relative_to(self.dest).as_posix() for t in targets]
         pairs = tuple(zip(companions, dsts[1:], strict=True))
         return MovePlan(item, dsts[0], cluster, extra or {}, pairs)
@@ -909,7 +908,7 @@ class Session:
     def _undo_file_moves(
         self, targets: Sequence[Record], reviewer: str, batch: str | None
     ) -> list[Record]:
-        taken: set[Path] = set()
+        taken: set[str] = set()
         lines: list[dict[str, Any]] = []
         for t in targets:
             current = self.dest / t["dst"]
@@ -932,7 +931,7 @@ class Session:
         return done
 
     def _undo_line(
-        self, t: Record, taken: set[Path], reviewer: str, batch: str | None
+        self, t: Record, taken: set[str], reviewer: str, batch: str | None
     ) -> dict[str, Any]:
         """The undo of move line `t`: its whole group back to the source folder, under names
         free for all of it. A companion removed by hand since is not looked for."""
@@ -940,7 +939,6 @@ class Session:
         srcs = [t["src"], *(c["src"] for c in companions)]
         folder = self.source / t["src"].rpartition("/")[0]
         backs = fileops.free_group(folder, [s.rsplit("/", 1)[-1] for s in srcs], taken)
-        taken.update(backs)
         items = [b.relative_to(self.source).as_posix() for b in backs]
         pairs = tuple(zip((c["dst"] for c in companions), items[1:], strict=True))
         return {

@@ -9,23 +9,31 @@ import os
 import shutil
 from pathlib import Path
 
-from photosort.fsutil import fsync_dir
+from photosort.fsinfo import hard_links_refused, note_hard_links_refused, same_inode
+from photosort.fsutil import fsync_dir, rename_no_replace
 from photosort.session.groups import renamed
 
 _HASH_CHUNK = 1 << 20
 
 
-def free_group(folder: Path, names: list[str], taken: set[Path] | None = None) -> list[Path]:
+def free_group(folder: Path, names: list[str], taken: set[str] | None = None) -> list[Path]:
     """Names in `folder` for every file of one group: the names themselves when all are free,
     else the first ` (n)` suffix free for ALL of them (`IMG_1 (2).CR2` with `IMG_1 (2).JPG`
-    and `IMG_1 (2).xmp`), so a collision never splits a group's names. `taken` holds paths
-    already promised to earlier moves of the same batch (not on disk yet), so two photos of
-    one name going to one folder get two names."""
-    taken = taken or set()
+    and `IMG_1 (2).xmp`), so a collision never splits a group's names.
+
+    `taken` holds the names already promised to earlier moves of the same batch (not on disk
+    yet), so two photos of one name going to one folder get two names; the names chosen are
+    added to it. Names that differ only in case count as one there (the disk's own lookup
+    folds case where the disk does): one folder must hold both on every disk a session may
+    be copied to."""
     n = 1
     while True:
         out = [folder / renamed(name, n) for name in names]
-        if not any(p in taken or os.path.lexists(p) for p in out):
+        keys = [os.fspath(p).casefold() for p in out]
+        promised = taken is not None and any(k in taken for k in keys)
+        if not promised and not any(os.path.lexists(p) for p in out):
+            if taken is not None:
+                taken.update(keys)
             return out
         n += 1
 
@@ -39,43 +47,76 @@ def _file_hash(path: Path) -> str:
 
 
 def same_file(a: Path, b: Path) -> bool:
-    """True when `a` and `b` are one inode (a crash between link and unlink) or equal bytes."""
+    """True when `a` and `b` are provably one file (a crash between link and unlink, on a
+    disk with real inode numbers) or hold equal bytes."""
     try:
         sa, sb = a.stat(), b.stat()
     except FileNotFoundError:
         return False
-    if (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino):
+    if same_inode(sa, sb):
         return True
     return sa.st_size == sb.st_size and _file_hash(a) == _file_hash(b)
 
 
-def move_no_replace(src: Path, dst: Path) -> None:
-    """Move `src` to `dst`; fail with FileExistsError rather than replace anything at `dst`.
+_LINK_REFUSED = frozenset(
+    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+)
 
-    Same file system: hard link then unlink, which is atomic and refuses to overwrite. Where
-    hard links are not supported, a checked rename. Across file systems: copy to a temp name,
-    fsync, verify size and hash, rename into place, then remove the original.
-    """
-    dst.parent.mkdir(parents=True, exist_ok=True)
+
+def _link(src: Path, dst: Path) -> bool:
+    """Give `src` the second name `dst` (FileExistsError when taken); False where the disk
+    has no hard links (exFAT, FAT, some network shares), remembered for the device."""
+    dev = os.lstat(src).st_dev
+    if hard_links_refused(dev):
+        return False
     try:
         os.link(src, dst, follow_symlinks=False)
     except FileExistsError:
         raise
     except OSError as exc:
-        if exc.errno == errno.EXDEV:
-            _copy_verify_move(src, dst)
-            return
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+        if exc.errno not in _LINK_REFUSED:
             raise
-        if os.path.lexists(dst):
-            raise FileExistsError(errno.EEXIST, "destination exists", str(dst)) from exc
-        os.rename(src, dst)
-        fsync_dir(dst.parent)
-        fsync_dir(src.parent)
+        note_hard_links_refused(dev)
+        return False
+    return True
+
+
+def move_no_replace(src: Path, dst: Path) -> None:
+    """Move `src` to `dst`; fail with FileExistsError rather than replace anything at `dst`.
+
+    Same file system: hard link then unlink (atomic, and refuses to overwrite); where the disk
+    has no hard links, a rename that never replaces (`fsutil.rename_no_replace`). Across file
+    systems: copy to a temp name, fsync, verify size and hash, rename into place, then remove
+    the original. The caller has fsync'ed the journal line first, so recovery can finish or
+    take back each of these from whatever a crash left.
+    """
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        linked = _link(src, dst)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        _copy_verify_move(src, dst)
+        return
+    if not linked:
+        _rename_across(src, dst)
         return
     fsync_dir(dst.parent)
     os.unlink(src)
     fsync_dir(src.parent)
+
+
+def _rename_across(src: Path, dst: Path) -> None:
+    try:
+        rename_no_replace(src, dst)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        _copy_verify_move(src, dst)
+        return
+    fsync_dir(dst.parent)
+    if src.parent != dst.parent:
+        fsync_dir(src.parent)
 
 
 class BatchMover:
@@ -102,11 +143,13 @@ class BatchMover:
             self._copied.append(dst)
             return
         try:
-            os.link(src, dst, follow_symlinks=False)
-        except FileExistsError:
-            raise
-        except OSError:
-            move_no_replace(src, dst)  # other file system, no hard links: the careful path
+            linked = _link(src, dst)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            linked = False
+        if not linked:
+            move_no_replace(src, dst)  # other file system, or no hard links: the careful path
             return
         self._linked.append((src, dst))
 
@@ -166,7 +209,8 @@ def copy_verified(src: Path, dst: Path) -> None:
             os.fsync(fh.fileno())
         if tmp.stat().st_size != src.stat().st_size or _file_hash(tmp) != _file_hash(src):
             raise OSError(errno.EIO, "copy verification failed", str(src))
-        os.link(tmp, dst)  # refuses to replace an existing file
+        if not _link(tmp, dst):  # either refuses to replace an existing file
+            rename_no_replace(tmp, dst)
     finally:
         # A full disk (or any failure) must not leave half a photo behind to fill it further.
         with contextlib.suppress(FileNotFoundError):

@@ -26,6 +26,7 @@ from photosort.formats import (
     is_media,
     suffix,
 )
+from photosort.fsinfo import folds_case
 
 # A video beside a photo of its stem is that photo's Live half (Apple writes .MOV; a ProRAW
 # Live Photo pairs it with a .DNG). Other video kinds are shots of their own.
@@ -313,29 +314,32 @@ class FolderIndex:
         return group_of(item, names).companions
 
 
-# Probed where a folder is not listed: upper case first (cameras write `IMG_1.CR2`).
+# Looked up where a folder is not listed: upper case first (cameras write `IMG_1.CR2`).
 _PROBE_EXTENSIONS = tuple(
     e for ext in sorted(_MEMBER_EXTENSIONS) for e in dict.fromkeys((ext.upper(), ext))
 )
 _TWIN_SIDECARS = (".xmp", ".XMP")
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def _is_file(path: Path) -> bool:
     try:
-        st = os.lstat(path)
+        return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
-        return None
-    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+        return False
 
 
 class GroupProbe:
     """`FolderIndex` for a few items in folders that may hold 100k files: listing such a
-    folder costs hundreds of ms, once per keypress. Instead it looks up the names a group's
-    files can have: the companions the last scan found, the item's stem with every member
-    extension (upper and lower case), then `<twin>.xmp` for each file found. Files are told
-    apart by inode, so a case-insensitive file system does not make one file two companions.
-    A companion whose name differs from those only in case and that arrived since the last
-    scan is recorded by the next scan (the watcher's within a second, the rescan's within 2 s)."""
+    folder costs hundreds of ms, once per keypress.
+
+    On a folder that compares names exactly (ext4, most Linux disks) a name looked up is a
+    name the folder holds, so it looks up the names a group's files can have: the companions
+    the last scan found, the item's stem with every member extension (upper and lower case),
+    then `<twin>.xmp` for each file found. On a folder that folds case (exFAT, FAT, default
+    APFS, NTFS on Windows) every spelling of a name opens the same file, so there a group is
+    taken from the folder's listing (such folders are memory cards and drives whose camera
+    folders hold at most 9,999 files). A companion that arrived since the last scan is
+    recorded by the next scan (the watcher's within a second, the rescan's within 2 s)."""
 
     def __init__(self, root: Path, known: Callable[[str], tuple[str, ...]]) -> None:
         self.root = root
@@ -344,13 +348,12 @@ class GroupProbe:
     def companions(self, item: str) -> tuple[str, ...]:
         folder, _, base = item.rpartition("/")
         where = self.root / folder if folder else self.root
+        if folds_case(where, base):
+            return FolderIndex(self.root, [item]).companions(item)
         names = [base]
-        seen = {_identity(where / base)}
 
         def add(name: str) -> None:
-            ident = _identity(where / name) if name not in names else None
-            if ident is not None and ident not in seen:
-                seen.add(ident)
+            if name not in names and _is_file(where / name):
                 names.append(name)
 
         for companion in self.known(item):

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
+from filelock import BaseFileLock
 
 from photosort import jsontext
 from photosort.errors import SessionFolderError
 from photosort.fsutil import atomic_write_bytes, fsync_dir
+from photosort.locks import release, try_exclusive
 
 Record = dict[str, Any]
 
@@ -28,24 +30,20 @@ CLUSTERING_DIR = ".clustering"
 ACTIONS_FILE = "actions.jsonl"
 STATE_FILE = "state.json"
 TORN_FILE = "actions.torn"
+LOCK_FILE = "session.lock"
 
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _lock_exclusive(fh: BinaryIO, folder: Path) -> None:
-    try:
-        import fcntl
-    except ImportError:  # no advisory locks on this platform
-        return
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        fh.close()
+def _lock_exclusive(folder: Path) -> BaseFileLock:
+    lock = try_exclusive(folder / LOCK_FILE)
+    if lock is None:
         raise SessionFolderError(
             f"this session is already open in another photosort ({folder.parent}); stop it first"
-        ) from None
+        )
+    return lock
 
 
 class Journal:
@@ -66,13 +64,12 @@ class Journal:
         # the highest seq up to which every move had finished (or was aborted) when it was
         # written, so recovery without state.json knows which moves may have been cut short.
         self._pending: set[int] = set()
+        # One writer per session, taken before a torn tail is repaired: a second writer
+        # (`photosort undo` while `serve` runs) would reuse seq numbers or cut a live line.
+        self._writer: BaseFileLock | None = None if read_only else _lock_exclusive(folder)
         self._fh: BinaryIO | None = (
             None if read_only else open(self.actions_path, "ab")  # noqa: SIM115 - held open
         )
-        if self._fh is not None:
-            # One writer per session, taken before a torn tail is repaired: a second writer
-            # (`photosort undo` while `serve` runs) would reuse seq numbers or cut a live line.
-            _lock_exclusive(self._fh, folder)
         self._records = self._load()
         self.next_seq = (self._records[-1]["seq"] + 1) if self._records else 1
         # Seqs only grow but need not be dense (an older photosort could skip one): records
@@ -183,8 +180,7 @@ class Journal:
         assert self._fh is not None
         with contextlib.suppress(OSError):
             self._fh.close()
-        self._fh = open(self.actions_path, "ab")  # noqa: SIM115 - held open
-        _lock_exclusive(self._fh, self.folder)
+        self._fh = open(self.actions_path, "ab")  # noqa: SIM115 - held open (still the writer)
         with contextlib.suppress(OSError):
             os.truncate(self.actions_path, end)
 
@@ -229,3 +225,4 @@ class Journal:
                 os.fsync(self._fh.fileno())
                 self._fh.close()
                 fsync_dir(self.folder)
+            release(self._writer)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photosort.formats import is_media
+from photosort.fsinfo import trusted_fs
 from photosort.session.groups import folder_faces, is_member
 
 
@@ -28,13 +29,22 @@ class ScanResult:
 _STAMP_SETTLE_NS = 2_000_000_000
 
 
+def folder_mtime(folder: str) -> int:
+    """A folder's mtime as a stamp that proves "no entry added, removed or renamed since", or
+    -1 (never matches) where it proves nothing: unreadable, or on a file system that leaves
+    folder mtimes alone (FAT keeps none for its root; the FUSE drivers for exFAT and FAT do
+    not touch a folder's mtime when a file is renamed out of it)."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return -1
+    return st.st_mtime_ns if trusted_fs(st.st_dev) else -1
+
+
 def _stamp(folder: str, stamps: dict[str, int] | None) -> None:
     if stamps is None:
         return
-    try:
-        mtime = os.stat(folder).st_mtime_ns
-    except OSError:
-        mtime = -1
+    mtime = folder_mtime(folder)
     stamps[folder] = -1 if time.time_ns() - mtime < _STAMP_SETTLE_NS else mtime
 
 
@@ -42,13 +52,7 @@ def unchanged(stamps: dict[str, int]) -> bool:
     """True when no folder of an earlier scan gained, lost or renamed an entry since."""
     if not stamps:
         return False
-    for folder, mtime in stamps.items():
-        try:
-            if mtime < 0 or os.stat(folder).st_mtime_ns != mtime:
-                return False
-        except OSError:
-            return False
-    return True
+    return all(mtime >= 0 and folder_mtime(folder) == mtime for folder, mtime in stamps.items())
 
 
 def _walk_photos(

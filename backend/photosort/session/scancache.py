@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photosort.fsutil import atomic_write_bytes
-from photosort.session.scan import ScanResult, unchanged
+from photosort.session.scan import ScanResult, folder_mtime, unchanged
 
 log = logging.getLogger("photosort.session")
 
@@ -47,14 +47,8 @@ class CachedScan:
 
 
 def folder_stamps(folders: Iterator[str] | Sequence[str]) -> dict[str, int]:
-    """Each folder's mtime now (-1 where it cannot be read: never matches)."""
-    stamps: dict[str, int] = {}
-    for folder in folders:
-        try:
-            stamps[folder] = os.stat(folder).st_mtime_ns
-        except OSError:
-            stamps[folder] = -1
-    return stamps
+    """Each folder's mtime now (-1 where it proves nothing: never matches)."""
+    return {folder: folder_mtime(folder) for folder in folders}
 
 
 def save(

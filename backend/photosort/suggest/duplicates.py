@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from photosort.errors import BadPath, Conflict, DecodeFailed, PhotosortError
+from photosort.fsinfo import path_identity, stat_key
 from photosort.media.decode import probe
 from photosort.media.fingerprint import Fingerprints
 from photosort.media.likeness import content_hash, hamming, sharpness
@@ -198,7 +199,7 @@ class Duplicates:
         try:
             path = resolve_inside(self.session.source, item)
             st = os.stat(path)
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            key = stat_key(path, st)
             if key not in self._hashes:
                 self._hashes[key] = content_hash(path)
             return self._hashes[key]
@@ -236,7 +237,7 @@ class Duplicates:
             st = path.stat()
         except OSError:
             return _unknown(item)
-        key = (item, st.st_ino, st.st_size, st.st_mtime_ns)
+        key = (item, path_identity(path, st), st.st_size, st.st_mtime_ns)
         known = self._candidates.get(key)
         if known is None:
             known = self._measure(item, path, st.st_size)

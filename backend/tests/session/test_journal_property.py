@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from photosort.errors import PhotosortError
+from photosort.locks import release
 from photosort.session.engine import Session
 
 CLUSTERS = ["birds", "coins"]
@@ -107,10 +108,12 @@ def machine_factory(make_library):
 
             @rule()
             def crash_and_restart(self) -> None:
-                # SIGKILL leaves no checkpoint and no orderly close: drop the session as is.
+                # SIGKILL leaves no checkpoint and no orderly close: drop the session as is
+                # (the OS lets go of the process's file and its lock).
                 fh = self.session.journal._fh
                 assert fh is not None
                 fh.close()
+                release(self.session.journal._writer)
                 self.session = Session(self.lib.source)
 
             @rule()
