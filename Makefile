@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PHOTOSORT_CHROMIUM := $(CHROMIUM)
 
-.PHONY: help setup run test lint typecheck test-backend test-ui test-e2e bench chromium ui sample-reset clean
+.PHONY: help setup run test lint typecheck test-backend test-ui test-e2e bench chromium disk-tools ui sample-reset clean
 
 help:
 	@echo "make run    install what is needed, build the UI, serve sample/ at http://$(HOST):$(PORT)"
@@ -59,13 +59,24 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The real-disk tests mount exFAT, FAT32 and NTFS images through FUSE (as root with /dev/fuse;
+# elsewhere they skip with the reason). Debian's tools for that, installed when missing.
+DISK_TOOLS := mkfs.exfat mount.exfat-fuse mkfs.vfat fusefat mkntfs ntfs-3g
+disk-tools:
+	@missing=$$(for t in $(DISK_TOOLS); do PATH=$$PATH:/usr/sbin:/sbin command -v $$t >/dev/null || echo $$t; done); \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing exfatprogs exfat-fuse dosfstools fusefat ntfs-3g for the real-disk tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    exfatprogs exfat-fuse dosfstools fusefat ntfs-3g >/dev/null; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check backend bench scripts
 	$(BIN)/ruff format --check backend bench scripts
 	$(BIN)/mypy
 	npm --prefix client run typecheck --silent
 
-test-backend: setup $(RAY_STAMP)
+test-backend: setup $(RAY_STAMP) disk-tools
 	$(BIN)/python -m pytest -rs
 
 test-ui: setup

@@ -182,13 +182,19 @@ class SuggestionService:
         kind = rec["type"]
         if kind in ("assign", "delete"):
             cluster = rec.get("cluster") if kind == "assign" else None
-            self.vectors.moved(("s", rec["src"]), ("d", rec["dst"]), cluster, add=True)
+            self.vectors.moved(("s", rec["src"]), _filed_key(rec), cluster, add=True)
             self.indexer.forget(("s", rec["src"]))
         elif kind == "undo" and rec.get("restore_from"):
             self.vectors.moved(
                 ("d", rec["restore_from"]), ("s", rec["restore_to"]), rec.get("cluster"), add=False
             )
             self.indexer.forget(("d", rec["restore_from"]))
+        elif kind == "undo" and rec.get("copy"):
+            # Copy mode: the photo never left the source; it is queued again as it was.
+            target = self.session.state.record(rec["undoes"])
+            old = _filed_key(target)
+            self.vectors.moved(old, ("s", target["item"]), target.get("cluster"), add=False)
+            self.indexer.forget(old)
         elif kind == "cluster-create":
             self.vectors.ensure_cluster(rec["cluster"])
         elif kind == "abort":
@@ -301,3 +307,9 @@ class SuggestionService:
         return self.automover.run(
             threshold, min_samples, min_margin, dry_run=dry_run, reviewer=reviewer
         )
+
+
+def _filed_key(rec: Event) -> tuple[str, str]:
+    """Where a filing line put its photo: the dest member, or (copy mode's trash, which only
+    hides a photo) a key of its own per hidden item."""
+    return ("d", rec["dst"]) if rec.get("dst") is not None else ("h", rec["src"])
