@@ -25,7 +25,8 @@ def source_read_only(path: Path) -> bool:
     """A read-only mount (a locked card), a folder this user cannot write, or one whose mode
     grants no write at all (what a careful user sets to protect it, also against root)."""
     try:
-        if os.statvfs(path).f_flag & os.ST_RDONLY:
+        # statvfs is POSIX only; Windows says "read-only" through os.access alone
+        if hasattr(os, "statvfs") and os.statvfs(path).f_flag & os.ST_RDONLY:
             return True
         return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
     except OSError:
