@@ -19,9 +19,12 @@ folder) and cached: they are asked on every scan and every filing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import mmap
 import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -36,6 +39,7 @@ _lock = threading.Lock()
 _trusted_by_dev: dict[int, bool] = {}
 _folds_by_folder: dict[str, bool] = {}
 _no_links_by_dev: set[int] = set()
+_rewrites_by_dev: dict[int, bool] = {}
 
 
 def _linux_fs_types() -> dict[int, str]:
@@ -131,3 +135,53 @@ def folds_case(folder: Path, listed_name: str) -> bool:
     with _lock:
         _folds_by_folder[key] = folds
     return folds
+
+
+_PROBE = 8192
+
+
+def rewrites_in_place(folder: Path) -> bool:
+    """Whether files in `folder` can be reopened for writing, written in the middle, cut short
+    and memory-mapped: what SQLite, a memory-mapped matrix and an append to an existing file
+    need. The FUSE driver for FAT does none of it reliably (it refuses to reopen a file for
+    writing and loses or keeps bytes it was told to write or cut); such a disk gets new
+    files written whole and renamed into place, and its caches are kept elsewhere.
+    Asked once per device, by writing a small probe file there."""
+    try:
+        dev = os.stat(folder).st_dev
+    except OSError:
+        return True  # nothing will be written there; the write itself will say why
+    known = _rewrites_by_dev.get(dev)
+    if known is None:
+        known = _probe_rewrite(folder)
+        if known is not None:
+            with _lock:
+                _rewrites_by_dev[dev] = known
+    return True if known is None else known
+
+
+def _probe_rewrite(folder: Path) -> bool | None:
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".photosort-probe-")
+    except OSError:
+        return None  # a folder we cannot write to: no answer
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(b"a" * _PROBE)
+        with open(name, "r+b") as rw:
+            rw.seek(_PROBE // 2)
+            rw.write(b"b" * 16)
+            rw.truncate(_PROBE * 3 // 4)
+        with open(name, "ab") as more:  # from a sector boundary, where FUSE FAT writes 512
+            more.write(b"z")
+        with open(name, "rb") as back:
+            data = back.read()
+        whole = data == b"a" * (_PROBE // 2) + b"b" * 16 + b"a" * (_PROBE // 4 - 16) + b"z"
+        with open(name, "r+b") as mapped, mmap.mmap(mapped.fileno(), mmap.PAGESIZE) as shared:
+            shared[0] = ord("c")
+        return whole
+    except (OSError, ValueError):
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

@@ -10,6 +10,9 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+from photosort.fsinfo import rewrites_in_place
 
 
 def fsync_dir(path: Path) -> None:
@@ -89,3 +92,30 @@ def rename_no_replace(src: Path, dst: Path) -> None:
     if os.path.lexists(dst):
         raise FileExistsError(errno.EEXIST, "destination exists", str(dst))
     os.rename(src, dst)
+
+
+def open_for_append(path: Path, keep: int | None = None) -> BinaryIO:
+    """`open(path, "ab")`, after cutting the file back to its first `keep` bytes when given.
+
+    Where the disk cannot reopen a file for writing or cut it (the FUSE driver for FAT), the
+    same result by rewriting: the kept bytes go to a new file that is fsync'ed and renamed
+    over the old one, and that new file stays open for the appends that follow."""
+    if rewrites_in_place(path.parent):
+        if keep is not None and path.exists() and path.stat().st_size > keep:
+            os.truncate(path, keep)
+        return open(path, "ab")
+    data = path.read_bytes() if path.exists() else b""
+    tmp = path.with_name(f".{path.name}.rewrite")
+    fh = open(tmp, "wb")  # noqa: SIM115 - the caller holds it open
+    try:
+        fh.write(data if keep is None else data[:keep])
+        fh.flush()
+        os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        fh.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+    return fh

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from photosort.errors import PhotosortError
 from photosort.media.fingerprint import fingerprint
-from photosort.ml.cache import EmbeddingCache
+from photosort.ml.cache import EmbeddingCache, cache_path
 from photosort.ml.embedder import Embedder, EmbedderUnavailable
 from photosort.session.engine import Session
 from photosort.session.journal import CLUSTERING_DIR
@@ -321,7 +321,7 @@ def index_on_ray(
     result = RayIndexResult()
     paths = session_photos(session)
     result.total = len(paths)
-    cache = EmbeddingCache(session.dest / CLUSTERING_DIR / "embeddings.sqlite")
+    cache = EmbeddingCache(cache_path(session.dest / CLUSTERING_DIR))
     try:
         fps = _fingerprints(paths, cache, result.failed)
         by_fp: dict[str, list[Path]] = {}

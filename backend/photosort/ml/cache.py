@@ -21,6 +21,7 @@ starts empty: it only ever holds derivable data.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import threading
@@ -31,7 +32,10 @@ from types import TracebackType
 from typing import Final
 
 import numpy as np
+import platformdirs
 from numpy.typing import NDArray
+
+from photosort.fsinfo import rewrites_in_place
 
 __all__ = ["EmbeddingCache"]
 
@@ -62,6 +66,19 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 
+def cache_path(clustering: Path) -> Path:
+    """Where a session keeps its embedding cache (and the matrix beside it): in its own
+    `.clustering` folder, unless that disk cannot rewrite a file in place (SQLite and the
+    memory-mapped matrix need to; the FUSE driver for FAT cannot). Then in the user's cache
+    folder, one per session folder: a cache is derivable, so nothing of the session's record
+    is kept off its disk."""
+    if rewrites_in_place(clustering if clustering.exists() else clustering.parent):
+        return clustering / CACHE_FILE
+    where = os.fsencode(os.path.realpath(clustering))
+    name = hashlib.blake2b(where, digest_size=10).hexdigest()
+    return Path(platformdirs.user_cache_dir("photosort")) / "sessions" / name / CACHE_FILE
+
+
 def _i64(x: int) -> int:
     """Store an unsigned 64-bit stat field in SQLite's signed INTEGER."""
     return x - (1 << 64) if x >= (1 << 63) else x
@@ -81,6 +98,9 @@ def _stat_key(dev: int, ino: int, size: int, mtime_ns: int) -> tuple[int, int, i
 def _chunks(items: Sequence[str], n: int = _CHUNK) -> Iterator[Sequence[str]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+CACHE_FILE = "embeddings.sqlite"
 
 
 class EmbeddingCache:

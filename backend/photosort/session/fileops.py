@@ -204,7 +204,11 @@ def copy_verified(src: Path, dst: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     try:
-        shutil.copy2(src, tmp)
+        shutil.copyfile(src, tmp)
+        # Times and mode as far as the disk keeps them (FAT through FUSE has no chmod): the
+        # capture time falls back to the mtime, the mode is a nicety.
+        with contextlib.suppress(OSError):
+            shutil.copystat(src, tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         if tmp.stat().st_size != src.stat().st_size or _file_hash(tmp) != _file_hash(src):

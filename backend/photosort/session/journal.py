@@ -21,7 +21,7 @@ from filelock import BaseFileLock
 
 from photosort import jsontext
 from photosort.errors import SessionFolderError
-from photosort.fsutil import atomic_write_bytes, fsync_dir
+from photosort.fsutil import atomic_write_bytes, fsync_dir, open_for_append
 from photosort.locks import release, try_exclusive
 
 Record = dict[str, Any]
@@ -67,22 +67,23 @@ class Journal:
         # One writer per session, taken before a torn tail is repaired: a second writer
         # (`photosort undo` while `serve` runs) would reuse seq numbers or cut a live line.
         self._writer: BaseFileLock | None = None if read_only else _lock_exclusive(folder)
+        self._records, good_end = self._load()
         self._fh: BinaryIO | None = (
-            None if read_only else open(self.actions_path, "ab")  # noqa: SIM115 - held open
+            None if read_only else open_for_append(self.actions_path, keep=good_end)
         )
-        self._records = self._load()
         self.next_seq = (self._records[-1]["seq"] + 1) if self._records else 1
         # Seqs only grow but need not be dense (an older photosort could skip one): records
         # are found by seq, never by position.
         self._seqs: list[int] = [r["seq"] for r in self._records]
 
-    def _load(self) -> list[Record]:
-        """Read every line. A line that cannot be read is *corrupt* when a readable line
-        follows it (kept in place, skipped and reported with its line number: the lines after
-        it are real actions) and *torn* when nothing readable follows (a write cut short by a
-        crash or power loss: set aside to `actions.torn` and cut from the file)."""
+    def _load(self) -> tuple[list[Record], int | None]:
+        """Read every line, and where the whole lines end. A line that cannot be read is
+        *corrupt* when a readable line follows it (kept in place, skipped and reported with
+        its line number: the lines after it are real actions) and *torn* when nothing readable
+        follows (a write cut short by a crash or power loss: set aside to `actions.torn`, and
+        cut from the file when it is opened for appending)."""
         if not self.actions_path.exists():
-            return []
+            return [], None
         raw = self.actions_path.read_bytes()
         parsed: list[tuple[int, int, int, Record | None]] = []  # line no, start, end, record
         pos = 0
@@ -112,15 +113,10 @@ class Journal:
         good_end = parsed[last_good][2] if last_good >= 0 else 0
         if good_end < len(raw) and raw[good_end:].strip() and not self.read_only:
             self._set_aside(raw[good_end:].rstrip(b"\n"))
-        if good_end < len(raw) and not self.read_only:
-            with open(self.actions_path, "r+b") as fh:
-                fh.truncate(good_end)
-                fh.flush()
-                os.fsync(fh.fileno())
-        return records
+        return records, good_end if good_end < len(raw) else None
 
     def _set_aside(self, torn: bytes) -> None:
-        with open(self.folder / TORN_FILE, "ab") as fh:
+        with open_for_append(self.folder / TORN_FILE) as fh:
             fh.write(torn + b"\n")
             fh.flush()
             os.fsync(fh.fileno())
@@ -180,9 +176,7 @@ class Journal:
         assert self._fh is not None
         with contextlib.suppress(OSError):
             self._fh.close()
-        self._fh = open(self.actions_path, "ab")  # noqa: SIM115 - held open (still the writer)
-        with contextlib.suppress(OSError):
-            os.truncate(self.actions_path, end)
+        self._fh = open_for_append(self.actions_path, keep=end)
 
     def settle(self, seqs: Iterable[int]) -> None:
         """These move lines' file operations are over (done, or aborted by a later line)."""

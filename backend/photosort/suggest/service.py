@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
 from photosort.media.renditions import Renditions
-from photosort.ml.cache import EmbeddingCache
+from photosort.ml.cache import EmbeddingCache, cache_path
 from photosort.session.engine import Session
 from photosort.session.events import Event
 from photosort.session.journal import CLUSTERING_DIR
@@ -68,7 +68,7 @@ class SuggestionService:
         renditions: bool = True,
     ) -> None:
         self.session = session
-        self.cache = EmbeddingCache(session.dest / CLUSTERING_DIR / "embeddings.sqlite")
+        self.cache = EmbeddingCache(cache_path(session.dest / CLUSTERING_DIR))
         # Queued photos leave their thumb and preview here as they are embedded (one decode),
         # so the reviewer's previews are cache reads; the image routes read the same folder.
         self.renditions = (

@@ -147,14 +147,14 @@ def test_a_copy_that_fails_leaves_no_partial_group(card, monkeypatch):
     from photosort.session import fileops
 
     s = card.open(copy=True)
-    real = fileops.shutil.copy2
+    real = fileops.shutil.copyfile
 
     def fail_on_cr2(src, dst, **kw):
         if str(src).endswith(".CR2"):
             raise OSError(28, "No space left on device", str(dst))
         return real(src, dst, **kw)
 
-    monkeypatch.setattr(fileops.shutil, "copy2", fail_on_cr2)
+    monkeypatch.setattr(fileops.shutil, "copyfile", fail_on_cr2)
     with pytest.raises(Exception, match="disk is full"):
         s.assign("IMG_0101.JPG", "birds")
     assert not any(p.name.startswith("IMG_0101") for p in (card.dest / "birds").iterdir())

@@ -123,7 +123,7 @@ def test_a_failed_cross_disk_copy_leaves_no_partial_copy(library, monkeypatch, h
         Path(b).write_bytes(Path(a).read_bytes()[:1000])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(fileops.shutil, "copy2", half_copy)
+    monkeypatch.setattr(fileops.shutil, "copyfile", half_copy)
     with pytest.raises(OSError):
         fileops._copy_verify_move(src, dst)
     assert not fileops.partial_copy_name(dst).exists()
