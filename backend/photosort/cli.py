@@ -305,7 +305,7 @@ def serve(
     config = uvicorn.Config(
         app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
-    browse = None if no_browser or _browser_unwelcome(os.environ, sys.platform) else guard
+    browse = not no_browser and _browser_unwelcome(os.environ, sys.platform) is None
     server = _StoppableServer(
         config,
         on_stop=app_.state.streams.close_all,
