@@ -16,13 +16,14 @@ CHROMIUM ?= /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PHOTOSORT_CHROMIUM := $(CHROMIUM)
 
-.PHONY: help setup run test lint typecheck test-backend test-ui test-e2e bench chromium disk-tools ui sample-reset clean
+.PHONY: help setup run test lint typecheck test-backend test-ui test-e2e bench chromium disk-tools ui dist sample-reset clean
 
 help:
 	@echo "make run    install what is needed, build the UI, serve sample/ at http://$(HOST):$(PORT)"
 	@echo "make test   install what tests need and run every test (pytest, vitest, Chromium e2e)"
 	@echo "make lint   ruff + mypy --strict + TypeScript"
 	@echo "make bench  run the benchmarks in bench/ (writes bench/out/*.json)"
+	@echo "make dist   build the UI, then an sdist and a wheel that carry it (dist/)"
 
 # torch==2.13.0 first, explicitly: it is a local CPU wheel here, while an unpinned
 # requirement would pull a multi-GB CUDA build.
@@ -50,6 +51,14 @@ $(UI_INDEX): $(NODE_STAMP) $(UI_SOURCES)
 
 ui: $(UI_INDEX)
 
+# The built UI is not in git (backend/photosort/static is ignored), so the packages are built
+# from the tree right after `ui`: the sdist carries static/, the wheel is built from the sdist.
+# No build isolation: setuptools comes from the venv, so this works offline.
+dist: setup ui
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	@ls -1 dist
+
 run: setup ui
 	$(BIN)/photosort serve sample --host $(HOST) --port $(PORT)
 
@@ -76,7 +85,8 @@ lint: setup
 	$(BIN)/mypy
 	npm --prefix client run typecheck --silent
 
-test-backend: setup $(RAY_STAMP) disk-tools
+# `ui` first: the installed-wheel test (pytest -m installed) packages the built UI.
+test-backend: setup $(RAY_STAMP) ui disk-tools
 	$(BIN)/python -m pytest -rs
 
 test-ui: setup
@@ -103,4 +113,4 @@ sample-reset:
 	git checkout -- sample && git clean -fdxq sample
 
 clean:
-	rm -rf $(VENV) client/node_modules backend/photosort/static bench/out
+	rm -rf $(VENV) client/node_modules backend/photosort/static bench/out dist

@@ -7,7 +7,9 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -25,6 +27,7 @@ from typer._click import exceptions as click_errors  # typer >= 0.29 vendors cli
 from typer._click.core import Context
 from typer.core import TyperCommand, TyperGroup
 
+from photosort import __version__, userstate
 from photosort.errors import NothingToUndo, PhotosortError
 from photosort.session.engine import Session
 
@@ -94,10 +97,30 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
 # soft_wrap: a message is one line however long its path; escape(): names like "[old]" are
 # text, not markup.
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"photosort {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Sort a folder of photos into cluster folders, with suggestions and a full undo log."""
+
 
 T = TypeVar("T")
 
@@ -161,8 +184,18 @@ def open_session(
     read_only: bool = False,
     copy: bool = False,
     scan_cache: bool = False,
+    create_dest: bool = False,
 ) -> Session:
+    """Open SOURCE's session: in `into`, made first when `create_dest` (commands that file);
+    given only SOURCE, in the DEST it was last sorted into (this user's state file)."""
+    asked = into
+    if into is None:
+        into, copy = _remembered_dest(source, copy=copy, read_only=read_only)
+    elif create_dest:
+        _make_dest(source, into)
     session = Session(source, into, read_only=read_only, copy=copy, scan_cache=scan_cache)
+    if asked is not None and not read_only:
+        userstate.remember(session.source, session.dest, copy=session.copy_mode)
     if session.copy_mode:
         err.print(
             escape(
@@ -177,6 +210,35 @@ def open_session(
     return session
 
 
+def _make_dest(source: Path, into: Path) -> None:
+    if into.exists() or not source.is_dir():
+        return  # a missing SOURCE is the session's one-line error, with no folder made
+    into.mkdir(parents=True)
+    err.print(escape(f"created {into.resolve()}: the clusters go there"))
+
+
+def _remembered_dest(source: Path, *, copy: bool, read_only: bool) -> tuple[Path | None, bool]:
+    """The DEST a SOURCE given alone means: the one it was sorted into, when there is exactly
+    one session for it; SOURCE itself when there is none. Several: say where they are."""
+    found = userstate.remembered(source)
+    if not found:
+        return None, copy
+    places = [str(d.dest) for d in found]
+    if userstate.has_session(source):
+        places.append(f"{os.path.realpath(source)} itself")
+    if len(places) > 1:
+        fail(
+            f"{source} has sessions in {len(places)} folders: {', '.join(places)}; "
+            f"choose one with --into DEST"
+        )
+    chosen = found[0]
+    how = ", in copy mode as before" if chosen.copy and not (copy or read_only) else ""
+    err.print(
+        escape(f"using {chosen.dest}: {source} is sorted into it{how} (--into DEST to choose)")
+    )
+    return chosen.dest, copy or chosen.copy
+
+
 def with_session(
     source: Path,
     into: Path | None,
@@ -184,9 +246,12 @@ def with_session(
     *,
     read_only: bool = False,
     copy: bool = False,
+    create_dest: bool = False,
 ) -> T:
     with clean_errors():
-        session = open_session(source, into, read_only=read_only, copy=copy)
+        session = open_session(
+            source, into, read_only=read_only, copy=copy, create_dest=create_dest
+        )
         try:
             return fn(session)
         finally:
@@ -205,6 +270,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     copy: CopyOpt = False,
+    no_browser: Annotated[
+        bool,
+        typer.Option(
+            "--no-browser",
+            help="Do not open the UI in a browser (never opened under CI, over SSH or "
+            "without a display anyway).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
     from photosort.api.app import VITE_DEV_ORIGINS, create_app
@@ -215,7 +288,7 @@ def serve(
         fail(f"bad port {port}: use 1-65535")
     with clean_errors():
         _check_port_free(host, port)
-        session = open_session(source, into, copy=copy, scan_cache=True)
+        session = open_session(source, into, copy=copy, scan_cache=True, create_dest=True)
         ctx = AppContext(session, _suggestion_engine(session, model, device))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder = ctx.suggestions.embedder_info()
@@ -232,7 +305,12 @@ def serve(
     config = uvicorn.Config(
         app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
-    server = _StoppableServer(config, on_stop=app_.state.streams.close_all)
+    browse = not no_browser and _browser_unwelcome(os.environ, sys.platform) is None
+    server = _StoppableServer(
+        config,
+        on_stop=app_.state.streams.close_all,
+        on_start=(lambda: _open_browser(_browser_url(guard, port))) if browse else None,
+    )
     server.run()
     # uvicorn has put Python's own Ctrl-C handler back: one more press now would be a
     # KeyboardInterrupt traceback in the middle of saying goodbye.
@@ -259,6 +337,41 @@ def _reach_line(guard: Guard, port: int) -> str:
     )
 
 
+def _browser_unwelcome(env: Mapping[str, str], platform: str) -> str | None:
+    """Why `serve` must not open a browser by itself here (None: it may): a CI run, a shell
+    over SSH (the browser would open on the far machine, or fail), a Linux box with no display."""
+    if env.get("CI"):
+        return "CI"
+    if env.get("SSH_CONNECTION") or env.get("SSH_TTY"):
+        return "SSH"
+    if platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        return "no display"
+    return None
+
+
+def _browser_url(guard: Guard, port: int) -> str:
+    """The address this computer's browser opens: loopback for a wildcard bind, which no
+    browser can open as such; the token when off loopback (it sets the cookie)."""
+    host = guard.bind_host
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1" if host == "0.0.0.0" else "::1"
+    shown = f"[{host}]" if ":" in host else host
+    token = f"?token={guard.token}" if guard.token else ""
+    return f"http://{shown}:{port}/{token}"
+
+
+def _open_browser(url: str) -> None:
+    """In a thread: some browsers' launchers block until the browser exits."""
+
+    def launch() -> None:
+        try:
+            webbrowser.open(url, new=2)
+        except Exception as exc:  # a broken browser setting must not stop the server
+            err.print(escape(f"could not open a browser ({exc}); open {url} by hand"))
+
+    threading.Thread(target=launch, name="open-browser", daemon=True).start()
+
+
 STOPPED = "stopped; the journal is safe"
 
 
@@ -279,9 +392,20 @@ class _StoppableServer(uvicorn.Server):
     journal line is fsync'ed before its file operation, and start-up recovery settles a move
     that was cut short."""
 
-    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_stop: Callable[[], None],
+        on_start: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(config)
         self._on_stop = on_stop
+        self._on_start = on_start
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self._on_start is not None:
+            self._on_start()  # listening now: the page the browser opens answers
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self.should_exit:
@@ -398,7 +522,7 @@ def index(
         finally:
             service.close()
 
-    with_session(source, into, run, copy=copy)
+    with_session(source, into, run, copy=copy, create_dest=True)
 
 
 def _index_on_ray(source: Path, into: Path | None, model: str, device: str, address: str) -> None:
@@ -451,7 +575,7 @@ def _index_on_ray(source: Path, into: Path | None, model: str, device: str, addr
         done = result.done + failed
         out.print(f"indexed {done} of {result.total} photos ({failed} failed)")
 
-    with_session(source, into, run)
+    with_session(source, into, run, create_dest=True)
 
 
 @app.command("auto-move", cls=_Command)
@@ -494,7 +618,7 @@ def auto_move(
                 f"batch {result['batch']} (undo: photosort undo {source} --batch {result['batch']})"
             )
 
-    with_session(source, into, run, copy=copy)
+    with_session(source, into, run, copy=copy, create_dest=True)
 
 
 @app.command(cls=_Command)

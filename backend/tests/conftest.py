@@ -35,6 +35,17 @@ def _run_concurrently(worker: Callable[[Any], object], args: Any) -> None:
         t.join()
 
 
+@pytest.fixture(autouse=True)
+def user_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test's own per-user state folder (which DEST each SOURCE went into): no test reads
+    or writes the real home. Set in the environment, so `photosort` subprocesses use it too."""
+    folder = tmp_path_factory.mktemp("user-state")
+    monkeypatch.setenv("PHOTOSORT_STATE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def run_concurrently() -> Callable[[Callable[[Any], object], Any], None]:
     return _run_concurrently

@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"cli"},
     {"api", "distributed"},
     {"suggest"},
-    {"session", "ml", "media"},
+    {"session", "ml", "media", "userstate"},
     {"jsontext"},
     {"errors", "formats", "fsutil", "config", "__init__"},
 ]

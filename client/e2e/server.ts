@@ -58,6 +58,8 @@ export interface JournalLine {
 export class PhotosortServer {
   proc: ChildProcess | null = null;
   log = '';
+  /** The backend's per-user state folder (where SOURCE -> DEST is remembered): never the real home. */
+  readonly stateDir = mkdtempSync(path.join(os.tmpdir(), 'photosort-e2e-state-'));
 
   constructor(
     readonly folder: string,
@@ -84,11 +86,11 @@ export class PhotosortServer {
 
   private async launch(skipPortCheck: boolean): Promise<void> {
     this.log = '';
-    const args = ['serve', this.folder, '--port', String(this.port), '--model', this.model, ...this.args];
+    const args = ['serve', this.folder, '--port', String(this.port), '--model', this.model, '--no-browser', ...this.args];
     const [cmd, argv] = skipPortCheck ? [venvPython, ['-c', SERVE_WITHOUT_PORT_CHECK, ...args]] : [photosortBin, args];
     const proc = spawn(cmd, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', ...this.env },
+      env: { ...process.env, PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', PHOTOSORT_STATE_DIR: this.stateDir, ...this.env },
     });
     this.proc = proc;
     proc.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
@@ -168,6 +170,7 @@ export class PhotosortServer {
 
   remove(): void {
     rmSync(this.folder, { recursive: true, force: true });
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 }
 

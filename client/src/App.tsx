@@ -6,6 +6,7 @@ import { ActionLog } from './components/ActionLog';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { Dialogs } from './components/Dialogs';
 import { ReviewView } from './components/ReviewView';
+import { SourceFoldersBanner } from './components/SourceFoldersBanner';
 import { Toasts } from './components/Toasts';
 import { TopBar } from './components/TopBar';
 import { useAutoMoveBatch } from './hooks/useAutoMoveBatch';
@@ -17,6 +18,8 @@ import { useKeymap } from './hooks/useKeymap';
 import { useLiveUpdates } from './hooks/useLiveUpdates';
 import { usePrefetch } from './hooks/usePrefetch';
 import { useReview, type OthersFiled } from './hooks/useReview';
+import { toast } from './hooks/toasts';
+import { useSourceFolders } from './hooks/useSourceFolders';
 import type { Modal, View } from './logic/keymap';
 import { initialPlayback, playback } from './logic/playback';
 
@@ -36,7 +39,12 @@ export function App() {
     setGrid(req);
     setModal('grid');
   }, []);
-  const commands = useCommands(r, { setView, setModal, playback: pbDispatch, openGrid });
+  const folders = useSourceFolders(r);
+  const fileFolders = useCallback(() => {
+    if (folders.offer) void folders.fileAll();
+    else toast('info', 'No folders of the source to file as clusters');
+  }, [folders]);
+  const commands = useCommands(r, { setView, setModal, playback: pbDispatch, openGrid, fileFolders });
   useColdStart(session, () => setModal((m) => m ?? 'discover'));
   useKeymap({ view, modal }, commands.run);
   const { cache, upcoming } = usePrefetch(r.current, r.visible);
@@ -57,6 +65,7 @@ export function App() {
         onHelp={() => setModal('help')}
       />
       <ConnectionBanner state={connection} everConnected={everConnected} />
+      {view === 'review' ? <SourceFoldersBanner o={folders} /> : null}
       {r.sessionQuery.error && !session ? (
         <div className="banner banner-error" role="alert">
           Cannot load the session: {r.sessionQuery.error.message}. Retrying…

@@ -73,3 +73,35 @@ class OrderRequest(BaseModel):
         "name. `POST /api/shuffle` gives a shuffled order."
     )
     reviewer: str | None = None
+
+
+class SourceFolder(BaseModel):
+    folder: str = Field(description="Path relative to source, `/`-separated; also the cluster.")
+    count: int = Field(description="Queued photos directly in it.")
+    exists: bool = Field(description="Dest already has this cluster (filing adds to it).")
+
+
+class SourceFolders(BaseModel):
+    """Folders the source already holds, offered as clusters (only with a separate dest)."""
+
+    folders: list[SourceFolder] = Field(description="Sorted by path; empty: nothing to offer.")
+    photos: int = Field(description="Queued photos in them, all told.")
+
+
+class FoldersFileRequest(BaseModel):
+    folders: list[str] | None = Field(
+        default=None, max_length=10000, description="Which folders (default: every one offered)."
+    )
+    reviewer: str | None = None
+
+
+class FolderFiled(BaseModel):
+    cluster: str
+    moved: list[str] = Field(description="The photos filed (items relative to source).")
+
+
+class FoldersFiled(BaseModel):
+    batch: str = Field(description="One batch id: `POST /api/undo {batch}` undoes it whole.")
+    clusters: list[FolderFiled]
+    moved: int = Field(description="Photos filed, all told.")
+    stats: Stats

@@ -258,7 +258,8 @@ class ActionRecord(BaseModel):
     type: str = Field(
         description="assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, "
         "settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, "
-        "trash-batch-start, trash-batch-end, stack-pull, recovery"
+        "trash-batch-start, trash-batch-end, folders-batch-start, folders-batch-end, stack-pull, "
+        "recovery"
     )
     item: str | None = None
     src: str | None = Field(default=None, description="Where the photo was, relative to source.")
@@ -267,7 +268,7 @@ class ActionRecord(BaseModel):
     by: Literal["manual", "auto"] | None = None
     reviewer: str | None = None
     batch: str | None = None
-    mode: str | None = Field(default=None, description="Grid filings: which grid filed it.")
+    mode: str | None = Field(default=None, description="Batch filings: which grid, or `folders`.")
     suggested: list[ScoredCluster] | None = None
     confidence: float | None = None
     undoes: int | None = None

@@ -30,7 +30,7 @@ from photosort.errors import (
     UnknownCluster,
 )
 from photosort.formats import is_media
-from photosort.session import copymode, fileops, scancache
+from photosort.session import copymode, fileops, scancache, sourcefolders
 from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
 from photosort.session.groups import FolderIndex, GroupProbe, face_of, is_member
@@ -61,9 +61,10 @@ BATCH_MEMBERS = frozenset(
         "auto-batch-start",
         "grid-batch-start",
         "trash-batch-start",
+        "folders-batch-start",
     }
 )
-BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end", "trash-batch-end"})
+BATCH_ENDS = frozenset({"auto-batch-end", "grid-batch-end", "trash-batch-end", "folders-batch-end"})
 
 
 @dataclass(frozen=True)
@@ -629,6 +630,53 @@ class Session:
                 }
             )
             return batch, moved
+
+    def source_folders(self) -> dict[str, list[str]]:
+        """With a separate dest: the source's folders that directly hold queued photos, by the
+        cluster each would be filed into (its own path), with those photos. Empty otherwise."""
+        if self.dest == self.source:
+            return {}  # there the source's folders are the clusters already
+        return sourcefolders.folders_of(self.queue_items())
+
+    def file_source_folders(
+        self, folders: Sequence[str] | None = None, *, reviewer: str = "local"
+    ) -> tuple[str, dict[str, list[Record]]]:
+        """File every queued photo of each source folder (`folders`, default all) into the
+        cluster of the same path, made when missing, as one manual batch undone as one unit:
+        `folders-batch-start`, the `cluster-create` lines, the moves (copies in copy mode),
+        `folders-batch-end`. Returns the batch id and the moves per cluster."""
+        self._writable()
+        with self.lock:
+            offer = self.source_folders()
+            if folders is not None:
+                offer = {f: offer[f] for f in dict.fromkeys(folders) if f in offer}
+            if not offer:
+                raise NotFound("no source folder holds queued photos to file")
+            batch = new_batch_id()
+            self._journal_line(
+                {
+                    "type": "folders-batch-start",
+                    "batch": batch,
+                    "folders": {f: len(items) for f, items in offer.items()},
+                    "reviewer": reviewer,
+                }
+            )
+            for cluster in offer:
+                if cluster not in self.members:
+                    self._create_cluster(cluster, reviewer, batch=batch)
+        plans = [
+            MovePlan(item, "", cluster, {"mode": "folders"})
+            for cluster, items in offer.items()
+            for item in items
+        ]
+        # Not under the lock: a big folder moves in chunks while reviewers keep working.
+        moved = self.move_batch(plans, batch=batch, reviewer=reviewer, by="manual")
+        end = {"type": "folders-batch-end", "batch": batch, "moved": len(moved)}
+        self._journal_line({**end, "skipped": len(plans) - len(moved)})
+        per_cluster: dict[str, list[Record]] = {c: [] for c in offer}
+        for rec in moved:
+            per_cluster[rec["cluster"]].append(rec)
+        return batch, per_cluster
 
     def _trash_many(self, items: list[str], reviewer: str, batch: str) -> list[Record]:
         """Trash whole groups into the trash folder (copy mode: hide them, the source stays)."""

@@ -23,6 +23,7 @@ NOT_UNDOABLE = frozenset(
         "auto-batch-end",
         "grid-batch-end",
         "trash-batch-end",
+        "folders-batch-end",
         "recovery",
         "stack-pull",
     }

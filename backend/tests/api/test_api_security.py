@@ -263,6 +263,7 @@ def _serve(library, *args: str):
             str(port),
             "--model",
             "none",
+            "--no-browser",
             *args,
         ],
         stdout=subprocess.PIPE,

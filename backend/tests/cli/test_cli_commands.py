@@ -209,7 +209,10 @@ def _free_port() -> int:
 def test_serve_end_to_end_in_a_subprocess(library, hash_of):
     port = _free_port()
     proc = subprocess.Popen(
-        [str(PHOTOSORT), "serve", str(library.source), "--port", str(port), "--model", "none"],
+        [
+            *(str(PHOTOSORT), "serve", str(library.source), "--port", str(port)),
+            *("--model", "none", "--no-browser"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

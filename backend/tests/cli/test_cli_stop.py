@@ -30,7 +30,10 @@ class Served:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [str(PHOTOSORT), "serve", str(source), "--port", str(self.port), "--model", model],
+            [
+                *(str(PHOTOSORT), "serve", str(source), "--port", str(self.port)),
+                *("--model", model, "--no-browser"),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

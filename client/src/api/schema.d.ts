@@ -443,6 +443,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/source-folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Source Folders
+         * @description With `--into DEST`: the source's folders that directly hold queued photos, each offered
+         *     as the cluster of the same path. Empty when dest is the source.
+         */
+        get: operations["source_folders_api_source_folders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/source-folders/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File Source Folders
+         * @description File every queued photo of each folder into the same-named cluster (made when missing;
+         *     copied in copy mode) as ONE batch, undone as one unit.
+         */
+        post: operations["file_source_folders_api_source_folders_file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks": {
         parameters: {
             query?: never;
@@ -617,7 +659,7 @@ export interface components {
             ts: string;
             /**
              * Type
-             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, trash-batch-start, trash-batch-end, stack-pull, recovery
+             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, trash-batch-start, trash-batch-end, folders-batch-start, folders-batch-end, stack-pull, recovery
              */
             type: string;
             /** Item */
@@ -642,7 +684,7 @@ export interface components {
             batch?: string | null;
             /**
              * Mode
-             * @description Grid filings: which grid filed it.
+             * @description Batch filings: which grid, or `folders`.
              */
             mode?: string | null;
             /** Suggested */
@@ -1014,6 +1056,42 @@ export interface components {
         /** ErrorResponse */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** FolderFiled */
+        FolderFiled: {
+            /** Cluster */
+            cluster: string;
+            /**
+             * Moved
+             * @description The photos filed (items relative to source).
+             */
+            moved: string[];
+        };
+        /** FoldersFileRequest */
+        FoldersFileRequest: {
+            /**
+             * Folders
+             * @description Which folders (default: every one offered).
+             */
+            folders?: string[] | null;
+            /** Reviewer */
+            reviewer?: string | null;
+        };
+        /** FoldersFiled */
+        FoldersFiled: {
+            /**
+             * Batch
+             * @description One batch id: `POST /api/undo {batch}` undoes it whole.
+             */
+            batch: string;
+            /** Clusters */
+            clusters: components["schemas"]["FolderFiled"][];
+            /**
+             * Moved
+             * @description Photos filed, all told.
+             */
+            moved: number;
+            stats: components["schemas"]["Stats"];
         };
         /** GridFileRequest */
         GridFileRequest: {
@@ -1483,6 +1561,40 @@ export interface components {
             seed?: number | null;
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /** SourceFolder */
+        SourceFolder: {
+            /**
+             * Folder
+             * @description Path relative to source, `/`-separated; also the cluster.
+             */
+            folder: string;
+            /**
+             * Count
+             * @description Queued photos directly in it.
+             */
+            count: number;
+            /**
+             * Exists
+             * @description Dest already has this cluster (filing adds to it).
+             */
+            exists: boolean;
+        };
+        /**
+         * SourceFolders
+         * @description Folders the source already holds, offered as clusters (only with a separate dest).
+         */
+        SourceFolders: {
+            /**
+             * Folders
+             * @description Sorted by path; empty: nothing to offer.
+             */
+            folders: components["schemas"]["SourceFolder"][];
+            /**
+             * Photos
+             * @description Queued photos in them, all told.
+             */
+            photos: number;
         };
         /** StackFileRequest */
         StackFileRequest: {
@@ -2792,6 +2904,88 @@ export interface operations {
                 };
             };
             /** @description Suggestions are off or not ready. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    source_folders_api_source_folders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceFolders"];
+                };
+            };
+        };
+    };
+    file_source_folders_api_source_folders_file_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Reviewer"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FoldersFileRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FoldersFiled"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No source folder holds queued photos. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
             409: {
                 headers: {
                     [name: string]: unknown;

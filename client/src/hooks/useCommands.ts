@@ -25,9 +25,11 @@ interface Ui {
   setModal: (modal: Modal) => void;
   playback: (ev: PlaybackEvent) => void;
   openGrid: (req: GridRequest) => void;
+  /** `o`: file the source's own folders as clusters (when they are on offer). */
+  fileFolders: () => void;
 }
 
-export function useCommands(r: Review, { setView, setModal, playback, openGrid }: Ui) {
+export function useCommands(r: Review, { setView, setModal, playback, openGrid, fileFolders }: Ui) {
   const file = useFiling(r);
   const { session, current, state } = r;
   const manual = session?.settings.manual_only ?? false;
@@ -73,6 +75,8 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
           if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
           else setModal('discover');
           return;
+        case 'fileFolders':
+          return fileFolders();
         case 'pullFrame':
         case 'duplicates':
           return stackCommand(cmd.type, r, setModal);
@@ -124,7 +128,7 @@ export function useCommands(r: Review, { setView, setModal, playback, openGrid }
         }
       }
     },
-    [current, file, manual, openGrid, playback, r, session, setModal, setView, state.history.length, subject],
+    [current, file, fileFolders, manual, openGrid, playback, r, session, setModal, setView, state.history.length, subject],
   );
 
   return { run, file };

@@ -82,3 +82,11 @@ describe('image URLs', () => {
     expect(imageUrl('x.jpg', 'preview')).toBe('/api/image/x.jpg?size=preview');
   });
 });
+
+describe('describing batch lines', () => {
+  it("names the source's folders a folders batch filed", () => {
+    const start = { seq: 8, ts: 't', type: 'folders-batch-start', batch: 'F', folders: { birds: 3, coins: 2 } } as JournalLine;
+    expect(describeLine(start)).toBe("filed the source's folders as clusters: birds, coins");
+    expect(describeLine({ seq: 9, ts: 't', type: 'folders-batch-end', batch: 'F' })).toBe('folders batch F finished');
+  });
+});

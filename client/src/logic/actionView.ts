@@ -132,6 +132,12 @@ export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLi
       return `grid (${String((rec as { mode?: unknown }).mode ?? 'grid')}) into ${rec.cluster ?? ''}`;
     case 'grid-batch-end':
       return `grid batch ${rec.batch ?? ''} finished`;
+    case 'folders-batch-start': {
+      const folders = Object.keys((rec as { folders?: Record<string, number> }).folders ?? {});
+      return `filed the source's folders as clusters: ${folders.join(', ')}`;
+    }
+    case 'folders-batch-end':
+      return `folders batch ${rec.batch ?? ''} finished`;
     case 'trash-batch-start':
       return `kept ${baseName(String((rec as { kept?: unknown }).kept ?? ''))}, trashing its duplicates`;
     case 'trash-batch-end':

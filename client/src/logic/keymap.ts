@@ -25,6 +25,7 @@ export type Command =
   | { type: 'manualOnly' }
   | { type: 'pullFrame' }
   | { type: 'duplicates' }
+  | { type: 'fileFolders' }
   | { type: 'help' }
   | { type: 'toggleLog' }
   | { type: 'playVideo' }
@@ -117,6 +118,9 @@ function reviewCommand(key: string): Command | null {
     case 'k':
     case 'K':
       return { type: 'duplicates' };
+    case 'o':
+    case 'O':
+      return { type: 'fileFolders' };
     case '?':
       return { type: 'help' };
     case 'l':
@@ -319,6 +323,7 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
       { keys: ['t'], what: 'Text search (CLIP): rank the queue by a description, as a grid' },
       { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
+      { keys: ['o'], what: 'Sorting into another folder: file the source’s own folders as clusters of the same names (one batch)' },
     ],
   },
   {
