@@ -39,10 +39,12 @@ def _run_concurrently(worker: Callable[[Any], object], args: Any) -> None:
 def user_state_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Each test's own per-user state folder (which DEST each SOURCE went into): no test reads
-    or writes the real home. Set in the environment, so `photosort` subprocesses use it too."""
+    """Each test's own per-user state folder (which DEST each SOURCE went into, and the caches
+    a FAT card cannot hold): no test reads or writes the real home. Set in the environment, so
+    `photosort` subprocesses use it too."""
     folder = tmp_path_factory.mktemp("user-state")
     monkeypatch.setenv("PHOTOSORT_STATE_DIR", str(folder))
+    monkeypatch.setenv("PHOTOSORT_CACHE_DIR", str(folder / "cache"))
     return folder
 
 

@@ -76,7 +76,8 @@ def cache_path(clustering: Path) -> Path:
         return clustering / CACHE_FILE
     where = os.fsencode(os.path.realpath(clustering))
     name = hashlib.blake2b(where, digest_size=10).hexdigest()
-    return Path(platformdirs.user_cache_dir("photosort")) / "sessions" / name / CACHE_FILE
+    home = os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("photosort", False)
+    return Path(home) / "sessions" / name / CACHE_FILE
 
 
 def _i64(x: int) -> int:
@@ -101,6 +102,7 @@ def _chunks(items: Sequence[str], n: int = _CHUNK) -> Iterator[Sequence[str]]:
 
 
 CACHE_FILE = "embeddings.sqlite"
+CACHE_DIR_ENV = "PHOTOSORT_CACHE_DIR"  # where caches kept off their disk go (tests set it)
 
 
 class EmbeddingCache:
