@@ -22,7 +22,8 @@ LAYERS: list[set[str]] = [
     {"suggest"},
     {"session", "ml", "media", "userstate"},
     {"jsontext"},
-    {"errors", "formats", "fsutil", "config", "__init__"},
+    {"errors", "formats", "fsutil", "config", "locks", "__init__"},
+    {"fsinfo"},
 ]
 LAYER_OF = {part: i for i, parts in enumerate(LAYERS) for part in parts}
 
