@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'react';
 import type { ClusterInfo } from '../api/queries';
 import { clusterTree, type TreeNode } from '../logic/clusterPath';
+import { ClusterPath } from './ClusterPath';
 import { Kbd } from './Kbd';
 
 interface Props {
@@ -85,7 +86,9 @@ function Node(props: NodeProps) {
               aria-label={`File into ${c.name} (${c.count} photos)${c.slot ? `, key ${c.slot}` : ''}`}
             >
               <span className="cluster-slot">{c.slot ? <Kbd>{c.slot}</Kbd> : <span className="kbd kbd-empty" aria-hidden="true" />}</span>
-              <span className="cluster-name">{node.name}</span>
+              <span className="cluster-name">
+                <ClusterPath path={node.name} max={16} />
+              </span>
               <span className="cluster-count">{c.count.toLocaleString('en-US')}</span>
             </button>
             <select

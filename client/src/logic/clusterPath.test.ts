@@ -28,10 +28,19 @@ describe('clusterTree', () => {
       ['Trips', null],
     ]);
     const trips = tree[1]!;
-    expect(trips.children.map((n) => n.path)).toEqual(['Trips/2023', 'Trips/2024']);
-    expect(trips.children[0]!.cluster).toBeNull();
-    expect(trips.children[0]!.children[0]!.cluster?.name).toBe('Trips/2023/Paris');
+    // A heading with one folder below it shares its row: `2023/Paris`.
+    expect(trips.children.map((n) => [n.path, n.name, n.cluster?.name])).toEqual([
+      ['Trips/2023/Paris', '2023/Paris', 'Trips/2023/Paris'],
+      ['Trips/2024/Rome', '2024/Rome', 'Trips/2024/Rome'],
+    ]);
     expect(tree[0]!.children.map((n) => n.name)).toEqual(['owls']);
+  });
+
+  it('keeps headings with several folders below them, and compacts deep chains', () => {
+    const tree = clusterTree([{ name: 'A/B/C/x' }, { name: 'A/B/C/y' }, { name: 'A/B/C/y/z' }]);
+    expect(tree.map((n) => [n.path, n.name, n.cluster])).toEqual([['A/B/C', 'A/B/C', null]]);
+    expect(tree[0]!.children.map((n) => n.name)).toEqual(['x', 'y']);
+    expect(tree[0]!.children[1]!.children.map((n) => n.path)).toEqual(['A/B/C/y/z']);
   });
 
   it('sorts folder by folder, numbers by value', () => {

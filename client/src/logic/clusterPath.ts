@@ -46,8 +46,25 @@ export interface TreeNode<C> {
   children: TreeNode<C>[];
 }
 
-/** Clusters nested by path; parents that are not clusters themselves become headings. */
+/**
+ * Clusters nested by path; parents that are not clusters themselves become headings. A heading
+ * with a single folder below it is shown as one row with it (`2023/Paris`, as editors show
+ * compact folders), so a deep archive does not spend a line and an indent per folder.
+ */
 export function clusterTree<C extends { name: string }>(clusters: readonly C[]): TreeNode<C>[] {
+  return nestedTree(clusters).map(compact);
+}
+
+function compact<C>(node: TreeNode<C>): TreeNode<C> {
+  let n = node;
+  while (n.cluster === null && n.children.length === 1) {
+    const only = n.children[0] as TreeNode<C>;
+    n = { ...only, name: `${n.name}/${only.name}` };
+  }
+  return { ...n, children: n.children.map(compact) };
+}
+
+function nestedTree<C extends { name: string }>(clusters: readonly C[]): TreeNode<C>[] {
   const root: TreeNode<C>[] = [];
   const byPath = new Map<string, TreeNode<C>>();
   const sorted = [...clusters].sort((a, b) => comparePaths(a.name, b.name));
