@@ -303,3 +303,23 @@ def test_assigning_an_old_flat_layout_works_unchanged(library: Any, hash_of: Any
     assert rec["dst"] == f"coins/{library.loose[0]}"
     assert Path(library.dest / rec["dst"]).is_file()
     assert s.verify() == []
+
+
+def test_nested_source_folders_file_into_the_same_nested_clusters(make_library: Any) -> None:
+    """With `--into`, a source folder at any depth is offered as the cluster of its path; the
+    batch makes the nested folders in dest and one undo takes the photos and folders back."""
+    lib = make_library(clusters={"birds": 1}, loose=0, into=True)
+    lib.add("Trips/2023/Paris/a.jpg")
+    lib.add("Trips/2023/Paris/b.jpg")
+    lib.add("DCIM/100CANON/c.jpg")
+    s = lib.open()
+    assert sorted(s.source_folders()) == ["DCIM/100CANON", "Trips/2023/Paris"]
+    batch, moved = s.file_source_folders(["Trips/2023/Paris"])
+    assert len(moved["Trips/2023/Paris"]) == 2
+    assert (lib.dest / "Trips/2023/Paris/a.jpg").is_file()
+    assert clusters(s)["Trips/2023/Paris"] == 2
+    s.undo(batch=batch)
+    assert (lib.source / "Trips/2023/Paris/a.jpg").is_file()
+    assert not (lib.dest / "Trips").exists()
+    assert "Trips/2023/Paris" not in clusters(s)
+    assert s.verify() == []
