@@ -27,10 +27,13 @@ class Stats(BaseModel):
 
 
 class ClusterInfo(BaseModel):
-    name: str
-    count: int = Field(description="Photos in the cluster folder.")
+    name: str = Field(
+        description="The cluster folder's `/`-separated path under dest (`Trips/2023/Paris`)."
+    )
+    count: int = Field(description="Photos directly in the cluster folder.")
     slot: int | None = Field(
-        description="Stable hotkey slot 1-9 (by creation order), or null past nine."
+        description="Stable hotkey slot 1-9 (pinned by settings `slots`, else found on disk "
+        "by path, then by creation order), or null past nine."
     )
 
 
@@ -71,6 +74,10 @@ class Settings(BaseModel):
     min_margin: float
     target_precision: float
     top_k: int
+    slots: list[str | None] = Field(
+        description="Clusters pinned to hotkeys 1-9 by position (null: a free slot, given to "
+        "an unpinned cluster)."
+    )
 
 
 class SettingsDefaults(Settings):
@@ -91,6 +98,7 @@ class SettingsUpdate(BaseModel):
     min_margin: float = Field(default=None, ge=0.0, le=2.0)  # type: ignore[assignment]
     target_precision: float = Field(default=None, gt=0.5, lt=1.0)  # type: ignore[assignment]
     top_k: int = Field(default=None, ge=1, le=9)  # type: ignore[assignment]
+    slots: list[str | None] = Field(default=None, max_length=9)  # type: ignore[arg-type]
     reviewer: str | None = None
 
 
@@ -234,7 +242,9 @@ class UndoRequest(BaseModel):
 
 
 class ClusterCreateRequest(BaseModel):
-    name: str
+    name: str = Field(
+        description="The cluster's path under dest (`Trips/Rome`); missing folders are made."
+    )
     reviewer: str | None = None
 
 

@@ -6,6 +6,7 @@ and publish an event afterwards. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 from photosort.errors import (
     AlreadyUndone,
+    BadClusterName,
     Conflict,
     DiskFull,
     NotFound,
@@ -34,11 +36,12 @@ from photosort.session import copymode, fileops, scancache, sourcefolders
 from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
 from photosort.session.groups import FolderIndex, GroupProbe, face_of, is_member
+from photosort.session.ignore import IGNORE_FILE, IgnoreRules
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside, validate_cluster_name
 from photosort.session.recovery import RecoveryReport, recover
 from photosort.session.scan import photos_below, queueable, scan, unchanged
-from photosort.session.settings import SessionSettings
+from photosort.session.settings import HOTKEY_SLOTS, SessionSettings
 from photosort.session.state import MOVE_TYPES, NOT_UNDOABLE, ReplayState
 from photosort.session.verify import repair, verify
 
@@ -150,6 +153,7 @@ class Session:
         self._unresolved: set[int] = set()
         self._closed = False
         self._stamps: dict[str, int] = {}
+        self._ignores = IgnoreRules([], [])
         self._arrivals = Arrivals()
         self._full_scan_at = time.monotonic()
         self._checkpointed_seq = 0
@@ -250,18 +254,31 @@ class Session:
             return [(name, len(m)) for name, m in sorted(self.members.items())]
 
     def cluster_slots(self) -> dict[str, int]:
-        """Hotkey slots 1-9 that never re-rank: clusters found on disk first (by name), then
-        clusters created in this session, in creation order."""
+        """Hotkey slots 1-9 that never re-rank: a cluster the reviewer pinned (settings
+        `slots`) keeps its slot; the free ones go to the other clusters, those found on disk
+        first (by path), then those created in this session, in creation order."""
         with self.lock:
-            created = [
-                self.state.record(seq)["cluster"]
-                for seq in self.state.cluster_creates
-                if self.state.is_active(seq)
-            ]
-            created = [c for c in dict.fromkeys(created) if c in self.members]
+            created = [c for c in self._created_clusters() if c in self.members]
             made = set(created)
             found = sorted(c for c in self.members if c not in made)
-            return {name: i + 1 for i, name in enumerate([*found, *created]) if i < 9}
+            slots = {
+                name: i + 1
+                for i, name in enumerate(self.settings.slots)
+                if name is not None and name in self.members
+            }
+            free = [n for n in range(1, HOTKEY_SLOTS + 1) if n not in slots.values()]
+            unpinned = [c for c in [*found, *created] if c not in slots]
+            slots.update(zip(unpinned, free[: len(unpinned)], strict=False))
+            return slots
+
+    def _created_clusters(self) -> list[str]:
+        """Clusters made through this session and not undone, oldest first."""
+        names = [
+            self.state.record(seq)["cluster"]
+            for seq in self.state.cluster_creates
+            if self.state.is_active(seq)
+        ]
+        return list(dict.fromkeys(names))
 
     def queue_items(self, offset: int = 0, limit: int | None = None) -> list[str]:
         with self.lock:
@@ -306,7 +323,7 @@ class Session:
         in_trash = item.startswith(f"{TRASH_DIR}/")  # a delete line's `dst`, relative to dest
         hidden = any(part.startswith(".") for part in item.split("/"))
         order = [root] if root else ["source", "dest", "trash"]
-        if not root and (in_trash or item.split("/", 1)[0] in self.members):
+        if not root and (in_trash or item.rpartition("/")[0] in self.members):
             order = ["dest", "source", "trash"]  # a cluster member or trashed photo of dest
         for name in order:
             if name not in roots:
@@ -393,12 +410,32 @@ class Session:
     def _create_cluster(self, name: str, reviewer: str, batch: str | None = None) -> Record:
         folder = self.dest / name
         existed = folder.exists()
-        if folder.is_symlink() or (existed and not folder.is_dir()):
-            # A file, or a link that could lead out of the session, is never a cluster.
-            raise Conflict(f"cannot make cluster {name!r}: a file or link of that name is there")
-        line = {"type": "cluster-create", "cluster": name, "reviewer": reviewer, "existed": existed}
+        made: list[str] = []
+        parts = name.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            step = self.dest / path
+            if step.is_symlink() or (step.exists() and not step.is_dir()):
+                # A file, or a link that could lead out of the session, is never a cluster.
+                raise Conflict(
+                    f"cannot make cluster {name!r}: a file or link named {path!r} is there"
+                )
+            if not step.exists():
+                made.append(path)
+        if IgnoreRules.load((self.source, self.dest)).excludes(self.dest, name, is_dir=True):
+            raise BadClusterName(
+                f"cannot make cluster {name!r}: a .photosortignore leaves that folder out"
+            )
+        line: dict[str, Any] = {
+            "type": "cluster-create",
+            "cluster": name,
+            "reviewer": reviewer,
+            "existed": existed,
+        }
+        if len(made) > 1:
+            line["made"] = made  # the parent folders undo removes again
         rec = self.journal.append({**line, "batch": batch} if batch else line)
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         self._generation += 1  # a rescan that started before this must not drop the cluster
         self.members.setdefault(name, set())
         return self._commit(rec)
@@ -898,9 +935,14 @@ class Session:
             }
         )
         if target["type"] == "cluster-create" and not target.get("existed"):
-            folder = self.dest / target["cluster"]
-            if folder.exists():
-                folder.rmdir()
+            made = target.get("made") or [target["cluster"]]
+            for path in sorted(made, key=len, reverse=True):
+                folder = self.dest / path
+                if path != target["cluster"]:
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()  # a parent stays when something else lives there now
+                elif folder.exists():
+                    folder.rmdir()
             self._generation += 1
             self.members.pop(target["cluster"], None)
         return self._commit(rec)
@@ -1059,6 +1101,8 @@ class Session:
         shown: Sequence[str] | None = None,
     ) -> tuple[set[str], set[str]]:
         self.members = result.members
+        self._keep_created_clusters()
+        self._ignores = IgnoreRules.load((self.source, self.dest))
         self._companions = result.companions
         if self.state.hidden:  # copy mode: copied photos stay in the source, not in the queue
             result.queued -= self.state.hidden
@@ -1075,6 +1119,15 @@ class Session:
             self._queue_changed(appeared, vanished)
         return appeared, vanished
 
+    def _keep_created_clusters(self) -> None:
+        """A cluster the reviewer made stays one while its folder is there, holding no photo
+        yet: a scan only counts folders that hold photos."""
+        for name in self._created_clusters():
+            if name not in self.members:
+                folder = self.dest / name
+                if folder.is_dir() and not folder.is_symlink():
+                    self.members[name] = set()
+
     def watched_folders(self) -> list[str]:
         """The folders whose entries can be queued photos, as the last scan found them: the
         source and its subfolders, not the clusters (live folders watch these one by one)."""
@@ -1083,7 +1136,14 @@ class Session:
         src = str(self.source)
         below, clusters = src + os.sep, str(self.dest) + os.sep
         return sorted(
-            f for f in stamps if f == src or (f.startswith(below) and not f.startswith(clusters))
+            f
+            for f in stamps
+            if f == src
+            or (
+                f.startswith(below)
+                and not f.startswith(clusters)
+                and os.path.basename(f) != IGNORE_FILE
+            )
         )
 
     def _queue_changed(self, appeared: set[str], vanished: set[str]) -> None:
@@ -1122,7 +1182,7 @@ class Session:
                     continue
                 if stat.S_ISDIR(mode):  # a folder moved in whole
                     walked: dict[str, int] = {}
-                    newcomers.update(photos_below(self.source, item, walked))
+                    newcomers.update(photos_below(self.source, item, walked, self._ignores))
                     # Watched from now on (`watched_folders`); stamped as not to be trusted,
                     # so the next refresh walks. A new dict: `refresh` reads the old unlocked.
                     self._stamps = {**self._stamps, **dict.fromkeys(walked, -1)}
@@ -1209,7 +1269,7 @@ class Session:
 
     def _may_queue(self, item: str) -> bool:
         """`scan` would queue it: a photo outside the clusters, reached without a link."""
-        if not queueable(self.source, self.dest, item):
+        if not queueable(self.source, self.dest, item, self._ignores):
             return False
         parent = (self.source / item).parent
         return os.path.realpath(parent) == str(parent)

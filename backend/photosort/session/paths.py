@@ -70,15 +70,42 @@ def resolve_inside(root: Path, item: str) -> Path:
     return candidate
 
 
+# A cluster path is joined to dest and then to a photo's name: keep the whole well under what
+# the OS allows (PATH_MAX) and deep trees readable.
+CLUSTER_PATH_MAX = 1000
+CLUSTER_DEPTH_MAX = 32
+
+
 def validate_cluster_name(name: str) -> str:
-    """A cluster is one immediate folder of dest: one non-hidden path segment, with a name
-    that every common OS can hold (a session folder moves between machines) and that reads as
-    what it is. Surrounding whitespace is trimmed; each refusal says why."""
-    cleaned = name.strip()
-    problem = _cluster_name_problem(cleaned)
+    """A cluster is a folder under dest, named by its `/`-separated path (`Trips/2023/Paris`).
+    Every folder on the way must be one a common OS can hold (a session folder moves between
+    machines) and read as what it is. Whitespace around each folder name is trimmed; each
+    refusal says why."""
+    segments = [seg.strip() for seg in name.split("/")]
+    problem = _cluster_path_problem(name, segments)
     if problem:
         raise BadClusterName(f"invalid cluster name {name!r}: {problem}")
-    return cleaned
+    return "/".join(segments)
+
+
+def _cluster_path_problem(name: str, segments: list[str]) -> str | None:
+    if not name.strip():
+        return "it is empty"
+    if "\\" in name:
+        return "it holds a '\\': separate folders with '/'"
+    if len(segments) > 1 and any(not seg for seg in segments):
+        return "it has an empty folder name (a leading, trailing or doubled '/')"
+    if any(seg in (".", "..") for seg in segments):
+        return "it holds a '.' or '..' folder: a cluster is a folder below dest"
+    if len(segments) > CLUSTER_DEPTH_MAX:
+        return f"it is more than {CLUSTER_DEPTH_MAX} folders deep"
+    if len("/".join(segments).encode("utf-8", "surrogatepass")) > CLUSTER_PATH_MAX:
+        return f"it is longer than {CLUSTER_PATH_MAX} bytes"
+    for seg in segments:
+        problem = _cluster_name_problem(seg)
+        if problem:
+            return problem if len(segments) == 1 else f"folder {seg!r}: {problem}"
+    return None
 
 
 def _cluster_name_problem(name: str) -> str | None:
@@ -88,8 +115,6 @@ def _cluster_name_problem(name: str) -> str | None:
         return "it holds a lone UTF-16 surrogate, which is not text a folder name can hold"
     if name.startswith("."):
         return "it starts with '.', which hides the folder"
-    if "/" in name or "\\" in name:
-        return "it holds a '/' or '\\': a cluster is one folder, not a path"
     if any(unicodedata.category(c) == "Cc" for c in name):
         return "it holds a control character (newline, tab, NUL...)"
     if any(c in _BIDI_CONTROLS for c in name):

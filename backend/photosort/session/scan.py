@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from photosort.formats import is_media
 from photosort.fsinfo import trusted_fs
-from photosort.session.groups import folder_faces, is_member
+from photosort.session.groups import folder_faces
+from photosort.session.ignore import IgnoreRules, Matcher
 
 
 @dataclass
@@ -18,7 +20,7 @@ class ScanResult:
     queued: set[str] = field(default_factory=set)
     # queued face -> the other files of its group (RAW twin, sidecars, Live half), as items
     companions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # cluster name -> member items relative to dest ("birds/x.jpg")
+    # cluster path -> its own photos (not its subfolders'), relative to dest ("Trips/Rome/x.jpg")
     members: dict[str, set[str]] = field(default_factory=dict)
     # every folder walked -> its st_mtime_ns taken before listing it (-1: too recent to trust)
     stamps: dict[str, int] = field(default_factory=dict)
@@ -55,21 +57,20 @@ def unchanged(stamps: dict[str, int]) -> bool:
     return all(mtime >= 0 and folder_mtime(folder) == mtime for folder, mtime in stamps.items())
 
 
-def _walk_photos(
-    root: Path,
-    prefix: str,
-    skip_dirs: set[str],
-    stamps: dict[str, int] | None = None,
-    companions: dict[str, tuple[str, ...]] | None = None,
-) -> list[str]:
-    """Photo groups under `root` (recursively): their faces as `/`-joined paths prefixed by
-    `prefix`, their companions into `companions`.
+def _walk(
+    root: str,
+    stamps: dict[str, int] | None,
+    ignored: Matcher | None,
+    prune: Callable[[str], bool] | None = None,
+) -> Iterator[tuple[str, list[str], bool]]:
+    """Every folder under `root` (itself first) as (its path relative to root with a trailing
+    `/`, "" for root; the names of its files; whether it holds nothing but dot-entries).
 
     Dot-files and dot-folders are ignored (our own `.clustering/`, `.DS_Store`, AppleDouble
-    `._x.jpg` files); symlinked folders are not followed so a scan cannot leave the session.
+    `._x.jpg` files), as is whatever `ignored` matches and every folder `prune` refuses;
+    symlinked folders are not followed so a scan cannot leave the session.
     """
-    found: list[str] = []
-    stack: list[tuple[str, str]] = [(str(root), prefix)]
+    stack: list[tuple[str, str]] = [(root, "")]
     while stack:
         folder, rel = stack.pop()
         _stamp(folder, stamps)
@@ -79,82 +80,84 @@ def _walk_photos(
         except OSError:
             continue
         names: list[str] = []
+        bare = True
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
+            bare = False
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not rel and name in skip_dirs:
+                    sub = f"{rel}{name}/"
+                    if (prune and prune(sub)) or (ignored and ignored(sub[:-1], True)):
                         continue
-                    stack.append((entry.path, f"{rel}{name}/"))
+                    stack.append((entry.path, sub))
                 elif entry.is_file(follow_symlinks=False):
                     names.append(name)  # folder_faces keeps the photos, videos, sidecars
             except OSError:
                 continue
-        found += folder_faces(names, rel, companions)
+        if ignored:
+            names = [n for n in names if not ignored(rel + n, False)]
+        yield rel, names, bare
+
+
+def _walk_photos(
+    root: Path,
+    prefix: str,
+    stamps: dict[str, int] | None = None,
+    companions: dict[str, tuple[str, ...]] | None = None,
+    ignored: Matcher | None = None,
+    prune: Callable[[str], bool] | None = None,
+) -> list[str]:
+    """Photo groups under `root` (recursively): their faces as `/`-joined paths prefixed by
+    `prefix`, their companions into `companions`."""
+    found: list[str] = []
+    for rel, names, _bare in _walk(str(root), stamps, ignored, prune):
+        found += folder_faces(names, f"{prefix}{rel}", companions)
     return found
 
 
-def list_clusters(dest: Path) -> list[str]:
-    try:
-        with os.scandir(dest) as it:
-            return sorted(
-                e.name for e in it if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
-            )
-    except OSError:
-        return []
+def _inside(inner: str, outer: str) -> bool:
+    return inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
-def _scan_root(
-    root: Path, stamps: dict[str, int], companions: dict[str, tuple[str, ...]]
-) -> tuple[list[str], list[str]]:
-    """Loose photos and non-dot folders of `root`, in one pass (dest == source: every such
-    folder is a cluster, so nothing below them is queued)."""
-    photos: list[str] = []
-    folders: list[str] = []
-    _stamp(str(root), stamps)
-    try:
-        with os.scandir(root) as it:
-            for entry in it:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                try:
-                    if is_member(name) and entry.is_file(follow_symlinks=False):
-                        photos.append(name)
-                    elif entry.is_dir(follow_symlinks=False):
-                        folders.append(name)
-                except OSError:
-                    continue
-    except OSError:
-        pass
-    return folder_faces(photos, "", companions), sorted(folders)
+def _dest_below_source(source: Path, dest: Path) -> str | None:
+    """Where dest lies in source (`sorted/`), when it does."""
+    source_real, dest_real = os.path.realpath(source), os.path.realpath(dest)
+    if not _inside(dest_real, source_real):
+        return None
+    return os.path.relpath(dest_real, source_real).replace(os.sep, "/") + "/"
 
 
 def scan(source: Path, dest: Path) -> ScanResult:
+    """Clusters are the folders below dest that hold photos of their own, at any depth, and
+    the empty ones (made to sort into: `mkdir birds`); a parent holding only folders is a
+    heading, not a cluster. The queue is every photo of source outside them (with dest ==
+    source: its loose photos)."""
     result = ScanResult()
+    rules = IgnoreRules.load((source, dest))
+    for path in rules.files:
+        _stamp(path, result.stamps)  # an edited ignore file changes what a scan finds
     same = os.path.realpath(source) == os.path.realpath(dest)
-    if same:
-        photos, clusters = _scan_root(dest, result.stamps, result.companions)
-        result.queued = set(photos)
-    else:
-        _stamp(str(dest), result.stamps)
-        clusters = list_clusters(dest)
-    for name in clusters:
-        result.members[name] = set(_walk_photos(dest / name, f"{name}/", set(), result.stamps))
-    # Cluster folders of dest are never queued, also when dest lies inside source.
+    for rel, names, bare in _walk(str(dest), result.stamps, rules.matcher(dest)):
+        if not rel:
+            if same:
+                result.queued = set(folder_faces(names, "", result.companions))
+            continue
+        faces = folder_faces(names, rel, None)
+        if faces or bare:
+            result.members[rel[:-1]] = set(faces)
     if not same:
-        photos = _walk_photos(source, "", set(), result.stamps, result.companions)
-        dest_real = os.path.realpath(dest)
-        source_real = os.path.realpath(source)
-        inside = dest_real.startswith(source_real.rstrip(os.sep) + os.sep)
-        if inside:
-            dest_rel = os.path.relpath(dest_real, source_real).replace(os.sep, "/") + "/"
-            prefixes = tuple(f"{dest_rel}{c}/" for c in clusters)
-            photos = [p for p in photos if not p.startswith(prefixes)]
-            for face in [f for f in result.companions if f.startswith(prefixes)]:
-                del result.companions[face]
+        # With dest inside source, every folder below dest holds members (or nothing): dest's
+        # own loose photos are queued, nothing under its folders is.
+        dest_rel = _dest_below_source(source, dest)
+
+        def below_dest(sub: str) -> bool:
+            return dest_rel is not None and sub.startswith(dest_rel) and sub != dest_rel
+
+        photos = _walk_photos(
+            source, "", result.stamps, result.companions, rules.matcher(source), below_dest
+        )
         result.queued = set(photos)
     return result
 
@@ -176,25 +179,29 @@ def natural_key(item: str) -> str:
     return _NUM.sub(_number, item.casefold())
 
 
-def queueable(source: Path, dest: Path, item: str) -> bool:
+def queueable(source: Path, dest: Path, item: str, rules: IgnoreRules | None = None) -> bool:
     """Whether `scan` would queue this item (a path relative to source) if it were a file:
-    a photo, no dot-segment, outside the cluster folders. Used for single files a watcher
-    reports, so it mirrors `scan`'s rules without a walk."""
+    a photo, no dot-segment, outside the cluster folders, not ignored. Used for single files
+    a watcher reports, so it mirrors `scan`'s rules without a walk."""
     parts = item.split("/")
     if not item or any(not p or p.startswith(".") for p in parts) or not is_media(parts[-1]):
         return False
-    source_real, dest_real = os.path.realpath(source), os.path.realpath(dest)
-    if source_real == dest_real:
-        return len(parts) == 1  # dest == source: every folder is a cluster
-    if not dest_real.startswith(source_real.rstrip(os.sep) + os.sep):
-        return True
-    dest_rel = os.path.relpath(dest_real, source_real).replace(os.sep, "/") + "/"
+    if rules and rules.excludes(source, item):
+        return False
+    if os.path.realpath(source) == os.path.realpath(dest):
+        return len(parts) == 1  # dest == source: any folder holding a photo is a cluster
+    dest_rel = _dest_below_source(source, dest)
     # Loose photos of dest itself are queued; anything below them is in a cluster.
-    return not (item.startswith(dest_rel) and "/" in item[len(dest_rel) :])
+    return dest_rel is None or not (item.startswith(dest_rel) and "/" in item[len(dest_rel) :])
 
 
-def photos_below(root: Path, folder: str, walked: dict[str, int] | None = None) -> list[str]:
+def photos_below(
+    root: Path, folder: str, walked: dict[str, int] | None = None, rules: IgnoreRules | None = None
+) -> list[str]:
     """Photos under `folder` (relative to root), as items relative to root: a folder moved in
     whole is reported as one name, never as its files. `walked` gets every folder looked
     into (as a scan's stamps)."""
-    return _walk_photos(root / folder, f"{folder}/", set(), walked)
+    if rules and rules.excludes(root, folder, is_dir=True):
+        return []
+    ignored = rules.matcher(root / folder) if rules else None
+    return _walk_photos(root / folder, f"{folder}/", walked, None, ignored)

@@ -33,7 +33,8 @@ log = logging.getLogger("photosort.session")
 
 CACHE_NAME = "scan.cache"
 _MAGIC = "photosort-scan"
-_VERSION = "1"
+# 2: a cluster is any folder holding photos, keyed by its path, with only its own photos.
+_VERSION = "2"
 _SEP = "\x00"
 # A path segment a scan never yields, in a NUL-joined section framed by NULs: empty (a
 # leading, doubled or trailing `/`, an empty path) or starting with a dot (`.clustering`, `..`).
@@ -123,11 +124,9 @@ def _parse(tokens: Iterator[str], roots: tuple[Path, Path], last_seq: int) -> Ca
     members: dict[str, set[str]] = {}
     for _ in range(int(next(tokens))):
         cluster = next(tokens)
-        if "/" in cluster:
-            raise ValueError(cluster)
         _check([cluster])
         items = _section(tokens, int(next(tokens)))
-        if not all(i.startswith(f"{cluster}/") for i in items):
+        if not all(i.rpartition("/")[0] == cluster for i in items):
             raise ValueError(cluster)
         members[cluster] = set(items)
     if next(tokens, None) is not None:

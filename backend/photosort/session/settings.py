@@ -11,15 +11,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from photosort.errors import BadSettings
+from photosort.errors import BadClusterName, BadSettings
+from photosort.session.paths import validate_cluster_name
 
 log = logging.getLogger("photosort.session")
 
 # Where the auto-move threshold starts when neither the reviewer nor the session's evidence
 # (the recommendation) gives one.
 FALLBACK_THRESHOLD = 0.9
+HOTKEY_SLOTS = 9
 
 
 class SessionSettings(BaseModel):
@@ -33,6 +35,23 @@ class SessionSettings(BaseModel):
     min_margin: float = Field(default=0.0, ge=0.0, le=2.0)
     target_precision: float = Field(default=0.97, gt=0.5, lt=1.0)
     top_k: int = Field(default=5, ge=1, le=9)
+    slots: tuple[str | None, ...] = Field(
+        default=(),
+        max_length=HOTKEY_SLOTS,
+        description="Clusters pinned to hotkeys 1-9 by position (null: a free slot).",
+    )
+
+    @field_validator("slots")
+    @classmethod
+    def _slot_paths(cls, slots: tuple[str | None, ...]) -> tuple[str | None, ...]:
+        try:
+            paths = [None if s is None else validate_cluster_name(s) for s in slots]
+        except BadClusterName as exc:
+            raise ValueError(exc.message) from None
+        pinned = [p for p in paths if p is not None]
+        if len(set(pinned)) != len(pinned):
+            raise ValueError("a cluster can hold only one hotkey slot")
+        return tuple(paths)
 
     def changed(self, changes: Mapping[str, Any]) -> SessionSettings:
         """These settings with `changes` applied; raises `BadSettings` naming the bad field."""

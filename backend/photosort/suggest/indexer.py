@@ -416,4 +416,4 @@ def next_step(step: int, *, embedded: bool, took: float) -> int:
 
 
 def cluster_of(key: Key) -> str:
-    return key[1].split("/", 1)[0]
+    return key[1].rpartition("/")[0]

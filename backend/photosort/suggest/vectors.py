@@ -254,7 +254,7 @@ class VectorIndex:
             return
         row = self._row(self._fp.get(key))
         if row is not None:
-            self.centroids.add(key[1].split("/", 1)[0], key[1], row)
+            self.centroids.add(key[1].rpartition("/")[0], key[1], row)
 
     def tally(self) -> tuple[int, int]:
         """(photos seen, photos that failed)."""

@@ -155,7 +155,19 @@ def test_session_internals_are_not_served(hostile):
 
 
 def test_bad_cluster_names(server, library):
-    for name in ["..", ".", ".hidden", "a/b", "", "   ", "x\\y", "../birds", "birds/.."]:
+    for name in [
+        "..",
+        ".",
+        ".hidden",
+        "a//b",
+        "/a",
+        "",
+        "   ",
+        "x\\y",
+        "../birds",
+        "birds/..",
+        "birds/CON",
+    ]:
         r = server.client.post(
             "/api/assign", json={"item": library.loose[0], "cluster": name, "create": True}
         )

@@ -505,3 +505,25 @@ def test_the_scores_an_estimate_reads_are_brought_up_to_date_while_the_reviewer_
         assert wait_for(fresh, 5.0)
     finally:
         service.close()
+
+
+def test_nested_clusters_are_seeded_by_their_own_photos(
+    make_library: Any, counting: CountingEmbedder
+) -> None:
+    """`birds` and `birds/owls` each get a centroid from the photos directly inside them, and
+    a photo filed into the nested one counts there, not in its parent."""
+    lib = make_library(clusters={"birds": 3}, loose=3)
+    owls = [lib.add(f"birds/owls/owl{i}.jpg", under=lib.dest) for i in range(2)]
+    lib.add("Trips/2023/Paris/louvre.jpg", under=lib.dest)
+    session = lib.open()
+    service = start(session, counting)
+    assert service.vectors.counts() == {"birds": 3, "birds/owls": len(owls), "Trips/2023/Paris": 1}
+    top = service.suggestions([lib.loose[0]])[lib.loose[0]]
+    assert top is not None and {s["cluster"] for s in top["top"]} <= {
+        "birds",
+        "birds/owls",
+        "Trips/2023/Paris",
+    }
+    session.assign(lib.loose[0], "birds/owls")
+    wait_for(lambda: service.vectors.counts().get("birds/owls") == 3)
+    assert service.vectors.counts()["birds"] == 3

@@ -193,7 +193,19 @@ def test_unknown_cluster_and_bad_names(library):
     item = library.loose[0]
     with pytest.raises(UnknownCluster):
         s.assign(item, "nope")
-    for bad in ["..", ".hidden", "a/b", "", "   ", "x\\y", "nul\x00"]:
+    for bad in [
+        "..",
+        ".hidden",
+        "a//b",
+        "/a",
+        "a/",
+        "a/../b",
+        "a/.x",
+        "",
+        "   ",
+        "x\\y",
+        "nul\x00",
+    ]:
         with pytest.raises(BadClusterName):
             s.assign(item, bad, create=True)
     assert (library.source / item).is_file()

@@ -23,7 +23,7 @@ from photosort.session.engine import Session
 
 CLUSTERS = ["birds", "coins"]
 BAD_ITEMS = ["../x.jpg", "/etc/passwd", "a\x00b.jpg", "\ud800.jpg", "x" * 300, "nope.jpg", ""]
-BAD_CLUSTERS = ["..", "CON", "a/b", "x\u202ey", "trail.", "\udcff", ""]
+BAD_CLUSTERS = ["..", "CON", "a//b", "x\u202ey", "trail.", "\udcff", ""]
 
 
 def _census(root: Path) -> collections.Counter[str]:

@@ -913,23 +913,29 @@ export interface components {
         };
         /** ClusterCreateRequest */
         ClusterCreateRequest: {
-            /** Name */
+            /**
+             * Name
+             * @description The cluster's path under dest (`Trips/Rome`); missing folders are made.
+             */
             name: string;
             /** Reviewer */
             reviewer?: string | null;
         };
         /** ClusterInfo */
         ClusterInfo: {
-            /** Name */
+            /**
+             * Name
+             * @description The cluster folder's `/`-separated path under dest (`Trips/2023/Paris`).
+             */
             name: string;
             /**
              * Count
-             * @description Photos in the cluster folder.
+             * @description Photos directly in the cluster folder.
              */
             count: number;
             /**
              * Slot
-             * @description Stable hotkey slot 1-9 (by creation order), or null past nine.
+             * @description Stable hotkey slot 1-9 (pinned by settings `slots`, else found on disk by path, then by creation order), or null past nine.
              */
             slot: number | null;
         };
@@ -1508,6 +1514,11 @@ export interface components {
             target_precision: number;
             /** Top K */
             top_k: number;
+            /**
+             * Slots
+             * @description Clusters pinned to hotkeys 1-9 by position (null: a free slot, given to an unpinned cluster).
+             */
+            slots: (string | null)[];
         };
         /** SettingsDefaults */
         SettingsDefaults: {
@@ -1526,6 +1537,11 @@ export interface components {
             target_precision: number;
             /** Top K */
             top_k: number;
+            /**
+             * Slots
+             * @description Clusters pinned to hotkeys 1-9 by position (null: a free slot, given to an unpinned cluster).
+             */
+            slots: (string | null)[];
             /**
              * Fallback Threshold
              * @description Auto-move threshold used when neither the reviewer nor the session's evidence (the recommendation) gives one.
@@ -1549,6 +1565,8 @@ export interface components {
             target_precision?: number;
             /** Top K */
             top_k?: number;
+            /** Slots */
+            slots?: (string | null)[];
             /** Reviewer */
             reviewer?: string | null;
         };

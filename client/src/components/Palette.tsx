@@ -1,8 +1,10 @@
-// `/`: file into any cluster by typing a few letters, or create one by typing a new name.
+// `/`: file into any cluster by typing a few letters of any folder of its path, or create one
+// by typing a new path (`Trips/Rome` makes the folders it needs).
 import { useMemo, useState } from 'react';
 import type { ClusterInfo } from '../api/queries';
 import { keyInput, paletteKeepsKey, resolvePaletteKey } from '../logic/keymap';
 import { clusterNameProblem, paletteOptions, type PaletteOption } from '../logic/palette';
+import { ClusterPath } from './ClusterPath';
 import { Kbd } from './Kbd';
 import { Modal } from './Modal';
 
@@ -49,7 +51,7 @@ export function Palette({ clusters, photoName, onFile, onClose }: Props) {
           className="palette-input"
           autoComplete="off"
           spellCheck={false}
-          placeholder={`File ${photoName} into… (type to filter, or a new name)`}
+          placeholder={`File ${photoName} into… (type to filter, or a new name like Trips/Rome)`}
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);
@@ -89,7 +91,9 @@ export function Palette({ clusters, photoName, onFile, onClose }: Props) {
             ) : (
               <>
                 <span className="cluster-slot">{opt.cluster.slot ? <Kbd>{opt.cluster.slot}</Kbd> : null}</span>
-                <span className="cluster-name">{opt.cluster.name}</span>
+                <span className="cluster-name">
+                  <ClusterPath path={opt.cluster.name} max={48} />
+                </span>
                 <span className="cluster-count">{opt.cluster.count}</span>
               </>
             )}

@@ -3,6 +3,7 @@
 import type { QueueItem } from '../api/queries';
 import type { FileAction } from '../hooks/useCommands';
 import type { Review } from '../hooks/useReview';
+import { useSlots } from '../hooks/useSlots';
 import type { ImageCache } from '../perf/imageCache';
 import { stageFor } from '../logic/stage';
 import { stageVideo } from '../logic/video';
@@ -36,6 +37,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
   const video = stageVideo(current);
   const loadingQueue = !r.queueQuery.data || (visible.length === 0 && (session?.stats.queued ?? 0) > 0);
   const recentStart = Math.max(0, state.history.length - FILM_BEHIND);
+  const setSlot = useSlots();
   const pick = (c: string) => file('assign', c, false, { timeStamp: performance.now(), key: 'click' });
 
   return (
@@ -79,6 +81,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
               disabled={!stageInfo}
               onPick={pick}
               onNew={() => stageInfo && onNewCluster()}
+              onSlot={(cluster, slot) => void setSlot(session.clusters, cluster, slot)}
             />
           </>
         ) : null}

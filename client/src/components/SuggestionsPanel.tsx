@@ -2,6 +2,7 @@ import type { ClusterInfo, SessionInfo, SuggestionSet } from '../api/queries';
 import { percent, scoreWidth } from '../logic/format';
 import { waitingFor } from '../logic/indexing';
 import { slotOf } from '../logic/slots';
+import { ClusterPath } from './ClusterPath';
 import { Kbd } from './Kbd';
 
 interface Props {
@@ -115,7 +116,7 @@ function SuggestionList({
             >
               <span className="sugg-key">{i === 0 ? <Kbd>⏎</Kbd> : slot ? <Kbd>{slot}</Kbd> : null}</span>
               <span className="sugg-name">
-                {s.cluster}
+                <ClusterPath path={s.cluster} />
                 {s.few_samples ? (
                   <span className="few" title="This cluster has few photos yet: the score is less reliable">
                     few samples

@@ -33,9 +33,36 @@ describe('paletteOptions', () => {
 
   it('refuses names the server would refuse', () => {
     expect(names('.hidden')).toEqual([]);
-    expect(names('a/b')).toEqual([]);
+    expect(names('a//b')).toEqual([]);
+    expect(names('Trips/.x')).toEqual([]);
+    expect(names('Trips/CON')).toEqual([]);
+    expect(names('a\\b')).toEqual([]);
+    expect(clusterNameProblem('Trips/')).toContain('empty folder');
+    expect(clusterNameProblem('Trips/a:b')).toContain('folder "a:b"');
     expect(clusterNameProblem('ok name')).toBeNull();
     expect(clusterNameProblem('  ')).not.toBeNull();
     expect(clusterNameProblem('x'.repeat(201))).not.toBeNull();
+  });
+});
+
+describe('paletteOptions on nested clusters', () => {
+  const tree = [
+    { name: 'Trips/2023/Paris', count: 2, slot: 1 },
+    { name: 'Trips/2024/Rome', count: 1, slot: 2 },
+    { name: 'birds', count: 1, slot: 3 },
+    { name: 'birds/owls', count: 1, slot: 4 },
+  ];
+  const pick = (q: string) => paletteOptions(tree, q).map((o) => (o.kind === 'cluster' ? o.cluster.name : `+${o.name}`));
+
+  it('matches any folder of the path, its own folder first', () => {
+    expect(pick('rome')).toEqual(['Trips/2024/Rome', '+rome']);
+    expect(pick('trips')).toEqual(['Trips/2023/Paris', 'Trips/2024/Rome', '+trips']);
+    expect(pick('2023')).toEqual(['Trips/2023/Paris', '+2023']);
+    expect(pick('owls')).toEqual(['birds/owls', '+owls']);
+  });
+
+  it('creates a nested path as typed, trimmed around each folder', () => {
+    expect(pick('Trips / Rome ')).toEqual(['+Trips/Rome']);
+    expect(pick('trips/2024/rome')).toEqual(['Trips/2024/Rome']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterForSlot, orderClusters, slotOf, slotTable } from './slots';
+import { clusterForSlot, orderClusters, pinSlot, slotOf, slotTable } from './slots';
 
 const clusters = [
   { name: 'mammals', count: 4, slot: 3 },
@@ -31,5 +31,23 @@ describe('slots', () => {
     expect(table).toHaveLength(9);
     expect(table[0]).toEqual({ slot: 1, cluster: clusters[1] });
     expect(table[8]).toEqual({ slot: 9, cluster: null });
+  });
+});
+
+describe('pinSlot', () => {
+  const clusters = [
+    { name: 'birds', count: 1, slot: 1 },
+    { name: 'Trips/2023/Paris', count: 1, slot: 2 },
+    { name: 'coins', count: 1, slot: 3 },
+    { name: 'late', count: 1, slot: null },
+  ];
+
+  it('swaps with the cluster on the chosen slot and pins the rest where they are', () => {
+    expect(pinSlot(clusters, 'coins', 1)).toEqual(['coins', 'Trips/2023/Paris', 'birds']);
+  });
+
+  it('gives a cluster without a slot the chosen one', () => {
+    expect(pinSlot(clusters, 'late', 2)).toEqual(['birds', 'late', 'coins']);
+    expect(pinSlot(clusters, 'late', 5)).toEqual(['birds', 'Trips/2023/Paris', 'coins', null, 'late']);
   });
 });
