@@ -41,7 +41,7 @@ from photosort.formats import is_photo
 from photosort.session.engine import Session
 from photosort.session.groups import folder_faces, is_member
 from photosort.session.scan import scan
-from photosort.suggest.stacks import find_stacks
+from photosort.suggest.review.stacks import find_stacks
 
 PER_FOLDER = 1000
 

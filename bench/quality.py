@@ -45,7 +45,7 @@ from photosort.ml.embedder import Embedder
 from photosort.ml.select import load_embedder
 from photosort.session.engine import MovePlan, Session, new_batch_id
 from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.engine import shown_suggestions
+from photosort.suggest.protocol import shown_suggestions
 from photosort.suggest.service import SuggestionService
 
 ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0

@@ -39,7 +39,7 @@ from common import print_table, write_json
 from data import stamps6
 from photosort.media.capture import capture_time
 from photosort.ml.select import load_embedder
-from photosort.suggest.stacks import find_stacks
+from photosort.suggest.review.stacks import find_stacks
 
 GAPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 CUTS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.93, 0.95, 0.97)

@@ -22,7 +22,7 @@ from photosort.api.models import (
     ViewingRequest,
 )
 from photosort.session.journal import Record
-from photosort.suggest.engine import shown_suggestions
+from photosort.suggest.protocol import shown_suggestions
 
 router = APIRouter(prefix="/api", tags=["actions"])
 

@@ -6,7 +6,7 @@ from photosort.media.renditions import Renditions
 from photosort.media.video import VideoProbes
 from photosort.session.engine import Session
 from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.engine import NoSuggestions, SuggestionEngine
+from photosort.suggest.protocol import NoSuggestions, SuggestionEngine
 
 
 class AppContext:

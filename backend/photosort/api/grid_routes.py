@@ -16,7 +16,7 @@ from photosort.api.grid_models import (
     OrderRequest,
 )
 from photosort.api.models import ActionRecord, ActionResult, ErrorResponse, Stats
-from photosort.suggest.grid import MAX_GRID
+from photosort.suggest.review.grid import MAX_GRID
 
 router = APIRouter(prefix="/api", tags=["grid"])
 

@@ -39,7 +39,7 @@ from photosort.ml.cache import EmbeddingCache, cache_path
 from photosort.ml.embedder import Embedder, EmbedderUnavailable
 from photosort.session.engine import Session
 from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.pipeline import Job, default_batch_size, embed_jobs
+from photosort.suggest.indexing.pipeline import Job, default_batch_size, embed_jobs
 
 __all__ = [
     "RAY_EXTRA_HINT",

@@ -1,6 +1,7 @@
 """When a photo was taken: EXIF DateTimeOriginal (+ SubSecTimeOriginal) for stills and RAW
 files Pillow can read the EXIF of, the container's `creation_time` for videos (PyAV), else the
-file's mtime. Bursts are told apart by this time (suggest/stacks.py), so sub-seconds count.
+file's mtime. Bursts are told apart by this time
+(suggest/review/stacks.py), so sub-seconds count.
 
 `CaptureTimes` memoises the answer by (device, inode, size, mtime) like `Fingerprints`: a
 request never reads EXIF again for a file it has seen, and a move (same inode) costs nothing.

@@ -2,5 +2,5 @@
 
 This layer sits above `session/` (which it reads and acts on through `Session`'s public API)
 and `ml/` (the embedders and their cache); nothing below imports it. `service.py` wires the
-parts together; `engine.py` is the seam the API talks to.
+parts together; `protocol.py` is the seam the API talks to.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-# `suggest.order`'s phases, plus the model loading, the end, and no embedder at all.
+# `suggest.indexing.order`'s phases, plus the model loading, the end, and no embedder at all.
 IndexingPhase = Literal["loading", "clusters", "queue", "members", "done", "off"]
 
 

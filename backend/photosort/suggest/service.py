@@ -22,16 +22,13 @@ from photosort.ml.cache import EmbeddingCache, cache_path
 from photosort.session.engine import Session
 from photosort.session.events import Event
 from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.batch import AutoMover
-from photosort.suggest.centroids import Centroids
-from photosort.suggest.decisions import DecisionLog
-from photosort.suggest.duplicates import Duplicates
-from photosort.suggest.facts import QueueFacts
-from photosort.suggest.grid import Grids
-from photosort.suggest.gridlog import GridLog, demote, demote_top
-from photosort.suggest.indexer import EmbedderState, Indexer
-from photosort.suggest.naming import GroupNamer
-from photosort.suggest.ranking import suggestion_sets
+from photosort.suggest.automove.batch import AutoMover
+from photosort.suggest.indexing.centroids import Centroids
+from photosort.suggest.indexing.indexer import EmbedderState, Indexer
+from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
+from photosort.suggest.indexing.warm import ScoreWarmer
+from photosort.suggest.ranking.decisions import DecisionLog
+from photosort.suggest.ranking.suggestions import suggestion_sets
 from photosort.suggest.results import (
     AutoMoveResult,
     EmbedderInfo,
@@ -39,9 +36,12 @@ from photosort.suggest.results import (
     Progress,
     SuggestionSet,
 )
-from photosort.suggest.stacks import Stacks
-from photosort.suggest.vectors import QueueTop, Ranking, Vector, VectorIndex
-from photosort.suggest.warm import ScoreWarmer
+from photosort.suggest.review.duplicates import Duplicates
+from photosort.suggest.review.facts import QueueFacts
+from photosort.suggest.review.grid import Grids
+from photosort.suggest.review.gridlog import GridLog, demote, demote_top
+from photosort.suggest.review.naming import GroupNamer
+from photosort.suggest.review.stacks import Stacks
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -56,7 +56,7 @@ LOAD_DELAY_ENV = "PHOTOSORT_TEST_LOAD_DELAY_S"
 
 
 class SuggestionService:
-    """The `SuggestionEngine` (suggest/engine.py) of a session with an embedder."""
+    """The `SuggestionEngine` (suggest/protocol.py) of a session with an embedder."""
 
     def __init__(
         self,
@@ -105,7 +105,7 @@ class SuggestionService:
         self._duplicates = Duplicates(
             session, self.vectors, self.facts, self.fingerprints, self.renditions
         )
-        # The whole-queue scores, brought up to date while the reviewer pauses (suggest/warm.py).
+        # The whole-queue scores, brought up to date while the reviewer pauses (indexing/warm.py).
         self._warmer = ScoreWarmer(self._warm_scores, self._matrix_rows)
         self._unsubscribe = session.events.subscribe(self._on_event)
 

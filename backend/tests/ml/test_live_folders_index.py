@@ -9,7 +9,7 @@ from typing import Any
 
 from photosort.ml.embedder import Embedder
 from photosort.session.engine import Session
-from photosort.suggest import indexer
+from photosort.suggest.indexing import indexer
 from photosort.suggest.service import SuggestionService
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from photosort.media.fingerprint import fingerprint
 from photosort.ml.embedder import Embedder
-from photosort.suggest.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
+from photosort.suggest.indexing.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
 from photosort.suggest.service import SuggestionService
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from photosort.errors import Conflict
 from photosort.ml.efficientnet import EfficientNetLite0Embedder
-from photosort.suggest import guarantee
-from photosort.suggest.engine import shown_suggestions
+from photosort.suggest.protocol import shown_suggestions
+from photosort.suggest.ranking import guarantee
 from photosort.suggest.service import SuggestionService
 
 

@@ -153,7 +153,7 @@ def test_undo_removes_exactly_the_vector_it_added(library: Any, counting: Counti
 
 def _decide(session: Session, service: SuggestionService, n: int) -> None:
     """File n photos by hand into the cluster the service suggests first."""
-    from photosort.suggest.engine import shown_suggestions
+    from photosort.suggest.protocol import shown_suggestions
 
     for _ in range(n):
         item = session.queue_items()[0]
@@ -299,7 +299,7 @@ def test_empty_clusters_give_no_suggestion_rather_than_an_error(
     service = start(session, counting)
     items = session.queue_items()
     assert all(v is None for v in service.suggestions(items).values())
-    from photosort.suggest.engine import shown_suggestions
+    from photosort.suggest.protocol import shown_suggestions
 
     assert shown_suggestions(service, items[0]) == ([], None)
     session.assign(items[0], "birds")
@@ -417,7 +417,7 @@ def test_an_auto_move_over_http_lists_what_it_moves_in_the_documented_shape(
 
 
 def test_suggestions_say_how_many_decisions_the_confidence_waits_for(library, counting):
-    from photosort.suggest.confidence import MIN_DECISIONS
+    from photosort.suggest.ranking.confidence import MIN_DECISIONS
 
     session = library.open()
     service = start(session, counting)
@@ -479,7 +479,7 @@ def test_the_scores_an_estimate_reads_are_brought_up_to_date_while_the_reviewer_
 ) -> None:
     """At 1M photos a filing leaves a column to rescore (~0.7 s); the pause after it pays
     that, so the auto-move panel opened next reads cached arrays."""
-    from photosort.suggest import warm
+    from photosort.suggest.indexing import warm
 
     monkeypatch.setattr(warm, "WARM_ABOVE", 0)  # the rule is for large queues; test it here
     monkeypatch.setattr(warm, "QUIET_S", 0.2)

@@ -52,8 +52,8 @@ def test_search_without_a_text_tower_says_why(make_library: Any, effnet: Efficie
 def test_discovered_groups_get_a_zero_shot_name_with_clip_and_none_offline(
     make_library: Any, tiny_clip_dir: Path, effnet: EfficientNetLite0Embedder
 ):
-    from photosort.suggest.discovery import unit
-    from photosort.suggest.naming import SUBJECTS
+    from photosort.suggest.review.discovery import unit
+    from photosort.suggest.review.naming import SUBJECTS
 
     clip = ClipEmbedder(tiny_clip_dir, "cpu")
     session = make_library(clusters={}, loose=12).open()

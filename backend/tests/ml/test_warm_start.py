@@ -1,6 +1,6 @@
 """A restart over a library whose vectors are all cached: the indexer links every photo from
 the caches in steps that grow past a chunk (a million photos in a few hundred steps), without
-the model, and photos that do need the model are still embedded in `suggest.order`'s order.
+the model, and photos that do need the model are still embedded in `suggest.indexing.order`'s order.
 
 Over a thousand real (tiny, distinct) JPEGs, so the steps really grow past CHUNK and a bulk
 step really meets photos to embed; the embedder is a stand-in that hashes the pixels (what is
@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from photosort.media.fingerprint import fingerprint
-from photosort.suggest import indexer
+from photosort.suggest.indexing import indexer
 from photosort.suggest.service import SuggestionService
 
 DIM = 32

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from photosort.suggest.discovery import average_linkage, relative_cut, unit
+from photosort.suggest.review.discovery import average_linkage, relative_cut, unit
 
 
 def blobs(rng: np.random.Generator, sizes: list[int], spread: float) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from photosort.suggest import guarantee
+from photosort.suggest.ranking import guarantee
 
 A = 0.25
 TARGET = 0.97

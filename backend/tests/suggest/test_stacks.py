@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from photosort.suggest.stacks import find_stacks
+from photosort.suggest.review.stacks import find_stacks
 
 
 def unit(*rows: list[float]) -> np.ndarray:

@@ -8,9 +8,9 @@ import pytest
 from numpy.typing import NDArray
 
 from photosort.ml.matrix import VectorMatrix
-from photosort.suggest import vectors as vectors_module
-from photosort.suggest.scores import ScoreTable, top_k
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.indexing import vectors as vectors_module
+from photosort.suggest.indexing.scores import ScoreTable, top_k
+from photosort.suggest.indexing.vectors import VectorIndex
 
 DIM = 32
 

@@ -14,9 +14,9 @@ from numpy.typing import NDArray
 
 from photosort.errors import PhotosortError
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
-from photosort.suggest.confidence import ConfidenceModel, Recommendation
+from photosort.suggest.indexing.vectors import QueueTop
+from photosort.suggest.ranking.confidence import ConfidenceModel, Recommendation
 from photosort.suggest.results import Histogram, MovedItem
-from photosort.suggest.vectors import QueueTop
 
 HIST_BINS = 40
 

@@ -10,12 +10,13 @@ from numpy.typing import NDArray
 
 from photosort.errors import Conflict
 from photosort.session.engine import MovePlan, Session
-from photosort.suggest import automove, guarantee
-from photosort.suggest.confidence import MIN_DECISIONS, ConfidenceModel, Recommendation
-from photosort.suggest.confidence import Estimate as Precision
-from photosort.suggest.decisions import DecisionLog
+from photosort.suggest.automove import rules
+from photosort.suggest.indexing.vectors import QueueTop, VectorIndex
+from photosort.suggest.ranking import guarantee
+from photosort.suggest.ranking.confidence import MIN_DECISIONS, ConfidenceModel, Recommendation
+from photosort.suggest.ranking.confidence import Estimate as Precision
+from photosort.suggest.ranking.decisions import DecisionLog
 from photosort.suggest.results import AutoMoveResult, Estimate, MovedItem
-from photosort.suggest.vectors import QueueTop, VectorIndex
 
 
 class AutoMover:
@@ -33,14 +34,14 @@ class AutoMover:
         self.top = top or vectors.queue_top
 
     def _select(
-        self, rule: automove.Rule, *, everything: bool = True
+        self, rule: rules.Rule, *, everything: bool = True
     ) -> tuple[list[str], QueueTop, NDArray[np.bool_], int]:
         """The queue, its first suggestions, which of them clear `rule`, and how many were
         held back because a reviewer has them open."""
         items = self.session.queue_items() if everything else []
         top = self.top(items)
         held = self.vectors.locate(top, items, self.session.viewed_items())
-        mask, kept = automove.select(top, rule, self.vectors.counts(), held)
+        mask, kept = rules.select(top, rule, self.vectors.counts(), held)
         return items, top, mask, kept
 
     def estimate(
@@ -48,7 +49,7 @@ class AutoMover:
     ) -> Estimate:
         settings = self.session.settings
         model = self.decisions.model()
-        resolved = automove.resolve_rule(settings, model, threshold, min_samples, min_margin)
+        resolved = rules.resolve_rule(settings, model, threshold, min_samples, min_margin)
         rule, rec = resolved.rule, resolved.recommendation
         _, top, mask, held = self._select(rule, everything=not settings.manual_only)
         count = int(mask.sum())
@@ -70,7 +71,7 @@ class AutoMover:
             "target_precision": settings.target_precision,
             "enough_evidence": model.enough,
             "message": _message(model, est, count, rec, settings.target_precision),
-            "histogram": automove.histogram(top.score),
+            "histogram": rules.histogram(top.score),
             "skipped_viewing": held,
         }
 
@@ -84,20 +85,20 @@ class AutoMover:
         reviewer: str,
     ) -> AutoMoveResult:
         model = self.decisions.model()
-        resolved = automove.resolve_rule(
+        resolved = rules.resolve_rule(
             self.session.settings, model, threshold, min_samples, min_margin
         )
         if resolved.source == "fallback":
             raise _no_rule(model, self.session.settings.target_precision)
         rule = resolved.rule
         items, top, mask, held = self._select(rule)
-        chosen = automove.chosen(items, top, mask)
+        chosen = rules.chosen(items, top, mask)
         est = model.estimate(rule.threshold, rule.min_margin)
         result: AutoMoveResult = {
             "batch": None,
             "dry_run": dry_run,
             "count": len(chosen),
-            "per_cluster": automove.per_cluster(chosen),
+            "per_cluster": rules.per_cluster(chosen),
             "items": chosen,
             "threshold": rule.threshold,
             "min_samples": rule.min_samples,
@@ -122,7 +123,7 @@ class AutoMover:
         result["batch"] = batch
         result["count"] = len(moved)
         result["items"] = done
-        result["per_cluster"] = automove.per_cluster(done)
+        result["per_cluster"] = rules.per_cluster(done)
         return result
 
 

@@ -5,7 +5,7 @@
 - text search (CLIP): the queued photos nearest a text's vector from CLIP's text tower;
 Every photo starts ticked; the reviewer unticks what does not belong and files the rest as
 one batch (`Session.grid_batch`). In a cluster's grid the unticked photos are rejections: the
-cluster is demoted for them (suggest/gridlog.py) and each counts as a wrong top suggestion for
+cluster is demoted for them (review/gridlog.py) and each counts as a wrong top suggestion for
 the confidence model, as each ticked photo counts as a right one.
 """
 
@@ -20,10 +20,10 @@ from photosort.errors import BadPath, Conflict, NotFound
 from photosort.session.engine import MovePlan, Session
 from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
-from photosort.suggest.discovery import Discoverer, Discovery, grid_item
+from photosort.suggest.indexing.scores import top_k
+from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
 from photosort.suggest.results import GridFiled, GridPage
-from photosort.suggest.scores import top_k
-from photosort.suggest.vectors import QueueTop, Ranking, Vector, VectorIndex
+from photosort.suggest.review.discovery import Discoverer, Discovery, grid_item
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 MODES = ("grid", "similar", "discover", "search")

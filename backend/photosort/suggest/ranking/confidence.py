@@ -4,7 +4,7 @@ Every manual decision journals the suggestions the reviewer was shown and where 
 went. Those pairs are this session's own evidence: for any threshold, the share of decisions
 scoring at least that much whose top suggestion was right estimates the precision an auto-move
 at that threshold would reach. The estimate shown is a Beta posterior mean; the recommended
-rule is found by Learn-then-Test (suggest/guarantee.py), so its precision is guaranteed at a
+rule is found by Learn-then-Test (ranking/guarantee.py), so its precision is guaranteed at a
 stated confidence over the whole search of thresholds and margins, not merely estimated.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from photosort.suggest import guarantee
+from photosort.suggest.ranking import guarantee
 
 MIN_DECISIONS = 8  # below this the tool says it does not know yet
 # Until the confidence model has enough decisions, a top suggestion whose lead over the
@@ -125,7 +125,7 @@ class ConfidenceModel:
 
     def recommend(self, target: float, min_margin: float = 0.0) -> Recommendation | None:
         """The rule covering the most reviewed decisions whose precision is shown to reach
-        `target` at confidence 1 - DELTA over the whole search (suggest/guarantee.py), never
+        `target` at confidence 1 - DELTA over the whole search (ranking/guarantee.py), never
         with a margin below `min_margin`; None while the evidence cannot support the target."""
         if not self.enough:
             return None

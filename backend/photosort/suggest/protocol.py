@@ -7,8 +7,6 @@ from typing import Any, Protocol
 
 from photosort.errors import Conflict
 from photosort.media.fingerprint import Fingerprints
-from photosort.suggest.duplicates import Duplicates
-from photosort.suggest.grid import Grids
 from photosort.suggest.results import (
     AutoMoveResult,
     EmbedderInfo,
@@ -17,7 +15,9 @@ from photosort.suggest.results import (
     SuggestionSet,
     idle_progress,
 )
-from photosort.suggest.stacks import Stacks
+from photosort.suggest.review.duplicates import Duplicates
+from photosort.suggest.review.grid import Grids
+from photosort.suggest.review.stacks import Stacks
 
 
 class SuggestionEngine(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from photosort.session.engine import Session
-from photosort.suggest.confidence import ConfidenceModel, Decision, decisions_with_seq
+from photosort.suggest.ranking.confidence import ConfidenceModel, Decision, decisions_with_seq
 
 
 class DecisionLog:

@@ -21,8 +21,8 @@ from numpy.typing import NDArray
 
 from photosort.ml.ann import AnnIndex
 from photosort.ml.matrix import VectorMatrix
-from photosort.suggest.centroids import Centroids
-from photosort.suggest.scores import ScoreTable, top_k
+from photosort.suggest.indexing.centroids import Centroids
+from photosort.suggest.indexing.scores import ScoreTable, top_k
 
 Key = tuple[str, str]
 Vector = NDArray[np.float32]

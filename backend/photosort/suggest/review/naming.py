@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from photosort.suggest.vectors import Vector
+from photosort.suggest.indexing.vectors import Vector
 
 SUBJECTS = (
     "animals", "architecture", "art", "babies", "beach", "bicycles", "birds", "boats",

@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from photosort.session.engine import Session
+from photosort.suggest.indexing.vectors import QueueTop, Ranking, VectorIndex
 from photosort.suggest.results import GridItem
-from photosort.suggest.vectors import QueueTop, Ranking, VectorIndex
 
 MAX_PHOTOS = 600  # photos grouped per request (O(n^2) memory, about n^3/3 work in numpy)
 CUT_RATIO = 0.8  # groups stay apart beyond this share of the median pairwise distance

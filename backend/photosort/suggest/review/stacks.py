@@ -23,8 +23,8 @@ from photosort.errors import BadPath, Conflict
 from photosort.session.engine import MovePlan, Session
 from photosort.session.journal import Record
 from photosort.session.paths import normalise_item
-from photosort.suggest.facts import QueueFacts
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.indexing.vectors import VectorIndex
+from photosort.suggest.review.facts import QueueFacts
 
 STACK_GAP_S = 2.0  # seconds between two frames of one burst (bench/stacks.py)
 STACK_CUT = 0.85  # cosine between their vectors (bench/stacks.py)

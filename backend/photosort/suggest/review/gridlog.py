@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from photosort.session.engine import Session
-from photosort.suggest.vectors import QueueTop, Ranking
+from photosort.suggest.indexing.vectors import QueueTop, Ranking
 
 
 class GridLog:

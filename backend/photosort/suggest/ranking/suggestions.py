@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from photosort.session.settings import SessionSettings
-from photosort.suggest.confidence import (
+from photosort.suggest.indexing.vectors import Ranking
+from photosort.suggest.ranking.confidence import (
     MIN_DECISIONS,
     WEAK_CONFIDENCE,
     WEAK_MARGIN,
     ConfidenceModel,
 )
 from photosort.suggest.results import SuggestionSet
-from photosort.suggest.vectors import Ranking
 
 
 def suggestion_sets(

@@ -29,8 +29,8 @@ from photosort.media.raster import PIL_DECODE_ERRORS
 from photosort.media.renditions import Renditions
 from photosort.session.engine import Session
 from photosort.session.paths import normalise_item, resolve_inside
-from photosort.suggest.facts import QueueFacts
-from photosort.suggest.vectors import VectorIndex
+from photosort.suggest.indexing.vectors import VectorIndex
+from photosort.suggest.review.facts import QueueFacts
 
 NEAR_BITS = 4  # of 64 dHash bits
 NEAR_CUT = 0.95  # cosine, when both photos have a vector

@@ -1,5 +1,5 @@
 """Background indexing: load the embedder, then embed every photo not embedded yet in
-`suggest.order`'s order (a few members of every cluster, the queue from the reviewer's
+`indexing.order`'s order (a few members of every cluster, the queue from the reviewer's
 position, the rest of the members), and keep at it as photos arrive."""
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from photosort.media.renditions import Renditions
 from photosort.ml.cache import EmbeddingCache
 from photosort.ml.matrix import matrix_path
 from photosort.session.engine import Session
-from photosort.suggest.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
-from photosort.suggest.pipeline import (
+from photosort.suggest.indexing.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
+from photosort.suggest.indexing.pipeline import (
     Job,
     Throughput,
     default_batch_size,
     default_decode_workers,
     embed_jobs,
 )
+from photosort.suggest.indexing.vectors import Key, VectorIndex
 from photosort.suggest.results import IndexingPhase, PhaseProgress, Progress
-from photosort.suggest.vectors import Key, VectorIndex
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -158,7 +158,7 @@ class Indexer:
 
     # ---------------------------------------------------------------- the work
     def _scan(self) -> tuple[IndexingOrder, IndexingOrder]:
-        """The full plan in `suggest.order`'s order (a few members of every cluster, the queue
+        """The full plan in `indexing.order`'s order (a few members of every cluster, the queue
         from the reviewer's position, then the rest of the members), and what of it still
         needs work: the same order, filtered by one batched check per phase. Queued items
         stay names here (no key, no path per photo: at 1M those alone took seconds)."""
@@ -192,7 +192,7 @@ class Indexer:
         return [*self.vectors.pending(seeds), *(("s", i) for i in head)]
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Embed what is missing in `suggest.order`'s order; returns how many were handled.
+        """Embed what is missing in `indexing.order`'s order; returns how many were handled.
         `progress(done, total)` hears the total before the first photo is embedded, then once
         per photo.
 
@@ -375,7 +375,7 @@ class Indexer:
         return unsettled is None or any(unsettled.values())
 
     def _phases(self, remaining: int) -> PhaseProgress:
-        """Where indexing is in `suggest.order`'s phases: how many clusters have a vector (the
+        """Where indexing is in `indexing.order`'s phases: how many clusters have a vector (the
         first suggestions need all of them) and how much of the queue is embedded."""
         queue_total = self.session.queue_length()
         populated = [c for c, n in self.session.clusters() if n]
