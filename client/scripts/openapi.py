@@ -24,9 +24,9 @@ def build_schema() -> dict[str, Any]:
     from pydantic import BaseModel
     from pydantic.json_schema import models_json_schema
 
-    from photosort.api import models
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
+    from photosort.api.schemas import core as models
     from photosort.session.engine import Session
 
     with tempfile.TemporaryDirectory(prefix="photosort-openapi-") as folder:

@@ -15,21 +15,19 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from photosort import __version__
-from photosort.api import (
-    action_routes,
-    automove_routes,
-    event_routes,
-    folder_routes,
-    grid_routes,
-    image_routes,
-    queue_routes,
-    session_routes,
-    stack_routes,
-    video_routes,
-)
 from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
 from photosort.api.responses import JSONTextResponse
+from photosort.api.routes import action as action_routes
+from photosort.api.routes import automove as automove_routes
+from photosort.api.routes import event as event_routes
+from photosort.api.routes import folder as folder_routes
+from photosort.api.routes import grid as grid_routes
+from photosort.api.routes import image as image_routes
+from photosort.api.routes import queue as queue_routes
+from photosort.api.routes import session as session_routes
+from photosort.api.routes import stack as stack_routes
+from photosort.api.routes import video as video_routes
 from photosort.api.security import Guard, GuardMiddleware
 from photosort.session.watch import FolderWatcher
 

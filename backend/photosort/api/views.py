@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from photosort.api.context import AppContext
-from photosort.api.models import (
+from photosort.api.schemas.core import (
     ClusterInfo,
     EmbedderInfo,
     IndexingProgress,

@@ -395,7 +395,7 @@ def test_an_auto_move_over_http_lists_what_it_moves_in_the_documented_shape(
 ):
     """The route writes the service's answer without building a model per item: it must
     still be exactly the documented `AutoMoveResult`, and the dry run's list the real run's."""
-    from photosort.api.models import AutoMoveItem, AutoMoveResult
+    from photosort.api.schemas.core import AutoMoveItem, AutoMoveResult
 
     lib = make_library(clusters={"birds": 5, "coins": 5, "flowers": 5}, loose=12)
     srv = start_server(lib, engine=lambda session: start(session, counting))

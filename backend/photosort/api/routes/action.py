@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from photosort.api.context import AppContext
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.models import (
+from photosort.api.schemas.core import (
     ActionRecord,
     ActionResult,
     ActionsPage,

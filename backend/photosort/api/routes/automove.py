@@ -8,8 +8,13 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.models import AutoMoveEstimate, AutoMoveRequest, AutoMoveResult, ErrorResponse
 from photosort.api.responses import JSONTextResponse
+from photosort.api.schemas.core import (
+    AutoMoveEstimate,
+    AutoMoveRequest,
+    AutoMoveResult,
+    ErrorResponse,
+)
 
 router = APIRouter(prefix="/api", tags=["auto-move"])
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from photosort import __version__
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.models import Health, SessionInfo, Settings, SettingsUpdate
+from photosort.api.schemas.core import Health, SessionInfo, Settings, SettingsUpdate
 from photosort.api.views import Views, settings_body
 
 router = APIRouter(prefix="/api", tags=["session"])

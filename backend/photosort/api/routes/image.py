@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from photosort.api import convertors  # noqa: F401 - registers {item:item}
 from photosort.api.deps import Ctx
-from photosort.api.models import ErrorResponse
 from photosort.api.responses import CACHE_CONTROL, original_file
+from photosort.api.schemas.core import ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["images"])
 

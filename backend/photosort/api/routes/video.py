@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from photosort.api import convertors  # noqa: F401 - registers {item:item}
 from photosort.api.deps import Ctx
 from photosort.api.errors import error_response
-from photosort.api.models import ErrorResponse
 from photosort.api.ranges import range_problem
 from photosort.api.responses import original_file
+from photosort.api.schemas.core import ErrorResponse
 from photosort.errors import NotFound
 from photosort.formats import is_video
 

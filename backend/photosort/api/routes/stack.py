@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.models import ActionRecord, ActionResult, ErrorResponse, Stats
-from photosort.api.stack_models import (
+from photosort.api.schemas.core import ActionRecord, ActionResult, ErrorResponse, Stats
+from photosort.api.schemas.stack import (
     DuplicatesPage,
     KeepBestRequest,
     KeepBestResult,

@@ -14,7 +14,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
 from photosort.api.deps import Ctx
-from photosort.api.models import HelloEvent, LiveEvent
+from photosort.api.schemas.core import HelloEvent, LiveEvent
 
 log = logging.getLogger("photosort.api")
 router = APIRouter(prefix="/api", tags=["events"])

@@ -8,14 +8,14 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.grid_models import (
+from photosort.api.schemas.core import ErrorResponse, Stats
+from photosort.api.schemas.grid import (
     FolderFiled,
     FoldersFiled,
     FoldersFileRequest,
     SourceFolder,
     SourceFolders,
 )
-from photosort.api.models import ErrorResponse, Stats
 
 router = APIRouter(prefix="/api", tags=["folders"])
 

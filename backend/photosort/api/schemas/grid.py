@@ -1,5 +1,5 @@
 """Request and response models of the grid endpoints (cluster grid, more like this,
-discovery, text search), kept beside `models.py` so the grid area reads on its own."""
+discovery, text search), kept beside `core.py` so the grid area reads on its own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from photosort.api.models import Stats
+from photosort.api.schemas.core import Stats
 
 GridMode = Literal["grid", "similar", "discover", "search"]
 

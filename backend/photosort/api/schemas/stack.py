@@ -1,5 +1,5 @@
 """Request and response models of stacks (bursts shown as one item) and duplicates (keep the
-best, trash the rest), kept beside `models.py` so this area reads on its own."""
+best, trash the rest), kept beside `core.py` so this area reads on its own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from photosort.api.models import ActionRecord, Stats
+from photosort.api.schemas.core import ActionRecord, Stats
 
 
 class StackInfo(BaseModel):

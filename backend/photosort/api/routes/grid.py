@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from photosort.api.deps import Ctx, ReviewerHeader, reviewer_name
-from photosort.api.grid_models import (
+from photosort.api.schemas.core import ActionRecord, ActionResult, ErrorResponse, Stats
+from photosort.api.schemas.grid import (
     DiscoveryPage,
     GridFiled,
     GridFileRequest,
     GridPage,
     OrderRequest,
 )
-from photosort.api.models import ActionRecord, ActionResult, ErrorResponse, Stats
 from photosort.suggest.review.grid import MAX_GRID
 
 router = APIRouter(prefix="/api", tags=["grid"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from photosort.api import convertors  # noqa: F401 - registers {item:item}
 from photosort.api.deps import Ctx
-from photosort.api.models import ErrorResponse, ItemDetail, QueuePage
+from photosort.api.schemas.core import ErrorResponse, ItemDetail, QueuePage
 from photosort.api.views import Views
 
 router = APIRouter(prefix="/api", tags=["queue"])
