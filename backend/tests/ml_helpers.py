@@ -1,4 +1,4 @@
-"""Helpers for the ml tests (imported by conftest.py and the test modules)."""
+"""Helpers for the tests that load models (ml/ and suggest/): a tiny CLIP, photos, cache writes."""
 
 from __future__ import annotations
 
