@@ -114,7 +114,7 @@ def census(source: Path) -> collections.Counter[str]:
 
 def check(source: Path, expected: collections.Counter[str], tally: Tally, when: str) -> None:
     """Every photo exactly once, a dense journal, `verify` clean (in-process, read-only)."""
-    from photosort.session.engine import Session
+    from photosort.session import Session
     from photosort.session.verify import verify
 
     now = census(source)

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import OUT_DIR, print_table, write_json
 from photosort.formats import is_photo
-from photosort.session.engine import Session
+from photosort.session import Session
 from photosort.session.groups import folder_faces, is_member
 from photosort.session.scan import scan
 from photosort.suggest.review.stacks import find_stacks

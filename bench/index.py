@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
 from data import cr2, stamps6  # noqa: E402
-from photosort.media.decode import open_image  # noqa: E402
+from photosort.media import open_image  # noqa: E402
 from photosort.media.raw import decode_raw  # noqa: E402
-from photosort.ml.embedder import Embedder  # noqa: E402
-from photosort.session.engine import Session  # noqa: E402
-from photosort.suggest.service import SuggestionService  # noqa: E402
+from photosort.ml import Embedder  # noqa: E402
+from photosort.session import Session  # noqa: E402
+from photosort.suggest import SuggestionService  # noqa: E402
 
 SIZE_12MP = (4000, 3000)
 
@@ -125,7 +125,7 @@ def timed(fn: Callable[[], object]) -> float:
 def clip_random_full_size(folder: Path) -> Embedder:
     from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel
 
-    from photosort.ml.clip import ClipEmbedder
+    from photosort.ml import ClipEmbedder
 
     torch.manual_seed(0)
     CLIPModel(CLIPConfig()).save_pretrained(folder)  # ViT-B/32 sizes, random weights
@@ -142,7 +142,7 @@ def main() -> None:
     ap.add_argument("--embedders", default="efficientnet-lite0,clip")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "index.json")
     args = ap.parse_args()
-    from photosort.ml.select import load_embedder
+    from photosort.ml import load_embedder
 
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="photosort-bench-") as tmp:

@@ -41,12 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
 from data import stamps6
 from photosort.errors import Conflict, PhotosortError
-from photosort.ml.embedder import Embedder
-from photosort.ml.select import load_embedder
+from photosort.ml import Embedder, load_embedder
+from photosort.session import CLUSTERING_DIR
 from photosort.session.engine import MovePlan, Session, new_batch_id
-from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.protocol import shown_suggestions
-from photosort.suggest.service import SuggestionService
+from photosort.suggest import SuggestionService, shown_suggestions
 
 ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0
 GRID_OPEN, GRID_SHOWN, GRID_UNTICK = 0.3, 0.1, 0.5

@@ -29,7 +29,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from photosort.ml.select import load_embedder
+from photosort.ml import load_embedder
 
 Matrix = NDArray[np.float32]
 LAMBDA = 1.0  # ridge strength (unit vectors: features of order 1)

@@ -42,8 +42,8 @@ def make_photos(folder: Path, count: int) -> None:
 
 
 def run_local(lib: Path) -> dict[str, Any]:
-    from photosort.session.engine import Session
-    from photosort.suggest.service import SuggestionService
+    from photosort.session import Session
+    from photosort.suggest import SuggestionService
 
     session = Session(lib)
     service = SuggestionService.start(session, model=MODEL, device="cpu", background=False)
@@ -63,8 +63,8 @@ def run_local(lib: Path) -> dict[str, Any]:
 
 def run_ray(lib: Path) -> dict[str, Any]:
     from photosort.distributed.ray_index import connect, index_on_ray, shutdown
-    from photosort.ml.select import load_embedder
-    from photosort.session.engine import Session
+    from photosort.ml import load_embedder
+    from photosort.session import Session
 
     t0 = time.perf_counter()
     connect("local")

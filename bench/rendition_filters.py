@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "backend"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import OUT_DIR, loadavg, print_table, write_json  # noqa: E402
-from photosort.media.decode import open_image  # noqa: E402
+from photosort.media import open_image  # noqa: E402
 from photosort.media.renditions import JPEG_QUALITY, RENDITION_EDGES  # noqa: E402
 from photosort.suggest.indexing.pipeline import box_reduced  # noqa: E402
 from startup import build_folder  # noqa: E402

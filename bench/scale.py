@@ -103,8 +103,8 @@ def synthetic_vectors(
 
 
 def build(lib: Path, n: int, seed: int = 0) -> dict[str, Any]:
-    from photosort.media.fingerprint import fingerprint
-    from photosort.ml.cache import EmbeddingCache
+    from photosort.media import fingerprint
+    from photosort.ml import EmbeddingCache
 
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -186,8 +186,8 @@ def serve(lib: Path, port: int) -> None:
 
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
-    from photosort.session.engine import Session
-    from photosort.suggest.service import SuggestionService
+    from photosort.session import Session
+    from photosort.suggest import SuggestionService
 
     t0 = time.perf_counter()
     session = Session(lib, scan_cache=True)  # as `photosort serve` opens it
@@ -486,8 +486,8 @@ def _build_index(service: Any) -> Callable[[], bool]:
 
 def probe(lib: Path, n: int) -> dict[str, Any]:
     """`--probe`: the same session in this process, no HTTP: where the time and memory go."""
-    from photosort.session.engine import Session
-    from photosort.suggest.service import SuggestionService
+    from photosort.session import Session
+    from photosort.suggest import SuggestionService
 
     steps: dict[str, Any] = {"baseline": {"s": 0.0, **self_rss_mb()}}
 

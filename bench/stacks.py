@@ -38,7 +38,7 @@ from bursts import T0, make_burst, write_photo, write_single
 from common import print_table, write_json
 from data import stamps6
 from photosort.media.capture import capture_time
-from photosort.ml.select import load_embedder
+from photosort.ml import load_embedder
 from photosort.suggest.review.stacks import find_stacks
 
 GAPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)

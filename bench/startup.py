@@ -213,7 +213,7 @@ def _observe(server: Server, lib: Path, previews: int) -> dict[str, Any]:
 
 
 def _fingerprints(lib: Path, items: list[str]) -> list[str]:
-    from photosort.media.fingerprint import fingerprint
+    from photosort.media import fingerprint
 
     return [fingerprint(lib / i) for i in items]
 
@@ -232,9 +232,9 @@ def model_load_s(model: str) -> float:
 def throughput(folder: Path, model: str, repeats: int) -> dict[str, float]:
     """Photos/s of `index_pending` over the whole folder, renditions off vs on, interleaved
     (best of `repeats` each: other work on the machine only ever slows a run down)."""
-    from photosort.ml.select import load_embedder
-    from photosort.session.engine import Session
-    from photosort.suggest.service import SuggestionService
+    from photosort.ml import load_embedder
+    from photosort.session import Session
+    from photosort.suggest import SuggestionService
 
     embedder = load_embedder(model, "cpu").embedder
     best = {"without": 0.0, "with": 0.0}

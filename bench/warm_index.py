@@ -117,8 +117,8 @@ def one_run(lib: Path, n: int, label: str) -> dict[str, Any]:
     # scored page would import it on the probe's thread (seconds, GIL held) mid-measurement.
     import torch  # noqa: F401
 
-    from photosort.session.engine import Session
-    from photosort.suggest.service import SuggestionService
+    from photosort.session import Session
+    from photosort.suggest import SuggestionService
 
     load = loadavg()
     t0 = time.perf_counter()

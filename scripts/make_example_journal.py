@@ -17,10 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
-from photosort.ml.select import load_embedder  # noqa: E402
-from photosort.session.engine import Session  # noqa: E402
-from photosort.suggest.protocol import shown_suggestions  # noqa: E402
-from photosort.suggest.service import SuggestionService  # noqa: E402
+from photosort.ml import load_embedder  # noqa: E402
+from photosort.session import Session  # noqa: E402
+from photosort.suggest import SuggestionService, shown_suggestions  # noqa: E402
 
 OUT = ROOT / ".clustering.example"
 

@@ -29,11 +29,11 @@ from typer.core import TyperCommand, TyperGroup
 
 from photosort import __version__, userstate
 from photosort.errors import NothingToUndo, PhotosortError
-from photosort.session.engine import Session
+from photosort.session import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
     from photosort.api.security import Guard
-    from photosort.suggest.service import SuggestionService
+    from photosort.suggest import SuggestionService
 
 
 class _OneLineErrors(TyperGroup):
@@ -420,7 +420,7 @@ def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionS
     """The suggestion engine for `serve` (None: the manual loop only, `--model none`)."""
     if model == "none":
         return None  # before the import: the manual loop never loads torch
-    from photosort.suggest.service import SuggestionService
+    from photosort.suggest import SuggestionService
 
     return SuggestionService.start(session, model=model, device=device)
 
@@ -458,7 +458,7 @@ def _indexed_service(
     """Load the embedder and embed everything missing, with a progress bar (or `progress`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from photosort.suggest.service import SuggestionService
+    from photosort.suggest import SuggestionService
 
     service = SuggestionService.start(s, model=model, device=device, background=False)
     embedder = service.load_embedder()
@@ -539,7 +539,7 @@ def _index_on_ray(source: Path, into: Path | None, model: str, device: str, addr
         # Before any model loads: a missing extra or a bad address is one line, at once.
         ray_index.import_ray()
         ray_index.check_address(address)
-        from photosort.ml.select import load_embedder
+        from photosort.ml import load_embedder
 
     def run(s: Session) -> None:
         # The driver's own load pins which model (and so which cache key) this run means.

@@ -29,7 +29,7 @@ from photosort.api.routes import session as session_routes
 from photosort.api.routes import stack as stack_routes
 from photosort.api.routes import video as video_routes
 from photosort.api.security import Guard, GuardMiddleware
-from photosort.session.watch import FolderWatcher
+from photosort.session import FolderWatcher
 
 log = logging.getLogger("photosort.api")
 

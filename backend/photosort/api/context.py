@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from photosort.media.renditions import Renditions
-from photosort.media.video import VideoProbes
-from photosort.session.engine import Session
-from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.protocol import NoSuggestions, SuggestionEngine
+from photosort.media import Renditions, VideoProbes
+from photosort.session import CLUSTERING_DIR, Session
+from photosort.suggest import NoSuggestions, SuggestionEngine
 
 
 class AppContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from photosort import suggest
 from photosort.api.context import AppContext
 from photosort.api.schemas.core import (
     ClusterInfo,
@@ -22,12 +23,8 @@ from photosort.api.schemas.core import (
 )
 from photosort.errors import DecodeFailed, NotFound
 from photosort.formats import is_raw, is_video
-from photosort.media.decode import probe
-from photosort.media.video import VideoInfo
-from photosort.session.groups import badge
-from photosort.session.paths import normalise_item
-from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
-from photosort.suggest import results
+from photosort.media import VideoInfo, probe
+from photosort.session import FALLBACK_THRESHOLD, SessionSettings, badge, normalise_item
 
 
 def settings_body(settings: SessionSettings) -> Settings:
@@ -38,7 +35,7 @@ def settings_defaults() -> SettingsDefaults:
     return SettingsDefaults(**SessionSettings().model_dump(), fallback_threshold=FALLBACK_THRESHOLD)
 
 
-def _suggestion_set(shown: results.SuggestionSet | None) -> SuggestionSet | None:
+def _suggestion_set(shown: suggest.SuggestionSet | None) -> SuggestionSet | None:
     return SuggestionSet.model_validate(shown) if shown is not None else None
 
 

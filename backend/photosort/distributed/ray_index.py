@@ -34,12 +34,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from photosort.errors import PhotosortError
-from photosort.media.fingerprint import fingerprint
-from photosort.ml.cache import EmbeddingCache, cache_path
-from photosort.ml.embedder import Embedder, EmbedderUnavailable
-from photosort.session.engine import Session
-from photosort.session.journal import CLUSTERING_DIR
-from photosort.suggest.indexing.pipeline import Job, default_batch_size, embed_jobs
+from photosort.media import fingerprint
+from photosort.ml import Embedder, EmbedderUnavailable, EmbeddingCache, cache_path
+from photosort.session import CLUSTERING_DIR, Session
+from photosort.suggest import Job, default_batch_size, embed_jobs
 
 __all__ = [
     "RAY_EXTRA_HINT",
@@ -198,7 +196,7 @@ class EmbedActor:
     """
 
     def __init__(self, model: str, device: str, cpus: float, expected_id: str) -> None:
-        from photosort.ml.select import load_embedder
+        from photosort.ml import load_embedder
 
         self.embedder: Embedder = load_embedder(model, device).embedder
         if self.embedder.id != expected_id:
@@ -252,10 +250,9 @@ class RayIndexResult:
 
 def session_photos(session: Session) -> list[Path]:
     """Every photo the session indexes: the queue (in order), then the cluster members."""
-    with session.lock:
-        queue = session.queue_items()
-        members = [m for ms in session.members.values() for m in sorted(ms)]
-    return [session.source / i for i in queue] + [session.dest / m for m in members]
+    queue, members = session.queue_and_members()
+    filed = [m for ms in members.values() for m in sorted(ms)]
+    return [session.source / i for i in queue] + [session.dest / m for m in filed]
 
 
 def _fingerprints(

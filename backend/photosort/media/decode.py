@@ -26,13 +26,13 @@ def open_image(path: Path, *, min_edge: int | None = None) -> Image.Image:
     """
     check_nonempty(path)
     if is_raw(path):
-        from photosort.media import raw  # rawpy is only imported when a RAW shows up
+        from photosort.media.raw import decode_raw  # rawpy is only imported for a RAW
 
-        return raw.decode_raw(path, min_edge=min_edge)[0]
+        return decode_raw(path, min_edge=min_edge)[0]
     if is_video(path):
-        from photosort.media import video  # PyAV is only imported when a video shows up
+        from photosort.media.video import poster_frame  # PyAV: only for a video
 
-        return video.poster_frame(path, min_edge=min_edge)
+        return poster_frame(path, min_edge=min_edge)
     return open_raster(path, min_edge=min_edge)
 
 
@@ -40,12 +40,12 @@ def probe(path: Path) -> ImageInfo:
     """Oriented size and format from the file's headers, without decoding pixels."""
     check_nonempty(path)
     if is_raw(path):
-        from photosort.media import raw
+        from photosort.media.raw import probe_raw
 
-        return raw.probe_raw(path)
+        return probe_raw(path)
     if is_video(path):
-        from photosort.media import video
+        from photosort.media.video import probe_video
 
-        info = video.probe_video(path)
+        info = probe_video(path)
         return ImageInfo(info.width, info.height, info.format, False)
     return probe_raster(path)

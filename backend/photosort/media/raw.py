@@ -16,9 +16,9 @@ import numpy as np
 import rawpy
 from PIL import Image
 
+import photosort.media.raster as raster
 from photosort.errors import DecodeFailed
 from photosort.formats import suffix
-from photosort.media import raster
 
 # "raster": a RAW extension on a file that is really a JPEG/PNG/... (mislabelled, decoded anyway)
 RawPath = Literal["embedded", "demosaic", "raster"]

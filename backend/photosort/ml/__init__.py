@@ -7,7 +7,10 @@ for importing torch and transformers until an embedder is actually needed.
 - :func:`load_embedder` -> :class:`EmbedderChoice`, :func:`resolve_device` (``ml/select.py``)
 - :class:`EfficientNetLite0Embedder` (``ml/efficientnet.py``), :class:`ClipEmbedder`
   (``ml/clip.py``)
-- :class:`EmbeddingCache` (``ml/cache.py``)
+- :class:`EmbeddingCache`, :func:`cache_path` (``ml/cache.py``)
+- :class:`VectorMatrix`, :func:`matrix_path` (``ml/matrix.py``), :class:`AnnIndex` (``ml/ann.py``)
+
+Other packages use only these names.
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from photosort.ml.cache import EmbeddingCache
+    from photosort.ml.ann import AnnIndex
+    from photosort.ml.cache import EmbeddingCache, cache_path
     from photosort.ml.clip import ClipEmbedder
     from photosort.ml.device import DeviceUnavailable, resolve_device
     from photosort.ml.efficientnet import EfficientNetLite0Embedder
     from photosort.ml.embedder import Embedder, EmbedderUnavailable, TextEmbedder, supports_text
+    from photosort.ml.matrix import VectorMatrix, matrix_path
     from photosort.ml.select import EmbedderChoice, load_embedder
 
 __all__ = [
+    "AnnIndex",
     "ClipEmbedder",
     "DeviceUnavailable",
     "EfficientNetLite0Embedder",
@@ -32,13 +38,18 @@ __all__ = [
     "EmbedderUnavailable",
     "EmbeddingCache",
     "TextEmbedder",
+    "VectorMatrix",
+    "cache_path",
     "load_embedder",
+    "matrix_path",
     "resolve_device",
     "supports_text",
 ]
 
 _WHERE = {
+    "AnnIndex": "ann",
     "EmbeddingCache": "cache",
+    "cache_path": "cache",
     "ClipEmbedder": "clip",
     "DeviceUnavailable": "device",
     "resolve_device": "device",
@@ -49,6 +60,8 @@ _WHERE = {
     "supports_text": "embedder",
     "EmbedderChoice": "select",
     "load_embedder": "select",
+    "VectorMatrix": "matrix",
+    "matrix_path": "matrix",
 }
 
 

@@ -1,1 +1,27 @@
-"""The session engine: queue, clusters, actions, journal and recovery. Knows nothing of HTTP."""
+"""The session engine: queue, clusters, actions, journal and recovery. Knows nothing of HTTP.
+
+Other packages use only the names below; the modules behind them may move (the `Session`
+class is spread over several) without anyone outside noticing.
+"""
+
+from photosort.session.engine import MovePlan, Session
+from photosort.session.events import Event
+from photosort.session.groups import badge
+from photosort.session.journal import CLUSTERING_DIR, Record
+from photosort.session.paths import normalise_item, resolve_inside
+from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
+from photosort.session.watch import FolderWatcher
+
+__all__ = [
+    "CLUSTERING_DIR",
+    "FALLBACK_THRESHOLD",
+    "Event",
+    "FolderWatcher",
+    "MovePlan",
+    "Record",
+    "Session",
+    "SessionSettings",
+    "badge",
+    "normalise_item",
+    "resolve_inside",
+]

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import photosort.session.fileops as fileops
 from photosort.errors import SessionFolderError
-from photosort.session import fileops
 from photosort.session.journal import Record
 
 ASKED = "asked for (--copy)"

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import photosort.session.copymode as copymode
+import photosort.session.fileops as fileops
+import photosort.session.scancache as scancache
+import photosort.session.sourcefolders as sourcefolders
 from photosort.errors import (
     AlreadyUndone,
     BadClusterName,
@@ -32,7 +36,6 @@ from photosort.errors import (
     UnknownCluster,
 )
 from photosort.formats import is_media
-from photosort.session import copymode, fileops, scancache, sourcefolders
 from photosort.session.arrivals import Arrivals
 from photosort.session.events import EventBus
 from photosort.session.groups import FolderIndex, GroupProbe, face_of, is_member
@@ -232,6 +235,12 @@ class Session:
         """Each cluster's members (paths relative to dest), copied."""
         with self.lock:
             return {c: frozenset(ms) for c, ms in self.members.items()}
+
+    def queue_and_members(self) -> tuple[list[str], dict[str, frozenset[str]]]:
+        """The queue in review order and each cluster's members, read together: no action
+        lands between the two, so no photo is in both or in neither."""
+        with self.lock:
+            return self.queue_items(), self.members_snapshot()
 
     def with_members(self, fn: Callable[[Mapping[str, frozenset[str]]], None]) -> None:
         """Run `fn` over the members while no action can change them. Events are published

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photosort.session import fileops
+import photosort.session.fileops as fileops
 from photosort.session.journal import Journal, Record
 
 log = logging.getLogger("photosort.recovery")

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import photosort.session.fileops as fileops
 from photosort.fsutil import fsync_dir
-from photosort.session import fileops
 from photosort.session.journal import Journal, Record
 from photosort.session.recovery import FileOp, by_seq, expected_locations, file_ops
 

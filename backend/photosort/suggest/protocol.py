@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from photosort.errors import Conflict
-from photosort.media.fingerprint import Fingerprints
+from photosort.media import Fingerprints
 from photosort.suggest.results import (
     AutoMoveResult,
     EmbedderInfo,

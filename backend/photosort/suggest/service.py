@@ -16,12 +16,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from photosort.errors import Conflict
-from photosort.media.fingerprint import Fingerprints
-from photosort.media.renditions import Renditions
-from photosort.ml.cache import EmbeddingCache, cache_path
-from photosort.session.engine import Session
-from photosort.session.events import Event
-from photosort.session.journal import CLUSTERING_DIR
+from photosort.media import Fingerprints, Renditions
+from photosort.ml import EmbeddingCache, cache_path
+from photosort.session import CLUSTERING_DIR, Event, Session
 from photosort.suggest.automove.batch import AutoMover
 from photosort.suggest.indexing.centroids import Centroids
 from photosort.suggest.indexing.indexer import EmbedderState, Indexer
@@ -46,7 +43,7 @@ from photosort.suggest.review.stacks import Stacks
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
     # before it answers the first request (the model loads in the background).
-    from photosort.ml.embedder import Embedder
+    from photosort.ml import Embedder
 
 log = logging.getLogger("photosort.suggest")
 
@@ -120,7 +117,7 @@ class SuggestionService:
                 time.sleep(float(delay))
             # Imported here, on the loading thread: it pulls in torch (seconds), which the
             # first request must not wait for.
-            from photosort.ml.select import load_embedder
+            from photosort.ml import load_embedder
 
             choice = load_embedder(model, device)
             return choice.embedder, choice.reason
@@ -191,7 +188,7 @@ class SuggestionService:
             self.indexer.forget(("d", rec["restore_from"]))
         elif kind == "undo" and rec.get("copy"):
             # Copy mode: the photo never left the source; it is queued again as it was.
-            target = self.session.state.record(rec["undoes"])
+            target = self.session.record(rec["undoes"])
             old = _filed_key(target)
             self.vectors.moved(old, ("s", target["item"]), target.get("cluster"), add=False)
             self.indexer.forget(old)
@@ -241,7 +238,7 @@ class SuggestionService:
 
     def _embed_text(self, text: str) -> Vector:
         embedder = self.state.embedder
-        from photosort.ml.embedder import supports_text  # the model is loaded: torch is too
+        from photosort.ml import supports_text  # the model is loaded: torch is too
 
         if embedder is None or not supports_text(embedder):
             name = embedder.id if embedder else "none"
@@ -254,7 +251,7 @@ class SuggestionService:
     def _name_group(self, centre: Vector) -> str | None:
         """A zero-shot name for a discovered group (CLIP); None without a text tower."""
         embedder = self.state.embedder
-        from photosort.ml.embedder import supports_text  # the model is loaded: torch is too
+        from photosort.ml import supports_text  # the model is loaded: torch is too
 
         if embedder is None or not supports_text(embedder):
             return None

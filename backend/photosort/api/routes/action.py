@@ -21,8 +21,8 @@ from photosort.api.schemas.core import (
     UndoRequest,
     ViewingRequest,
 )
-from photosort.session.journal import Record
-from photosort.suggest.protocol import shown_suggestions
+from photosort.session import Record
+from photosort.suggest import shown_suggestions
 
 router = APIRouter(prefix="/api", tags=["actions"])
 

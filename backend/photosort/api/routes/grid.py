@@ -16,7 +16,7 @@ from photosort.api.schemas.grid import (
     GridPage,
     OrderRequest,
 )
-from photosort.suggest.review.grid import MAX_GRID
+from photosort.suggest import MAX_GRID
 
 router = APIRouter(prefix="/api", tags=["grid"])
 

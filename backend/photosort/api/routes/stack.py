@@ -20,7 +20,7 @@ from photosort.api.schemas.stack import (
     StacksPage,
 )
 from photosort.errors import Conflict
-from photosort.suggest.review.stacks import STACK_CUT, STACK_GAP_S
+from photosort.suggest import STACK_CUT, STACK_GAP_S
 
 router = APIRouter(prefix="/api", tags=["stacks"])
 

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from photosort.errors import Conflict
-from photosort.session.engine import MovePlan, Session
+from photosort.session import MovePlan, Session
 from photosort.suggest.automove import rules
 from photosort.suggest.indexing.vectors import QueueTop, VectorIndex
 from photosort.suggest.ranking import guarantee

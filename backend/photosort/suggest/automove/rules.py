@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from photosort.errors import PhotosortError
-from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
+from photosort.session import FALLBACK_THRESHOLD, SessionSettings
 from photosort.suggest.indexing.vectors import QueueTop
 from photosort.suggest.ranking.confidence import ConfidenceModel, Recommendation
 from photosort.suggest.results import Histogram, MovedItem

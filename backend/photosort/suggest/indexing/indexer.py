@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photosort.errors import PhotosortError
-from photosort.media.fingerprint import Fingerprints
-from photosort.media.renditions import Renditions
-from photosort.ml.cache import EmbeddingCache
-from photosort.ml.matrix import matrix_path
-from photosort.session.engine import Session
+from photosort.media import Fingerprints, Renditions
+from photosort.ml import EmbeddingCache, matrix_path
+from photosort.session import Session
 from photosort.suggest.indexing.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
 from photosort.suggest.indexing.pipeline import (
     Job,
@@ -35,7 +33,7 @@ from photosort.suggest.results import IndexingPhase, PhaseProgress, Progress
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
     # before it answers the first request (the model loads in the background).
-    from photosort.ml.embedder import Embedder
+    from photosort.ml import Embedder
 
 log = logging.getLogger("photosort.suggest")
 

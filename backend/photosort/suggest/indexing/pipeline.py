@@ -17,13 +17,12 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from photosort.errors import DecodeFailed
-from photosort.media.decode import open_image
-from photosort.media.renditions import RENDITION_EDGES, Renditions, shrink
+from photosort.media import RENDITION_EDGES, Renditions, open_image, shrink
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
     # before it answers the first request (the model loads in the background).
-    from photosort.ml.embedder import Embedder
+    from photosort.ml import Embedder
 
 log = logging.getLogger("photosort.suggest")
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from photosort.ml.matrix import VectorMatrix
+from photosort.ml import VectorMatrix
 
 Scores = NDArray[np.float32]
 DIRECT = 2048  # up to this many rows, a stale table is bypassed rather than brought up to date

@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from photosort.ml.ann import AnnIndex
-from photosort.ml.matrix import VectorMatrix
+from photosort.ml import AnnIndex, VectorMatrix
 from photosort.suggest.indexing.centroids import Centroids
 from photosort.suggest.indexing.scores import ScoreTable, top_k
 

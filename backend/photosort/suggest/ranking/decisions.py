@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from photosort.session.engine import Session
+from photosort.session import Session
 from photosort.suggest.ranking.confidence import ConfidenceModel, Decision, decisions_with_seq
 
 

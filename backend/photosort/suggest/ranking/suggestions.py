@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from photosort.session.settings import SessionSettings
+from photosort.session import SessionSettings
 from photosort.suggest.indexing.vectors import Ranking
 from photosort.suggest.ranking.confidence import (
     MIN_DECISIONS,

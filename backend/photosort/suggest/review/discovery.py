@@ -17,7 +17,7 @@ from typing import TypedDict
 import numpy as np
 from numpy.typing import NDArray
 
-from photosort.session.engine import Session
+from photosort.session import Session
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, VectorIndex
 from photosort.suggest.results import GridItem
 

@@ -22,13 +22,16 @@ from PIL import Image
 
 from photosort.errors import BadPath, Conflict, DecodeFailed, PhotosortError
 from photosort.fsinfo import path_identity, stat_key
-from photosort.media.decode import probe
-from photosort.media.fingerprint import Fingerprints
-from photosort.media.likeness import content_hash, hamming, sharpness
-from photosort.media.raster import PIL_DECODE_ERRORS
-from photosort.media.renditions import Renditions
-from photosort.session.engine import Session
-from photosort.session.paths import normalise_item, resolve_inside
+from photosort.media import (
+    PIL_DECODE_ERRORS,
+    Fingerprints,
+    Renditions,
+    content_hash,
+    hamming,
+    probe,
+    sharpness,
+)
+from photosort.session import Session, normalise_item, resolve_inside
 from photosort.suggest.indexing.vectors import VectorIndex
 from photosort.suggest.review.facts import QueueFacts
 

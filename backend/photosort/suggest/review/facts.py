@@ -14,12 +14,8 @@ from pathlib import Path
 from PIL import Image
 
 from photosort.errors import PhotosortError
-from photosort.media.capture import CaptureTimes
-from photosort.media.decode import open_image
-from photosort.media.likeness import dhash
-from photosort.media.raster import PIL_DECODE_ERRORS
-from photosort.media.renditions import Renditions
-from photosort.session.paths import resolve_inside
+from photosort.media import PIL_DECODE_ERRORS, CaptureTimes, Renditions, dhash, open_image
+from photosort.session import resolve_inside
 
 log = logging.getLogger("photosort.suggest")
 

@@ -17,9 +17,7 @@ from typing import Any
 import numpy as np
 
 from photosort.errors import BadPath, Conflict, NotFound
-from photosort.session.engine import MovePlan, Session
-from photosort.session.journal import Record
-from photosort.session.paths import normalise_item
+from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.scores import top_k
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
 from photosort.suggest.results import GridFiled, GridPage

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import replace
 
-from photosort.session.engine import Session
+from photosort.session import Session
 from photosort.suggest.indexing.vectors import QueueTop, Ranking
 
 

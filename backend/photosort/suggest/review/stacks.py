@@ -20,9 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from photosort.errors import BadPath, Conflict
-from photosort.session.engine import MovePlan, Session
-from photosort.session.journal import Record
-from photosort.session.paths import normalise_item
+from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.vectors import VectorIndex
 from photosort.suggest.review.facts import QueueFacts
 
