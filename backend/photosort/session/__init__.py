@@ -1,7 +1,7 @@
 """The session engine: queue, clusters, actions, journal and recovery. Knows nothing of HTTP.
 
-Other packages use only the names below; the modules behind them may move (the `Session`
-class is spread over several) without anyone outside noticing.
+Other packages use only the names below, so the modules behind them can split or move (the
+`Session` class over several modules, say) without anyone outside noticing.
 """
 
 from photosort.session.engine import MovePlan, Session
