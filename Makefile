@@ -60,7 +60,7 @@ dist: setup ui
 	@ls -1 dist
 
 run: setup ui
-	$(BIN)/photosort serve sample --host $(HOST) --port $(PORT)
+	PHOTOSORT_LAUNCHER="make run" $(BIN)/photosort serve sample --host $(HOST) --port $(PORT)
 
 chromium:
 	@test -x $(CHROMIUM) || { \
