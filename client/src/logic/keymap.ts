@@ -318,12 +318,17 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['s', '→'], what: 'Skip: send to the end of the queue (forward when looking back)' },
       { keys: ['←'], what: 'Previous photo seen in this tab' },
       { keys: ['Space'], what: 'Play / pause a video' },
+    ],
+  },
+  {
+    title: 'Many photos at once',
+    rows: [
       { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
       { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
       { keys: ['t'], what: 'Text search (CLIP): rank the queue by a description, as a grid' },
       { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
-      { keys: ['o'], what: 'Sorting into another folder: file the source’s own folders as clusters of the same names (one batch)' },
+      { keys: ['o'], what: 'Sorting into another folder: file the source’s own folders as same-named clusters (one batch)' },
     ],
   },
   {
