@@ -42,7 +42,7 @@ test('g: a cluster grid, untick two, Enter files the rest as one batch and leave
     await page.keyboard.press('Enter');
     await expect(grid).toHaveCount(0);
 
-    const unticked = [items[0] as string, items[2] as string];
+    const unticked = [items[0], items[2]];
     const ticked = items.filter((i) => !unticked.includes(i));
     await expect.poll(() => ticked.every((i) => server.exists(cluster, i))).toBe(true);
     for (const i of unticked) expect(server.exists(i)).toBe(true); // still queued, in the folder

@@ -10,7 +10,7 @@ import { AUTOMOVE_MODEL, datasetRoot, makeFolder, photosortBin, repoRoot, startS
 const BURST = ['IMG_1_01.jpg', 'IMG_1_02.jpg', 'IMG_1_03.jpg', 'IMG_1_04.jpg'];
 
 function writeBurst(folder: string): void {
-  const photo = path.join(datasetRoot, 'birds', readdirSync(path.join(datasetRoot, 'birds')).sort()[6] as string);
+  const photo = path.join(datasetRoot, 'birds', readdirSync(path.join(datasetRoot, 'birds')).sort()[6]);
   const script = 'import sys; from pathlib import Path; sys.path.insert(0, "backend/tests"); from bursts import make_burst; make_burst(Path(sys.argv[1]), Path(sys.argv[2]), "IMG_1", 4, step_s=0.3)';
   execFileSync(path.join(repoRoot, '.venv', 'bin', 'python'), ['-c', script, photo, folder], { cwd: repoRoot });
 }
@@ -60,7 +60,7 @@ test('k on a duplicated photo: keep the best, trash the rest as one batch; z bri
   test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
   test.setTimeout(120_000);
   const folder = makeFolder({ seed: { birds: 3, coins: 3 }, loose: {} });
-  const photo = path.join(datasetRoot, 'coins', readdirSync(path.join(datasetRoot, 'coins')).sort()[6] as string);
+  const photo = path.join(datasetRoot, 'coins', readdirSync(path.join(datasetRoot, 'coins')).sort()[6]);
   copyFileSync(photo, path.join(folder, 'a1.jpg'));
   copyFileSync(photo, path.join(folder, 'a2.jpg'));
   const server = await startServer({ folder, model: AUTOMOVE_MODEL });

@@ -61,7 +61,7 @@ export function HistogramSlider({ histogram, threshold, recommended, onChange, o
       onKeyDown={onKeyDown}
       onPointerDown={(e) => {
         dragging.current = true;
-        (e.currentTarget as SVGSVGElement).setPointerCapture(e.pointerId);
+        e.currentTarget.setPointerCapture(e.pointerId);
         onChange(valueAt(e.clientX));
       }}
       onPointerMove={(e) => dragging.current && onChange(valueAt(e.clientX))}

@@ -2,7 +2,7 @@
 // into the DOM directly (not through React), so a prefetched photo appears in the same frame
 // as the keypress. Until a preview is ready, its thumbnail (usually cached by the filmstrip)
 // stands in, scaled up.
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { imageError } from '../api/client';
 import { markShown } from '../perf/paint';
 import type { ImageCache } from '../perf/imageCache';
@@ -61,10 +61,8 @@ export function PhotoStage({ item, previewUrl, thumbUrl, cache, knownError, labe
     };
   }, [previewUrl, item, cache, label]);
 
-  // A stale failure must not label the next photo.
-  useEffect(() => {
-    if (failure && failure.url !== previewUrl) setFailure(null);
-  }, [failure, previewUrl]);
+  // A stale failure must not label the next photo (dropped while rendering that photo).
+  if (failure && failure.url !== previewUrl) setFailure(null);
 
   const error = (failure?.url === previewUrl ? failure.message : null) ?? knownError;
 

@@ -1,6 +1,6 @@
 // The auto-move panel's state: the rule being tuned (threshold, min samples, min margin), the
 // estimate and dry run that follow it, and running / undoing the batch. The panel only draws it.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import { useDryRun, useEstimate, type AutoMoveResult, type SessionInfo } from '../api/queries';
 import { domainOf, stepThreshold } from '../logic/histogram';
@@ -25,12 +25,12 @@ export function useAutoMove(session: SessionInfo, { onStart, onFinished, onFaile
   const ready = session.embedder.status === 'ready' && !session.settings.manual_only;
   // The first estimate goes without a threshold: the server answers with its recommendation.
   const first = useEstimate(null, null, null, ready && threshold === null);
-  useEffect(() => {
-    if (threshold !== null || !first.data) return;
+  if (threshold === null && first.data) {
     // The server's answer is a whole rule: the recommended threshold goes with its margin.
+    // Taken while rendering, so the first estimate's render already shows it.
     setThreshold(first.data.threshold);
     setMinMargin(first.data.min_margin);
-  }, [first.data, threshold]);
+  }
 
   // Before the first estimate answers, the server's own fallback (never a client constant).
   const t = threshold ?? session.defaults.fallback_threshold;

@@ -3,7 +3,7 @@
 import type { Schemas } from '../../api/client';
 import { baseName } from '../../logic/actionView';
 import { GRID_COLUMNS } from '../../logic/grid';
-import { imageUrl } from '../../logic/urls';
+import { imageUrl } from '../../api/urls';
 
 interface Props {
   items: ReadonlyArray<Schemas['GridItem']>;
