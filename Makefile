@@ -21,7 +21,7 @@ export PHOTOSORT_CHROMIUM := $(CHROMIUM)
 help:
 	@echo "make run    install what is needed, build the UI, serve sample/ at http://$(HOST):$(PORT)"
 	@echo "make test   install what tests need and run every test (pytest, vitest, Chromium e2e)"
-	@echo "make lint   ruff + mypy --strict + TypeScript"
+	@echo "make lint   ruff + mypy --strict + TypeScript + ESLint (layers, 60-line functions)"
 	@echo "make bench  run the benchmarks in bench/ (writes bench/out/*.json)"
 	@echo "make dist   build the UI, then an sdist and a wheel that carry it (dist/)"
 
@@ -60,7 +60,7 @@ dist: setup ui
 	@ls -1 dist
 
 run: setup ui
-	$(BIN)/photosort serve sample --host $(HOST) --port $(PORT)
+	PHOTOSORT_LAUNCHER="make run" $(BIN)/photosort serve sample --host $(HOST) --port $(PORT)
 
 chromium:
 	@test -x $(CHROMIUM) || { \
@@ -84,6 +84,7 @@ lint: setup
 	$(BIN)/ruff format --check backend bench scripts
 	$(BIN)/mypy
 	npm --prefix client run typecheck --silent
+	npm --prefix client run lint --silent
 
 # `ui` first: the installed-wheel test (pytest -m installed) packages the built UI.
 test-backend: setup $(RAY_STAMP) ui disk-tools

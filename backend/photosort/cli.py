@@ -24,8 +24,8 @@ from rich.progress import ProgressColumn, Task
 from rich.table import Table
 from rich.text import Text
 from typer._click import exceptions as click_errors  # typer >= 0.29 vendors click
-from typer._click.core import Context
-from typer.core import TyperCommand, TyperGroup
+from typer._click.core import Context, Parameter
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from photosort import __version__, userstate
 from photosort.errors import NothingToUndo, PhotosortError
@@ -36,9 +36,20 @@ if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for t
     from photosort.suggest import SuggestionService
 
 
+def _no_value_on_flags(params: list[Parameter]) -> list[Parameter]:
+    """A flag takes no value: typer's help would show one anyway (`--copy <bool>`)."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag:
+            param.metavar = ""
+    return params
+
+
 class _OneLineErrors(TyperGroup):
     """A usage mistake (a missing SOURCE, a bad option value) is one line on stderr, like every
     other error, instead of click's usage box."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _no_value_on_flags(super().get_params(ctx))
 
     def main(
         self,
@@ -87,6 +98,9 @@ class _Command(TyperCommand):
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _no_value_on_flags(super().get_params(ctx))
 
 
 app = typer.Typer(
@@ -151,11 +165,19 @@ DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda | mps.")]
 
 
 class _RateColumn(ProgressColumn):
-    """Photos per second, once there is a rate to show."""
+    """Photos per second through the model. Photos found in the cache are not counted: a
+    folder indexed before would otherwise show hundreds of thousands of photos a second."""
+
+    def __init__(self, rate: Callable[[], float]) -> None:
+        super().__init__()
+        self._rate = rate
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        text = f"{speed:.1f} photos/s" if speed else "- photos/s"
+        speed = self._rate()
+        if speed > 0:
+            text = f"{speed:.1f} photos/s"
+        else:
+            text = "from the cache" if task.completed else "- photos/s"
         return Text(text, style="progress.data.speed")
 
 
@@ -433,7 +455,13 @@ def _check_port_free(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             free = _next_free_port(host, port)
-            hint = f"; port {free} is free: --port {free} (make run PORT={free})" if free else ""
+            # `make run` says so (PHOTOSORT_LAUNCHER): its user changes the port with PORT=.
+            how = (
+                f"make run PORT={free}"
+                if os.environ.get("PHOTOSORT_LAUNCHER") == "make run"
+                else f"--port {free}"
+            )
+            hint = f"; port {free} is free: {how}" if free else ""
             raise PhotosortError(f"cannot listen on {host}:{port}: {exc.strerror}{hint}") from exc
 
 
@@ -467,7 +495,7 @@ def _indexed_service(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
-        _RateColumn(),
+        _RateColumn(service.embed_rate),
         "ETA",
         TimeRemainingColumn(),
         console=err,

@@ -42,7 +42,7 @@ test('g: a cluster grid, untick two, Enter files the rest as one batch and leave
     await page.keyboard.press('Enter');
     await expect(grid).toHaveCount(0);
 
-    const unticked = [items[0] as string, items[2] as string];
+    const unticked = [items[0], items[2]];
     const ticked = items.filter((i) => !unticked.includes(i));
     await expect.poll(() => ticked.every((i) => server.exists(cluster, i))).toBe(true);
     for (const i of unticked) expect(server.exists(i)).toBe(true); // still queued, in the folder
@@ -110,6 +110,17 @@ test('n: a folder with no clusters opens with proposed groups; naming one create
     await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
     const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
     await expect(page.getByTestId('group-name')).toBeFocused();
+    // the whole placeholder shows: the box is as wide as its text in its own font
+    const room = await page.getByTestId('group-name').evaluate((el) => {
+      const input = el as HTMLInputElement;
+      const css = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (!ctx) throw new Error('no 2d canvas');
+      ctx.font = `${css.fontStyle} ${css.fontWeight} ${css.fontSize} ${css.fontFamily}`;
+      const inner = input.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+      return { text: ctx.measureText(input.placeholder).width, inner };
+    });
+    expect(room.text).toBeLessThanOrEqual(room.inner);
     await page.keyboard.type('first-group');
     await page.keyboard.press('Enter');
     await expect.poll(() => items.every((i) => server.exists('first-group', i))).toBe(true);

@@ -9,7 +9,7 @@ import { datasetRoot, makeFolder, startServer, type PhotosortServer } from './se
 let server: PhotosortServer;
 
 function seed(folder: string, rel: string, cls: string, index: number): void {
-  const name = readdirSync(path.join(datasetRoot, cls)).sort()[index] as string;
+  const name = readdirSync(path.join(datasetRoot, cls)).sort()[index];
   mkdirSync(path.join(folder, rel), { recursive: true });
   copyFileSync(path.join(datasetRoot, cls, name), path.join(folder, rel, name));
 }

@@ -215,7 +215,7 @@ export function sampleRaw(): string {
   };
   const raw = manifest.files.find((f) => f.path.toLowerCase().endsWith('.cr2'));
   if (!raw) throw new Error('sample/.manifest.json lists no CR2');
-  const found = (readdirSync(sample, { recursive: true, encoding: 'utf8' }) as string[])
+  const found = readdirSync(sample, { recursive: true, encoding: 'utf8' })
     .map((rel) => path.join(sample, rel))
     .find((p) => p.toLowerCase().endsWith('.cr2') && statSync(p).size === raw.size);
   if (!found) throw new Error(`sample/${raw.path} is missing: run make sample-reset`);

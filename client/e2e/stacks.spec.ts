@@ -10,7 +10,7 @@ import { AUTOMOVE_MODEL, datasetRoot, makeFolder, photosortBin, repoRoot, startS
 const BURST = ['IMG_1_01.jpg', 'IMG_1_02.jpg', 'IMG_1_03.jpg', 'IMG_1_04.jpg'];
 
 function writeBurst(folder: string): void {
-  const photo = path.join(datasetRoot, 'birds', readdirSync(path.join(datasetRoot, 'birds')).sort()[6] as string);
+  const photo = path.join(datasetRoot, 'birds', readdirSync(path.join(datasetRoot, 'birds')).sort()[6]);
   const script = 'import sys; from pathlib import Path; sys.path.insert(0, "backend/tests"); from bursts import make_burst; make_burst(Path(sys.argv[1]), Path(sys.argv[2]), "IMG_1", 4, step_s=0.3)';
   execFileSync(path.join(repoRoot, '.venv', 'bin', 'python'), ['-c', script, photo, folder], { cwd: repoRoot });
 }
@@ -56,11 +56,50 @@ test('a burst shows as one item ×4, one keypress files every frame as one batch
   }
 });
 
+test('f: a grid shows the burst as one tile ×4; filing that tile files every frame as one batch', async ({ page }) => {
+  test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
+  test.setTimeout(120_000);
+  const folder = makeFolder({ seed: { birds: 3, coins: 3 }, loose: { coins: 2, flowers: 2 } });
+  writeBurst(folder);
+  const server = await startServer({ folder, model: AUTOMOVE_MODEL });
+  try {
+    test.skip(!(await server.waitIndexed()), `the embedder (${AUTOMOVE_MODEL}) did not become ready:\n${server.log}`);
+    await openApp(page, server);
+    await page.keyboard.press('f'); // eight queued photos: more like this shows them all
+    const grid = page.getByTestId('grid');
+    const cells = grid.getByTestId('grid-cell');
+    await expect.poll(() => cells.count()).toBeGreaterThan(1);
+    const shown = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item')));
+    // one tile for the burst, wearing its frame count; no other frame has a tile of its own
+    expect(shown.filter((i) => BURST.includes(i ?? ''))).toHaveLength(1);
+    const tile = cells.filter({ has: page.getByTestId('grid-stack-count') });
+    await expect(tile).toHaveCount(1);
+    await expect(tile.getByTestId('grid-stack-count')).toHaveText('×4');
+    await page.screenshot({ path: path.join(test.info().outputDir, 'grid-stack.png') });
+
+    // untick every other tile, then file the burst's tile alone into birds
+    for (const item of shown.filter((i) => !BURST.includes(i ?? ''))) await grid.locator(`[data-item="${item}"]`).click();
+    await expect(grid.getByTestId('grid-count')).toContainText(`1 of ${shown.length}`);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('grid-picker-input').pressSequentially('birds');
+    await page.keyboard.press('Enter');
+    await expect(grid).toHaveCount(0);
+    await expect.poll(() => BURST.every((f) => server.exists('birds', f))).toBe(true);
+    await expect.poll(() => BURST.some((f) => server.exists(f))).toBe(false);
+    const assigns = server.journal().filter((l) => l.type === 'assign');
+    expect(assigns.map((l) => l.item).sort()).toEqual(BURST);
+    expect(new Set(assigns.map((l) => l.batch)).size).toBe(1);
+  } finally {
+    await server.stop();
+    server.remove();
+  }
+});
+
 test('k on a duplicated photo: keep the best, trash the rest as one batch; z brings it back', async ({ page }) => {
   test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
   test.setTimeout(120_000);
   const folder = makeFolder({ seed: { birds: 3, coins: 3 }, loose: {} });
-  const photo = path.join(datasetRoot, 'coins', readdirSync(path.join(datasetRoot, 'coins')).sort()[6] as string);
+  const photo = path.join(datasetRoot, 'coins', readdirSync(path.join(datasetRoot, 'coins')).sort()[6]);
   copyFileSync(photo, path.join(folder, 'a1.jpg'));
   copyFileSync(photo, path.join(folder, 'a2.jpg'));
   const server = await startServer({ folder, model: AUTOMOVE_MODEL });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { expect, openApp, stageItem, test } from './fixtures';
-import { addBrokenPhoto, makeFolder, photosortBin, startServer } from './server';
+import { addBrokenPhoto, photosortBin, startServer } from './server';
 
 test('a photo that cannot be decoded is badged and can still be trashed or skipped', async ({ page, server }) => {
   addBrokenPhoto(server.folder, '000-broken.jpg');

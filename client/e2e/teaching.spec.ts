@@ -30,7 +30,7 @@ test('a weak top suggestion says so and offers a new cluster right there', async
     // The filmstrip marks a weak guess too, so coins are not silently labelled "birds".
     const queue = await server.api<{ items: Array<{ name: string; suggestions: Sugg | null }> }>('/api/queue?limit=3');
     for (const q of queue.items.slice(1)) {
-      const top = q.suggestions!.top[0]!.cluster;
+      const top = q.suggestions!.top[0].cluster;
       const tile = page.locator('.film-next', { has: page.locator(`img[alt="${q.name}"]`) });
       await expect(tile.locator('.film-tag')).toHaveText(q.suggestions!.weak ? `${top}?` : top);
     }
@@ -41,7 +41,7 @@ test('a weak top suggestion says so and offers a new cluster right there', async
       expect(sugg).not.toBeNull();
       verdicts.push(sugg!.weak);
       // The UI shows the note exactly when the server calls the suggestion weak.
-      await expect(page.getByTestId('suggestions')).toContainText(sugg!.top[0]!.cluster);
+      await expect(page.getByTestId('suggestions')).toContainText(sugg!.top[0].cluster);
       await expect(page.getByTestId('weak-note')).toHaveCount(sugg!.weak ? 1 : 0);
       if (sugg!.weak) break;
       await page.keyboard.press('s');

@@ -65,7 +65,9 @@ async function startBackend(folder) {
     if (proc.exitCode !== null) throw new Error(`backend exited:\n${log}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {}
+    } catch {
+      // not listening yet: ask again after the pause
+    }
     await sleep(100);
   }
   // Wait for the embedder and the indexer, so suggestions are on screen from the start.

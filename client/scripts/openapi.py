@@ -4,7 +4,7 @@ The UI's types (src/api/schema.d.ts) are generated from this output, so it must 
 the running server publishes at /openapi.json. The app needs a session to exist, so one is
 opened on an empty temporary folder and thrown away.
 
-Models of `photosort.api.models` that no route references yet are appended to
+Models of `photosort.api.schemas.core` that no route references yet are appended to
 `components.schemas` (FastAPI omits them): the UI can then name a shape the backend has already
 fixed (e.g. the auto-move estimate) before its route lands. Once a route uses a model, FastAPI
 emits it itself and this step adds nothing.

@@ -18,5 +18,9 @@ class AppContext:
         self.videos = VideoProbes()
 
     def close(self) -> None:
-        self.suggestions.close()
+        # Indexing is given a quarter second to end its batch, not more: a reviewer's Ctrl-C
+        # must stop the server within a second, and an embedding batch on a CPU takes about
+        # one. A batch cut short loses nothing (every cache write is one transaction, torn
+        # matrix rows are dropped when it opens); the session's own close is what must finish.
+        self.suggestions.close(timeout=0.25)
         self.session.close()

@@ -12,11 +12,12 @@ from photosort.suggest.results import (
     AutoMoveResult,
     EmbedderInfo,
     Estimate,
+    GridPage,
     Progress,
     SuggestionSet,
 )
 from photosort.suggest.review.grid import MAX_GRID
-from photosort.suggest.review.stacks import STACK_CUT, STACK_GAP_S
+from photosort.suggest.review.stacks import STACK_CUT, STACK_GAP_S, stacked_tiles
 from photosort.suggest.service import SuggestionService
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "AutoMoveResult",
     "EmbedderInfo",
     "Estimate",
+    "GridPage",
     "Job",
     "NoSuggestions",
     "Progress",
@@ -35,4 +37,5 @@ __all__ = [
     "default_batch_size",
     "embed_jobs",
     "shown_suggestions",
+    "stacked_tiles",
 ]

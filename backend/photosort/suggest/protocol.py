@@ -53,7 +53,9 @@ class SuggestionEngine(Protocol):
 
     def duplicates(self) -> Duplicates | None: ...
 
-    def close(self) -> None: ...
+    def close(self, timeout: float = 1.0) -> None:
+        """Stop; background work gets `timeout` seconds to end what it is doing."""
+        ...
 
 
 class NoSuggestions:
@@ -106,7 +108,7 @@ class NoSuggestions:
     def duplicates(self) -> Duplicates | None:
         return None  # duplicates need the fingerprints and hashes indexing takes
 
-    def close(self) -> None:
+    def close(self, timeout: float = 1.0) -> None:
         return None
 
 

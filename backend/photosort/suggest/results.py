@@ -4,7 +4,7 @@ content (`suggested` lines) and the API's response models are built from them fi
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 # `suggest.indexing.order`'s phases, plus the model loading, the end, and no embedder at all.
 IndexingPhase = Literal["loading", "clusters", "queue", "members", "done", "off"]
@@ -118,6 +118,7 @@ class GridItem(TypedDict):
     score: float | None
     margin: float | None
     similarity: float | None  # more like this / text search: to the photo or the text
+    frames: NotRequired[list[str]]  # a stack's tile: every queued frame, this one first
 
 
 class GridPage(TypedDict):

@@ -219,6 +219,9 @@ class SuggestionService:
     def progress(self) -> Progress:
         return self.indexer.progress()
 
+    def embed_rate(self) -> float:
+        return self.indexer.embed_rate()
+
     def decode_error(self, item: str) -> str | None:
         return self.vectors.decode_error(item)
 

@@ -32,6 +32,19 @@ def stacks(server: Any) -> list[dict[str, Any]]:
     return found
 
 
+def test_a_grid_shows_a_burst_as_one_tile_carrying_every_frame(burst_server: Any) -> None:
+    c, lib = burst_server.client, burst_server.lib
+    r = c.get("/api/grid/similar", params={"item": lib.burst[1]})
+    assert r.status_code == 200, r.text
+    tiles = r.json()["items"]
+    in_burst = [t for t in tiles if t["item"] in lib.burst]
+    assert len(in_burst) == 1, tiles
+    (one,) = in_burst
+    assert one["item"] == lib.burst[1] and sorted(one["frames"]) == sorted(lib.burst)
+    assert one["frames"][0] == lib.burst[1]
+    assert all(t["frames"] is None for t in tiles if t["item"] not in lib.burst)
+
+
 def test_burst_is_one_stack_filed_in_one_batch_and_undone_with_one_undo(
     burst_server: Any, hash_of: Any
 ) -> None:

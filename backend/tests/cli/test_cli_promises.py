@@ -31,10 +31,22 @@ def test_busy_port_names_the_next_free_one(cli, library):
         text = one_line_error(cli("serve", library.source, "--port", port, "--model", "none"))
         free = int(text.split("; port ")[1].split(" is free")[0])
     assert f"cannot listen on 127.0.0.1:{port}" in text
-    assert free > port and f"--port {free}" in text and f"make run PORT={free}" in text
+    assert free > port and f"--port {free}" in text
+    assert "make run" not in text, "a CLI user is told about make"
     with socket.socket() as s:
         s.bind(("127.0.0.1", free))  # it really was free
     assert "make run PORT=8001" in README.read_text(encoding="utf-8")
+
+
+def test_busy_port_under_make_run_names_the_make_variable(cli, library, monkeypatch):
+    monkeypatch.setenv("PHOTOSORT_LAUNCHER", "make run")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        text = one_line_error(cli("serve", library.source, "--port", port, "--model", "none"))
+    free = int(text.split("; port ")[1].split(" is free")[0])
+    assert f"make run PORT={free}" in text and "--port" not in text
 
 
 def test_serve_without_a_folder_is_one_line(cli):
@@ -140,3 +152,15 @@ def test_index_shows_a_counted_total_with_rate_and_eta(cli, library):
     assert "photos/s" in r.stderr and "ETA" in r.stderr
     assert "0/?" not in r.stderr
     assert "indexed 12 of 12 photos (0 failed)" in r.stdout
+
+
+def test_help_shows_no_value_for_a_flag(cli):
+    """`--copy`, `--no-browser`, `--help` take no value; the help must not suggest one."""
+    from photosort.cli import app
+
+    names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
+    assert {"serve", "index", "verify"} <= set(names)
+    for args in [[], *([name] for name in names)]:
+        result = cli(*args, "--help")
+        assert result.exit_code == 0, result.output
+        assert "--help" in result.output and "<bool>" not in result.output, (args, result.output)

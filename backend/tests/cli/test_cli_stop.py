@@ -131,7 +131,9 @@ def test_ctrl_c_while_indexing_stops_cooperatively(make_library):
         code, seconds, out = served.interrupt()
     finally:
         served.kill()
-    assert_clean_stop(code, seconds, out, within=3.0)
+    # The README promises "within a second"; an embedding batch alone takes about that long,
+    # so indexing must not be waited out (a loaded machine gets half a second more).
+    assert_clean_stop(code, seconds, out, within=1.5)
 
 
 def test_a_second_ctrl_c_exits_immediately(library):

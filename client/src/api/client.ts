@@ -1,7 +1,7 @@
 // The typed HTTP client. Every request carries this tab's reviewer name, so the journal and
 // the "who is looking at what" presence tell tabs apart.
 import createClient from 'openapi-fetch';
-import { serializePath } from '../logic/urls';
+import { serializePath } from './urls';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -48,7 +48,7 @@ export class ApiError extends Error {
 
 function errorFrom(status: number, body: unknown, fallback: string): ApiError {
   const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (err && typeof err.message === 'string') return new ApiError(status, String(err.code ?? 'error'), err.message);
+  if (err && typeof err.message === 'string') return new ApiError(status, typeof err.code === 'string' ? err.code : 'error', err.message);
   return new ApiError(status, 'http_error', fallback);
 }
 

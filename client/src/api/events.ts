@@ -1,7 +1,7 @@
 // Live updates over server-sent events. EventSource reconnects by itself after a dropped
 // connection, but gives up for good on an HTTP error (e.g. a dev proxy's 502 while the
 // backend restarts), so a closed source is recreated here with a backoff.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Schemas } from './client';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
@@ -29,7 +29,10 @@ export interface EventHandlers {
 export function useServerEvents(handlers: EventHandlers, { enabled = true } = {}): ConnectionState {
   const [state, setState] = useState<ConnectionState>('connecting');
   const ref = useRef(handlers);
-  ref.current = handlers;
+  // The listeners read the latest handlers; updated after each commit, never during render.
+  useLayoutEffect(() => {
+    ref.current = handlers;
+  });
 
   useEffect(() => {
     if (!enabled) return;

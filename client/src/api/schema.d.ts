@@ -1165,6 +1165,11 @@ export interface components {
              * @description More like this: cosine to the photo; text search: to the text.
              */
             similarity: number | null;
+            /**
+             * Frames
+             * @description A stack's one tile: every queued frame, this one first (file them all).
+             */
+            frames?: string[] | null;
         };
         /** GridPage */
         GridPage: {

@@ -4,7 +4,8 @@
 import type { AutoMoveResult, SessionInfo } from '../api/queries';
 import { useAutoMove, type AutoMove } from '../hooks/useAutoMove';
 import { keyInput, resolveAutoMoveKey } from '../logic/keymap';
-import { BatchStatus, type BatchProgress } from './automove/BatchStatus';
+import type { BatchProgress } from '../hooks/useAutoMoveBatch';
+import { BatchStatus } from './automove/BatchStatus';
 import { DryRunList } from './automove/DryRunList';
 import { RuleControls } from './automove/RuleControls';
 import { Modal } from './Modal';

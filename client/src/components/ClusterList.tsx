@@ -76,37 +76,7 @@ function Node(props: NodeProps) {
           <span className="tree-toggle" aria-hidden="true" />
         )}
         {c ? (
-          <>
-            <button
-              type="button"
-              className={`cluster ${c.name === highlight ? 'cluster-hl' : ''}`}
-              disabled={disabled}
-              onClick={() => onPick(c.name)}
-              title={c.name}
-              aria-label={`File into ${c.name} (${c.count} photos)${c.slot ? `, key ${c.slot}` : ''}`}
-            >
-              <span className="cluster-slot">{c.slot ? <Kbd>{c.slot}</Kbd> : <span className="kbd kbd-empty" aria-hidden="true" />}</span>
-              <span className="cluster-name">
-                <ClusterPath path={node.name} max={16} />
-              </span>
-              <span className="cluster-count">{c.count.toLocaleString('en-US')}</span>
-            </button>
-            <select
-              className="slot-pick"
-              aria-label={`Hotkey for ${c.name}`}
-              title="Hotkey slot: pick one to move this cluster there"
-              value={c.slot ?? ''}
-              onChange={(e) => onSlot(c.name, Number(e.target.value))}
-              data-testid="slot-pick"
-            >
-              {c.slot ? null : <option value="">–</option>}
-              {SLOTS.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </>
+          <ClusterRow c={c} label={node.name} highlight={highlight} disabled={disabled} onPick={onPick} onSlot={onSlot} />
         ) : (
           <span className="tree-heading" data-testid="cluster-heading" title={node.path}>
             {node.name}
@@ -122,6 +92,49 @@ function Node(props: NodeProps) {
         </ul>
       ) : null}
     </li>
+  );
+}
+
+interface RowProps extends Pick<Props, 'highlight' | 'disabled' | 'onPick' | 'onSlot'> {
+  c: ClusterInfo;
+  /** Its last folder name (the tree shows the folders above). */
+  label: string;
+}
+
+/** A cluster: the button that files into it, and the picker that moves it to a hotkey slot. */
+function ClusterRow({ c, label, highlight, disabled, onPick, onSlot }: RowProps) {
+  return (
+    <>
+      <button
+        type="button"
+        className={`cluster ${c.name === highlight ? 'cluster-hl' : ''}`}
+        disabled={disabled}
+        onClick={() => onPick(c.name)}
+        title={c.name}
+        aria-label={`File into ${c.name} (${c.count} photos)${c.slot ? `, key ${c.slot}` : ''}`}
+      >
+        <span className="cluster-slot">{c.slot ? <Kbd>{c.slot}</Kbd> : <span className="kbd kbd-empty" aria-hidden="true" />}</span>
+        <span className="cluster-name">
+          <ClusterPath path={label} max={16} />
+        </span>
+        <span className="cluster-count">{c.count.toLocaleString('en-US')}</span>
+      </button>
+      <select
+        className="slot-pick"
+        aria-label={`Hotkey for ${c.name}`}
+        title="Hotkey slot: pick one to move this cluster there"
+        value={c.slot ?? ''}
+        onChange={(e) => onSlot(c.name, Number(e.target.value))}
+        data-testid="slot-pick"
+      >
+        {c.slot ? null : <option value="">–</option>}
+        {SLOTS.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { QueueItem } from '../api/queries';
 import { TRASH_PREFIX } from '../logic/actionView';
 import type { HistoryEntry } from '../logic/review';
-import { imageUrl } from '../logic/urls';
+import { imageUrl } from '../api/urls';
 import { DurationBadge } from './DurationBadge';
 import { GroupBadge } from './GroupBadge';
 

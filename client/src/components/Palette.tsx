@@ -15,6 +15,8 @@ interface Props {
   onClose: () => void;
 }
 
+const optionId = (i: number) => `palette-opt-${i}`;
+
 export function Palette({ clusters, photoName, onFile, onClose }: Props) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -37,8 +39,6 @@ export function Palette({ clusters, photoName, onFile, onClose }: Props) {
     if (cmd.type === 'highlight') setActive((index + cmd.by + options.length) % Math.max(1, options.length));
     else choose(options[index], e);
   };
-
-  const optionId = (i: number) => `palette-opt-${i}`;
 
   return (
     <Modal title="File into cluster" showTitle={false} onClose={onClose} className="palette" initialFocus="input">
@@ -65,46 +65,68 @@ export function Palette({ clusters, photoName, onFile, onClose }: Props) {
           data-testid="palette-input"
         />
       </div>
-      <ul id="palette-list" role="listbox" className="palette-list" aria-label="Clusters">
-        {options.map((opt, i) => (
-          <li
-            key={opt.kind === 'create' ? '+create' : opt.cluster.name}
-            id={optionId(i)}
-            role="option"
-            aria-selected={i === index}
-            className={`palette-opt ${i === index ? 'palette-opt-active' : ''} ${opt.kind === 'create' ? 'palette-create' : ''}`}
-            onMouseEnter={() => setActive(i)}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              choose(opt, e);
-            }}
-          >
-            {opt.kind === 'create' ? (
-              <>
-                <span className="plus" aria-hidden="true">
-                  +
-                </span>
-                <span>
-                  Create <strong>“{opt.name}”</strong> and file the photo there
-                </span>
-              </>
-            ) : (
-              <>
-                <span className="cluster-slot">{opt.cluster.slot ? <Kbd>{opt.cluster.slot}</Kbd> : null}</span>
-                <span className="cluster-name">
-                  <ClusterPath path={opt.cluster.name} max={48} />
-                </span>
-                <span className="cluster-count">{opt.cluster.count}</span>
-              </>
-            )}
-          </li>
-        ))}
-        {options.length === 0 ? <li className="palette-empty">{problem ?? 'No clusters yet: type a name to create one.'}</li> : null}
-      </ul>
+      <PaletteList options={options} index={index} problem={problem} onHighlight={setActive} onChoose={choose} />
       <p className="palette-hint muted small">
         <Kbd>↑</Kbd>
         <Kbd>↓</Kbd> choose · <Kbd>Enter</Kbd> file · <Kbd>Esc</Kbd> cancel
       </p>
     </Modal>
+  );
+}
+
+interface ListProps {
+  options: PaletteOption<ClusterInfo>[];
+  index: number;
+  problem: string | null;
+  onHighlight: (i: number) => void;
+  onChoose: (opt: PaletteOption<ClusterInfo>, ev: React.MouseEvent) => void;
+}
+
+function PaletteList({ options, index, problem, onHighlight, onChoose }: ListProps) {
+  return (
+    <ul id="palette-list" role="listbox" className="palette-list" aria-label="Clusters">
+      {options.map((opt, i) => (
+        <li
+          key={opt.kind === 'create' ? '+create' : opt.cluster.name}
+          id={optionId(i)}
+          role="option"
+          aria-selected={i === index}
+          className={`palette-opt ${i === index ? 'palette-opt-active' : ''} ${opt.kind === 'create' ? 'palette-create' : ''}`}
+          onMouseEnter={() => onHighlight(i)}
+          onMouseDown={(e) => {
+            // Keep the focus in the input: a click files, it does not blur.
+            e.preventDefault();
+            onChoose(opt, e);
+          }}
+        >
+          <OptionLabel opt={opt} />
+        </li>
+      ))}
+      {options.length === 0 ? <li className="palette-empty">{problem ?? 'No clusters yet: type a name to create one.'}</li> : null}
+    </ul>
+  );
+}
+
+function OptionLabel({ opt }: { opt: PaletteOption<ClusterInfo> }) {
+  if (opt.kind === 'create') {
+    return (
+      <>
+        <span className="plus" aria-hidden="true">
+          +
+        </span>
+        <span>
+          Create <strong>“{opt.name}”</strong> and file the photo there
+        </span>
+      </>
+    );
+  }
+  return (
+    <>
+      <span className="cluster-slot">{opt.cluster.slot ? <Kbd>{opt.cluster.slot}</Kbd> : null}</span>
+      <span className="cluster-name">
+        <ClusterPath path={opt.cluster.name} max={48} />
+      </span>
+      <span className="cluster-count">{opt.cluster.count}</span>
+    </>
   );
 }

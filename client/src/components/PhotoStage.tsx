@@ -2,7 +2,7 @@
 // into the DOM directly (not through React), so a prefetched photo appears in the same frame
 // as the keypress. Until a preview is ready, its thumbnail (usually cached by the filmstrip)
 // stands in, scaled up.
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { imageError } from '../api/client';
 import { markShown } from '../perf/paint';
 import type { ImageCache } from '../perf/imageCache';
@@ -22,7 +22,49 @@ export function PhotoStage({ item, previewUrl, thumbUrl, cache, knownError, labe
   const wrapRef = useRef<HTMLDivElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
   const [failure, setFailure] = useState<{ url: string; message: string } | null>(null);
+  usePreviewInto(wrapRef, hostRef, { item, previewUrl, cache, label }, setFailure);
 
+  // A stale failure must not label the next photo (dropped while rendering that photo).
+  if (failure && failure.url !== previewUrl) setFailure(null);
+
+  const error = (failure?.url === previewUrl ? failure.message : null) ?? knownError;
+
+  return (
+    <div className="stage" ref={wrapRef} data-state="empty" data-testid="stage" data-item={item ?? ''}>
+      {thumbUrl ? <img className="stage-thumb" src={thumbUrl} alt="" aria-hidden="true" decoding="async" /> : null}
+      <div className="stage-host" ref={hostRef} />
+      <div className="stage-spinner" aria-hidden="true">
+        <span className="spinner spinner-big" />
+      </div>
+      {error ? (
+        <div className="decode-badge" role="status" data-testid="decode-error">
+          <strong>Cannot decode</strong>
+          <span>{error}</span>
+          <span className="muted small">You can still file, trash or skip it.</span>
+        </div>
+      ) : null}
+      {children}
+    </div>
+  );
+}
+
+interface Preview {
+  item: string | null;
+  previewUrl: string | null;
+  cache: ImageCache;
+  label: string;
+}
+
+/**
+ * Put the decoded preview into `host` (from the cache at once when it is there), and say on
+ * `wrap` whether it is loading, ready or failed; a failure's message goes to `onFailure`.
+ */
+function usePreviewInto(
+  wrapRef: React.RefObject<HTMLDivElement | null>,
+  hostRef: React.RefObject<HTMLDivElement | null>,
+  { item, previewUrl, cache, label }: Preview,
+  setFailure: (failure: { url: string; message: string }) => void,
+) {
   useLayoutEffect(() => {
     const wrap = wrapRef.current;
     const host = hostRef.current;
@@ -59,30 +101,6 @@ export function PhotoStage({ item, previewUrl, thumbUrl, cache, knownError, labe
     return () => {
       live = false;
     };
-  }, [previewUrl, item, cache, label]);
+  }, [wrapRef, hostRef, previewUrl, item, cache, label, setFailure]);
 
-  // A stale failure must not label the next photo.
-  useEffect(() => {
-    if (failure && failure.url !== previewUrl) setFailure(null);
-  }, [failure, previewUrl]);
-
-  const error = (failure?.url === previewUrl ? failure.message : null) ?? knownError;
-
-  return (
-    <div className="stage" ref={wrapRef} data-state="empty" data-testid="stage" data-item={item ?? ''}>
-      {thumbUrl ? <img className="stage-thumb" src={thumbUrl} alt="" aria-hidden="true" decoding="async" /> : null}
-      <div className="stage-host" ref={hostRef} />
-      <div className="stage-spinner" aria-hidden="true">
-        <span className="spinner spinner-big" />
-      </div>
-      {error ? (
-        <div className="decode-badge" role="status" data-testid="decode-error">
-          <strong>Cannot decode</strong>
-          <span>{error}</span>
-          <span className="muted small">You can still file, trash or skip it.</span>
-        </div>
-      ) : null}
-      {children}
-    </div>
-  );
 }

@@ -53,23 +53,14 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
             label={stageInfo.name}
           >
             {video && stageInfo ? <StageVideoPlayer key={video.src} video={video} poster={stageInfo.preview} label={stageInfo.name} /> : null}
-            <div className="stage-caption">
-              <span className="stage-name" data-testid="current-name">
-                {stageInfo.name}
-              </span>
-              <GroupBadge group={subject?.group} />
-              {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
-            </div>
+            <StageCaption name={stageInfo.name} r={r} />
             {current.mode === 'back' ? <BackBanner current={current} /> : null}
             {current.mode === 'live' && subject ? <StackOverlay r={r} item={subject.item} /> : null}
           </PhotoStage>
         ) : (
           <EmptyState session={session} loading={loadingQueue && (session?.stats.queued ?? 0) > 0} />
         )}
-        <p className="key-hint" aria-hidden="true">
-          <Kbd>⏎</Kbd> accept · <Kbd>1</Kbd>–<Kbd>9</Kbd> file · <Kbd>/</Kbd> any cluster · <Kbd>z</Kbd> undo · <Kbd>d</Kbd> trash · <Kbd>s</Kbd> skip ·{' '}
-          <Kbd>←</Kbd> back · <Kbd>?</Kbd> all keys
-        </p>
+        <KeyHint />
       </section>
       <aside className="sidebar" aria-label="Suggestions and clusters">
         {session ? (
@@ -95,5 +86,28 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
         total={session?.stats.queued ?? 0}
       />
     </main>
+  );
+}
+
+function KeyHint() {
+  return (
+    <p className="key-hint" aria-hidden="true">
+      <Kbd>⏎</Kbd> accept · <Kbd>1</Kbd>–<Kbd>9</Kbd> file · <Kbd>/</Kbd> any cluster · <Kbd>z</Kbd> undo · <Kbd>d</Kbd> trash · <Kbd>s</Kbd> skip ·{' '}
+      <Kbd>←</Kbd> back · <Kbd>?</Kbd> all keys
+    </p>
+  );
+}
+
+/** The photo's name, its file group, and how many are left to sort. */
+function StageCaption({ name, r }: { name: string; r: Review }) {
+  const { session, current } = r;
+  return (
+    <div className="stage-caption">
+      <span className="stage-name" data-testid="current-name">
+        {name}
+      </span>
+      <GroupBadge group={current.subject?.group} />
+      {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
+    </div>
   );
 }

@@ -5,9 +5,10 @@
 import { useSyncExternalStore } from 'react';
 
 export interface Store<S, E> {
-  get(): S;
-  dispatch(ev: E): void;
-  subscribe(listener: () => void): () => void;
+  // Properties, not methods: useSyncExternalStore and callers pass them around unbound.
+  get: () => S;
+  dispatch: (ev: E) => void;
+  subscribe: (listener: () => void) => () => void;
 }
 
 export function createStore<S, E>(reducer: (s: S, e: E) => S, initial: S): Store<S, E> {

@@ -1,6 +1,6 @@
 // The auto-move panel's state: the rule being tuned (threshold, min samples, min margin), the
 // estimate and dry run that follow it, and running / undoing the batch. The panel only draws it.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import { useDryRun, useEstimate, type AutoMoveResult, type SessionInfo } from '../api/queries';
 import { domainOf, stepThreshold } from '../logic/histogram';
@@ -15,29 +15,79 @@ export interface AutoMoveCallbacks {
   onUndoBatch: (batch: string) => Promise<unknown>;
 }
 
-export function useAutoMove(session: SessionInfo, { onStart, onFinished, onFailed, onUndoBatch }: AutoMoveCallbacks) {
+/**
+ * The rule being tuned. Until the reviewer picks a threshold, the server's recommendation (from
+ * the first estimate, asked without one) is taken as a whole: threshold with its margin.
+ */
+function useRule(session: SessionInfo, ready: boolean) {
   const [threshold, setThreshold] = useState<number | null>(session.settings.threshold ?? null);
   const [minSamples, setMinSamples] = useState<number>(session.settings.min_samples);
   const [minMargin, setMinMargin] = useState<number>(session.settings.min_margin);
+  const first = useEstimate(null, null, null, ready && threshold === null);
+  if (threshold === null && first.data) {
+    // Taken while rendering, so the first estimate's render already shows it.
+    setThreshold(first.data.threshold);
+    setMinMargin(first.data.min_margin);
+  }
+  return { threshold, setThreshold, minSamples, setMinSamples, minMargin, setMinMargin, first };
+}
+
+interface RunRequest {
+  threshold: number;
+  minSamples: number;
+  minMargin: number;
+  /** Whether a run may start now (ready, and something would move). */
+  allowed: boolean;
+}
+
+/** Running the batch and undoing it, with the phase the panel shows. */
+function useBatchRun({ onStart, onFinished, onFailed, onUndoBatch }: AutoMoveCallbacks) {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [runError, setRunError] = useState<string | null>(null);
 
+  const run = async ({ threshold, minSamples, minMargin, allowed }: RunRequest) => {
+    if (!allowed || phase.kind === 'running') return;
+    setPhase({ kind: 'running' });
+    setRunError(null);
+    onStart();
+    try {
+      const result = await unwrap(api.POST('/api/auto-move', { body: { threshold, min_samples: minSamples, min_margin: minMargin, dry_run: false } }));
+      setPhase({ kind: 'done', result, undone: false });
+      onFinished(result);
+    } catch (e) {
+      setPhase({ kind: 'idle' });
+      setRunError(e instanceof ApiError ? e.message : 'the auto-move failed');
+      onFailed();
+    }
+  };
+
+  const undoBatch = async () => {
+    if (phase.kind !== 'done' || !phase.result.batch || phase.undone) return;
+    await onUndoBatch(phase.result.batch);
+    setPhase({ ...phase, undone: true });
+  };
+
+  return { phase, runError, run, undoBatch };
+}
+
+/** The dry run's photos by cluster, the biggest group first. */
+function byClusterOf<T extends { cluster: string }>(items: readonly T[] | undefined): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const it of items ?? []) groups.set(it.cluster, [...(groups.get(it.cluster) ?? []), it]);
+  return [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
+}
+
+export function useAutoMove(session: SessionInfo, callbacks: AutoMoveCallbacks) {
   const ready = session.embedder.status === 'ready' && !session.settings.manual_only;
-  // The first estimate goes without a threshold: the server answers with its recommendation.
-  const first = useEstimate(null, null, null, ready && threshold === null);
-  useEffect(() => {
-    if (threshold !== null || !first.data) return;
-    // The server's answer is a whole rule: the recommended threshold goes with its margin.
-    setThreshold(first.data.threshold);
-    setMinMargin(first.data.min_margin);
-  }, [first.data, threshold]);
+  const { threshold, setThreshold, minSamples, setMinSamples, minMargin, setMinMargin, first } = useRule(session, ready);
+  const batch = useBatchRun(callbacks);
 
   // Before the first estimate answers, the server's own fallback (never a client constant).
   const t = threshold ?? session.defaults.fallback_threshold;
   const settled = useDebounced(t, 120);
   const estimate = useEstimate(settled, minSamples, minMargin, ready && threshold !== null);
   const listAt = useDebounced(t, 300);
-  const dry = useDryRun(listAt, minSamples, minMargin, ready && threshold !== null && phase.kind !== 'running');
+  const dry = useDryRun(listAt, minSamples, minMargin, ready && threshold !== null && batch.phase.kind !== 'running');
   const est = estimate.data ?? first.data;
   const domain = domainOf(est?.histogram ?? null);
 
@@ -55,35 +105,10 @@ export function useAutoMove(session: SessionInfo, { onStart, onFinished, onFaile
   };
 
   const step = (direction: 1 | -1, big: boolean) => setThreshold(stepThreshold(t, direction, big, domain));
-
-  const run = async () => {
-    if (!ready || phase.kind === 'running' || !est || willMove === 0) return;
-    setPhase({ kind: 'running' });
-    setRunError(null);
-    onStart();
-    try {
-      const result = await unwrap(api.POST('/api/auto-move', { body: { threshold: t, min_samples: minSamples, min_margin: minMargin, dry_run: false } }));
-      setPhase({ kind: 'done', result, undone: false });
-      onFinished(result);
-    } catch (e) {
-      setPhase({ kind: 'idle' });
-      setRunError(e instanceof ApiError ? e.message : 'the auto-move failed');
-      onFailed();
-    }
-  };
-
-  const undoBatch = async () => {
-    if (phase.kind !== 'done' || !phase.result.batch || phase.undone) return;
-    await onUndoBatch(phase.result.batch);
-    setPhase({ ...phase, undone: true });
-  };
+  const run = () => batch.run({ threshold: t, minSamples, minMargin, allowed: ready && Boolean(est) && willMove > 0 });
 
   const items = dry.data?.items;
-  const byCluster = useMemo(() => {
-    const groups = new Map<string, NonNullable<typeof items>>();
-    for (const it of items ?? []) groups.set(it.cluster, [...(groups.get(it.cluster) ?? []), it]);
-    return [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
-  }, [items]);
+  const byCluster = useMemo(() => byClusterOf(items), [items]);
 
   return {
     ready,
@@ -99,11 +124,11 @@ export function useAutoMove(session: SessionInfo, { onStart, onFinished, onFaile
     drySettled,
     byCluster,
     willMove,
-    phase,
-    runError,
+    phase: batch.phase,
+    runError: batch.runError,
     step,
     run,
-    undoBatch,
+    undoBatch: batch.undoBatch,
     applyRecommended,
   };
 }

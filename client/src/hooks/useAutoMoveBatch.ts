@@ -4,10 +4,16 @@ import { useCallback, useRef, useState } from 'react';
 import { api, unwrap } from '../api/client';
 import type { BatchDoneEvent, BatchProgressEvent } from '../api/events';
 import type { AutoMoveResult } from '../api/queries';
-import type { BatchProgress } from '../components/automove/BatchStatus';
 import { beep } from '../sound';
 import { toast } from './toasts';
 import type { Review } from './useReview';
+
+/** How far the running batch is (the SSE `batch-progress` events), for its progress bar. */
+export interface BatchProgress {
+  batch: string | null;
+  done: number;
+  total: number;
+}
 
 export function useAutoMoveBatch(r: Review) {
   const [progress, setProgress] = useState<BatchProgress | null>(null);

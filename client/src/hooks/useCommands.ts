@@ -29,108 +29,165 @@ interface Ui {
   fileFolders: () => void;
 }
 
+type Filing = ReturnType<typeof useFiling>;
+
+/** What a command runs against: the review, the app's UI setters, and filing. */
+interface CommandContext extends Ui {
+  r: Review;
+  manual: boolean;
+  file: Filing;
+  ev: CommandSource;
+}
+
+/** Each family of commands: true when it carried `cmd` out, false when it is not one of them. */
+type CommandFamily = (cmd: Command, c: CommandContext) => boolean;
+
+const dialogCommand: CommandFamily = (cmd, { r, manual, setModal, setView, fileFolders }) => {
+  switch (cmd.type) {
+    case 'close':
+      setModal(null);
+      return true;
+    case 'help':
+      setModal('help');
+      return true;
+    case 'toggleLog':
+      setView((v) => (v === 'log' ? 'review' : 'log'));
+      return true;
+    case 'manualOnly':
+      if (r.session) void r.setManualOnly(!manual);
+      return true;
+    case 'automove':
+      if (manual) toast('info', 'Auto-move is off in manual-only mode (press m)');
+      else setModal('automove');
+      return true;
+    case 'discover':
+      if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
+      else setModal('discover');
+      return true;
+    case 'fileFolders':
+      fileFolders();
+      return true;
+    case 'pullFrame':
+    case 'duplicates':
+      stackCommand(cmd.type, r, setModal);
+      return true;
+    case 'palette':
+      if (r.current.subject || r.current.mode === 'back') setModal('palette');
+      return true;
+    default:
+      return false;
+  }
+};
+
+/** Grids, search and ordering: each needs the suggestions manual-only mode turns off. */
+const suggestionCommand: CommandFamily = (cmd, { r, manual, openGrid }) => {
+  const subject = r.current.subject;
+  switch (cmd.type) {
+    case 'grid':
+    case 'similar': {
+      const mode = cmd.type;
+      if (manual) toast('info', 'Grids need suggestions: manual-only mode is on (press m)');
+      else if (!subject) toast('info', 'No photo on screen to start a grid from');
+      else if (mode === 'grid' && !subject.suggestions?.top[0]) toast('info', 'No suggestion for this photo yet: its grid needs one');
+      else openGrid({ mode, item: subject.item });
+      return true;
+    }
+    case 'search': {
+      const embedder = r.session?.embedder;
+      if (manual) toast('info', 'Text search needs suggestions: manual-only mode is on (press m)');
+      else if (embedder?.kind !== 'clip') toast('info', `Text search needs CLIP’s text tower; the active embedder (${embedder?.kind ?? 'none'}) has none`);
+      else openGrid({ mode: 'search', text: '' });
+      return true;
+    }
+    case 'uncertainFirst':
+      if (manual) toast('info', 'Uncertain first needs suggestions: manual-only mode is on (press m)');
+      else void orderUncertain(r.scheduleRefresh);
+      return true;
+    default:
+      return false;
+  }
+};
+
+const PLAYBACK: Partial<Record<Command['type'], PlaybackEvent>> = {
+  playPause: { type: 'toggle' },
+  stepBack: { type: 'prev' },
+  stepForward: { type: 'next' },
+  first: { type: 'first' },
+  last: { type: 'last' },
+};
+
+/** The log's player, and Space on a video. */
+const playbackCommand: CommandFamily = (cmd, { playback }) => {
+  if (cmd.type === 'playVideo') {
+    if (!toggleVideo()) toast('info', 'Space plays a video: this one is a photo');
+    return true;
+  }
+  const event = PLAYBACK[cmd.type];
+  if (event) playback(event);
+  return event !== undefined;
+};
+
+/** Moving through the queue and filing the photo on screen. */
+const reviewCommand: CommandFamily = (cmd, { r, manual, file, ev }) => {
+  const { current, session } = r;
+  switch (cmd.type) {
+    case 'undo':
+      if (current.mode === 'back' && current.entry.status === 'done' && current.entry.seq !== null) void r.undo(current.entry.seq);
+      else void r.undo();
+      return true;
+    case 'back':
+      if (r.state.history.length === 0) {
+        toast('info', 'Nothing before this photo in this tab yet');
+        return true;
+      }
+      markInput(ev.timeStamp, ev.key);
+      r.dispatch({ type: 'back' });
+      return true;
+    case 'skip':
+      if (current.mode === 'back') {
+        markInput(ev.timeStamp, ev.key);
+        r.dispatch({ type: 'forward' });
+      } else file('skip', null, false, ev);
+      return true;
+    case 'delete':
+      file('delete', null, false, ev);
+      return true;
+    case 'accept':
+      acceptSuggestion(r, manual, file, ev);
+      return true;
+    case 'slot': {
+      const cluster = clusterForSlot(session?.clusters ?? [], cmd.slot);
+      if (!cluster) toast('info', `Slot ${cmd.slot} is free: press / and type a name to create a cluster`);
+      else file('assign', cluster.name, false, ev);
+      return true;
+    }
+    default:
+      return false;
+  }
+};
+
+/** Enter: file the photo into its top suggestion. */
+function acceptSuggestion(r: Review, manual: boolean, file: Filing, ev: CommandSource): void {
+  const subject = r.current.subject;
+  if (!subject && r.current.mode === 'live') return;
+  const top = subject?.suggestions?.top[0];
+  if (manual) toast('info', 'Manual-only mode: no suggestion to accept. Use 1–9 or /.');
+  else if (!top) toast('info', 'No suggestion for this photo yet: file it with 1–9 or /');
+  else file('assign', top.cluster, false, ev);
+}
+
+const FAMILIES: readonly CommandFamily[] = [dialogCommand, suggestionCommand, playbackCommand, reviewCommand];
+
 export function useCommands(r: Review, { setView, setModal, playback, openGrid, fileFolders }: Ui) {
   const file = useFiling(r);
-  const { session, current, state } = r;
-  const manual = session?.settings.manual_only ?? false;
-  const subject = current.subject;
-
+  const manual = r.session?.settings.manual_only ?? false;
   const run = useCallback(
     (cmd: Command, ev: CommandSource) => {
-      switch (cmd.type) {
-        case 'close':
-          return setModal(null);
-        case 'help':
-          return setModal('help');
-        case 'toggleLog':
-          return setView((v) => (v === 'log' ? 'review' : 'log'));
-        case 'manualOnly':
-          if (session) void r.setManualOnly(!manual);
-          return;
-        case 'automove':
-          if (manual) toast('info', 'Auto-move is off in manual-only mode (press m)');
-          else setModal('automove');
-          return;
-        case 'grid':
-        case 'similar': {
-          const mode = cmd.type;
-          if (manual) toast('info', 'Grids need suggestions: manual-only mode is on (press m)');
-          else if (!subject) toast('info', 'No photo on screen to start a grid from');
-          else if (mode === 'grid' && !subject.suggestions?.top[0]) toast('info', 'No suggestion for this photo yet: its grid needs one');
-          else openGrid({ mode, item: subject.item });
-          return;
-        }
-        case 'search': {
-          const embedder = session?.embedder;
-          if (manual) toast('info', 'Text search needs suggestions: manual-only mode is on (press m)');
-          else if (embedder?.kind !== 'clip') toast('info', `Text search needs CLIP’s text tower; the active embedder (${embedder?.kind ?? 'none'}) has none`);
-          else openGrid({ mode: 'search', text: '' });
-          return;
-        }
-        case 'uncertainFirst':
-          if (manual) toast('info', 'Uncertain first needs suggestions: manual-only mode is on (press m)');
-          else void orderUncertain(r.scheduleRefresh);
-          return;
-        case 'discover':
-          if (manual) toast('info', 'Proposed groups need suggestions: manual-only mode is on (press m)');
-          else setModal('discover');
-          return;
-        case 'fileFolders':
-          return fileFolders();
-        case 'pullFrame':
-        case 'duplicates':
-          return stackCommand(cmd.type, r, setModal);
-        case 'playPause':
-          return playback({ type: 'toggle' });
-        case 'playVideo':
-          if (!toggleVideo()) toast('info', 'Space plays a video: this one is a photo');
-          return;
-        case 'stepBack':
-          return playback({ type: 'prev' });
-        case 'stepForward':
-          return playback({ type: 'next' });
-        case 'first':
-          return playback({ type: 'first' });
-        case 'last':
-          return playback({ type: 'last' });
-        case 'undo':
-          if (current.mode === 'back' && current.entry.status === 'done' && current.entry.seq !== null) void r.undo(current.entry.seq);
-          else void r.undo();
-          return;
-        case 'back':
-          if (state.history.length === 0) return toast('info', 'Nothing before this photo in this tab yet');
-          markInput(ev.timeStamp, ev.key);
-          return r.dispatch({ type: 'back' });
-        case 'skip':
-          if (current.mode === 'back') {
-            markInput(ev.timeStamp, ev.key);
-            r.dispatch({ type: 'forward' });
-          } else file('skip', null, false, ev);
-          return;
-        case 'delete':
-          return file('delete', null, false, ev);
-        case 'palette':
-          if (subject || current.mode === 'back') setModal('palette');
-          return;
-        case 'accept': {
-          if (!subject && current.mode === 'live') return;
-          const top = subject?.suggestions?.top[0];
-          if (manual) toast('info', 'Manual-only mode: no suggestion to accept. Use 1–9 or /.');
-          else if (!top) toast('info', 'No suggestion for this photo yet: file it with 1–9 or /');
-          else file('assign', top.cluster, false, ev);
-          return;
-        }
-        case 'slot': {
-          const cluster = clusterForSlot(session?.clusters ?? [], cmd.slot);
-          if (!cluster) toast('info', `Slot ${cmd.slot} is free: press / and type a name to create a cluster`);
-          else file('assign', cluster.name, false, ev);
-          return;
-        }
-      }
+      const c: CommandContext = { r, manual, file, ev, setView, setModal, playback, openGrid, fileFolders };
+      FAMILIES.some((family) => family(cmd, c));
     },
-    [current, file, fileFolders, manual, openGrid, playback, r, session, setModal, setView, state.history.length, subject],
+    [file, fileFolders, manual, openGrid, playback, r, setModal, setView],
   );
-
   return { run, file };
 }
 

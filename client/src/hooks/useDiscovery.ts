@@ -44,7 +44,7 @@ export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', 
     const problem = cluster ? clusterNameProblem(cluster) : 'type a name for this group';
     if (problem) return setError(problem);
     const create = !clusters.some((c) => c.name === cluster);
-    const body = gridFiling('discover', cluster, items, unticked, create);
+    const body = gridFiling('discover', cluster, group?.items ?? [], unticked, create);
     if (body.ticked.length === 0) return setError('tick at least one photo');
     setBusy(true);
     setError(null);

@@ -14,6 +14,8 @@ export type GridPage = Schemas['GridPage'];
 /** What opened the grid: the photo on screen and which grid of it, or a text search. */
 export type GridRequest = { mode: Extract<GridMode, 'grid' | 'similar'>; item: string } | { mode: 'search'; text: string };
 
+const NO_TILES: GridPage['items'] = [];
+
 const LIMITS = { grid: 60, similar: 30, search: 60 } as const;
 
 function fetchPage(req: GridRequest): Promise<GridPage> {
@@ -32,13 +34,14 @@ export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refresh
   const page = useQuery({ queryKey: ['grid', req.mode, key], queryFn: () => fetchPage(req), staleTime: 0, gcTime: 0, retry: false, enabled });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const items = (page.data?.items ?? []).map((i) => i.item);
+  const tiles = page.data?.items ?? NO_TILES;
+  const items = tiles.map((i) => i.item);
   const { reset: _reset, ...ticks } = useTicks(items);
   const { unticked } = ticks;
 
   const file = useCallback(
     async (cluster: string, create = false) => {
-      const body = gridFiling(req.mode, cluster, items, unticked, create);
+      const body = gridFiling(req.mode, cluster, tiles, unticked, create);
       if (body.ticked.length === 0 && body.unticked.length === 0) return;
       setBusy(true);
       setError(null);
@@ -55,7 +58,7 @@ export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refresh
         setBusy(false);
       }
     },
-    [items, onDone, refresh, req.mode, unticked],
+    [tiles, onDone, refresh, req.mode, unticked],
   );
 
   return {

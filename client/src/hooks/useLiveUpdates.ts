@@ -2,7 +2,7 @@
 // other reviewers' actions noted (and announced when they take the photo on screen), undo
 // bookkeeping, batch progress, and coalesced refetches for everything else.
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { reviewer } from '../api/client';
 import { useServerEvents, type BatchDoneEvent, type BatchProgressEvent } from '../api/events';
 import { keys, type SessionInfo } from '../api/queries';
@@ -19,13 +19,13 @@ interface Options {
 
 export function useLiveUpdates({ r, othersFiled, onBatchProgress, onBatchDone }: Options) {
   const qc = useQueryClient();
-  const everConnected = useRef(false);
+  const [everConnected, setEverConnected] = useState(false);
   const indexRefresh = useRef(0);
   const onScreen = r.current.subject?.item ?? null;
 
   const connection = useServerEvents({
     hello: (_e, reconnected) => {
-      everConnected.current = true;
+      setEverConnected(true);
       // Back after an outage: anything may have changed meanwhile.
       if (reconnected) void qc.invalidateQueries();
     },
@@ -58,5 +58,5 @@ export function useLiveUpdates({ r, othersFiled, onBatchProgress, onBatchDone }:
     other: () => r.scheduleRefresh(['session', 'queue']),
   });
 
-  return { connection, everConnected: everConnected.current };
+  return { connection, everConnected };
 }

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { QueueItem } from '../api/queries';
 import type { Current } from '../logic/stage';
-import { imageUrl } from '../logic/urls';
+import { imageUrl } from '../api/urls';
 import { ImageCache } from '../perf/imageCache';
 
 /** How many previews ahead are fetched and decoded. */

@@ -4,7 +4,7 @@
 import { useEffect, useMemo } from 'react';
 import { reviewer } from '../api/client';
 import { useQueue, useSessionInfo, type QueueSnapshot } from '../api/queries';
-import { visibleQueue, type ReviewEvent } from '../logic/review';
+import { visibleQueue } from '../logic/review';
 import { collapseStacks } from '../logic/stacks';
 import type { OthersFiled } from '../logic/reviewText';
 import { useCurrent } from './useCurrent';
@@ -53,7 +53,7 @@ export function useReview({ othersFiled }: { othersFiled: React.RefObject<Others
     stacks,
     setManualOnly,
     scheduleRefresh,
-    dispatch: store.dispatch as (ev: ReviewEvent) => void,
+    dispatch: store.dispatch,
   };
 }
 

@@ -23,9 +23,9 @@ interface Deps {
 
 const message = (e: unknown) => (e instanceof ApiError ? e.message : 'the server cannot be reached');
 
-export function useStackActions({ store, undo, enqueue, newId, setStats, scheduleRefresh }: Deps) {
-  /** File `frames` (the face first) into `cluster` as one batch. */
-  const fileStack = useCallback(
+/** File `frames` (the face first) into `cluster` as one batch. */
+function useFileStack({ store, enqueue, newId, setStats, scheduleRefresh }: Deps) {
+  return useCallback(
     (subject: { item: string; name: string }, frames: string[], cluster: string, create = false) => {
       const id = newId();
       const name = stackName(subject.name, frames.length);
@@ -50,6 +50,34 @@ export function useStackActions({ store, undo, enqueue, newId, setStats, schedul
     },
     [enqueue, newId, scheduleRefresh, setStats, store],
   );
+}
+
+/** Keep the best of a duplicate group, trash the rest as one batch `z` undoes. */
+function useKeepBest({ store, enqueue, setStats, scheduleRefresh }: Deps) {
+  return useCallback(
+    (items: string[]) =>
+      enqueue(async () => {
+        try {
+          const res = await unwrap(api.POST('/api/duplicates/keep-best', { body: { items } }));
+          setStats(res.stats);
+          store.dispatch({ type: 'batchDone', batch: res.batch, count: res.trashed.length, label: `keep best of ${res.trashed.length + 1} duplicates` });
+          toast('success', `Kept ${res.kept}, moved ${count(res.trashed.length, 'duplicate')} to the trash as one batch (z undoes it)`);
+          return true;
+        } catch (e) {
+          toast('warn', `Could not keep the best: ${message(e)}`);
+          return false;
+        } finally {
+          scheduleRefresh();
+        }
+      }),
+    [enqueue, scheduleRefresh, setStats, store],
+  );
+}
+
+export function useStackActions(deps: Deps) {
+  const { undo, scheduleRefresh } = deps;
+  const fileStack = useFileStack(deps);
+  const keepBest = useKeepBest(deps);
 
   /** Looking back at a stack this tab filed: undo it (one batch), then file every frame anew. */
   const refileStack = useCallback(
@@ -77,25 +105,6 @@ export function useStackActions({ store, undo, enqueue, newId, setStats, schedul
       }
     },
     [scheduleRefresh],
-  );
-
-  const keepBest = useCallback(
-    (items: string[]) =>
-      enqueue(async () => {
-        try {
-          const res = await unwrap(api.POST('/api/duplicates/keep-best', { body: { items } }));
-          setStats(res.stats);
-          store.dispatch({ type: 'batchDone', batch: res.batch, count: res.trashed.length, label: `keep best of ${res.trashed.length + 1} duplicates` });
-          toast('success', `Kept ${res.kept}, moved ${count(res.trashed.length, 'duplicate')} to the trash as one batch (z undoes it)`);
-          return true;
-        } catch (e) {
-          toast('warn', `Could not keep the best: ${message(e)}`);
-          return false;
-        } finally {
-          scheduleRefresh();
-        }
-      }),
-    [enqueue, scheduleRefresh, setStats, store],
   );
 
   return { fileStack, refileStack, pullOut, keepBest };

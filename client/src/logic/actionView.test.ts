@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describe as describeLine, matchesFilter, photoOf, placesNow, playbackSteps, undoIndex, type JournalLine } from './actionView';
-import { encodeItem, imageUrl } from './urls';
+import { encodeItem, imageUrl } from '../api/urls';
 
 const lines: JournalLine[] = [
   { seq: 1, ts: 't', type: 'cluster-create', cluster: 'mammals' },

@@ -1,7 +1,7 @@
 // How a journal line is shown: what happened in words, which picture goes with it and how
 // to reach that picture now (files move, so the URL depends on where the photo is today).
 import type { components } from '../api/schema';
-import type { ImageRoot } from './urls';
+import type { ImageRoot } from '../api/urls';
 
 /** The fields of the API's ActionRecord this module reads (picked, so tests stay small). */
 export type JournalLine = Pick<
@@ -99,6 +99,11 @@ export function baseName(path: string | null | undefined): string {
   return i < 0 ? path : path.slice(i + 1);
 }
 
+/** A line's untyped extra field (order, mode, kept) as text; an unexpected shape reads as nothing. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
 /** One line of prose for a journal record, e.g. "IMG_1.jpg → birds". */
 export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLine>): string {
   const name = baseName(rec.item ?? rec.src);
@@ -127,9 +132,9 @@ export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLi
     case 'auto-batch-end':
       return `auto-move batch ${rec.batch ?? ''} finished`;
     case 'order':
-      return `ordered the queue: ${String((rec as { order?: unknown }).order ?? '')}`;
+      return `ordered the queue: ${textOf((rec as { order?: unknown }).order)}`;
     case 'grid-batch-start':
-      return `grid (${String((rec as { mode?: unknown }).mode ?? 'grid')}) into ${rec.cluster ?? ''}`;
+      return `grid (${textOf((rec as { mode?: unknown }).mode) || 'grid'}) into ${rec.cluster ?? ''}`;
     case 'grid-batch-end':
       return `grid batch ${rec.batch ?? ''} finished`;
     case 'folders-batch-start': {
@@ -139,7 +144,7 @@ export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLi
     case 'folders-batch-end':
       return `folders batch ${rec.batch ?? ''} finished`;
     case 'trash-batch-start':
-      return `kept ${baseName(String((rec as { kept?: unknown }).kept ?? ''))}, trashing its duplicates`;
+      return `kept ${baseName(textOf((rec as { kept?: unknown }).kept))}, trashing its duplicates`;
     case 'trash-batch-end':
       return `duplicates batch ${rec.batch ?? ''} finished`;
     case 'stack-pull':

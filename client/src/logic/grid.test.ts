@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridFiling, moveFocus, toggleAll } from './grid';
+import { gridFiling, moveFocus, stackCount, toggleAll } from './grid';
 
 describe('moveFocus', () => {
   it('moves by one across and by a row up and down, never out of the grid', () => {
@@ -15,8 +15,9 @@ describe('moveFocus', () => {
 
 describe('gridFiling', () => {
   const items = ['a.jpg', 'b.jpg', 'c.jpg'];
+  const tiles = items.map((item) => ({ item }));
   it('files the ticked photos and rejects the unticked ones in a cluster grid', () => {
-    expect(gridFiling('grid', 'birds', items, new Set(['b.jpg']))).toEqual({
+    expect(gridFiling('grid', 'birds', tiles, new Set(['b.jpg']))).toEqual({
       mode: 'grid',
       cluster: 'birds',
       ticked: ['a.jpg', 'c.jpg'],
@@ -25,7 +26,17 @@ describe('gridFiling', () => {
     });
   });
   it('says nothing about unticked photos of more-like-this', () => {
-    expect(gridFiling('similar', 'coins', items, new Set(['b.jpg'])).unticked).toEqual([]);
+    expect(gridFiling('similar', 'coins', tiles, new Set(['b.jpg'])).unticked).toEqual([]);
+  });
+  it('files every frame of a stack with its one tile, ticked or unticked', () => {
+    const withStack = [{ item: 'a.jpg' }, { item: 'b2.jpg', frames: ['b2.jpg', 'b1.jpg', 'b3.jpg'] }, { item: 'c.jpg', frames: null }];
+    expect(gridFiling('similar', 'birds', withStack, new Set(['a.jpg'])).ticked).toEqual(['b2.jpg', 'b1.jpg', 'b3.jpg', 'c.jpg']);
+    expect(gridFiling('grid', 'birds', withStack, new Set(['b2.jpg'])).unticked).toEqual(['b2.jpg', 'b1.jpg', 'b3.jpg']);
+  });
+  it('labels a stack tile with its frame count and a single photo with none', () => {
+    expect(stackCount({ item: 'b2.jpg', frames: ['b2.jpg', 'b1.jpg', 'b3.jpg', 'b4.jpg', 'b5.jpg'] })).toBe('×5');
+    expect(stackCount({ item: 'a.jpg' })).toBeNull();
+    expect(stackCount({ item: 'a.jpg', frames: ['a.jpg'] })).toBeNull();
   });
   it('toggles all', () => {
     expect(toggleAll(items, new Set())).toEqual(new Set(items));

@@ -21,13 +21,30 @@ export interface GridFiling {
   create: boolean;
 }
 
-/** What to send for these photos: unticked photos are rejections only in a cluster's grid. */
-export function gridFiling(mode: GridMode, cluster: string, items: readonly string[], unticked: ReadonlySet<string>, create = false): GridFiling {
+/** A grid's tile: one photo, or a stack (a burst) that `frames` lists whole, this photo first. */
+export interface GridTile {
+  item: string;
+  frames?: readonly string[] | null;
+}
+
+/** What a tile files: every frame of its stack, or the photo alone. */
+export const tileFrames = (t: GridTile): readonly string[] => (t.frames?.length ? t.frames : [t.item]);
+
+/** The `×5` of a stack's tile; null for a single photo. */
+export function stackCount(t: GridTile): string | null {
+  return t.frames && t.frames.length > 1 ? `×${t.frames.length}` : null;
+}
+
+/**
+ * What to send for these tiles: a stack's tile stands for all its frames. Unticked photos are
+ * rejections only in a cluster's grid.
+ */
+export function gridFiling(mode: GridMode, cluster: string, tiles: readonly GridTile[], unticked: ReadonlySet<string>, create = false): GridFiling {
   return {
     mode,
     cluster,
-    ticked: items.filter((i) => !unticked.has(i)),
-    unticked: mode === 'grid' ? items.filter((i) => unticked.has(i)) : [],
+    ticked: tiles.filter((t) => !unticked.has(t.item)).flatMap(tileFrames),
+    unticked: mode === 'grid' ? tiles.filter((t) => unticked.has(t.item)).flatMap(tileFrames) : [],
     create,
   };
 }

@@ -70,67 +70,41 @@ export function resolveKey(ev: KeyInput, ctx: KeyContext): Command | null {
   return cmd;
 }
 
+/** A letter key in either case (Caps Lock must not change what a key does). */
+const letter = (k: string) => [k, k.toUpperCase()];
+
+/** The review view's keys (1-9 are slots, below). */
+const REVIEW_KEYS: ReadonlyMap<string, Command> = new Map(
+  (
+    [
+      [['Enter'], { type: 'accept' }],
+      [['/'], { type: 'palette' }],
+      [[...letter('z'), 'Backspace'], { type: 'undo' }],
+      [[...letter('d'), 'Delete'], { type: 'delete' }],
+      [[...letter('s'), 'ArrowRight'], { type: 'skip' }],
+      [['ArrowLeft'], { type: 'back' }],
+      [letter('a'), { type: 'automove' }],
+      [letter('g'), { type: 'grid' }],
+      [letter('f'), { type: 'similar' }],
+      [letter('n'), { type: 'discover' }],
+      [letter('u'), { type: 'uncertainFirst' }],
+      [letter('t'), { type: 'search' }],
+      [letter('m'), { type: 'manualOnly' }],
+      [letter('x'), { type: 'pullFrame' }],
+      [letter('k'), { type: 'duplicates' }],
+      [letter('o'), { type: 'fileFolders' }],
+      [['?'], { type: 'help' }],
+      [letter('l'), { type: 'toggleLog' }],
+      [[' '], { type: 'playVideo' }],
+    ] satisfies [string[], Command][]
+  ).flatMap(([ks, cmd]) => ks.map((k) => [k, cmd] as const)),
+);
+
 function reviewCommand(key: string): Command | null {
   if (key.length === 1 && key >= '1' && key <= '9') return { type: 'slot', slot: Number(key) };
-  switch (key) {
-    case 'Enter':
-      return { type: 'accept' };
-    case '/':
-      return { type: 'palette' };
-    case 'z':
-    case 'Z':
-    case 'Backspace':
-      return { type: 'undo' };
-    case 'd':
-    case 'D':
-    case 'Delete':
-      return { type: 'delete' };
-    case 's':
-    case 'S':
-    case 'ArrowRight':
-      return { type: 'skip' };
-    case 'ArrowLeft':
-      return { type: 'back' };
-    case 'a':
-    case 'A':
-      return { type: 'automove' };
-    case 'g':
-    case 'G':
-      return { type: 'grid' };
-    case 'f':
-    case 'F':
-      return { type: 'similar' };
-    case 'n':
-    case 'N':
-      return { type: 'discover' };
-    case 'u':
-    case 'U':
-      return { type: 'uncertainFirst' };
-    case 't':
-    case 'T':
-      return { type: 'search' };
-    case 'm':
-    case 'M':
-      return { type: 'manualOnly' };
-    case 'x':
-    case 'X':
-      return { type: 'pullFrame' };
-    case 'k':
-    case 'K':
-      return { type: 'duplicates' };
-    case 'o':
-    case 'O':
-      return { type: 'fileFolders' };
-    case '?':
-      return { type: 'help' };
-    case 'l':
-    case 'L':
-      return { type: 'toggleLog' };
-    case ' ':
-      return { type: 'playVideo' };
-    default:
-      return null;
-  }
+  const cmd = REVIEW_KEYS.get(key);
+  // A copy: callers own the command they are handed.
+  return cmd ? { ...cmd } : null;
 }
 
 function logCommand(key: string): Command | null {
@@ -318,12 +292,17 @@ export const KEY_HELP: KeyHelpGroup[] = [
       { keys: ['s', '→'], what: 'Skip: send to the end of the queue (forward when looking back)' },
       { keys: ['←'], what: 'Previous photo seen in this tab' },
       { keys: ['Space'], what: 'Play / pause a video' },
+    ],
+  },
+  {
+    title: 'Many photos at once',
+    rows: [
       { keys: ['g'], what: 'Cluster grid: the queued photos whose first suggestion is this photo’s' },
       { keys: ['f'], what: 'More like this: the queued photos nearest this one, as a grid' },
       { keys: ['n'], what: 'Proposed groups: photos that match no cluster, to name as new clusters' },
       { keys: ['t'], what: 'Text search (CLIP): rank the queue by a description, as a grid' },
       { keys: ['u'], what: 'Queue order: uncertain first (lowest margin first; z restores the order)' },
-      { keys: ['o'], what: 'Sorting into another folder: file the source’s own folders as clusters of the same names (one batch)' },
+      { keys: ['o'], what: 'Sorting into another folder: file the source’s own folders as same-named clusters (one batch)' },
     ],
   },
   {

@@ -51,7 +51,7 @@ export function paletteOptions<C extends PaletteCluster>(clusters: readonly C[],
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u; // U+0000-001F and U+007F-009F
 
 /**
  * Why a new cluster path would be refused, mirroring the server's rule (folders separated by

@@ -57,76 +57,20 @@ const UNDO_LIMIT = 500;
 
 export const initialReview: ReviewState = { gone: {}, history: [], undoStack: [], back: null };
 
+type EventOf<T extends ReviewEvent['type']> = Extract<ReviewEvent, { type: T }>;
+
 export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
   switch (ev.type) {
-    case 'act': {
-      const entry: HistoryEntry = {
-        id: ev.id,
-        item: ev.item,
-        name: ev.name,
-        action: ev.action,
-        cluster: ev.cluster,
-        status: 'pending',
-        seq: null,
-        dst: null,
-        message: null,
-        ...(ev.frames ? { frames: ev.frames } : {}),
-      };
-      const gone = { ...state.gone, [ev.item]: { confirmedAt: null } };
-      for (const f of ev.frames ?? []) gone[f] = { confirmedAt: null };
-      return {
-        ...state,
-        gone,
-        history: [...state.history, entry].slice(-HISTORY_LIMIT),
-        back: null,
-      };
-    }
-    case 'confirmed': {
-      const entry = state.history.find((e) => e.id === ev.id);
-      if (!entry) return state;
-      const gone = { ...state.gone };
-      for (const i of [entry.item, ...(entry.frames ?? [])]) if (gone[i]) gone[i] = { confirmedAt: ev.at };
-      const label = entry.action === 'assign' ? `${entry.name} → ${entry.cluster ?? ''}` : `${entry.action} ${entry.name}`;
-      return {
-        ...state,
-        gone,
-        history: patch(state.history, ev.id, { status: 'done', seq: ev.seq, dst: ev.dst }),
-        undoStack: [...state.undoStack, { kind: 'seq' as const, seq: ev.seq, label }].slice(-UNDO_LIMIT),
-      };
-    }
-    case 'rejected': {
-      const entry = state.history.find((e) => e.id === ev.id);
-      if (!entry) return state;
-      const gone = { ...state.gone };
-      // A conflict means the photo left the queue anyway (someone filed it): keep it hidden
-      // until the next fetch drops it. Any other failure puts it back on screen.
-      for (const i of [entry.item, ...(entry.frames ?? [])]) {
-        if (ev.keepHidden) gone[i] = { confirmedAt: ev.at };
-        else delete gone[i];
-      }
-      return { ...state, gone, history: patch(state.history, ev.id, { status: ev.status, message: ev.message }) };
-    }
-    case 'queueFetched': {
-      let changed = false;
-      const gone: Record<string, GoneEntry> = {};
-      for (const [item, g] of Object.entries(state.gone)) {
-        if (g.confirmedAt !== null && g.confirmedAt <= ev.startedAt) changed = true;
-        else gone[item] = g;
-      }
-      return changed ? { ...state, gone } : state;
-    }
-    case 'undone': {
-      const seqs = new Set(ev.seqs);
-      const batches = new Set(ev.batches);
-      const gone = { ...state.gone };
-      for (const item of ev.restored) delete gone[item];
-      return {
-        ...state,
-        gone,
-        history: state.history.map((e) => (e.seq !== null && seqs.has(e.seq) ? { ...e, status: 'undone' as const } : e)),
-        undoStack: state.undoStack.filter((t) => (t.kind === 'seq' ? !seqs.has(t.seq) : !batches.has(t.batch))),
-      };
-    }
+    case 'act':
+      return acted(state, ev);
+    case 'confirmed':
+      return confirmed(state, ev);
+    case 'rejected':
+      return rejected(state, ev);
+    case 'queueFetched':
+      return queueFetched(state, ev);
+    case 'undone':
+      return undone(state, ev);
     case 'batchDone':
       return {
         ...state,
@@ -134,18 +78,10 @@ export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
       };
     case 'undoPopped':
       return { ...state, undoStack: state.undoStack.filter((t) => t !== ev.target) };
-    case 'back': {
-      if (state.history.length === 0) return state;
-      const back = state.back === null ? state.history.length - 1 : Math.max(0, state.back - 1);
-      return { ...state, back };
-    }
-    case 'forward': {
-      if (state.back === null) return state;
-      const next = state.back + 1;
-      return { ...state, back: next >= state.history.length ? null : next };
-    }
+    case 'back':
+    case 'forward':
     case 'live':
-      return state.back === null ? state : { ...state, back: null };
+      return navigated(state, ev.type);
     case 'restore':
       return {
         ...state,
@@ -153,6 +89,93 @@ export function review(state: ReviewState, ev: ReviewEvent): ReviewState {
         undoStack: ev.undoStack.slice(-UNDO_LIMIT),
       };
   }
+}
+
+/** Filed optimistically: hidden from the queue (with its stack's frames) and in the history. */
+function acted(state: ReviewState, ev: EventOf<'act'>): ReviewState {
+  const entry: HistoryEntry = {
+    id: ev.id,
+    item: ev.item,
+    name: ev.name,
+    action: ev.action,
+    cluster: ev.cluster,
+    status: 'pending',
+    seq: null,
+    dst: null,
+    message: null,
+    ...(ev.frames ? { frames: ev.frames } : {}),
+  };
+  const gone = { ...state.gone, [ev.item]: { confirmedAt: null } };
+  for (const f of ev.frames ?? []) gone[f] = { confirmedAt: null };
+  return {
+    ...state,
+    gone,
+    history: [...state.history, entry].slice(-HISTORY_LIMIT),
+    back: null,
+  };
+}
+
+function confirmed(state: ReviewState, ev: EventOf<'confirmed'>): ReviewState {
+  const entry = state.history.find((e) => e.id === ev.id);
+  if (!entry) return state;
+  const gone = { ...state.gone };
+  for (const i of [entry.item, ...(entry.frames ?? [])]) if (gone[i]) gone[i] = { confirmedAt: ev.at };
+  const label = entry.action === 'assign' ? `${entry.name} → ${entry.cluster ?? ''}` : `${entry.action} ${entry.name}`;
+  return {
+    ...state,
+    gone,
+    history: patch(state.history, ev.id, { status: 'done', seq: ev.seq, dst: ev.dst }),
+    undoStack: [...state.undoStack, { kind: 'seq' as const, seq: ev.seq, label }].slice(-UNDO_LIMIT),
+  };
+}
+
+function rejected(state: ReviewState, ev: EventOf<'rejected'>): ReviewState {
+  const entry = state.history.find((e) => e.id === ev.id);
+  if (!entry) return state;
+  const gone = { ...state.gone };
+  // A conflict means the photo left the queue anyway (someone filed it): keep it hidden
+  // until the next fetch drops it. Any other failure puts it back on screen.
+  for (const i of [entry.item, ...(entry.frames ?? [])]) {
+    if (ev.keepHidden) gone[i] = { confirmedAt: ev.at };
+    else delete gone[i];
+  }
+  return { ...state, gone, history: patch(state.history, ev.id, { status: ev.status, message: ev.message }) };
+}
+
+/** A fetch that started after a confirmation no longer lists that photo: stop hiding it. */
+function queueFetched(state: ReviewState, ev: EventOf<'queueFetched'>): ReviewState {
+  let changed = false;
+  const gone: Record<string, GoneEntry> = {};
+  for (const [item, g] of Object.entries(state.gone)) {
+    if (g.confirmedAt !== null && g.confirmedAt <= ev.startedAt) changed = true;
+    else gone[item] = g;
+  }
+  return changed ? { ...state, gone } : state;
+}
+
+function undone(state: ReviewState, ev: EventOf<'undone'>): ReviewState {
+  const seqs = new Set(ev.seqs);
+  const batches = new Set(ev.batches);
+  const gone = { ...state.gone };
+  for (const item of ev.restored) delete gone[item];
+  return {
+    ...state,
+    gone,
+    history: state.history.map((e) => (e.seq !== null && seqs.has(e.seq) ? { ...e, status: 'undone' as const } : e)),
+    undoStack: state.undoStack.filter((t) => (t.kind === 'seq' ? !seqs.has(t.seq) : !batches.has(t.batch))),
+  };
+}
+
+/** `←` one photo further back, `→` one forward (past the newest: live again), or straight back live. */
+function navigated(state: ReviewState, move: 'back' | 'forward' | 'live'): ReviewState {
+  if (move === 'live') return state.back === null ? state : { ...state, back: null };
+  if (move === 'back') {
+    if (state.history.length === 0) return state;
+    return { ...state, back: state.back === null ? state.history.length - 1 : Math.max(0, state.back - 1) };
+  }
+  if (state.back === null) return state;
+  const next = state.back + 1;
+  return { ...state, back: next >= state.history.length ? null : next };
 }
 
 function patch(history: HistoryEntry[], id: number, changes: Partial<HistoryEntry>): HistoryEntry[] {

@@ -95,7 +95,7 @@ describe('stack and duplicate keys', () => {
 });
 
 describe('the action log reads stack and duplicate lines', () => {
-  const line = (type: string, extra: Record<string, unknown> = {}): JournalLine => ({ seq: 1, ts: '', type, item: null, src: null, dst: null, cluster: null, batch: 'B', ...extra }) as JournalLine;
+  const line = (type: string, extra: Record<string, unknown> = {}): JournalLine => ({ seq: 1, ts: '', type, item: null, src: null, dst: null, cluster: null, batch: 'B', ...extra });
   it('names what each line did', () => {
     expect(describeLine(line('stack-pull', { item: 'DCIM/b2.jpg' }))).toBe('b2.jpg taken out of its stack');
     expect(describeLine(line('trash-batch-start', { kept: 'x/big.jpg' }))).toBe('kept big.jpg, trashing its duplicates');

@@ -3,7 +3,7 @@
 import type { QueueItem } from '../api/queries';
 import { TRASH_PREFIX } from './actionView';
 import type { HistoryEntry } from './review';
-import { imageUrl } from './urls';
+import { imageUrl } from '../api/urls';
 
 /** The photo the keys act on right now. */
 export interface Subject {

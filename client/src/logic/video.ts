@@ -2,7 +2,7 @@
 // seek), the duration badge's text, and the Space key's link to the player on stage.
 import type { Current } from './stage';
 import { TRASH_PREFIX } from './actionView';
-import { encodeItem, type ImageRoot } from './urls';
+import { encodeItem, type ImageRoot } from '../api/urls';
 
 /** As the server's formats.VIDEO_EXTENSIONS: a photo looked back at has no queue entry. */
 const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.avi', '.mkv', '.3gp'];

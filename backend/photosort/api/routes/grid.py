@@ -16,7 +16,8 @@ from photosort.api.schemas.grid import (
     GridPage,
     OrderRequest,
 )
-from photosort.suggest import MAX_GRID
+from photosort.suggest import MAX_GRID, stacked_tiles
+from photosort.suggest import GridPage as GridAnswer
 
 router = APIRouter(prefix="/api", tags=["grid"])
 
@@ -28,6 +29,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 Limit = Annotated[int, Query(ge=1, le=MAX_GRID)]
 
 
+def _stacked(ctx: Ctx, page: GridAnswer) -> GridPage:
+    """The page with each burst as one tile (filing it files every frame)."""
+    stacks = ctx.suggestions.stacks()
+    found = stacks.stacks() if stacks is not None else []
+    return GridPage.model_validate({**page, "items": stacked_tiles(page["items"], found)})
+
+
 @router.get("/grid", response_model=GridPage, responses=_ERRORS)
 async def cluster_grid(
     ctx: Ctx, cluster: str | None = None, item: str | None = None, limit: Limit = 60
@@ -36,14 +44,15 @@ async def cluster_grid(
     of `item`), most confident first."""
     grids = ctx.suggestions.grids()
     page = await run_in_threadpool(grids.cluster_grid, cluster, item, limit)
-    return GridPage.model_validate(page)
+    return await run_in_threadpool(_stacked, ctx, page)
 
 
 @router.get("/grid/similar", response_model=GridPage, responses=_ERRORS)
 async def similar(ctx: Ctx, item: str, limit: Limit = 30) -> GridPage:
     """More like this: the queued photos nearest to `item`'s own vector, itself first."""
     grids = ctx.suggestions.grids()
-    return GridPage.model_validate(await run_in_threadpool(grids.similar, item, limit))
+    page = await run_in_threadpool(grids.similar, item, limit)
+    return await run_in_threadpool(_stacked, ctx, page)
 
 
 @router.get("/grid/search", response_model=GridPage, responses=_ERRORS)
@@ -51,7 +60,8 @@ async def search(ctx: Ctx, text: str, limit: Limit = 60) -> GridPage:
     """Text search (CLIP): the queued photos ranked by the text tower against `text`. 409 with
     the reason when the active embedder has no text tower."""
     grids = ctx.suggestions.grids()
-    return GridPage.model_validate(await run_in_threadpool(grids.search, text, limit))
+    page = await run_in_threadpool(grids.search, text, limit)
+    return await run_in_threadpool(_stacked, ctx, page)
 
 
 @router.get("/discover", response_model=DiscoveryPage, responses=_ERRORS)

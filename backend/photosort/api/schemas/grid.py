@@ -20,6 +20,10 @@ class GridItem(BaseModel):
     similarity: float | None = Field(
         description="More like this: cosine to the photo; text search: to the text."
     )
+    frames: list[str] | None = Field(
+        default=None,
+        description="A stack's one tile: every queued frame, this one first (file them all).",
+    )
 
 
 class GridPage(BaseModel):

@@ -346,6 +346,10 @@ class Indexer:
         """`key` left its folder (filed, trashed, undone): no phase waits for it any more."""
         self.phases.settled(key)
 
+    def embed_rate(self) -> float:
+        """Photos per second through the model lately (photos found in a cache not counted)."""
+        return self._speed.per_second()
+
     def progress(self) -> Progress:
         total, failed = self.vectors.tally()
         # Every photo seen has a fingerprint; those still in the backlog are not embedded yet.

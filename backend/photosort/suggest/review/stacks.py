@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from photosort.errors import BadPath, Conflict
 from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.vectors import VectorIndex
+from photosort.suggest.results import GridItem
 from photosort.suggest.review.facts import QueueFacts
 
 STACK_GAP_S = 2.0  # seconds between two frames of one burst (bench/stacks.py)
@@ -121,6 +122,24 @@ class _Links:
     times: NDArray[np.float64]
     links: list[Link]
     known: frozenset[str]  # the queue they were computed over
+
+
+def stacked_tiles(items: Sequence[GridItem], stacks: Sequence[Stack]) -> list[GridItem]:
+    """A grid page with each stack shown once: its first frame on the page stands for it,
+    carrying every frame of the stack (itself first) so filing the tile files the burst;
+    its other frames leave the page."""
+    by_item = {i: s for s in stacks for i in s["items"]}
+    shown: set[str] = set()
+    out: list[GridItem] = []
+    for it in items:
+        stack = by_item.get(it["item"])
+        if stack is None:
+            out.append(it)
+        elif stack["face"] not in shown:
+            shown.add(stack["face"])
+            frames = [it["item"], *(i for i in stack["items"] if i != it["item"])]
+            out.append({**it, "frames": frames})
+    return out
 
 
 class Stacks:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from photosort.suggest.review.stacks import find_stacks
+from photosort.suggest.results import GridItem
+from photosort.suggest.review.stacks import Stack, find_stacks, stacked_tiles
 
 
 def unit(*rows: list[float]) -> np.ndarray:
@@ -32,3 +33,17 @@ def test_nothing_to_stack() -> None:
     assert find_stacks(np.array([1.0]), unit(A), gap=2.0, cut=0.9) == []
     assert find_stacks(np.zeros(0), np.zeros((0, 3), np.float32)) == []
     assert find_stacks(np.array([0.0, 100.0]), unit(A, A), gap=2.0, cut=0.9) == []
+
+
+def tile(item: str) -> GridItem:
+    return {"item": item, "cluster": "birds", "score": 0.9, "margin": 0.2, "similarity": None}
+
+
+def test_a_grid_shows_each_stack_once_where_its_first_frame_on_the_page_stands() -> None:
+    burst: Stack = {"face": "b1.jpg", "items": ["b1.jpg", "b2.jpg", "b3.jpg"], "span_s": 0.6}
+    page = [tile("a.jpg"), tile("b2.jpg"), tile("c.jpg"), tile("b1.jpg"), tile("b3.jpg")]
+    shown = stacked_tiles(page, [burst])
+    assert [t["item"] for t in shown] == ["a.jpg", "b2.jpg", "c.jpg"]
+    assert shown[1]["frames"] == ["b2.jpg", "b1.jpg", "b3.jpg"]  # the tile's frame first
+    assert "frames" not in shown[0] and "frames" not in shown[2]
+    assert stacked_tiles(page, []) == page

@@ -1,12 +1,7 @@
 // A running batch's progress bar, then what it moved with the button that undoes it.
 import type { Phase } from '../../hooks/useAutoMove';
+import type { BatchProgress } from '../../hooks/useAutoMoveBatch';
 import { Kbd } from '../Kbd';
-
-export interface BatchProgress {
-  batch: string | null;
-  done: number;
-  total: number;
-}
 
 export function BatchStatus({ phase, progress, onUndo }: { phase: Phase; progress: BatchProgress | null; onUndo: () => void }) {
   if (phase.kind === 'running') {

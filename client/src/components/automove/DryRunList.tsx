@@ -1,7 +1,7 @@
 // The run button and the dry run: thumbnails of what would move, grouped by cluster.
 import type { AutoMove } from '../../hooks/useAutoMove';
 import { count } from '../../logic/format';
-import { imageUrl } from '../../logic/urls';
+import { imageUrl } from '../../api/urls';
 import { Kbd } from '../Kbd';
 
 const THUMBS_SHOWN = 120;

@@ -16,12 +16,11 @@ interface Props {
   onClose: () => void;
 }
 
-export function DiscoveryPanel({ clusters, indexed, refresh, onClose }: Props) {
-  const d = useDiscovery(clusters, indexed, refresh);
-  const groups = d.page?.groups.length ?? 0;
-  const ticked = d.items.length - d.unticked.size;
+type Discovery = ReturnType<typeof useDiscovery>;
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
+/** Enter in the name files the group; the grid keys move, tick and file. */
+function keyHandler(d: Discovery) {
+  return (e: React.KeyboardEvent) => {
     const input = keyInput(e);
     if (input.inTextField) {
       if (input.key === 'Enter') {
@@ -42,10 +41,14 @@ export function DiscoveryPanel({ clusters, indexed, refresh, onClose }: Props) {
     else if (cmd.type === 'next') d.next();
     else if (cmd.type === 'file' && !d.busy) void d.file();
   };
+}
 
+export function DiscoveryPanel({ clusters, indexed, refresh, onClose }: Props) {
+  const d = useDiscovery(clusters, indexed, refresh);
+  const groups = d.page?.groups.length ?? 0;
   return (
     <Modal title="Proposed groups" onClose={onClose} className="grid-dialog" initialFocus="[data-testid=group-name]">
-      <div onKeyDown={onKeyDown} data-testid="discovery">
+      <div onKeyDown={keyHandler(d)} data-testid="discovery">
         <p className="panel-note" data-testid="discovery-intro">
           {intro(d.page ?? null)}
         </p>
@@ -69,28 +72,7 @@ export function DiscoveryPanel({ clusters, indexed, refresh, onClose }: Props) {
                 d.toggle(item);
               }}
             />
-            <div className="grid-foot">
-              <label className="field" htmlFor="group-name">
-                Name this group
-                <input
-                  id="group-name"
-                  autoFocus
-                  className="palette-input"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="a new cluster name (or an existing one)"
-                  value={d.name}
-                  onChange={(e) => d.setName(e.target.value)}
-                  data-testid="group-name"
-                />
-              </label>
-              <span data-testid="grid-count">
-                {ticked} of {count(d.items.length, 'photo')} ticked
-              </span>
-              <button type="button" className="btn btn-primary" disabled={d.busy || ticked === 0 || !d.name.trim()} onClick={() => void d.file()} data-testid="group-file">
-                {clusters.some((c) => c.name === d.name.trim()) ? 'File' : 'Create and file'} {ticked}
-              </button>
-            </div>
+            <GroupNaming d={d} clusters={clusters} />
             <p className="muted small">
               <Kbd>Enter</Kbd> in the name: create and file · <Kbd>Tab</Kbd> to the photos, then <Kbd>←</Kbd>
               <Kbd>→</Kbd>
@@ -106,6 +88,35 @@ export function DiscoveryPanel({ clusters, indexed, refresh, onClose }: Props) {
         ) : null}
       </div>
     </Modal>
+  );
+}
+
+/** The name box (a new cluster or an existing one), how many are ticked, and the file button. */
+function GroupNaming({ d, clusters }: { d: Discovery; clusters: ClusterInfo[] }) {
+  const ticked = d.items.length - d.unticked.size;
+  return (
+    <div className="grid-foot">
+      <label className="field field-grow" htmlFor="group-name">
+        Name this group
+        <input
+          id="group-name"
+          autoFocus
+          className="palette-input"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="a new cluster name (or an existing one)"
+          value={d.name}
+          onChange={(e) => d.setName(e.target.value)}
+          data-testid="group-name"
+        />
+      </label>
+      <span data-testid="grid-count">
+        {ticked} of {count(d.items.length, 'photo')} ticked
+      </span>
+      <button type="button" className="btn btn-primary" disabled={d.busy || ticked === 0 || !d.name.trim()} onClick={() => void d.file()} data-testid="group-file">
+        {clusters.some((c) => c.name === d.name.trim()) ? 'File' : 'Create and file'} {ticked}
+      </button>
+    </div>
   );
 }
 

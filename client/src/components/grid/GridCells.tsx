@@ -2,8 +2,8 @@
 // so Enter files the grid instead of clicking a cell.
 import type { Schemas } from '../../api/client';
 import { baseName } from '../../logic/actionView';
-import { GRID_COLUMNS } from '../../logic/grid';
-import { imageUrl } from '../../logic/urls';
+import { GRID_COLUMNS, stackCount } from '../../logic/grid';
+import { imageUrl } from '../../api/urls';
 
 interface Props {
   items: ReadonlyArray<Schemas['GridItem']>;
@@ -25,6 +25,7 @@ export function GridCells({ items, unticked, focus, onClick }: Props) {
     >
       {items.map((it, i) => {
         const on = !unticked.has(it.item);
+        const stack = stackCount(it);
         return (
           <button
             key={it.item}
@@ -38,12 +39,18 @@ export function GridCells({ items, unticked, focus, onClick }: Props) {
             data-item={it.item}
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => onClick(i, it.item)}
-            title={it.item}
+            title={stack ? `${it.item} and the other frames of its burst (${stack}): filed together` : it.item}
+            data-frames={it.frames?.length ?? 1}
           >
             <img src={imageUrl(it.item, 'thumb')} alt={baseName(it.item)} loading="lazy" draggable={false} />
             <span className="grid-tick" aria-hidden="true">
               {on ? '✓' : ''}
             </span>
+            {stack ? (
+              <span className="grid-stack" data-testid="grid-stack-count">
+                {stack}
+              </span>
+            ) : null}
             <span className="grid-name">{baseName(it.item)}</span>
           </button>
         );

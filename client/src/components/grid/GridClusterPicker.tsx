@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { ClusterInfo } from '../../api/queries';
 import { keyInput, resolvePaletteKey } from '../../logic/keymap';
-import { clusterNameProblem, paletteOptions } from '../../logic/palette';
+import { clusterNameProblem, paletteOptions, type PaletteOption } from '../../logic/palette';
 
 interface Props {
   clusters: ClusterInfo[];
@@ -61,23 +61,38 @@ export function GridClusterPicker({ clusters, suggested, count, onPick, onCancel
         onKeyDown={onKeyDown}
         data-testid="grid-picker-input"
       />
-      <ul className="palette-list" role="listbox" aria-label="Clusters">
-        {options.map((opt, i) => (
-          <li
-            key={opt.kind === 'create' ? '+create' : opt.cluster.name}
-            role="option"
-            aria-selected={i === index}
-            className={`palette-opt ${i === index ? 'palette-opt-active' : ''}`}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              choose(i);
-            }}
-          >
-            {opt.kind === 'create' ? `Create “${opt.name}”` : opt.cluster.name}
-          </li>
-        ))}
-        {options.length === 0 ? <li className="palette-empty">{(query.trim() && clusterNameProblem(query)) || 'No cluster matches.'}</li> : null}
-      </ul>
+      <PickerOptions options={options} index={index} empty={(query.trim() && clusterNameProblem(query)) || 'No cluster matches.'} onChoose={choose} />
     </div>
+  );
+}
+
+interface OptionsProps {
+  options: PaletteOption<ClusterInfo>[];
+  index: number;
+  /** What the list says when nothing matches (a name's problem, when it has one). */
+  empty: string;
+  onChoose: (i: number) => void;
+}
+
+function PickerOptions({ options, index, empty, onChoose }: OptionsProps) {
+  return (
+    <ul className="palette-list" role="listbox" aria-label="Clusters">
+      {options.map((opt, i) => (
+        <li
+          key={opt.kind === 'create' ? '+create' : opt.cluster.name}
+          role="option"
+          aria-selected={i === index}
+          className={`palette-opt ${i === index ? 'palette-opt-active' : ''}`}
+          onMouseDown={(e) => {
+            // Keep the focus in the field: a click picks, it does not blur.
+            e.preventDefault();
+            onChoose(i);
+          }}
+        >
+          {opt.kind === 'create' ? `Create “${opt.name}”` : opt.cluster.name}
+        </li>
+      ))}
+      {options.length === 0 ? <li className="palette-empty">{empty}</li> : null}
+    </ul>
   );
 }

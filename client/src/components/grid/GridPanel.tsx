@@ -69,22 +69,37 @@ export function GridPanel({ request: opened, clusters, refresh, onClose }: Props
           <GridClusterPicker clusters={clusters} suggested={cluster} count={ticked} onPick={(name, create) => void g.file(name, create)} onCancel={() => setPicking(false)} />
         ) : null}
         {g.error ? <p className="error-text" role="alert">{g.error}</p> : null}
-        <div className="grid-foot">
-          <span data-testid="grid-count">
-            {ticked} of {count(g.items.length, 'photo')} ticked
-          </span>
-          <span className="muted small">
-            <Kbd>←</Kbd>
-            <Kbd>→</Kbd>
-            <Kbd>↑</Kbd>
-            <Kbd>↓</Kbd> move · <Kbd>x</Kbd> untick · <Kbd>t</Kbd> all · <Kbd>Enter</Kbd> file · <Kbd>Esc</Kbd> close
-          </span>
-          <button type="button" className="btn btn-primary" disabled={g.busy || ticked === 0} onClick={confirm} data-testid="grid-file">
-            {request.mode === 'grid' && cluster ? `File ${ticked} into ${cluster}` : `File ${ticked}…`}
-          </button>
-        </div>
+        <GridFoot ticked={ticked} total={g.items.length} busy={g.busy} into={request.mode === 'grid' ? cluster : null} onFile={confirm} />
       </div>
     </Modal>
+  );
+}
+
+interface FootProps {
+  ticked: number;
+  total: number;
+  busy: boolean;
+  /** A cluster's own grid files into that cluster; the others ask where. */
+  into: string | null;
+  onFile: () => void;
+}
+
+function GridFoot({ ticked, total, busy, into, onFile }: FootProps) {
+  return (
+    <div className="grid-foot">
+      <span data-testid="grid-count">
+        {ticked} of {count(total, 'photo')} ticked
+      </span>
+      <span className="muted small">
+        <Kbd>←</Kbd>
+        <Kbd>→</Kbd>
+        <Kbd>↑</Kbd>
+        <Kbd>↓</Kbd> move · <Kbd>x</Kbd> untick · <Kbd>t</Kbd> all · <Kbd>Enter</Kbd> file · <Kbd>Esc</Kbd> close
+      </span>
+      <button type="button" className="btn btn-primary" disabled={busy || ticked === 0} onClick={onFile} data-testid="grid-file">
+        {into ? `File ${ticked} into ${into}` : `File ${ticked}…`}
+      </button>
+    </div>
   );
 }
 

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { ActionRecord } from '../../api/queries';
 import { describe, photoOf, type PhotoRef } from '../../logic/actionView';
-import { imageUrl } from '../../logic/urls';
+import { imageUrl } from '../../api/urls';
 
 export function Icon({ d }: { d: string }) {
   return (

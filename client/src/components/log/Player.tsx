@@ -51,39 +51,50 @@ export function Player({ step, steps, playback, dispatch, undos, now, undone, by
           </>
         ) : null}
       </p>
-      <div className="player-controls" role="group" aria-label="Playback controls">
-        <button type="button" className="btn" onClick={() => dispatch({ type: 'first' })} aria-label="First step (Home)">
-          <Icon d="M6 5v14M18 5l-9 7 9 7z" />
-        </button>
-        <button type="button" className="btn" onClick={() => dispatch({ type: 'prev' })} aria-label="Step back (←)">
-          <Icon d="M16 5l-9 7 9 7z" />
-        </button>
-        <button type="button" className="btn btn-primary" onClick={() => dispatch({ type: 'toggle' })} aria-label={playback.playing ? 'Pause (Space)' : 'Play (Space)'} data-testid="play">
-          {playback.playing ? <Icon d="M7 5h4v14H7zM13 5h4v14h-4z" /> : <Icon d="M7 4l13 8-13 8z" />}
-          {playback.playing ? 'Pause' : 'Play'}
-        </button>
-        <button type="button" className="btn" onClick={() => dispatch({ type: 'next' })} aria-label="Step forward (→)">
-          <Icon d="M8 5l9 7-9 7z" />
-        </button>
-        <button type="button" className="btn" onClick={() => dispatch({ type: 'last' })} aria-label="Last step (End)">
-          <Icon d="M18 5v14M6 5l9 7-9 7z" />
-        </button>
-        <label className="field">
-          Speed
-          <select value={speed} onChange={(e) => onSpeed(Number(e.target.value))}>
-            {SPEEDS.map((s, i) => (
-              <option key={s.label} value={i}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <PlayerControls playing={playback.playing} dispatch={dispatch} speed={speed} onSpeed={onSpeed} />
       <p className="muted small">
         <Kbd>Space</Kbd> play/pause · <Kbd>←</Kbd>
         <Kbd>→</Kbd> step · <Kbd>Home</Kbd>
         <Kbd>End</Kbd> · <Kbd>l</Kbd> back to sorting
       </p>
     </section>
+  );
+}
+
+interface ControlsProps extends Pick<Props, 'dispatch' | 'speed' | 'onSpeed'> {
+  playing: boolean;
+}
+
+/** First, back, play/pause, forward, last, and the speed. */
+function PlayerControls({ playing, dispatch, speed, onSpeed }: ControlsProps) {
+  return (
+    <div className="player-controls" role="group" aria-label="Playback controls">
+      <button type="button" className="btn" onClick={() => dispatch({ type: 'first' })} aria-label="First step (Home)">
+        <Icon d="M6 5v14M18 5l-9 7 9 7z" />
+      </button>
+      <button type="button" className="btn" onClick={() => dispatch({ type: 'prev' })} aria-label="Step back (←)">
+        <Icon d="M16 5l-9 7 9 7z" />
+      </button>
+      <button type="button" className="btn btn-primary" onClick={() => dispatch({ type: 'toggle' })} aria-label={playing ? 'Pause (Space)' : 'Play (Space)'} data-testid="play">
+        {playing ? <Icon d="M7 5h4v14H7zM13 5h4v14h-4z" /> : <Icon d="M7 4l13 8-13 8z" />}
+        {playing ? 'Pause' : 'Play'}
+      </button>
+      <button type="button" className="btn" onClick={() => dispatch({ type: 'next' })} aria-label="Step forward (→)">
+        <Icon d="M8 5l9 7-9 7z" />
+      </button>
+      <button type="button" className="btn" onClick={() => dispatch({ type: 'last' })} aria-label="Last step (End)">
+        <Icon d="M18 5v14M6 5l9 7-9 7z" />
+      </button>
+      <label className="field">
+        Speed
+        <select value={speed} onChange={(e) => onSpeed(Number(e.target.value))}>
+          {SPEEDS.map((s, i) => (
+            <option key={s.label} value={i}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { baseName } from '../../logic/actionView';
 import { count } from '../../logic/format';
 import { candidateText, type DuplicateGroup } from '../../logic/stacks';
-import { imageUrl } from '../../logic/urls';
+import { imageUrl } from '../../api/urls';
 import { Kbd } from '../Kbd';
 import { Modal } from '../Modal';
 import './stacks.css';

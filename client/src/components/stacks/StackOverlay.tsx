@@ -3,7 +3,7 @@
 import type { Review } from '../../hooks/useReview';
 import { baseName } from '../../logic/actionView';
 import { duplicateBadge, framesOf } from '../../logic/stacks';
-import { imageUrl } from '../../logic/urls';
+import { imageUrl } from '../../api/urls';
 import { Kbd } from '../Kbd';
 import './stacks.css';
 

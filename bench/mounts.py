@@ -3,8 +3,8 @@ the way a Linux desktop mounts a memory card or a Windows drive (through FUSE), 
 unmounted and detached afterwards, whatever the test did.
 
 Needs root, `/dev/fuse`, loop devices and Debian's `exfatprogs exfat-fuse dosfstools fusefat
-ntfs-3g` (the Makefile installs them with apt-get when missing); elsewhere each test is skipped
-with a one-line reason.
+ntfs-3g` (the Makefile installs them with apt-get when missing); elsewhere `mounted` raises
+`Unavailable` with a one-line reason (the tests skip with it, the benchmark says it).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 # kind -> (tools it needs, the Debian packages that bring them)
 TOOLS = {
     "exfat": (("mkfs.exfat", "mount.exfat-fuse", "losetup"), "exfatprogs exfat-fuse"),
@@ -26,6 +24,10 @@ TOOLS = {
     "ntfs": (("mkntfs", "ntfs-3g"), "ntfs-3g"),
 }
 KINDS = tuple(TOOLS)
+
+
+class Unavailable(Exception):
+    """This kind of file system cannot be mounted here; the message says why, in one line."""
 
 
 _SEARCH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin", "/usr/bin"])
@@ -83,11 +85,11 @@ def _unmount(mnt: Path) -> None:
 
 @contextlib.contextmanager
 def mounted(kind: str, root: Path, size_mb: int = 160) -> Iterator[Path]:
-    """A fresh, empty `kind` file system mounted read-write at `root/kind`; skips the test with
-    the reason when that cannot be done here."""
+    """A fresh, empty `kind` file system mounted read-write at `root/kind`; `Unavailable` when
+    that cannot be done here."""
     reason = unavailable(kind)
     if reason:
-        pytest.skip(reason)
+        raise Unavailable(reason)
     image, mnt = root / f"{kind}.img", root / kind
     mnt.mkdir(parents=True)
     with open(image, "wb") as fh:

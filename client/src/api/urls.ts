@@ -32,7 +32,12 @@ export function imageUrl(item: string, size: ImageSize, root?: ImageRoot): strin
   return `/api/image/${encodeItem(item)}${q}`;
 }
 
+/** Every `{item}` the client fills is a string; a number (never sent today) prints as itself. */
+function pathParam(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
 /** openapi-fetch's path serializer: `{item}` parameters are item strings (see above). */
 export function serializePath(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(/\{(\w+)\}/g, (_, key: string) => encodeItem(String(params[key] ?? '')));
+  return pathname.replace(/\{(\w+)\}/g, (_, key: string) => encodeItem(pathParam(params[key])));
 }
