@@ -160,6 +160,27 @@ def inside(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
+def unbound_face_names(root: Path = ROOT) -> list[str]:
+    """Names a face lists in `__all__` but never binds (imports, assigns or defines, under
+    TYPE_CHECKING included: a lazy face binds those through its module `__getattr__`)."""
+    bad = []
+    for init in sorted(root.rglob("__init__.py")):
+        listed = shown_names(init)
+        if listed is None:
+            continue
+        bound: set[str] = set()
+        tree = ast.parse(init.read_text(encoding="utf-8"), filename=str(init))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+        bad += [f"{module_name(init, root)}.{name}" for name in sorted(listed - bound)]
+    return bad
+
+
 def face_violations(graph: dict[str, dict[str, int]], faced: set[str]) -> list[str]:
     """Imports from outside a faced package of anything behind its face."""
     bad = []
@@ -186,6 +207,22 @@ def test_no_import_goes_up_or_sideways_between_layers():
 
 def test_the_packages_others_build_on_show_a_face():
     assert faces() >= FACED, FACED - faces()
+
+
+def test_a_face_binds_every_name_it_lists():
+    assert unbound_face_names() == []
+
+
+def test_the_face_check_catches_a_listed_name_never_bound(tmp_path: Path):
+    root = write_tree(
+        tmp_path,
+        {
+            **FACED_TREE,
+            "low/__init__.py": "from photosort.low.impl import thing\n\n"
+            '__all__ = ["thing", "gone"]\n',
+        },
+    )
+    assert unbound_face_names(root) == ["photosort.low.gone"]
 
 
 def test_imports_from_outside_a_package_go_through_its_face():
