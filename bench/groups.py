@@ -1,4 +1,4 @@
-"""Groups at scale (issue 9): what grouping files by stem adds to opening a session.
+"""Groups at scale: what grouping files by stem adds to opening a session.
 
 Builds a camera-like source of N queued photos (empty files are enough: opening a session
 walks and groups names, it decodes nothing): 70% lone JPEGs, 20% RAW+JPEG+XMP(+CR2.xmp)

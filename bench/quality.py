@@ -6,11 +6,11 @@ queue in order and files each photo into its true class through the real `Sessio
 the suggestions it was shown, exactly as the API does); every `--every` decisions it runs an
 auto-move at the threshold the tool itself recommends for the target precision.
 
-Effort model (SPEC §10, §12): accepting the top suggestion 0.3, choosing another cluster 1.0, a
+Effort model: accepting the top suggestion 0.3, choosing another cluster 1.0, a
 correct auto-move 0, a wrong auto-move 2.0; a grid 0.3 to open and confirm, 0.1 per photo shown,
 0.5 more per photo unticked; sorting by hand costs 1.0 per photo.
 
-The `grid` method is the reviewer policy of SPEC §12, the same for every dataset:
+The `grid` method is the one fixed reviewer policy, the same for every dataset:
 - Take the photo at the head of the queue. If it has a first suggestion it was never rejected
   from, open that cluster's grid (the product's own `Grids.cluster_grid`, up to `--grid-size`
   photos, most confident first). When the grid holds at least `--min-grid` photos, untick every
@@ -200,7 +200,7 @@ def run_trial(
 def grid_trial(
     dataset: Path, seed: int, args: argparse.Namespace, embedder: Embedder, warm_cache: Path
 ) -> Trial:
-    """The SPEC §12 policy (module docstring) on one seeding."""
+    """The grid policy (module docstring) on one seeding."""
     with trial_library(dataset, seed, args, embedder, warm_cache) as (service, truth):
         s = service.session
         trial = Trial("grid", seed, len(truth), 0.0, 0, 0, 0, 0)

@@ -9,7 +9,7 @@ for real), then in this process, with the offline EfficientNet-Lite0 embedder:
   session over a copy of the same files (actor start and the actor's model load included).
 
 Rates are photos/s over the embedding itself; the Ray runtime start is reported apart, since a
-cluster is started once and used for many runs. Target (issue 11): Ray >= 80% of local.
+cluster is started once and used for many runs. Target: Ray >= 80% of local.
 
     python bench/ray_index.py [--count 400] [--json bench/out/ray_index.json]
 """

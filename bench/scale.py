@@ -63,7 +63,7 @@ MEMBERS = 20
 AUTO_MOVE_CAP = 100_000
 FIRST_PAGE = "/api/queue?limit=50"
 CHUNK = 20_000
-TARGETS = {  # issue 11, stated for 1M photos
+TARGETS = {  # stated for 1M photos
     "first_page_warm_s": 3.0,
     "assign_undo_p95_ms": 30.0,
     "estimate_ms": 300.0,

@@ -1,9 +1,10 @@
 """Cold start: how soon the reviewer gets a first suggestion, and what indexing's renditions cost.
 
-The folder of issue 13: photos from `sample/` upscaled to 12 MP (4000x3000, with grain so
-they compress like photos), 3 clusters x 5 members and 200 queued photos (built once, cached
-under /tmp). For each embedder (the offline EfficientNet-Lite0, and a random-weight CLIP of
-the real ViT-B/32 size loaded from a local folder with HF_HUB_OFFLINE=1):
+The folder of the side-by-side comparison with cluster-forge: photos from `sample/` upscaled to
+12 MP (4000x3000, with grain so they compress like photos), 3 clusters x 5 members and 200
+queued photos (built once, cached under /tmp). For each embedder (the offline
+EfficientNet-Lite0, and a random-weight CLIP of the real ViT-B/32 size loaded from a local
+folder with HF_HUB_OFFLINE=1):
 
 - `photosort serve` as a real process, polled over HTTP: seconds from process start to the
   first preview, to the embedder being ready, to the first suggestion for the photo on screen,
@@ -50,7 +51,7 @@ from common import (  # noqa: E402
 SIZE_12MP = (4000, 3000)
 CACHE = Path(tempfile.gettempdir()) / "photosort-bench-startup-v1"
 CLUSTERS = ("birds", "coins", "flowers")
-CLUSTER_FORGE_S = (10.8, 13.3)  # its first suggestion on the same folder (issue 13)
+CLUSTER_FORGE_S = (10.8, 13.3)  # its first suggestion on the same folder
 
 
 # ----------------------------------------------------------------------------- the folder

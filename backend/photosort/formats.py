@@ -11,7 +11,7 @@ RAW_EXTENSIONS = frozenset(
     {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".dng", ".raf", ".orf", ".rw2", ".pef", ".srw"}
 )
 SUPPORTED_EXTENSIONS = RASTER_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS
-# Videos (issue 9): queued like photos through a poster frame, except a Live Photo's half.
+# Videos: queued like photos through a poster frame, except a Live Photo's half.
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".3gp"})
 # Files that only describe another file of the same stem (edits, thumbnails): never queued
 # on their own, always carried with their photo.

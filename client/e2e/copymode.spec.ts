@@ -1,4 +1,4 @@
-// Copy mode (issue 9): a read-only source is served in copy mode, the top bar says so, and a
+// Copy mode: a read-only source is served in copy mode, the top bar says so, and a
 // keypress files a copy while the source keeps its photo.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// A photo is a group of files (issue 9): the RAW+JPEG+XMP shot shows its badge on the stage
+// A photo is a group of files: the RAW+JPEG+XMP shot shows its badge on the stage
 // and in the filmstrip, and one keypress files every file of it.
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// Live folders (issue 9 part 4): a photo copied into the folder while the UI is open appears in
+// Live folders: a photo copied into the folder while the UI is open appears in
 // the filmstrip over the event stream, without a reload, and one removed by another program
 // leaves it.
 import { copyFileSync, renameSync } from 'node:fs';

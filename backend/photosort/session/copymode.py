@@ -1,4 +1,4 @@
-"""Copy mode (issue 9): sorting a source that must not change, such as a memory card.
+"""Copy mode: sorting a source that must not change, such as a memory card.
 
 Filing copies the photo's group into the cluster (temp name, fsync, size and hash verified,
 linked into place) and never deletes, renames or writes anything in the source. The journal

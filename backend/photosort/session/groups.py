@@ -1,4 +1,4 @@
-"""A photo is a group of files: the same stem in the same folder (SPEC §11).
+"""A photo is a group of files: the same stem in the same folder.
 
 A RAW and its JPEG/HEIC twin, edit sidecars (`IMG_1.xmp` and `IMG_1.CR2.xmp`, `.aae`, `.thm`)
 and a Live Photo's `.mov` belong to one shot and always travel together. One file of the group

@@ -1,5 +1,4 @@
-"""A failed request leaves no trace in the journal, and the journal is read by seq (issue 8,
-defect 1): `shuffle` with a 65-bit seed or a lone-surrogate reviewer used to take a seq, fail to
+"""A failed request leaves no trace in the journal, and the journal is read by seq: `shuffle` with a 65-bit seed or a lone-surrogate reviewer used to take a seq, fail to
 serialise, and leave a gap that broke undo, `?after=` and the session page for good."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Live folders (issue 9 part 4): files copied into the source while `serve` runs join the
+"""Live folders: files copied into the source while `serve` runs join the
 queue within about a second, half-written files wait until whole, files removed or renamed by
 another program leave quietly, our own moves cause no churn, and nothing is ever a 5xx."""
 

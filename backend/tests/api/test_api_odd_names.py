@@ -1,4 +1,4 @@
-"""File names a real library has (issue 8, defects 3, 7 and 9): a Latin-1 name from an old
+"""File names a real library has: a Latin-1 name from an old
 camera or share that is not UTF-8, a name with a newline, a name longer than the file system
 allows. Each is queued, shown, filed, undone and replayed like any other, or refused with a 4xx.
 

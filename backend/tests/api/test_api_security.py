@@ -1,4 +1,4 @@
-"""Who may act (SPEC §13): only the reviewer's own browser, never another web page.
+"""Who may act: only the reviewer's own browser, never another web page.
 
 Every refusal is checked against a real uvicorn on 127.0.0.1 with the headers a browser (or an
 attacker's page) would send, and by what a user would notice: the photo did not move.

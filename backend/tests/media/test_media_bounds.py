@@ -1,4 +1,4 @@
-"""Decode memory is bounded (issue 8, defect 10): a huge PNG (under Pillow's bomb limit, but
+"""Decode memory is bounded: a huge PNG (under Pillow's bomb limit, but
 it cannot be reduced while decoding) is refused with a clear `decode_failed` before its pixels
 are allocated; a huge JPEG is still decoded, reduced while decoding."""
 

@@ -1,4 +1,4 @@
-"""Copy mode (issue 9 part 5): filing copies whole groups into the clusters (verified), trash
+"""Copy mode: filing copies whole groups into the clusters (verified), trash
 only hides, undo removes the copies that still hold the original bytes, the queue hides what
 is copied across restarts, a read-only source opens in copy mode by itself, and after a whole
 session the source is byte-for-byte what it was."""

@@ -1,4 +1,4 @@
-"""A full disk (issue 8, defect 4): dest on its own small tmpfs, source on the main disk, so
+"""A full disk: dest on its own small tmpfs, source on the main disk, so
 every move is a cross-disk copy. A move that does not fit is a clear 507, leaves no partial
 copy behind, and the session keeps serving; recovery removes partial copies a crash left."""
 

@@ -1,4 +1,4 @@
-"""A photo is a group of files (issue 9 part 1): a real CR2 with its JPEG twin and XMP sidecars,
+"""A photo is a group of files: a real CR2 with its JPEG twin and XMP sidecars,
 a real HEIC with its Live Photo .mov, moved, trashed, undone and auto-moved as one, renamed as
 one on a collision, never split by a file that cannot move, by a crash or by a replay."""
 

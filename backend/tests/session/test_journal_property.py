@@ -1,4 +1,4 @@
-"""Journal property test (issue 8): hypothesis generates sequences of actions, bad requests,
+"""Journal property test: hypothesis generates sequences of actions, bad requests,
 crashes (the session is abandoned without closing: no checkpoint) and restarts. After every
 step the state replayed from the journal equals the live state, and the disk holds every
 photo exactly once, where the journal says."""

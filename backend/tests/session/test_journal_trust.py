@@ -1,4 +1,4 @@
-"""The journal and the disk, attacked (issue 8, defects 5, 6 and 11): a corrupt line in the
+"""The journal and the disk, attacked: a corrupt line in the
 middle, a deleted `state.json`, a photo with two names, a seq gap, an `abort` for a move that
 happened. `verify` finds each; `verify --repair` fixes what it safely can and says what."""
 

@@ -443,7 +443,7 @@ class SlowEmbedder(CountingEmbedder):
 def test_progress_never_reads_done_before_the_suggestions_exist(
     library: Any, real_embedder: Embedder
 ):
-    """Issue 8, defect 8: progress read done == total, running false, about a second after
+    """Progress read done == total, running false, about a second after
     start while embedding still ran; an auto-move started on that report moved nothing."""
     session = Session(library.source)
     service = SuggestionService(

@@ -1,4 +1,4 @@
-"""Crash safety, proven (SPEC §13, issue 8): a real `photosort serve` is SIGKILLed at random
+"""Crash safety, proven: a real `photosort serve` is SIGKILLed at random
 instants (fixed seed) during auto-move batches, batch undos and bursts of single actions on
 real JPEGs, and restarted each time. After every restart each photo's content exists exactly
 once, the journal is dense and `verify` is clean; at the end `photosort verify` exits 0.

@@ -1,4 +1,4 @@
-"""Schema fuzzing (issue 8): schemathesis generates requests from the OpenAPI schema against a
+"""Schema fuzzing: schemathesis generates requests from the OpenAPI schema against a
 live server (fixed seed, bounded budget, SSE excluded). No answer may be a 5xx or break its
 documented schema, and afterwards the journal is dense and agrees with the files."""
 

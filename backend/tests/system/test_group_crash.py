@@ -1,4 +1,4 @@
-"""The crash rule for photo groups (issue 9): a real `photosort serve` is SIGKILLed at random
+"""The crash rule for photo groups: a real `photosort serve` is SIGKILLed at random
 instants while it auto-moves (and undoes) a batch of RAW+JPEG+XMP and HEIC+MOV+AAE groups.
 After every restart each group is whole (every file in one folder under one name, bytes
 unchanged), no file is lost or doubled, and `verify` is clean."""

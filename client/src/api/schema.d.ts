@@ -1388,7 +1388,7 @@ export interface components {
         };
         /**
          * PhotoGroup
-         * @description The files that travel with a photo (SPEC §11): filed, trashed and undone as one.
+         * @description The files that travel with a photo: filed, trashed and undone as one.
          */
         PhotoGroup: {
             /**

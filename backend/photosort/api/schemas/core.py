@@ -148,7 +148,7 @@ class SuggestionSet(BaseModel):
 
 
 class PhotoGroup(BaseModel):
-    """The files that travel with a photo (SPEC §11): filed, trashed and undone as one."""
+    """The files that travel with a photo: filed, trashed and undone as one."""
 
     files: list[str] = Field(description="File names of the group, the face (shown) first.")
     badge: str = Field(description='What the UI shows, e.g. "RAW+JPEG · XMP" or "Live".')
