@@ -252,9 +252,8 @@ class RayIndexResult:
 
 def session_photos(session: Session) -> list[Path]:
     """Every photo the session indexes: the queue (in order), then the cluster members."""
-    with session.lock:
-        queue = session.queue_items()
-        members = [m for ms in session.members.values() for m in sorted(ms)]
+    queue, by_cluster = session.queue_and_members()
+    members = [m for ms in by_cluster.values() for m in sorted(ms)]
     return [session.source / i for i in queue] + [session.dest / m for m in members]
 
 

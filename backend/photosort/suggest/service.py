@@ -191,7 +191,7 @@ class SuggestionService:
             self.indexer.forget(("d", rec["restore_from"]))
         elif kind == "undo" and rec.get("copy"):
             # Copy mode: the photo never left the source; it is queued again as it was.
-            target = self.session.state.record(rec["undoes"])
+            target = self.session.record(rec["undoes"])
             old = _filed_key(target)
             self.vectors.moved(old, ("s", target["item"]), target.get("cluster"), add=False)
             self.indexer.forget(old)
