@@ -151,7 +151,7 @@ def test_a_journal_of_every_kind_and_older_forms_replays(library: Any, read_only
     _place_files(library)
     lines = _lines()
     # A kind a newer photosort may write: replayed as nothing, the lines around it still count.
-    lines.insert(10, {"seq": 100, "ts": "t", "type": "cluster-rename", "cluster": "misc"})
+    lines.insert(10, {"seq": 100, "ts": "t", "type": "a-later-kind", "cluster": "misc"})
     lines = [{**line, "seq": seq} for seq, line in enumerate(lines, start=1)]
     for line in lines:  # the seqs moved up by one after the inserted line
         for key in ("undoes", "aborts"):
