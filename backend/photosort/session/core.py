@@ -22,7 +22,7 @@ from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside
 from photosort.session.records import Line
-from photosort.session.settings import SessionSettings
+from photosort.session.settings import HOTKEY_SLOTS, SessionSettings
 from photosort.session.state import ReplayState
 
 log = logging.getLogger("photosort.session")
@@ -81,6 +81,25 @@ class SessionCore:
             if self.state.is_active(seq)
         ]
         return list(dict.fromkeys(names))
+
+    def cluster_slots(self) -> dict[str, int]:
+        """Hotkey slots 1-9 that never re-rank: a cluster the reviewer pinned (settings
+        `slots`) keeps its slot; the free ones go to the other clusters, those found on disk
+        first (by path), then those created in this session, in creation order."""
+        with self.lock:
+            members = self.members
+            created = [c for c in self.created_clusters() if c in members]
+            made = set(created)
+            found = sorted(c for c in members if c not in made)
+            slots = {
+                name: i + 1
+                for i, name in enumerate(self.settings.slots)
+                if name is not None and name in members
+            }
+            free = [n for n in range(1, HOTKEY_SLOTS + 1) if n not in slots.values()]
+            unpinned = [c for c in [*found, *created] if c not in slots]
+            slots.update(zip(unpinned, free[: len(unpinned)], strict=False))
+            return slots
 
     def queued_path(self, item: str) -> Path:
         """The file of a queued item; 409 when it was filed already, 404 when unknown."""

@@ -29,7 +29,7 @@ from photosort.session.ordering import Ordering
 from photosort.session.paths import normalise_item, resolve_inside
 from photosort.session.records import Filer
 from photosort.session.recovery import RecoveryReport, recover
-from photosort.session.settings import HOTKEY_SLOTS, SessionSettings
+from photosort.session.settings import SessionSettings
 from photosort.session.undo import Undoing
 from photosort.session.verify import repair, verify
 
@@ -207,23 +207,8 @@ class Session:
         return self._core.clusters()
 
     def cluster_slots(self) -> dict[str, int]:
-        """Hotkey slots 1-9 that never re-rank: a cluster the reviewer pinned (settings
-        `slots`) keeps its slot; the free ones go to the other clusters, those found on disk
-        first (by path), then those created in this session, in creation order."""
-        with self._lock:
-            members = self._core.members
-            created = [c for c in self._core.created_clusters() if c in members]
-            made = set(created)
-            found = sorted(c for c in members if c not in made)
-            slots = {
-                name: i + 1
-                for i, name in enumerate(self.settings.slots)
-                if name is not None and name in members
-            }
-            free = [n for n in range(1, HOTKEY_SLOTS + 1) if n not in slots.values()]
-            unpinned = [c for c in [*found, *created] if c not in slots]
-            slots.update(zip(unpinned, free[: len(unpinned)], strict=False))
-            return slots
+        """Hotkey slots 1-9 that never re-rank (see `SessionCore.cluster_slots`)."""
+        return self._core.cluster_slots()
 
     def queue_items(self, offset: int = 0, limit: int | None = None) -> list[str]:
         return self._queue.items(offset, limit)
