@@ -7,7 +7,9 @@ engine writes through the constructors below, replay has one handler per kind
 
 TypedDicts, not models: a big batch writes thousands of lines a second, and building a dict
 costs nothing while validating one would. Fields marked `NotRequired` are absent from some
-lines: an older photosort did not write them, or they only apply to some lines of the kind.
+lines: an older photosort did not write them (or a line was written by hand: `reviewer` is
+the commonest gap), or they only apply to some lines of the kind; replay and the log must show
+such a line rather than fail on it.
 Unknown fields are kept (`extra="allow"`), so a line written by a newer photosort still shows.
 """
 
@@ -100,10 +102,10 @@ class MoveLine(TypedDict):
         str | None,
         Field(description="Where it went, relative to dest (null: copy mode's trash, a hide)."),
     ]
-    cluster: str | None
-    by: Filer
-    reviewer: str
-    batch: str | None
+    cluster: NotRequired[str | None]
+    by: NotRequired[Filer]
+    reviewer: NotRequired[str]
+    batch: NotRequired[str | None]
     companions: NotRequired[
         Annotated[
             list[Companion], Field(description="The other files of its group, moved with it.")
@@ -130,7 +132,7 @@ class UndoLine(TypedDict):
 
     type: Literal["undo"]
     undoes: int
-    reviewer: str
+    reviewer: NotRequired[str]
     item: NotRequired[str | None]
     restore_from: NotRequired[Annotated[str, Field(description="Relative to dest.")]]
     restore_to: NotRequired[Annotated[str, Field(description="Relative to source.")]]
@@ -163,8 +165,8 @@ class AbortLine(TypedDict):
 class ClusterCreateLine(TypedDict):
     type: Literal["cluster-create"]
     cluster: str
-    reviewer: str
-    existed: bool
+    reviewer: NotRequired[str]
+    existed: NotRequired[bool]
     made: NotRequired[
         Annotated[list[str], Field(description="Parent folders made with it (undo removes).")]
     ]
@@ -175,16 +177,16 @@ class ClusterCreateLine(TypedDict):
 class SkipLine(TypedDict):
     type: Literal["skip"]
     item: str
-    reviewer: str
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
 class ShuffleLine(TypedDict):
     type: Literal["shuffle"]
     seed: int
-    previous_seed: int | None
+    previous_seed: NotRequired[int | None]
     previous_items: NotRequired[list[str]]
-    reviewer: str
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
@@ -198,15 +200,15 @@ class OrderLine(TypedDict):
     seed: int | None
     previous_items: list[str]
     previous_seed: int | None
-    reviewer: str
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
 class SettingsLine(TypedDict):
     type: Literal["settings"]
     settings: dict[str, Any]
-    previous: dict[str, Any]
-    reviewer: str
+    previous: NotRequired[dict[str, Any]]
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
@@ -215,7 +217,7 @@ class StackPullLine(TypedDict):
 
     type: Literal["stack-pull"]
     item: str
-    reviewer: str
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
@@ -232,7 +234,7 @@ class AutoBatchStartLine(TypedDict):
 
     type: Literal["auto-batch-start"]
     batch: str
-    reviewer: str
+    reviewer: NotRequired[str]
     threshold: NotRequired[float]
     min_samples: NotRequired[int]
     min_margin: NotRequired[float]
@@ -249,8 +251,8 @@ class GridBatchStartLine(TypedDict):
     batch: str
     mode: str
     cluster: str
-    rejected: list[dict[str, Any]]
-    reviewer: str
+    rejected: NotRequired[list[dict[str, Any]]]
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
@@ -261,7 +263,7 @@ class TrashBatchStartLine(TypedDict):
     batch: str
     kept: str
     reason: str
-    reviewer: str
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)
@@ -271,7 +273,7 @@ class FoldersBatchStartLine(TypedDict):
     type: Literal["folders-batch-start"]
     batch: str
     folders: dict[str, int]
-    reviewer: str
+    reviewer: NotRequired[str]
 
 
 @with_config(_OPEN)

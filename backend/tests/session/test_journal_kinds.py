@@ -57,7 +57,7 @@ def _lines() -> list[dict[str, Any]]:
             "existed": False,
             "made": ["Trips", "Trips/2023"],
         },
-        {"type": "shuffle", "seed": 7, "previous_seed": None, "reviewer": "r"},
+        {"type": "shuffle", "seed": 7, "previous_seed": None},  # no reviewer, no previous_items
         {"type": "undo", "undoes": 8, "reviewer": "r", "item": None},
         {
             "type": "order",

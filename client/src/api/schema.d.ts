@@ -782,7 +782,7 @@ export interface components {
             /** Batch */
             batch: string;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
             /** Threshold */
             threshold?: number;
             /** Min Samples */
@@ -1013,9 +1013,9 @@ export interface components {
             /** Cluster */
             cluster: string;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
             /** Existed */
-            existed: boolean;
+            existed?: boolean;
             /**
              * Made
              * @description Parent folders made with it (undo removes).
@@ -1229,7 +1229,7 @@ export interface components {
                 [key: string]: number;
             };
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1291,11 +1291,11 @@ export interface components {
             /** Cluster */
             cluster: string;
             /** Rejected */
-            rejected: {
+            rejected?: {
                 [key: string]: unknown;
             }[];
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1608,16 +1608,16 @@ export interface components {
              */
             dst: string | null;
             /** Cluster */
-            cluster: string | null;
+            cluster?: string | null;
             /**
              * By
              * @enum {string}
              */
-            by: "manual" | "auto";
+            by?: "manual" | "auto";
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
             /** Batch */
-            batch: string | null;
+            batch?: string | null;
             /**
              * Companions
              * @description The other files of its group, moved with it.
@@ -1691,7 +1691,7 @@ export interface components {
             /** Previous Seed */
             previous_seed: number | null;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1953,11 +1953,11 @@ export interface components {
                 [key: string]: unknown;
             };
             /** Previous */
-            previous: {
+            previous?: {
                 [key: string]: unknown;
             };
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -2011,11 +2011,11 @@ export interface components {
             /** Seed */
             seed: number;
             /** Previous Seed */
-            previous_seed: number | null;
+            previous_seed?: number | null;
             /** Previous Items */
             previous_items?: string[];
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -2057,7 +2057,7 @@ export interface components {
             /** Item */
             item: string;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -2182,7 +2182,7 @@ export interface components {
             /** Item */
             item: string;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -2316,7 +2316,7 @@ export interface components {
             /** Reason */
             reason: string;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
         } & {
             [key: string]: unknown;
         };
@@ -2348,7 +2348,7 @@ export interface components {
             /** Undoes */
             undoes: number;
             /** Reviewer */
-            reviewer: string;
+            reviewer?: string;
             /** Item */
             item?: string | null;
             /**
