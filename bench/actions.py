@@ -157,7 +157,7 @@ def measure_actions(server: Server, samples: int, warmup: int) -> dict[str, Any]
 def file_batch(lib: Path, count: int) -> dict[str, Any]:
     """Grow the journal the way a long session does: file `count` photos, spread over the whole
     queue, as one auto batch through the product's own session engine (in this process)."""
-    from photosort.session.engine import MovePlan, Session, new_batch_id
+    from photosort.session import MovePlan, Session, new_batch_id
 
     session = Session(lib)
     try:

@@ -115,7 +115,6 @@ def census(source: Path) -> collections.Counter[str]:
 def check(source: Path, expected: collections.Counter[str], tally: Tally, when: str) -> None:
     """Every photo exactly once, a dense journal, `verify` clean (in-process, read-only)."""
     from photosort.session import Session
-    from photosort.session.verify import verify
 
     now = census(source)
     lost = sum(1 for h in expected if now[h] == 0)
@@ -124,8 +123,8 @@ def check(source: Path, expected: collections.Counter[str], tally: Tally, when: 
     )
     session = Session(source, read_only=True)
     try:
-        problems = verify(session.journal, session.source, session.dest)
-        seqs = [r["seq"] for r in session.journal.records]
+        problems = session.verify()
+        seqs = [r["seq"] for r in session.records_since()]
     finally:
         session.close()
     gaps = sum(1 for a, b in itertools.pairwise(seqs) if b != a + 1)

@@ -42,8 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 from data import stamps6
 from photosort.errors import Conflict, PhotosortError
 from photosort.ml import Embedder, load_embedder
-from photosort.session import CLUSTERING_DIR
-from photosort.session.engine import MovePlan, Session, new_batch_id
+from photosort.session import CLUSTERING_DIR, MovePlan, Session, new_batch_id
 from photosort.suggest import SuggestionService, shown_suggestions
 
 ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0

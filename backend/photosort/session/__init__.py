@@ -1,10 +1,12 @@
 """The session engine: queue, clusters, actions, journal and recovery. Knows nothing of HTTP.
 
-Other packages use only the names below, so the modules behind them can split or move (the
+Other packages use only the names below (`records`: the journal's record kinds, one typed
+definition each, which the API serves), so the modules behind them can split or move (the
 `Session` class over several modules, say) without anyone outside noticing.
 """
 
-from photosort.session.engine import MovePlan, Session
+import photosort.session.records as records
+from photosort.session.engine import MovePlan, Session, new_batch_id
 from photosort.session.events import Event
 from photosort.session.groups import badge
 from photosort.session.journal import CLUSTERING_DIR, Record
@@ -22,6 +24,8 @@ __all__ = [
     "Session",
     "SessionSettings",
     "badge",
+    "new_batch_id",
     "normalise_item",
+    "records",
     "resolve_inside",
 ]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import photosort.session.fileops as fileops
 from photosort.errors import SessionFolderError
 from photosort.session.journal import Record
+from photosort.session.records import RemovedCopy, UndoLine
 
 ASKED = "asked for (--copy)"
 READ_ONLY = "the source folder is read-only"
@@ -50,29 +50,10 @@ def copy_reason(source: Path, dest: Path | None, *, copy: bool, read_only: bool)
     return reason
 
 
-def hide_line(item: str, reviewer: str) -> dict[str, Any]:
-    """Trash in copy mode: the source must not change, so the photo is only hidden from the
-    queue (journaled, undoable like a trash)."""
-    return {
-        "type": "delete",
-        "item": item,
-        "src": item,
-        "dst": None,
-        "cluster": None,
-        "by": "manual",
-        "reviewer": reviewer,
-        "batch": None,
-        "copy": True,
-        "hide": True,
-    }
-
-
-def undo_line(
-    t: Record, source: Path, dest: Path, reviewer: str, batch: str | None
-) -> dict[str, Any]:
+def undo_line(t: Record, source: Path, dest: Path, reviewer: str, batch: str | None) -> UndoLine:
     """The undo of copy line `t`: which copies go (those still holding the original's bytes)
     and which stay (changed since: an edit is never thrown away; the line says so)."""
-    line: dict[str, Any] = {
+    line: UndoLine = {
         "type": "undo",
         "undoes": t["seq"],
         "item": t["item"],
@@ -84,7 +65,7 @@ def undo_line(
     if t.get("hide"):
         return line
     pairs = [(t["dst"], t["src"]), *((c["dst"], c["src"]) for c in t.get("companions", ()))]
-    removed: list[dict[str, str]] = []
+    removed: list[RemovedCopy] = []
     kept: list[str] = []
     for copy, original in pairs:
         if not os.path.lexists(dest / copy):

@@ -23,6 +23,7 @@ from photosort import jsontext
 from photosort.errors import SessionFolderError
 from photosort.fsutil import atomic_write_bytes, fsync_dir, open_for_append
 from photosort.locks import release, try_exclusive
+from photosort.session.records import Line
 
 Record = dict[str, Any]
 
@@ -126,11 +127,11 @@ class Journal:
     def records(self) -> list[Record]:
         return self._records
 
-    def append(self, record: Record) -> Record:
-        return self.append_many([record])[0]
+    def append(self, line: Line) -> Record:
+        return self.append_many([line])[0]
 
     def append_many(
-        self, records: Iterable[Record], *, durable: bool = True, moves: bool = False
+        self, lines: Iterable[Line], *, durable: bool = True, moves: bool = False
     ) -> list[Record]:
         """Append records in one write and one fsync (group commit).
 
@@ -140,10 +141,9 @@ class Journal:
             if self._fh is None:
                 raise RuntimeError("journal opened read-only")
             ts = utc_now()
-            records = list(records)
             first = self.next_seq
             settled = min(self._pending, default=first) - 1
-            records = [{**rec, "settled": settled} for rec in records]
+            records: list[Record] = [{**line, "settled": settled} for line in lines]
             bodies = [jsontext.dumps({"ts": ts, **rec}) for rec in records]
             if not bodies:
                 return []

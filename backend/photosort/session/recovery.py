@@ -17,6 +17,7 @@ from pathlib import Path
 
 import photosort.session.fileops as fileops
 from photosort.session.journal import Journal, Record
+from photosort.session.records import abort_line, recovery_line
 
 log = logging.getLogger("photosort.recovery")
 
@@ -149,9 +150,9 @@ def recover(
     for line in report.actions:
         log.warning("recovery: %s", line)
     if report.actions:
-        journal.append({"type": "recovery", "actions": report.actions})
+        journal.append(recovery_line(report.actions))
     for seq, reason in rolled_back:
-        journal.append({"type": "abort", "aborts": seq, "reason": reason, "errno": None})
+        journal.append(abort_line(seq, reason, None))
     return report
 
 

@@ -6,10 +6,12 @@ the new lines), so the replayed state and the live state cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from photosort.session.journal import Record
 from photosort.session.queue import QueueOrder
+from photosort.session.records import KINDS, RecordKind
 from photosort.session.settings import SessionSettings
 
 MOVE_TYPES = frozenset({"assign", "delete"})
@@ -77,34 +79,43 @@ class ReplayState:
         kind = rec["type"]
         if rec.get("batch") and kind != "undo":
             self.batches.setdefault(rec["batch"], []).append(rec["seq"])
-        if kind == "cluster-create":
-            self.cluster_creates.append(rec["seq"])
-        if kind == "abort":
-            self._apply_abort(rec)
-            return
-        if kind in MOVE_TYPES:
-            self.filed_items.add(rec["item"])
-            self._count_move(rec, +1)
-            self.order.remove(rec["item"])
-            for companion in rec.get("companions", ()):
-                # A file of the group queued on its own (its twin appeared after a scan)
-                # left with the group.
-                self.filed_items.add(companion["src"])
-                self.order.remove(companion["src"])
-            self._hide(rec, True)
-        elif kind == "stack-pull":
-            self.pulled.add(rec["item"])
-        elif kind == "skip":
-            self.stats.skipped += 1
-            self.order.push_back(rec["item"])
-        elif kind == "shuffle":
-            self.order.shuffle(rec.get("seed"))
-        elif kind == "order":
-            self.order.rank_first(rec.get("items") or [], rec.get("seed"))
-        elif kind == "settings":
-            self.settings = self.settings.replayed(rec.get("settings", {}))
-        elif kind == "undo":
-            self._apply_undo(rec)
+        # A kind this photosort does not know (a newer one wrote it) changes nothing.
+        handler = _APPLY.get(kind)
+        if handler is not None:
+            handler(self, rec)
+
+    def _apply_move(self, rec: Record) -> None:
+        self.filed_items.add(rec["item"])
+        self._count_move(rec, +1)
+        self.order.remove(rec["item"])
+        for companion in rec.get("companions", ()):
+            # A file of the group queued on its own (its twin appeared after a scan) left
+            # with the group.
+            self.filed_items.add(companion["src"])
+            self.order.remove(companion["src"])
+        self._hide(rec, True)
+
+    def _apply_skip(self, rec: Record) -> None:
+        self.stats.skipped += 1
+        self.order.push_back(rec["item"])
+
+    def _apply_shuffle(self, rec: Record) -> None:
+        self.order.shuffle(rec.get("seed"))
+
+    def _apply_order(self, rec: Record) -> None:
+        self.order.rank_first(rec.get("items") or [], rec.get("seed"))
+
+    def _apply_settings(self, rec: Record) -> None:
+        self.settings = self.settings.replayed(rec.get("settings", {}))
+
+    def _apply_cluster_create(self, rec: Record) -> None:
+        self.cluster_creates.append(rec["seq"])
+
+    def _apply_stack_pull(self, rec: Record) -> None:
+        self.pulled.add(rec["item"])
+
+    def _apply_nothing(self, rec: Record) -> None:
+        """Batch brackets and recovery notes: their meaning is in the lines between them."""
 
     def _apply_abort(self, rec: Record) -> None:
         """A write-ahead line whose file operation could not happen: take its effect back."""
@@ -137,6 +148,7 @@ class ReplayState:
             if target["item"] in self.order:
                 self.order.push_front(target["item"])
         elif kind in ("shuffle", "order"):
+            # An older shuffle line has no `previous_items`: its seed alone orders the queue.
             self.order.rank_first(target.get("previous_items") or [], target.get("previous_seed"))
         elif kind == "settings":
             self.settings = self.settings.replayed(target.get("previous", {}))
@@ -168,3 +180,30 @@ class ReplayState:
                 continue
             return rec
         return None
+
+
+_APPLY: dict[RecordKind, Callable[[ReplayState, Record], None]] = {
+    "assign": ReplayState._apply_move,
+    "delete": ReplayState._apply_move,
+    "skip": ReplayState._apply_skip,
+    "undo": ReplayState._apply_undo,
+    "abort": ReplayState._apply_abort,
+    "cluster-create": ReplayState._apply_cluster_create,
+    "shuffle": ReplayState._apply_shuffle,
+    "order": ReplayState._apply_order,
+    "settings": ReplayState._apply_settings,
+    "stack-pull": ReplayState._apply_stack_pull,
+    "recovery": ReplayState._apply_nothing,
+    "auto-batch-start": ReplayState._apply_nothing,
+    "auto-batch-end": ReplayState._apply_nothing,
+    "grid-batch-start": ReplayState._apply_nothing,
+    "grid-batch-end": ReplayState._apply_nothing,
+    "trash-batch-start": ReplayState._apply_nothing,
+    "trash-batch-end": ReplayState._apply_nothing,
+    "folders-batch-start": ReplayState._apply_nothing,
+    "folders-batch-end": ReplayState._apply_nothing,
+}
+# Every kind has its handler, checked when the module loads: a kind added to `RecordKind`
+# without one fails every test at once rather than replaying as nothing.
+if set(_APPLY) != set(KINDS):
+    raise RuntimeError(f"replay handlers do not match the record kinds: {set(_APPLY) ^ set(KINDS)}")

@@ -18,6 +18,7 @@ from pathlib import Path
 import photosort.session.fileops as fileops
 from photosort.fsutil import fsync_dir
 from photosort.session.journal import Journal, Record
+from photosort.session.records import recovery_line
 from photosort.session.recovery import FileOp, by_seq, expected_locations, file_ops
 
 
@@ -178,5 +179,5 @@ def repair(journal: Journal, source: Path, dest: Path) -> list[str]:
             except OSError as exc:
                 done.append(f"could not repair ({exc.strerror or exc}): {finding.message}")
     if done:
-        journal.append({"type": "recovery", "actions": done})
+        journal.append(recovery_line(done))
     return done

@@ -115,7 +115,9 @@ class FolderWatcher(threading.Thread):
             if self._halt.is_set():
                 return True
             self._handle(changes)
-            if time.monotonic() - checked >= FOLDERS_CHECK_S:
+            # After a batch of changes at once: a folder moved in is watched before a photo
+            # copied into it next could go unseen (there may be no rescan to catch it).
+            if changes or time.monotonic() - checked >= FOLDERS_CHECK_S:
                 checked = time.monotonic()
                 if self.session.watched_folders() != folders:
                     return False

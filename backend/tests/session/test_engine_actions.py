@@ -477,10 +477,10 @@ def test_skipped_item_stays_last_when_new_photos_appear(library):
 
 
 def test_cluster_created_while_a_rescan_runs_is_not_lost(library, monkeypatch):
-    from photosort.session import engine
+    from photosort.session import disksync
 
     s = library.open()
-    real_scan = engine.scan
+    real_scan = disksync.scan
 
     def slow_scan(source, dest):
         result = real_scan(source, dest)
@@ -488,9 +488,9 @@ def test_cluster_created_while_a_rescan_runs_is_not_lost(library, monkeypatch):
         s.create_cluster("fruit")
         return result
 
-    monkeypatch.setattr(engine, "scan", slow_scan)
+    monkeypatch.setattr(disksync, "scan", slow_scan)
     s.refresh()
-    monkeypatch.setattr(engine, "scan", real_scan)
+    monkeypatch.setattr(disksync, "scan", real_scan)
     assert "fruit" in dict(s.clusters())
     s.assign(library.loose[0], "fruit")  # no "unknown cluster" for a folder that exists
     assert (library.dest / "fruit" / library.loose[0]).is_file()

@@ -367,7 +367,7 @@ def test_a_large_batch_over_many_folders_moves_every_group_whole(shoot):
     photos' stems: groups in two folders, a sidecar written after the scan and 70 photos in
     a third folder all move whole, chunk by chunk, while the queue reads right between chunks;
     undo brings every file back."""
-    from photosort.session.engine import GROUP_PROBE_MAX
+    from photosort.session.filing import GROUP_PROBE_MAX
 
     jpeg = (shoot.source / shoot.loose[0]).read_bytes()
     many = shoot.source / "many"

@@ -39,9 +39,9 @@ def _view(s: Session) -> dict[str, Any]:
         "stats": s.stats(),
         "queue": s.queue_items(),
         "clusters": s.clusters(),
-        "undone": sorted(s.state.undone),
+        "undone": sorted(s.undone_seqs()),
         "settings": dict(s.settings),
-        "last_seq": s.journal.next_seq - 1,
+        "last_seq": s.last_seq(),
     }
 
 
@@ -101,19 +101,19 @@ def machine_factory(make_library):
 
             @rule(item=st.sampled_from(BAD_ITEMS), cluster=st.sampled_from(BAD_CLUSTERS + CLUSTERS))
             def bad_request(self, item: str, cluster: str) -> None:
-                before = self.session.journal.next_seq
+                before = self.session.last_seq()
                 with pytest.raises(PhotosortError):
                     self.session.assign(item, cluster, create=True)
-                assert self.session.journal.next_seq == before
+                assert self.session.last_seq() == before
 
             @rule()
             def crash_and_restart(self) -> None:
                 # SIGKILL leaves no checkpoint and no orderly close: drop the session as is
                 # (the OS lets go of the process's file and its lock).
-                fh = self.session.journal._fh
+                fh = self.session._journal._fh
                 assert fh is not None
                 fh.close()
-                release(self.session.journal._writer)
+                release(self.session._journal._writer)
                 self.session = Session(self.lib.source)
 
             @rule()
@@ -134,10 +134,10 @@ def machine_factory(make_library):
                 s = self.session
                 for item in s.queue_items():
                     assert (s.source / item).is_file(), item
-                for members in s.members.values():
+                for members in s.members_snapshot().values():
                     for m in members:
                         assert (s.dest / m).is_file(), m
-                seqs = [r["seq"] for r in s.journal.records]
+                seqs = [r["seq"] for r in s.records_since()]
                 assert seqs == list(range(1, len(seqs) + 1))
 
             def teardown(self) -> None:

@@ -71,8 +71,8 @@ def test_with_dest_inside_the_source_nothing_under_its_folders_is_queued(
             "IMG_2.jpg",
             "sorted/loose.jpg",
         ]
-        assert not s._may_queue("sorted/Trips/2023/Paris/new.jpg")
-        assert s._may_queue("DCIM/100CANON/new.jpg")
+        assert not s._sync.may_queue("sorted/Trips/2023/Paris/new.jpg")
+        assert s._sync.may_queue("DCIM/100CANON/new.jpg")
     finally:
         s.close()
 
@@ -187,12 +187,12 @@ def test_photosortignore_in_the_source_leaves_folders_and_files_out(make_library
     s = lib.open()
     assert clusters(s) == {"Trips/2023/Paris": 2, "birds": 1}
     assert sorted(s.queue_items()) == sorted(lib.loose)
-    assert not s._may_queue("x.tmp.jpg")
+    assert not s._sync.may_queue("x.tmp.jpg")
     with pytest.raises(BadClusterName, match="photosortignore"):
         s.create_cluster("Trips/2024/Milan")
     # An edit of the ignore file is seen by the next scan.
     (lib.source / ".photosortignore").write_text("owls\n")
-    s._full_scan_at = 0.0
+    s._sync.full_scan_at = 0.0
     s.refresh()
     assert "Trips/2024/Rome" in clusters(s)
     assert "draft.tmp.jpg" in s.queue_items()
@@ -212,8 +212,8 @@ def test_photosortignore_in_dest_and_source_apart(make_library: Any) -> None:
     lib.add("DCIM/101CANON/c.jpg")
     lib.add("DCIM/100CANON/d.jpg")
     s.notice([lib.source / "DCIM/101CANON/c.jpg", lib.source / "DCIM/100CANON/d.jpg"])
-    assert not s._may_queue("DCIM/101CANON/c.jpg")
-    assert s._may_queue("DCIM/100CANON/d.jpg")
+    assert not s._sync.may_queue("DCIM/101CANON/c.jpg")
+    assert s._sync.may_queue("DCIM/100CANON/d.jpg")
 
 
 def test_dest_ignore_file_reaches_the_queue_when_dest_is_inside_the_source(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from groupfiles import raw_group
 
-from photosort.session import engine, scancache
+from photosort.session import disksync, scancache
 from photosort.session.scan import ScanResult
 
 
@@ -19,13 +19,13 @@ from photosort.session.scan import ScanResult
 def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every full walk of the folders a session makes, by source."""
     seen: list[Path] = []
-    real = engine.scan
+    real = disksync.scan
 
     def counting(source: Path, dest: Path) -> ScanResult:
         seen.append(source)
         return real(source, dest)
 
-    monkeypatch.setattr(engine, "scan", counting)
+    monkeypatch.setattr(disksync, "scan", counting)
     return seen
 
 
@@ -102,7 +102,7 @@ def test_a_change_the_folder_mtimes_hide_is_found_by_the_background_walk(
     before = os.stat(lib.source)
     lib.add("IMG_9001.jpg")
     os.utime(lib.source, ns=(before.st_atime_ns, before.st_mtime_ns))  # a coarse file system
-    monkeypatch.setattr(engine, "VERIFY_CACHED_SCAN_AFTER_S", 0.0)
+    monkeypatch.setattr(disksync, "VERIFY_CACHED_SCAN_AFTER_S", 0.0)
     again = lib.open(scan_cache=True)
     assert "IMG_9001.jpg" not in again.queue_items()  # trusted at start-up ...
     appeared, _ = again.refresh()
@@ -164,12 +164,12 @@ def test_a_well_formed_cache_naming_paths_a_scan_never_yields_is_refused(
         cache_of(lib),
         roots=(lib.source, lib.dest),
         last_seq=s.last_seq(),
-        stamps=scancache.folder_stamps(list(s._stamps)),
+        stamps=scancache.folder_stamps(list(s._sync.stamps)),
         order=order,
         companions={},
         members={c: set(m) for c, m in s.members_snapshot().items()},
     )
-    s.journal.close()  # stop without the close that would write a fresh cache
+    s._journal.close()  # stop without the close that would write a fresh cache
     walks.clear()
     again = lib.open(scan_cache=True)
     assert walks == [lib.source]

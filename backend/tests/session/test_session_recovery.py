@@ -224,7 +224,7 @@ def test_deleting_or_truncating_state_json_loses_nothing(make_library):
     s.skip(s.queue_items()[0])
     s.delete(s.queue_items()[0])
     s.assign(s.queue_items()[0], "new one", create=True)
-    s.undo(s.journal.records[2]["seq"])  # bring the first assign back
+    s.undo(s.records_since()[2]["seq"])  # bring the first assign back
     s.update_settings({"top_k": 7})
     stats, order, clusters = s.stats(), s.queue_items(), s.clusters()
     settings, snapshot = s.settings, s.snapshot()

@@ -65,5 +65,5 @@ def test_pull_from_stack_is_journaled_and_replayed(library):
         s.pull_from_stack(a)
     s.close()
     assert library.open(read_only=True).pulled_from_stacks() == {a}
-    undo_target = library.open().state.newest_undoable()
+    undo_target = library.open().newest_undoable()
     assert undo_target is not None and undo_target["type"] == "assign"  # z never lands on a pull

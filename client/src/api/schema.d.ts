@@ -637,6 +637,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AbortRecord
+         * @description The file operation of line `aborts` did not happen: its effect is taken back.
+         */
+        AbortRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "abort";
+            /** Aborts */
+            aborts: number;
+            /** Reason */
+            reason: string;
+            /** Errno */
+            errno?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ActionEvent */
         ActionEvent: {
             /**
@@ -650,79 +684,9 @@ export interface components {
         };
         /**
          * ActionRecord
-         * @description One journal line. Fields beyond the common ones depend on `type`.
+         * @description One journal line, tagged by `type`; fields a newer photosort adds are kept.
          */
-        ActionRecord: {
-            /** Seq */
-            seq: number;
-            /** Ts */
-            ts: string;
-            /**
-             * Type
-             * @description assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, trash-batch-start, trash-batch-end, folders-batch-start, folders-batch-end, stack-pull, recovery
-             */
-            type: string;
-            /** Item */
-            item?: string | null;
-            /**
-             * Src
-             * @description Where the photo was, relative to source.
-             */
-            src?: string | null;
-            /**
-             * Dst
-             * @description Where it went, relative to dest.
-             */
-            dst?: string | null;
-            /** Cluster */
-            cluster?: string | null;
-            /** By */
-            by?: ("manual" | "auto") | null;
-            /** Reviewer */
-            reviewer?: string | null;
-            /** Batch */
-            batch?: string | null;
-            /**
-             * Mode
-             * @description Batch filings: which grid, or `folders`.
-             */
-            mode?: string | null;
-            /** Suggested */
-            suggested?: components["schemas"]["ScoredCluster"][] | null;
-            /** Confidence */
-            confidence?: number | null;
-            /** Undoes */
-            undoes?: number | null;
-            /**
-             * Restore From
-             * @description Undo: relative to dest.
-             */
-            restore_from?: string | null;
-            /**
-             * Restore To
-             * @description Undo: relative to source.
-             */
-            restore_to?: string | null;
-            /**
-             * Companions
-             * @description The other files of the photo's group moved by this line: {src, dst} (assign, delete) or {restore_from, restore_to} (undo).
-             */
-            companions?: {
-                [key: string]: string;
-            }[] | null;
-            /**
-             * Hide
-             * @description Copy mode's trash: the photo is only hidden from the queue. (Copy mode's lines also carry `copy: true`: the files were copied, the source is unchanged.)
-             */
-            hide?: boolean | null;
-            /**
-             * Kept
-             * @description Copy mode's undo: copies kept because they changed since (relative to dest); the others were removed.
-             */
-            kept?: string[] | null;
-        } & {
-            [key: string]: unknown;
-        };
+        ActionRecord: components["schemas"]["MoveRecord"] | components["schemas"]["UndoRecord"] | components["schemas"]["AbortRecord"] | components["schemas"]["ClusterCreateRecord"] | components["schemas"]["SkipRecord"] | components["schemas"]["ShuffleRecord"] | components["schemas"]["OrderRecord"] | components["schemas"]["SettingsRecord"] | components["schemas"]["StackPullRecord"] | components["schemas"]["RecoveryRecord"] | components["schemas"]["AutoBatchStartRecord"] | components["schemas"]["GridBatchStartRecord"] | components["schemas"]["TrashBatchStartRecord"] | components["schemas"]["FoldersBatchStartRecord"] | components["schemas"]["AutoBatchEndRecord"] | components["schemas"]["BatchEndRecord"];
         /** ActionResult */
         ActionResult: {
             /** Records */
@@ -755,6 +719,82 @@ export interface components {
             create: boolean;
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /**
+         * AutoBatchEndRecord
+         * @description An auto-move batch closes: moved, and failed.
+         */
+        AutoBatchEndRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "auto-batch-end";
+            /** Batch */
+            batch: string;
+            /** Moved */
+            moved: number;
+            /** Failed */
+            failed?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * AutoBatchStartRecord
+         * @description An auto-move batch opens, with the rule it files by.
+         */
+        AutoBatchStartRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "auto-batch-start";
+            /** Batch */
+            batch: string;
+            /** Reviewer */
+            reviewer?: string;
+            /** Threshold */
+            threshold?: number;
+            /** Min Samples */
+            min_samples?: number;
+            /** Min Margin */
+            min_margin?: number;
+            /** Count */
+            count?: number;
+            /** Estimated Precision */
+            estimated_precision?: number | null;
+        } & {
+            [key: string]: unknown;
         };
         /** AutoMoveEstimate */
         AutoMoveEstimate: {
@@ -897,6 +937,40 @@ export interface components {
             count: number;
             stats: components["schemas"]["Stats"];
         };
+        /**
+         * BatchEndRecord
+         * @description A grid, duplicates or folders batch closes: moved, and skipped (filed meanwhile).
+         */
+        BatchEndRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "folders-batch-end" | "grid-batch-end" | "trash-batch-end";
+            /** Batch */
+            batch: string;
+            /** Moved */
+            moved: number;
+            /** Skipped */
+            skipped?: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** BatchProgressEvent */
         BatchProgressEvent: {
             /**
@@ -910,6 +984,47 @@ export interface components {
             done: number;
             /** Total */
             total: number;
+        };
+        /**
+         * ClusterCreateRecord
+         * @description A cluster folder made (or adopted when it `existed`).
+         */
+        ClusterCreateRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster-create";
+            /** Cluster */
+            cluster: string;
+            /** Reviewer */
+            reviewer?: string;
+            /** Existed */
+            existed?: boolean;
+            /**
+             * Made
+             * @description Parent folders made with it (undo removes).
+             */
+            made?: string[];
+            /** Batch */
+            batch?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ClusterCreateRequest */
         ClusterCreateRequest: {
@@ -938,6 +1053,15 @@ export interface components {
              * @description Stable hotkey slot 1-9 (pinned by settings `slots`, else found on disk by path, then by creation order), or null past nine.
              */
             slot: number | null;
+        };
+        /** Companion */
+        Companion: {
+            /** Src */
+            src: string;
+            /** Dst */
+            dst: string;
+        } & {
+            [key: string]: unknown;
         };
         /** DiscoveryGroup */
         DiscoveryGroup: {
@@ -1073,6 +1197,42 @@ export interface components {
              */
             moved: string[];
         };
+        /**
+         * FoldersBatchStartRecord
+         * @description The source's folders filed as clusters of the same path: photos per folder.
+         */
+        FoldersBatchStartRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "folders-batch-start";
+            /** Batch */
+            batch: string;
+            /** Folders */
+            folders: {
+                [key: string]: number;
+            };
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FoldersFileRequest */
         FoldersFileRequest: {
             /**
@@ -1098,6 +1258,46 @@ export interface components {
              */
             moved: number;
             stats: components["schemas"]["Stats"];
+        };
+        /**
+         * GridBatchStartRecord
+         * @description A grid (or a stack) filed into `cluster` opens; `rejected`: the unticked photos.
+         */
+        GridBatchStartRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "grid-batch-start";
+            /** Batch */
+            batch: string;
+            /** Mode */
+            mode: string;
+            /** Cluster */
+            cluster: string;
+            /** Rejected */
+            rejected?: {
+                [key: string]: unknown;
+            }[];
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** GridFileRequest */
         GridFileRequest: {
@@ -1375,6 +1575,131 @@ export interface components {
          * @description One server-sent event's data (the `type` field names the SSE event).
          */
         LiveEvent: components["schemas"]["HelloEvent"] | components["schemas"]["ActionEvent"] | components["schemas"]["QueueChangedEvent"] | components["schemas"]["IndexingEvent"] | components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"];
+        /**
+         * MoveRecord
+         * @description A photo's group filed into a cluster (`assign`) or into the trash (`delete`).
+         */
+        MoveRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "assign" | "delete";
+            /** Item */
+            item: string;
+            /**
+             * Src
+             * @description Where the photo was, relative to source.
+             */
+            src: string;
+            /**
+             * Dst
+             * @description Where it went, relative to dest (null: copy mode's trash, a hide).
+             */
+            dst: string | null;
+            /** Cluster */
+            cluster?: string | null;
+            /**
+             * By
+             * @enum {string}
+             */
+            by?: "manual" | "auto";
+            /** Reviewer */
+            reviewer?: string;
+            /** Batch */
+            batch?: string | null;
+            /**
+             * Companions
+             * @description The other files of its group, moved with it.
+             */
+            companions?: components["schemas"]["Companion"][];
+            /**
+             * Copy
+             * @description Copy mode: copied, the source is unchanged.
+             */
+            copy?: boolean;
+            /**
+             * Hide
+             * @description Copy mode's trash: only hidden from the queue.
+             */
+            hide?: boolean;
+            /** Suggested */
+            suggested?: components["schemas"]["ScoredCluster"][];
+            /** Confidence */
+            confidence?: number | null;
+            /** Margin */
+            margin?: number;
+            /**
+             * Mode
+             * @description Batch filings: which grid, `stack` or `folders`.
+             */
+            mode?: string;
+            /**
+             * Stack
+             * @description The stack's first frame.
+             */
+            stack?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * OrderRecord
+         * @description Queue ordering: `items` first, the rest seeded (or natural, by name).
+         */
+        OrderRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order";
+            /**
+             * Order
+             * @enum {string}
+             */
+            order: "uncertain" | "natural" | "plain";
+            /** Items */
+            items: string[];
+            /** Seed */
+            seed: number | null;
+            /** Previous Items */
+            previous_items: string[];
+            /** Previous Seed */
+            previous_seed: number | null;
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** OrderRequest */
         OrderRequest: {
             /**
@@ -1459,12 +1784,62 @@ export interface components {
             /** Items */
             items: components["schemas"]["QueueItem"][];
         };
+        /**
+         * RecoveryRecord
+         * @description What start-up recovery or `verify --repair` did.
+         */
+        RecoveryRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recovery";
+            /** Actions */
+            actions: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** RemovedCopy */
+        RemovedCopy: {
+            /** Copy */
+            copy: string;
+            /** Original */
+            original: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** RestoredCompanion */
+        RestoredCompanion: {
+            /** Restore From */
+            restore_from: string;
+            /** Restore To */
+            restore_to: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ScoredCluster */
         ScoredCluster: {
             /** Cluster */
             cluster: string;
             /** Score */
             score: number;
+        } & {
+            [key: string]: unknown;
         };
         /** SessionInfo */
         SessionInfo: {
@@ -1554,6 +1929,44 @@ export interface components {
             fallback_threshold: number;
         };
         /**
+         * SettingsRecord
+         * @description Settings changed, with their previous values.
+         */
+        SettingsRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "settings";
+            /** Settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Previous */
+            previous?: {
+                [key: string]: unknown;
+            };
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * SettingsUpdate
          * @description A partial change: omitted fields keep their value; only `threshold` may be null.
          */
@@ -1575,6 +1988,42 @@ export interface components {
             /** Reviewer */
             reviewer?: string | null;
         };
+        /**
+         * ShuffleRecord
+         * @description The queue reshuffled with `seed`.
+         */
+        ShuffleRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "shuffle";
+            /** Seed */
+            seed: number;
+            /** Previous Seed */
+            previous_seed?: number | null;
+            /** Previous Items */
+            previous_items?: string[];
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ShuffleRequest */
         ShuffleRequest: {
             /**
@@ -1584,6 +2033,38 @@ export interface components {
             seed?: number | null;
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /**
+         * SkipRecord
+         * @description A photo sent to the end of the queue.
+         */
+        SkipRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "skip";
+            /** Item */
+            item: string;
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** SourceFolder */
         SourceFolder: {
@@ -1677,6 +2158,38 @@ export interface components {
              * @description Seconds from the first frame to the last.
              */
             span_s: number;
+        };
+        /**
+         * StackPullRecord
+         * @description A frame taken out of its stack: a view choice, never undone by a plain undo.
+         */
+        StackPullRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stack-pull";
+            /** Item */
+            item: string;
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** StackPullRequest */
         StackPullRequest: {
@@ -1776,6 +2289,104 @@ export interface components {
              */
             decisions_needed: number;
         };
+        /**
+         * TrashBatchStartRecord
+         * @description Duplicates trashed as one batch: which photo was kept, and why.
+         */
+        TrashBatchStartRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "trash-batch-start";
+            /** Batch */
+            batch: string;
+            /** Kept */
+            kept: string;
+            /** Reason */
+            reason: string;
+            /** Reviewer */
+            reviewer?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * UndoRecord
+         * @description Reverses line `undoes`; a move's group goes back to the source.
+         */
+        UndoRecord: {
+            /**
+             * Seq
+             * @description Increasing, never reused; not necessarily dense.
+             */
+            seq: number;
+            /**
+             * Ts
+             * @description When it was written (ISO 8601, UTC).
+             */
+            ts: string;
+            /**
+             * Settled
+             * @description Every move up to this seq had finished or aborted.
+             */
+            settled?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "undo";
+            /** Undoes */
+            undoes: number;
+            /** Reviewer */
+            reviewer?: string;
+            /** Item */
+            item?: string | null;
+            /**
+             * Restore From
+             * @description Relative to dest.
+             */
+            restore_from?: string;
+            /**
+             * Restore To
+             * @description Relative to source.
+             */
+            restore_to?: string;
+            /** Cluster */
+            cluster?: string | null;
+            /** Batch */
+            batch?: string | null;
+            /** Companions */
+            companions?: components["schemas"]["RestoredCompanion"][];
+            /** Copy */
+            copy?: boolean;
+            /**
+             * Removed
+             * @description Copy mode: the copies removed.
+             */
+            removed?: components["schemas"]["RemovedCopy"][];
+            /**
+             * Kept
+             * @description Copy mode: copies kept because they changed since (dest).
+             */
+            kept?: string[];
+        } & {
+            [key: string]: unknown;
+        };
         /** UndoRequest */
         UndoRequest: {
             /**
@@ -1816,6 +2427,8 @@ export interface components {
         };
         /** RootModel[Union[HelloEvent, ActionEvent, QueueChangedEvent, IndexingEvent, BatchProgressEvent, BatchDoneEvent]] */
         RootModel_Union_HelloEvent__ActionEvent__QueueChangedEvent__IndexingEvent__BatchProgressEvent__BatchDoneEvent__: components["schemas"]["HelloEvent"] | components["schemas"]["ActionEvent"] | components["schemas"]["QueueChangedEvent"] | components["schemas"]["IndexingEvent"] | components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"];
+        /** RootModel[Union[MoveRecord, UndoRecord, AbortRecord, ClusterCreateRecord, SkipRecord, ShuffleRecord, OrderRecord, SettingsRecord, StackPullRecord, RecoveryRecord, AutoBatchStartRecord, GridBatchStartRecord, TrashBatchStartRecord, FoldersBatchStartRecord, AutoBatchEndRecord, BatchEndRecord]] */
+        RootModel_Union_MoveRecord__UndoRecord__AbortRecord__ClusterCreateRecord__SkipRecord__ShuffleRecord__OrderRecord__SettingsRecord__StackPullRecord__RecoveryRecord__AutoBatchStartRecord__GridBatchStartRecord__TrashBatchStartRecord__FoldersBatchStartRecord__AutoBatchEndRecord__BatchEndRecord__: components["schemas"]["MoveRecord"] | components["schemas"]["UndoRecord"] | components["schemas"]["AbortRecord"] | components["schemas"]["ClusterCreateRecord"] | components["schemas"]["SkipRecord"] | components["schemas"]["ShuffleRecord"] | components["schemas"]["OrderRecord"] | components["schemas"]["SettingsRecord"] | components["schemas"]["StackPullRecord"] | components["schemas"]["RecoveryRecord"] | components["schemas"]["AutoBatchStartRecord"] | components["schemas"]["GridBatchStartRecord"] | components["schemas"]["TrashBatchStartRecord"] | components["schemas"]["FoldersBatchStartRecord"] | components["schemas"]["AutoBatchEndRecord"] | components["schemas"]["BatchEndRecord"];
     };
     responses: never;
     parameters: never;

@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import { keys, type ActionRecord, type QueueItem, type QueueSnapshot, type SessionInfo, type Stats } from '../api/queries';
-import { baseName } from '../logic/actionView';
+import { baseName, dstOf, restoredItem } from '../logic/actionView';
 import { nextIdAfter, nextUndo, type ActionKind, type HistoryEntry, type UndoTarget } from '../logic/review';
 import { describeUndo, rejection, type OthersFiled } from '../logic/reviewText';
 import { isVideoName } from '../logic/video';
@@ -90,7 +90,7 @@ function usePerform({ store, othersFiled, scheduleRefresh }: Deps, enqueue: Enqu
         try {
           const res = await postAction(subject.item, action, cluster, create);
           const rec = res.records.find((r) => r.item === subject.item && r.type === action) ?? res.records[res.records.length - 1];
-          store.dispatch({ type: 'confirmed', id, seq: rec?.seq ?? 0, dst: rec?.dst ?? null, at: performance.now() });
+          store.dispatch({ type: 'confirmed', id, seq: rec?.seq ?? 0, dst: dstOf(rec), at: performance.now() });
           setStats(res.stats);
           if (create) toast('success', `Created cluster ${cluster ?? ''}`);
         } catch (e) {
@@ -166,7 +166,7 @@ export function useReviewActions(deps: Deps) {
       if (entry.seq === null) return;
       void undo(entry.seq).then((records) => {
         const back = records.find((r) => r.type === 'undo' && r.undoes === entry.seq);
-        const item = back?.restore_to ?? back?.item;
+        const item = restoredItem(back);
         if (item) void perform({ item, name: baseName(item) }, action, cluster, create);
       });
     },

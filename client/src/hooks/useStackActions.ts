@@ -5,7 +5,7 @@ import { useCallback } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import type { ActionRecord, Stats } from '../api/queries';
 import type { HistoryEntry } from '../logic/review';
-import { baseName } from '../logic/actionView';
+import { baseName, dstOf, restoredItem } from '../logic/actionView';
 import { count } from '../logic/format';
 import { stackName } from '../logic/stacks';
 import { toast } from './toasts';
@@ -35,7 +35,7 @@ function useFileStack({ store, enqueue, newId, setStats, scheduleRefresh }: Deps
           const res = await unwrap(api.POST('/api/stacks/file', { body: { items: frames, cluster, create } }));
           const first = res.records[0];
           if (!first) throw new ApiError(409, 'not_queued', 'none of these frames is queued any more');
-          store.dispatch({ type: 'confirmed', id, seq: first.seq, dst: first.dst ?? null, at: performance.now() });
+          store.dispatch({ type: 'confirmed', id, seq: first.seq, dst: dstOf(first), at: performance.now() });
           setStats(res.stats);
           const skipped = res.skipped.length ? ` · ${count(res.skipped.length, 'frame')} filed meanwhile, left alone` : '';
           toast('success', `Filed the stack of ${count(res.moved.length, 'photo')} into ${res.cluster} as one batch (z undoes it)${skipped}`);
@@ -86,7 +86,7 @@ export function useStackActions(deps: Deps) {
       void undo(entry.seq).then((records) => {
         const back = records.filter((r) => r.type === 'undo').map((r) => r.restore_to ?? r.item).filter((x): x is string => Boolean(x));
         const face = records.find((r) => r.undoes === entry.seq);
-        const item = face?.restore_to ?? face?.item;
+        const item = restoredItem(face);
         if (item && back.length > 0) void fileStack({ item, name: baseName(item) }, [item, ...back.filter((b) => b !== item)], cluster, create);
       });
     },

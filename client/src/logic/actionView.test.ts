@@ -3,13 +3,13 @@ import { describe as describeLine, matchesFilter, photoOf, placesNow, playbackSt
 import { encodeItem, imageUrl } from '../api/urls';
 
 const lines: JournalLine[] = [
-  { seq: 1, ts: 't', type: 'cluster-create', cluster: 'mammals' },
-  { seq: 2, ts: 't', type: 'assign', item: 'a.jpg', src: 'a.jpg', dst: 'birds/a.jpg', cluster: 'birds', by: 'manual' },
-  { seq: 3, ts: 't', type: 'delete', item: 'sub/b.jpg', src: 'sub/b.jpg', dst: '.clustering/trash/sub/b.jpg', by: 'manual' },
-  { seq: 4, ts: 't', type: 'assign', item: 'c.jpg', src: 'c.jpg', dst: 'coins/c.jpg', cluster: 'coins', by: 'auto', batch: 'B' },
-  { seq: 5, ts: 't', type: 'skip', item: 'd.jpg' },
-  { seq: 6, ts: 't', type: 'undo', undoes: 2, item: 'a.jpg', restore_from: 'birds/a.jpg', restore_to: 'a.jpg' } as JournalLine,
-  { seq: 7, ts: 't', type: 'undo', undoes: 4, item: 'c (2).jpg', restore_to: 'c (2).jpg', batch: 'B' },
+  { seq: 1, ts: 't', type: 'cluster-create', cluster: 'mammals', reviewer: 'r', existed: false },
+  { seq: 2, ts: 't', type: 'assign', item: 'a.jpg', src: 'a.jpg', dst: 'birds/a.jpg', cluster: 'birds', by: 'manual', reviewer: 'r', batch: null },
+  { seq: 3, ts: 't', type: 'delete', item: 'sub/b.jpg', src: 'sub/b.jpg', dst: '.clustering/trash/sub/b.jpg', cluster: null, by: 'manual', reviewer: 'r', batch: null },
+  { seq: 4, ts: 't', type: 'assign', item: 'c.jpg', src: 'c.jpg', dst: 'coins/c.jpg', cluster: 'coins', by: 'auto', reviewer: 'auto', batch: 'B' },
+  { seq: 5, ts: 't', type: 'skip', item: 'd.jpg', reviewer: 'r' },
+  { seq: 6, ts: 't', type: 'undo', undoes: 2, item: 'a.jpg', restore_from: 'birds/a.jpg', restore_to: 'a.jpg', reviewer: 'r' },
+  { seq: 7, ts: 't', type: 'undo', undoes: 4, item: 'c (2).jpg', restore_to: 'c (2).jpg', batch: 'B', reviewer: 'r' },
 ];
 const undos = undoIndex(lines);
 
@@ -30,13 +30,13 @@ describe('photoOf', () => {
 
   it('follows a photo that moved on since: skipped, then trashed or filed', () => {
     const later: JournalLine[] = [
-      { seq: 1, ts: 't', type: 'skip', item: 'x.jpg' },
-      { seq: 2, ts: 't', type: 'delete', item: 'x.jpg', src: 'x.jpg', dst: '.clustering/trash/x.jpg', by: 'manual' },
-      { seq: 3, ts: 't', type: 'skip', item: 'y.jpg' },
-      { seq: 4, ts: 't', type: 'assign', item: 'y.jpg', src: 'y.jpg', dst: 'birds/y.jpg', cluster: 'birds', by: 'manual' },
-      { seq: 5, ts: 't', type: 'skip', item: 'z.jpg' },
-      { seq: 6, ts: 't', type: 'assign', item: 'z.jpg', src: 'z.jpg', dst: 'birds/z.jpg', cluster: 'birds', by: 'manual' },
-      { seq: 7, ts: 't', type: 'undo', undoes: 6, item: 'z.jpg', restore_to: 'z.jpg' },
+      { seq: 1, ts: 't', type: 'skip', item: 'x.jpg', reviewer: 'r' },
+      { seq: 2, ts: 't', type: 'delete', item: 'x.jpg', src: 'x.jpg', dst: '.clustering/trash/x.jpg', cluster: null, by: 'manual', reviewer: 'r', batch: null },
+      { seq: 3, ts: 't', type: 'skip', item: 'y.jpg', reviewer: 'r' },
+      { seq: 4, ts: 't', type: 'assign', item: 'y.jpg', src: 'y.jpg', dst: 'birds/y.jpg', cluster: 'birds', by: 'manual', reviewer: 'r', batch: null },
+      { seq: 5, ts: 't', type: 'skip', item: 'z.jpg', reviewer: 'r' },
+      { seq: 6, ts: 't', type: 'assign', item: 'z.jpg', src: 'z.jpg', dst: 'birds/z.jpg', cluster: 'birds', by: 'manual', reviewer: 'r', batch: null },
+      { seq: 7, ts: 't', type: 'undo', undoes: 6, item: 'z.jpg', restore_to: 'z.jpg', reviewer: 'r' },
     ];
     const u = undoIndex(later);
     const now = placesNow(later);
@@ -85,8 +85,8 @@ describe('image URLs', () => {
 
 describe('describing batch lines', () => {
   it("names the source's folders a folders batch filed", () => {
-    const start = { seq: 8, ts: 't', type: 'folders-batch-start', batch: 'F', folders: { birds: 3, coins: 2 } } as JournalLine;
+    const start: JournalLine = { seq: 8, ts: 't', type: 'folders-batch-start', batch: 'F', folders: { birds: 3, coins: 2 }, reviewer: 'r' };
     expect(describeLine(start)).toBe("filed the source's folders as clusters: birds, coins");
-    expect(describeLine({ seq: 9, ts: 't', type: 'folders-batch-end', batch: 'F' })).toBe('folders batch F finished');
+    expect(describeLine({ seq: 9, ts: 't', type: 'folders-batch-end', batch: 'F', moved: 5 })).toBe('folders batch F finished');
   });
 });

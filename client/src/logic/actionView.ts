@@ -3,23 +3,25 @@
 import type { components } from '../api/schema';
 import type { ImageRoot } from '../api/urls';
 
-/** The fields of the API's ActionRecord this module reads (picked, so tests stay small). */
-export type JournalLine = Pick<
-  components['schemas']['ActionRecord'],
-  | 'seq'
-  | 'ts'
-  | 'type'
-  | 'item'
-  | 'src'
-  | 'dst'
-  | 'cluster'
-  | 'by'
-  | 'reviewer'
-  | 'batch'
-  | 'undoes'
-  | 'restore_to'
-  | 'confidence'
->;
+/** One journal line as the API serves it: a union tagged on `type`, one member per kind. */
+export type JournalLine = components['schemas']['ActionRecord'];
+
+/** Where a line put its photo (relative to dest): a filing's or a trashing's `dst`. */
+export function dstOf(rec: JournalLine | undefined): string | null {
+  return rec?.type === 'assign' || rec?.type === 'delete' ? rec.dst : null;
+}
+
+/** The source item an undo line brought its photo back to. */
+export function restoredItem(rec: JournalLine | undefined): string | null {
+  return rec?.type === 'undo' ? (rec.restore_to ?? rec.item ?? null) : null;
+}
+
+/** " · manual · local": who acted, for the lines that say (not every kind does). */
+export function whoOf(rec: JournalLine): string {
+  const by = 'by' in rec && typeof rec.by === 'string' ? rec.by : null;
+  const reviewer = 'reviewer' in rec && typeof rec.reviewer === 'string' ? rec.reviewer : null;
+  return [by, reviewer].map((x) => (x ? ` · ${x}` : '')).join('');
+}
 
 export const TRASH_PREFIX = '.clustering/trash/';
 
@@ -73,7 +75,7 @@ export function photoOf(
   switch (rec.type) {
     case 'assign':
     case 'delete': {
-      if (undo?.restore_to) return source(undo.restore_to);
+      if (undo?.type === 'undo' && undo.restore_to) return source(undo.restore_to);
       if (!rec.dst) return source(rec.item);
       return refOfDst(rec.dst);
     }
@@ -89,7 +91,7 @@ export function photoOf(
 /** seq -> the undo line that reversed it. */
 export function undoIndex<R extends JournalLine>(records: readonly R[]): Map<number, R> {
   const out = new Map<number, R>();
-  for (const r of records) if (r.type === 'undo' && typeof r.undoes === 'number') out.set(r.undoes, r);
+  for (const r of records) if (r.type === 'undo') out.set(r.undoes, r);
   return out;
 }
 
@@ -99,62 +101,55 @@ export function baseName(path: string | null | undefined): string {
   return i < 0 ? path : path.slice(i + 1);
 }
 
-/** A line's untyped extra field (order, mode, kept) as text; an unexpected shape reads as nothing. */
-function textOf(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-}
-
 /** One line of prose for a journal record, e.g. "IMG_1.jpg → birds". */
 export function describe(rec: JournalLine, bySeq?: ReadonlyMap<number, JournalLine>): string {
-  const name = baseName(rec.item ?? rec.src);
   switch (rec.type) {
     case 'assign':
-      return `${name} → ${rec.cluster ?? baseName(rec.dst)}`;
+      return `${baseName(rec.item)} → ${rec.cluster ?? baseName(rec.dst)}`;
     case 'delete':
-      return `${name} → trash`;
+      return `${baseName(rec.item)} → trash`;
     case 'skip':
-      return `${name} skipped to the end of the queue`;
+      return `${baseName(rec.item)} skipped to the end of the queue`;
     case 'undo': {
-      const target = typeof rec.undoes === 'number' ? bySeq?.get(rec.undoes) : undefined;
-      const what = target ? `${target.type} #${target.seq}` : `#${rec.undoes ?? '?'}`;
-      return rec.item ? `undid ${what}: ${name} back in the queue` : `undid ${what}`;
+      const target = bySeq?.get(rec.undoes);
+      const what = target ? `${target.type} #${target.seq}` : `#${rec.undoes}`;
+      return rec.item ? `undid ${what}: ${baseName(rec.item)} back in the queue` : `undid ${what}`;
     }
     case 'cluster-create':
-      return `created cluster ${rec.cluster ?? ''}`;
-    case 'cluster-rename':
-      return `renamed cluster ${rec.cluster ?? ''}`;
+      return `created cluster ${rec.cluster}`;
     case 'shuffle':
       return 'shuffled the queue';
     case 'settings':
       return 'changed settings';
     case 'auto-batch-start':
-      return `auto-move batch ${rec.batch ?? ''} started`;
+      return `auto-move batch ${rec.batch} started`;
     case 'auto-batch-end':
-      return `auto-move batch ${rec.batch ?? ''} finished`;
+      return `auto-move batch ${rec.batch} finished`;
     case 'order':
-      return `ordered the queue: ${textOf((rec as { order?: unknown }).order)}`;
+      return `ordered the queue: ${rec.order}`;
     case 'grid-batch-start':
-      return `grid (${textOf((rec as { mode?: unknown }).mode) || 'grid'}) into ${rec.cluster ?? ''}`;
+      return `grid (${rec.mode}) into ${rec.cluster}`;
     case 'grid-batch-end':
-      return `grid batch ${rec.batch ?? ''} finished`;
-    case 'folders-batch-start': {
-      const folders = Object.keys((rec as { folders?: Record<string, number> }).folders ?? {});
-      return `filed the source's folders as clusters: ${folders.join(', ')}`;
-    }
+      return `grid batch ${rec.batch} finished`;
+    case 'folders-batch-start':
+      return `filed the source's folders as clusters: ${Object.keys(rec.folders).join(', ')}`;
     case 'folders-batch-end':
-      return `folders batch ${rec.batch ?? ''} finished`;
+      return `folders batch ${rec.batch} finished`;
     case 'trash-batch-start':
-      return `kept ${baseName(textOf((rec as { kept?: unknown }).kept))}, trashing its duplicates`;
+      return `kept ${baseName(rec.kept)}, trashing its duplicates`;
     case 'trash-batch-end':
-      return `duplicates batch ${rec.batch ?? ''} finished`;
+      return `duplicates batch ${rec.batch} finished`;
     case 'stack-pull':
-      return `${name} taken out of its stack`;
+      return `${baseName(rec.item)} taken out of its stack`;
     case 'abort':
       return 'a file operation was rolled back';
     case 'recovery':
       return 'start-up recovery';
-    default:
-      return rec.type;
+    default: {
+      // Every kind the API names is handled above; a line from a newer server shows its type.
+      const unknown: never = rec;
+      return String((unknown as { type?: unknown }).type);
+    }
   }
 }
 
@@ -175,7 +170,7 @@ export function matchesFilter(rec: JournalLine, f: LogFilter): boolean {
   if (f.by !== 'all') {
     // Undo lines carry no `by`; they belong to the manual side (a person pressed undo),
     // unless they reverse a batch.
-    const by = rec.by ?? (rec.type === 'undo' && rec.batch ? 'auto' : rec.type === 'undo' ? 'manual' : null);
+    const by = rec.type === 'assign' || rec.type === 'delete' ? rec.by : rec.type === 'undo' ? (rec.batch ? 'auto' : 'manual') : null;
     if (by !== f.by) return false;
   }
   return true;

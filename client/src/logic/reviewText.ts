@@ -1,6 +1,6 @@
 // What the reviewer is told when an action comes back: why a photo could not be filed, and
 // what an undo brought back. Pure, so every wording is tested without a server.
-import { baseName, type JournalLine } from './actionView';
+import { baseName } from './actionView';
 
 /** Who filed what, as heard over SSE: lets a 409 say where the photo went. */
 export type OthersFiled = Map<string, { cluster: string | null; reviewer: string | null; type: string }>;
@@ -32,12 +32,14 @@ function conflictText({ item, name }: { item: string; name: string }, err: Failu
   return `Another reviewer already filed ${name}`;
 }
 
-/** The toast after an undo: which photo came back from where, or how many. */
-export function describeUndo(records: ReadonlyArray<Pick<JournalLine, 'type' | 'item' | 'cluster'>>): string {
+/** The toast after an undo: which photo came back from where, or how many. Only `type`, `item`
+ * and `cluster` are read, so any journal line (or a test's sketch of one) will do. */
+export function describeUndo(records: ReadonlyArray<{ type: string; item?: unknown; cluster?: unknown }>): string {
   const undos = records.filter((r) => r.type === 'undo');
   if (undos.length > 1) return `Undid ${undos.length} moves: the photos are back in the queue`;
   const r = undos[0];
   if (!r) return 'Undone';
-  if (r.cluster) return `Undid: ${baseName(r.item)} is back from ${r.cluster}`;
-  return r.item ? `Undid: ${baseName(r.item)} is back in the queue` : 'Undone';
+  const item = typeof r.item === 'string' ? r.item : null;
+  if (typeof r.cluster === 'string' && r.cluster) return `Undid: ${baseName(item)} is back from ${r.cluster}`;
+  return item ? `Undid: ${baseName(item)} is back in the queue` : 'Undone';
 }

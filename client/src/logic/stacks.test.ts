@@ -95,10 +95,12 @@ describe('stack and duplicate keys', () => {
 });
 
 describe('the action log reads stack and duplicate lines', () => {
-  const line = (type: string, extra: Record<string, unknown> = {}): JournalLine => ({ seq: 1, ts: '', type, item: null, src: null, dst: null, cluster: null, batch: 'B', ...extra });
+  const lines: JournalLine[] = [
+    { seq: 1, ts: '', type: 'stack-pull', item: 'DCIM/b2.jpg', reviewer: 'r' },
+    { seq: 2, ts: '', type: 'trash-batch-start', batch: 'B', kept: 'x/big.jpg', reason: 'exact', reviewer: 'r' },
+    { seq: 3, ts: '', type: 'trash-batch-end', batch: 'B', moved: 2 },
+  ];
   it('names what each line did', () => {
-    expect(describeLine(line('stack-pull', { item: 'DCIM/b2.jpg' }))).toBe('b2.jpg taken out of its stack');
-    expect(describeLine(line('trash-batch-start', { kept: 'x/big.jpg' }))).toBe('kept big.jpg, trashing its duplicates');
-    expect(describeLine(line('trash-batch-end'))).toBe('duplicates batch B finished');
+    expect(lines.map((l) => describeLine(l))).toEqual(['b2.jpg taken out of its stack', 'kept big.jpg, trashing its duplicates', 'duplicates batch B finished']);
   });
 });

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, Field, RootModel
+
+from photosort.session import records
 
 
 class ErrorBody(BaseModel):
@@ -253,52 +255,31 @@ class ViewingRequest(BaseModel):
     reviewer: str | None = None
 
 
-class ScoredCluster(BaseModel):
-    cluster: str
-    score: float
+# One journal line: the kinds and their fields are defined once, in session/records.py.
+RecordUnion = (
+    records.MoveRecord
+    | records.UndoRecord
+    | records.AbortRecord
+    | records.ClusterCreateRecord
+    | records.SkipRecord
+    | records.ShuffleRecord
+    | records.OrderRecord
+    | records.SettingsRecord
+    | records.StackPullRecord
+    | records.RecoveryRecord
+    | records.AutoBatchStartRecord
+    | records.GridBatchStartRecord
+    | records.TrashBatchStartRecord
+    | records.FoldersBatchStartRecord
+    | records.AutoBatchEndRecord
+    | records.BatchEndRecord
+)
 
 
-class ActionRecord(BaseModel):
-    """One journal line. Fields beyond the common ones depend on `type`."""
+class ActionRecord(RootModel[RecordUnion]):
+    """One journal line, tagged by `type`; fields a newer photosort adds are kept."""
 
-    model_config = ConfigDict(extra="allow")
-
-    seq: int
-    ts: str
-    type: str = Field(
-        description="assign, delete, skip, undo, abort, cluster-create, cluster-rename, shuffle, "
-        "settings, auto-batch-start, auto-batch-end, grid-batch-start, grid-batch-end, "
-        "trash-batch-start, trash-batch-end, folders-batch-start, folders-batch-end, stack-pull, "
-        "recovery"
-    )
-    item: str | None = None
-    src: str | None = Field(default=None, description="Where the photo was, relative to source.")
-    dst: str | None = Field(default=None, description="Where it went, relative to dest.")
-    cluster: str | None = None
-    by: Literal["manual", "auto"] | None = None
-    reviewer: str | None = None
-    batch: str | None = None
-    mode: str | None = Field(default=None, description="Batch filings: which grid, or `folders`.")
-    suggested: list[ScoredCluster] | None = None
-    confidence: float | None = None
-    undoes: int | None = None
-    restore_from: str | None = Field(default=None, description="Undo: relative to dest.")
-    restore_to: str | None = Field(default=None, description="Undo: relative to source.")
-    companions: list[dict[str, str]] | None = Field(
-        default=None,
-        description="The other files of the photo's group moved by this line: "
-        "{src, dst} (assign, delete) or {restore_from, restore_to} (undo).",
-    )
-    hide: bool | None = Field(
-        default=None,
-        description="Copy mode's trash: the photo is only hidden from the queue. (Copy mode's "
-        "lines also carry `copy: true`: the files were copied, the source is unchanged.)",
-    )
-    kept: list[str] | None = Field(
-        default=None,
-        description="Copy mode's undo: copies kept because they changed since (relative to "
-        "dest); the others were removed.",
-    )
+    root: Annotated[RecordUnion, Field(discriminator="type")]
 
 
 class ActionResult(BaseModel):

@@ -1,7 +1,7 @@
 // The journal as a filterable list, newest first; a row that is a playback step jumps there.
 import { useState } from 'react';
 import type { ActionRecord, ActionsPage } from '../../api/queries';
-import { describe, type ByFilter, type LogFilter, type PhotoRef, type TypeFilter } from '../../logic/actionView';
+import { describe, whoOf, type ByFilter, type LogFilter, type PhotoRef, type TypeFilter } from '../../logic/actionView';
 import { clockTime, count } from '../../logic/format';
 import { Thumb } from './LogThumb';
 
@@ -105,8 +105,7 @@ function LogRow({ r, undos, now, undone, bySeq, current, stepIndex, onGoto }: Ro
           <span className="log-desc">{describe(r, bySeq)}</span>
           <span className="log-meta muted small">
             #{r.seq} · {clockTime(r.ts)} · {r.type}
-            {r.by ? ` · ${r.by}` : ''}
-            {r.reviewer ? ` · ${r.reviewer}` : ''}
+            {whoOf(r)}
             {typeof r.confidence === 'number' ? ` · conf ${(r.confidence * 100).toFixed(0)}%` : ''}
           </span>
         </span>

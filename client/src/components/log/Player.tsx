@@ -1,6 +1,6 @@
 // Session playback: the step's photo and caption, the transport buttons and the speed.
 import type { ActionRecord } from '../../api/queries';
-import { describe, type PhotoRef } from '../../logic/actionView';
+import { describe, whoOf, type PhotoRef } from '../../logic/actionView';
 import { clockTime } from '../../logic/format';
 import type { PlaybackEvent, PlaybackState } from '../../logic/playback';
 import { Kbd } from '../Kbd';
@@ -44,8 +44,7 @@ export function Player({ step, steps, playback, dispatch, undos, now, undone, by
             <strong>{describe(step, bySeq)}</strong>
             <span className="muted small">
               #{step.seq} · {clockTime(step.ts)}
-              {step.by ? ` · ${step.by}` : ''}
-              {step.reviewer ? ` · ${step.reviewer}` : ''}
+              {whoOf(step)}
               {undone.has(step.seq) ? ' · undone later' : ''}
             </span>
           </>

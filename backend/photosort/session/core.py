@@ -1,0 +1,198 @@
+"""What every part of a session shares: its folders, its one lock, the journal, the replayed
+state and the cluster members, and the steps every action ends with (apply, checkpoint,
+publish).
+
+Only the session's own parts (filing, batches, undo, ordering, disk sync) hold a
+`SessionCore`; `Session` keeps it private, so nothing outside this package reaches the lock
+or the state except through `Session`'s methods.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from photosort.errors import NotFound, NotQueued, SessionFolderError
+from photosort.session.events import EventBus
+from photosort.session.journal import CLUSTERING_DIR, Journal, Record
+from photosort.session.paths import normalise_item, resolve_inside
+from photosort.session.records import Line
+from photosort.session.settings import HOTKEY_SLOTS, SessionSettings
+from photosort.session.state import ReplayState
+
+log = logging.getLogger("photosort.session")
+
+TRASH_DIR = f"{CLUSTERING_DIR}/trash"
+CHECKPOINT_EVERY_S = 1.0
+
+
+class SessionCore:
+    def __init__(self, source: Path, dest: Path, *, read_only: bool, copy_mode: bool) -> None:
+        self.source = source
+        self.dest = dest
+        self.read_only = read_only
+        self.copy_mode = copy_mode
+        self.lock = threading.RLock()
+        self.events = EventBus()
+        self.journal = Journal(dest / CLUSTERING_DIR, read_only=read_only)
+        self.state = ReplayState()
+        self.members: dict[str, set[str]] = {}
+        # The other files of each queued photo's group, by the face's item.
+        self.companions: dict[str, tuple[str, ...]] = {}
+        # Bumped by every change to the queue or the clusters made under the lock, so a scan
+        # that started before it knows its result is stale.
+        self.generation = 0
+        self.running_batches: set[str] = set()
+        self.unresolved: set[int] = set()
+        self.closed = False
+        self._checkpointed_seq = 0
+        self._checkpointed_at = 0.0
+
+    # ---------------------------------------------------------------- reading
+    @property
+    def trash(self) -> Path:
+        return self.dest / TRASH_DIR
+
+    @property
+    def settings(self) -> SessionSettings:
+        return self.state.settings
+
+    def last_seq(self) -> int:
+        return self.journal.next_seq - 1
+
+    def stats(self) -> dict[str, int]:
+        with self.lock:
+            return {"queued": len(self.state.order), **self.state.stats.as_dict()}
+
+    def clusters(self) -> list[tuple[str, int]]:
+        with self.lock:
+            return [(name, len(m)) for name, m in sorted(self.members.items())]
+
+    def created_clusters(self) -> list[str]:
+        """Clusters made through this session and not undone, oldest first."""
+        names = [
+            self.state.record(seq)["cluster"]
+            for seq in self.state.cluster_creates
+            if self.state.is_active(seq)
+        ]
+        return list(dict.fromkeys(names))
+
+    def cluster_slots(self) -> dict[str, int]:
+        """Hotkey slots 1-9 that never re-rank: a cluster the reviewer pinned (settings
+        `slots`) keeps its slot; the free ones go to the other clusters, those found on disk
+        first (by path), then those created in this session, in creation order."""
+        with self.lock:
+            members = self.members
+            created = [c for c in self.created_clusters() if c in members]
+            made = set(created)
+            found = sorted(c for c in members if c not in made)
+            slots = {
+                name: i + 1
+                for i, name in enumerate(self.settings.slots)
+                if name is not None and name in members
+            }
+            free = [n for n in range(1, HOTKEY_SLOTS + 1) if n not in slots.values()]
+            unpinned = [c for c in [*found, *created] if c not in slots]
+            slots.update(zip(unpinned, free[: len(unpinned)], strict=False))
+            return slots
+
+    def queued_path(self, item: str) -> Path:
+        """The file of a queued item; 409 when it was filed already, 404 when unknown."""
+        item = normalise_item(item)
+        with self.lock:
+            if item in self.state.order:
+                path = resolve_inside(self.source, item)
+                if path.is_file():
+                    return path
+                self.drop_vanished([item])
+                raise NotFound(f"{item!r} vanished from the source folder")
+            if item in self.state.filed_items:
+                raise NotQueued(f"{item!r} is no longer queued: it was already filed")
+            raise NotFound(f"{item!r} is not a queued photo of this session")
+
+    def drop_vanished(self, items: Iterable[str]) -> None:
+        for item in items:
+            self.state.order.remove(item)
+
+    # ---------------------------------------------------------------- acting
+    def writable(self) -> None:
+        if self.read_only:
+            raise SessionFolderError("this session was opened read-only")
+        if self.closed:
+            raise SessionFolderError("this session is closed")
+
+    def journal_line(self, line: Line) -> Record:
+        """Append a line whose effect needs no file operation first, apply it, publish it."""
+        with self.lock:
+            return self.commit(self.journal.append(line))
+
+    def commit(self, rec: Record) -> Record:
+        """Apply an appended line to the replayed state and tell the listeners."""
+        self.state.apply(rec)
+        self.after([rec])
+        return rec
+
+    def after(self, recs: Sequence[Record]) -> None:
+        if not recs:
+            return
+        self.checkpoint_if_stale()
+        stats = self.stats()
+        for rec in recs:
+            self.events.publish({"type": "action", "record": rec, "stats": stats})
+
+    def queue_changed(self, appeared: set[str], vanished: set[str]) -> None:
+        if appeared or vanished:
+            self.events.publish(
+                {
+                    "type": "queue-changed",
+                    "appeared": len(appeared),
+                    "vanished": len(vanished),
+                    "stats": self.stats(),
+                }
+            )
+
+    # ---------------------------------------------------------------- persistence
+    def checkpoint(self) -> None:
+        """Write `state.json`: a derivable snapshot of the replayed journal. A failure (a full
+        disk) is logged, never raised: the fsync'ed journal is what makes actions durable."""
+        with self.lock:
+            try:
+                self.journal.write_state(self.snapshot())
+            except OSError as exc:
+                log.warning("could not write state.json (%s); the journal has everything", exc)
+                self._checkpointed_at = time.monotonic()
+                return
+            self._checkpointed_seq = self.last_seq()
+            self._checkpointed_at = time.monotonic()
+
+    def checkpoint_if_stale(self, max_age: float = CHECKPOINT_EVERY_S) -> None:
+        """Checkpoint unless one was written less than `max_age` seconds ago. `state.json` is
+        derivable (the fsync'ed journal line is what makes an action durable), so a snapshot
+        per action only costs 2 fsyncs and a serialisation on the action's critical path."""
+        with self.lock:
+            if self.closed or self.read_only:
+                return
+            if self._checkpointed_seq == self.last_seq():
+                return
+            if time.monotonic() - self._checkpointed_at >= max_age:
+                self.checkpoint()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "version": 1,
+                "source": ".",
+                "dest": os.path.relpath(self.dest, self.source).replace(os.sep, "/"),
+                "last_seq": self.last_seq(),
+                "stats": self.stats(),
+                "queue": self.state.order.snapshot(),
+                "settings": self.settings.model_dump(),
+                "clusters": [{"name": n, "count": c} for n, c in self.clusters()],
+                "undone": sorted(self.state.undone),
+                "unresolved": sorted(self.unresolved),
+            }
