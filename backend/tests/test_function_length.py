@@ -1,4 +1,5 @@
-"""No function in backend/photosort runs past 60 lines without a `# long:` reason."""
+"""No function in backend/photosort runs past 60 lines without a `# long:` reason, and no class
+past 400."""
 
 from __future__ import annotations
 
@@ -19,3 +20,10 @@ def test_the_check_sees_a_long_function():
         [sys.executable, str(SCRIPT), "20"], capture_output=True, text=True, timeout=60
     )
     assert res.returncode == 1 and "embed_jobs" in res.stdout
+
+
+def test_the_check_sees_a_long_class():
+    res = subprocess.run(
+        [sys.executable, str(SCRIPT), "1000", "300"], capture_output=True, text=True, timeout=60
+    )
+    assert res.returncode == 1 and "class Session" in res.stdout, res.stdout

@@ -21,16 +21,15 @@ from numpy.typing import NDArray
 
 from photosort.ml import AnnIndex, VectorMatrix
 from photosort.suggest.indexing.centroids import Centroids
-from photosort.suggest.indexing.scores import ScoreTable, top_k
+from photosort.suggest.indexing.neighbours import NeighbourSearch
+from photosort.suggest.indexing.scores import ScoreTable
 
 Key = tuple[str, str]
 Vector = NDArray[np.float32]
 # Per item: cluster names best first and their scores, in the same order.
 Ranking = tuple[list[str], list[float]]
-ANN_ABOVE = 20_000  # matrix rows from which more-like-this asks the nearest-neighbour index
 REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
 CHANGE_LOG = 64  # item -> row changes remembered, so a remembered answer can be patched
-ANN_TAIL = 20_000  # rows appended since the index was built that trigger extending it
 SLICE = 32_768  # keys checked per hold of the lock: a request waits milliseconds, not a scan
 
 
@@ -55,7 +54,6 @@ class VectorIndex:
         self.centroids: Centroids | None = None  # None until the embedder (its dim) is known
         self.matrix: VectorMatrix | None = None
         self.scores: ScoreTable | None = None
-        self.ann: AnnIndex | None = None  # built once the matrix has ANN_ABOVE rows
         self._fp: dict[Key, str] = {}
         self._errors: dict[Key, str] = {}
         # Queued item -> matrix row, for those whose vector is in; queued items seen with a
@@ -71,6 +69,7 @@ class VectorIndex:
         self._waiting: dict[str, set[str]] = {}
         # Photos filed while their vector was being computed: they join a centroid on landing.
         self._awaiting_vector: dict[str, set[Key]] = {}
+        self._search = NeighbourSearch(self)
 
     def start(self, dim: int, path: Path | None = None) -> None:
         """The embedder is known: open its matrix (at `path`, else a private temporary file)
@@ -143,6 +142,9 @@ class VectorIndex:
         if not self._changes or self._changes[0][0] > version + 1:
             return None
         return {item for v, item in self._changes if v > version}
+
+    def is_queued_row(self, row: int) -> bool:
+        return row in self._row_item
 
     def queued_at(self, row: int) -> list[str]:
         """The queued items whose vector is this row."""
@@ -403,69 +405,18 @@ class VectorIndex:
     def nearest(
         self, anchor: Vector, queue: Callable[[], Sequence[str]], limit: int
     ) -> list[tuple[str, float]]:
-        """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first.
-        A large library asks the nearest-neighbour index for candidates and re-scores them
-        exactly; below ANN_ABOVE rows (or while the index is being built) an exact pass over
-        `queue()` (the queued items, asked for only then), ties in queue order."""
-        ann = self._ann()
-        found = self._nearest_ann(ann, anchor, limit) if ann is not None else None
-        return found if found is not None else self._nearest_exact(anchor, queue(), limit)
+        """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first
+        (`NeighbourSearch.nearest`)."""
+        return self._search.nearest(anchor, queue, limit)
 
     def prepare_search(self) -> None:
         """Start building the nearest-neighbour index if the library is large enough."""
-        self._ann()
+        self._search.prepare()
 
-    def _ann(self) -> AnnIndex | None:
-        with self.lock:
-            if self.matrix is None or len(self.matrix) < ANN_ABOVE:
-                return None
-            if self.ann is None:
-                self.ann = AnnIndex(self.matrix)
-            ann, rows = self.ann, len(self.matrix)
-        if not ann.ready or rows - ann.indexed > ANN_TAIL:
-            ann.build_in_background()
-        return ann if ann.ready else None
-
-    def _nearest_ann(
-        self, ann: AnnIndex, anchor: Vector, limit: int
-    ) -> list[tuple[str, float]] | None:
-        """Candidates from the index plus the rows appended since it was built, kept when
-        queued, re-scored exactly. None when too few queued ones turn up (most of the library
-        filed): the exact pass answers then."""
-        want = max(32 * limit, 512)
-        for _ in range(3):
-            found = ann.search(anchor, want)
-            with self.lock:
-                assert self.matrix is not None
-                tail = np.arange(ann.indexed, len(self.matrix), dtype=np.intp)
-                cand = np.unique(np.concatenate([found, tail]))
-                cand = cand[[r in self._row_item for r in cand.tolist()]]
-                if len(cand) >= limit or len(found) < want:
-                    sims = self.matrix.cosines_at(cand, anchor)[:, 0].tolist()
-                    hits = [
-                        (i, s)
-                        for r, s in zip(cand.tolist(), sims, strict=True)
-                        for i in self.queued_at(r)
-                    ]
-                    return sorted(hits, key=lambda h: -h[1])[:limit]
-            want *= 4
-        return None
-
-    def _nearest_exact(
-        self, anchor: Vector, items: Sequence[str], limit: int
-    ) -> list[tuple[str, float]]:
-        with self.lock:
-            rows = self.queue_rows(items)
-            present = np.flatnonzero(rows >= 0)
-            matrix = self.matrix
-            if matrix is None or not len(present):
-                return []
-        # Outside the index's lock (rows are only ever appended): a filing need not wait.
-        sims = matrix.cosines(anchor, 0, int(rows[present].max()) + 1)[rows[present], 0]
-        best = top_k(sims, limit)
-        return [
-            (items[p], s) for p, s in zip(present[best].tolist(), sims[best].tolist(), strict=True)
-        ]
+    @property
+    def ann(self) -> AnnIndex | None:
+        """The nearest-neighbour index, once the library was large enough to build one."""
+        return self._search.ann
 
     def locate(self, top: QueueTop, items: Sequence[str], wanted: Iterable[str]) -> dict[str, int]:
         """Where each of a few `wanted` items sits in `top` (built from `items`), found by

@@ -8,7 +8,7 @@ import pytest
 from numpy.typing import NDArray
 
 from photosort.ml.matrix import VectorMatrix
-from photosort.suggest.indexing import vectors as vectors_module
+from photosort.suggest.indexing import neighbours
 from photosort.suggest.indexing.scores import ScoreTable, top_k
 from photosort.suggest.indexing.vectors import VectorIndex
 
@@ -154,8 +154,8 @@ def test_more_like_this_through_the_index_equals_the_exact_search(
     exact = [index.nearest(vecs[q], lambda: items, 20) for q in (0, 999, 2500)]
     assert index.ann is None, "a small library is searched exactly"
     assert [i for i, _ in exact[0]][:1] == ["p0000"]
-    monkeypatch.setattr(vectors_module, "ANN_ABOVE", 100)
-    assert index._ann() is None  # starts building; exact meanwhile
+    monkeypatch.setattr(neighbours, "ANN_ABOVE", 100)
+    index.prepare_search()  # starts building; exact meanwhile
     assert index.ann is not None and index.ann.wait(60)
     # queued rows added after the index was built are searched too
     index.seen(("s", "late"), "fp-late")
