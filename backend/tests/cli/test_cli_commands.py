@@ -293,3 +293,23 @@ def test_log_shows_unicode_names(cli, make_library):
     assert "Été à Paris 2024 #1.jpg" in r.stdout
     assert "Ünïcode birds/Été à Paris 2024 #1.jpg" in r.stdout
     assert "Ünïcode birds" in wide.invoke(app, ["stats", str(lib.source)]).stdout
+
+
+def test_index_shows_the_models_rate_and_a_cached_folder_as_cached(make_library):
+    """A second `index` finds every vector in the cache: its bar says so instead of a rate of
+    hundreds of thousands of photos a second."""
+    lib = make_library(clusters={"birds": 2}, loose=4)
+
+    def index() -> str:
+        done = subprocess.run(
+            [str(PHOTOSORT), "index", str(lib.source), "--model", "efficientnet-lite0"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    first, again = index(), index()
+    assert "photos/s" in first and "from the cache" not in first, first
+    assert "from the cache" in again and "photos/s" not in again, again
