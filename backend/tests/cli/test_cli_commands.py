@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from serving import ctrl_c, serve
 from typer.testing import CliRunner
 
 from photosort.cli import app
@@ -199,49 +198,17 @@ def test_serve_missing_folder(cli, tmp_path):
     assert_one_line_error(cli("serve", tmp_path / "nope", "--model", "none"), "does not exist")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(not PHOTOSORT.exists(), reason="photosort console script not installed")
 def test_serve_end_to_end_in_a_subprocess(library, hash_of):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            *(str(PHOTOSORT), "serve", str(library.source), "--port", str(port)),
-            *("--model", "none", "--no-browser"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc, url = serve([library.source, "--model", "none"])
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.1)
         item = library.loose[0]
         before = hash_of(library.source / item)
         r = httpx.post(f"{url}/api/assign", json={"item": item, "cluster": "coins"}, timeout=5)
         assert r.status_code == 200, r.text
         assert hash_of(library.dest / "coins" / item) == before
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, err = proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
-    assert "Traceback" not in err, err
+        out, _err = ctrl_c(proc)
     assert "6 photos queued" in out
     r = subprocess.run(
         [str(PHOTOSORT), "verify", str(library.source)], capture_output=True, text=True, timeout=30

@@ -3,63 +3,18 @@ SOURCE afterwards opens the session in DEST (remembered per user, never in SOURC
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import orjson
 import pytest
-
-PHOTOSORT = Path(sys.executable).parent / "photosort"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from serving import PHOTOSORT, ctrl_c, serve
 
 
 def _serve(source: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            *(str(PHOTOSORT), "serve", str(source), "--port", str(port)),
-            *("--model", "none", "--no-browser", *args),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "COLUMNS": "300"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"serve did not come up: {proc.communicate()}")
-        time.sleep(0.1)
-
-
-def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-    assert "Traceback" not in err, err
-    return out, err
+    return serve([source, "--model", "none", *args])
 
 
 def _tree(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -84,7 +39,7 @@ def test_serve_makes_dest_then_every_command_given_source_finds_it(
         r = httpx.post(f"{url}/api/assign", json={"item": item, "cluster": "birds", "create": True})
         assert r.status_code == 200, r.text
     finally:
-        _, err = _stop(proc)
+        _, err = ctrl_c(proc)
     assert f"created {dest}: the clusters go there" in err
     assert hash_of(dest / "birds" / item) == before
     assert not (lib.source / ".clustering").exists()
@@ -174,7 +129,7 @@ def test_copy_mode_writes_nothing_to_source_and_is_remembered(make_library, hash
         r = httpx.post(f"{url}/api/assign", json={"item": item, "cluster": "coins", "create": True})
         assert r.status_code == 200, r.text
     finally:
-        _stop(proc)
+        ctrl_c(proc)
     assert hash_of(dest / "coins" / item) == hash_of(lib.source / item)
     assert _tree(lib.source) == before
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import sysconfig
 import tarfile
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+from serving import ctrl_c, serve
 
 REPO = Path(__file__).resolve().parents[3]
 STATIC = REPO / "backend" / "photosort" / "static"
@@ -36,12 +34,6 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str], timeout: float = 120
     )
     assert r.returncode == 0, f"{args} failed:\n{r.stdout}\n{r.stderr}"
     return r.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -140,38 +132,16 @@ def test_installed_wheel_serves_the_ui_files_and_undoes(
     assert said == f"photosort {version}"
 
     lib = make_library(loose=2)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [photosort, "serve", lib.source, "--port", str(port), "--model", "none", "--no-browser"],
-        cwd=tmp_path,
-        env=clean_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc, url = serve(
+        [lib.source, "--model", "none"], launcher=[photosort], env=clean_env, cwd=tmp_path
     )
     try:
-        _check_served(f"http://127.0.0.1:{port}", proc, lib)
+        _check_served(url, lib)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, err = proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
-    assert "Traceback" not in err, err
+        ctrl_c(proc)
 
 
-def _check_served(url: str, proc: subprocess.Popen[str], lib) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the installed photosort did not come up"
-        time.sleep(0.1)
+def _check_served(url: str, lib) -> None:
     page = httpx.get(f"{url}/")
     assert page.status_code == 200 and 'id="root"' in page.text, page.text[:300]
     script = page.text.split('<script type="module" crossorigin src="', 1)[1].split('"', 1)[0]

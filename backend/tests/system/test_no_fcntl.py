@@ -14,10 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 from groupfiles import jpegs
+from serving import serve
 from testdata import STAMPS
-
-BENCH = Path(__file__).resolve().parents[3] / "bench"
-sys.path.insert(0, str(BENCH))
 
 # `photosort` with fcntl made unavailable before anything is imported.
 LAUNCH = (
@@ -28,27 +26,7 @@ LAUNCH = (
 
 
 def _start(args: list[str]) -> tuple[subprocess.Popen[str], str]:
-    from common import free_port
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, "serve", *args, "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited ({proc.returncode}): {proc.stdout.read()}")  # type: ignore[union-attr]
-        try:
-            if httpx.get(f"{url}/api/health", timeout=5).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "serve did not answer"
-        time.sleep(0.05)
+    return serve(args, launcher=[sys.executable, "-c", LAUNCH], timeout=180)
 
 
 @pytest.mark.timeout(300)
