@@ -20,6 +20,8 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       // SSE (/api/events) goes through the same proxy; it streams as long as nothing buffers.
+      // changeOrigin stays off: the backend trusts no origin but its own, and keeping the
+      // browser's Host (localhost:5173) is what makes the page's Origin match it.
       '/api': { target: BACKEND, changeOrigin: false },
       '/docs': { target: BACKEND },
       '/openapi.json': { target: BACKEND },

@@ -302,7 +302,7 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
-    from photosort.api.app import VITE_DEV_ORIGINS, create_app
+    from photosort.api.app import create_app
     from photosort.api.context import AppContext
     from photosort.api.security import Guard
 
@@ -321,7 +321,7 @@ def serve(
         out.print(
             escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
         )
-    guard = Guard.for_host(host, frozenset(VITE_DEV_ORIGINS))
+    guard = Guard.for_host(host)
     out.print(escape(_reach_line(guard, port)) + "  (Ctrl-C stops)", soft_wrap=True)
     app_ = create_app(ctx, guard=guard)
     config = uvicorn.Config(

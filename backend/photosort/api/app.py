@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -34,7 +33,6 @@ from photosort.session import FolderWatcher
 log = logging.getLogger("photosort.api")
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-VITE_DEV_ORIGINS = ["http://127.0.0.1:5173", "http://localhost:5173"]
 
 
 # While newcomers are being written, they are looked at this often (session/arrivals.py).
@@ -121,13 +119,9 @@ def create_app(
     app.state.ctx = ctx
     app.state.streams = event_routes.OpenStreams()
     install_error_handlers(app)
-    app.add_middleware(
-        CORSMiddleware, allow_origins=VITE_DEV_ORIGINS, allow_methods=["*"], allow_headers=["*"]
-    )
-    # Outermost: a refused request reaches neither CORS nor any handler.
-    app.add_middleware(
-        GuardMiddleware, guard=guard or Guard(trusted_origins=frozenset(VITE_DEV_ORIGINS))
-    )
+    # No CORS: no other origin may read an answer, the Vite dev server included (its proxy
+    # makes the UI's requests same-origin). Outermost: a refused request reaches no handler.
+    app.add_middleware(GuardMiddleware, guard=guard or Guard())
     for module in (
         session_routes,
         queue_routes,

@@ -5,6 +5,10 @@ One ASGI middleware, outside the routers, refuses before any handler runs:
   `evil.example` re-resolved to 127.0.0.1 would otherwise be "same-origin" with the API);
 - a state-changing request that `Origin` or `Sec-Fetch-Site` say comes from another site, or
   whose body is not JSON (a plain HTML form or a `text/plain` fetch needs no CORS preflight);
+- a photo or video read whose `Origin` is another site (a page's `fetch` of the reviewer's
+  photos). No other origin is trusted, not even the Vite dev server's port: its proxy keeps the
+  browser's `Host`, so what it forwards is already same-origin, while anything else listening
+  on that port is just another site;
 - a request body over the limit, counted while it streams in, before anything parses it;
 - on a non-loopback address, any request without the session token (Jupyter-style: the token
   arrives once in the URL, then lives in an HttpOnly SameSite=Strict cookie).
@@ -17,7 +21,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -30,6 +34,7 @@ from photosort.api.errors import error_response
 MAX_BODY_BYTES = 1024 * 1024
 TOKEN_COOKIE = "photosort_token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MEDIA_PREFIXES = ("/api/image/", "/api/video/")
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
 
 
@@ -62,17 +67,15 @@ class Guard:
     bind_host: str = "127.0.0.1"
     token: str | None = None
     max_body: int = MAX_BODY_BYTES
-    # Origins besides the server's own that may write (the Vite dev server, which proxies /api).
-    trusted_origins: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def loopback(self) -> bool:
         return is_loopback_host(self.bind_host)
 
     @classmethod
-    def for_host(cls, bind_host: str, trusted_origins: frozenset[str] = frozenset()) -> Guard:
+    def for_host(cls, bind_host: str) -> Guard:
         token = None if is_loopback_host(bind_host) else new_token()
-        return cls(bind_host=bind_host, token=token, trusted_origins=trusted_origins)
+        return cls(bind_host=bind_host, token=token)
 
 
 class _BodyTooLarge(HTTPException):
@@ -124,10 +127,13 @@ class GuardMiddleware:
                 "open the link with ?token=... that `photosort serve` printed at start",
             )
         method = scope["method"]
+        origin = headers.get("origin")
+        foreign = origin is not None and not _same_origin(origin, host, scope)
+        if foreign and _is_media(scope):
+            return (403, "cross_site", f"refused to show a photo to another site ({origin})")
         if method not in _SAFE_METHODS:
             site = headers.get("sec-fetch-site", "").lower()
-            origin = headers.get("origin")
-            if origin is not None and not self._origin_allowed(origin, host, scope):
+            if foreign:
                 return (403, "cross_site", f"refused a {method} from another site ({origin})")
             if origin is None and site == "cross-site":
                 return (403, "cross_site", f"refused a {method} from another site")
@@ -146,12 +152,6 @@ class GuardMiddleware:
                     f"not {content_type or 'untyped'}",
                 )
         return None
-
-    def _origin_allowed(self, origin: str, host: str, scope: Scope) -> bool:
-        if origin in self.guard.trusted_origins:
-            return True
-        scheme = scope.get("scheme", "http")
-        return bool(host) and origin.lower() == f"{scheme}://{host}".lower()
 
     def _has_token(self, scope: Scope, headers: Headers) -> bool:
         token = self.guard.token
@@ -217,6 +217,16 @@ class GuardMiddleware:
         return limited
 
 
+def _same_origin(origin: str, host: str, scope: Scope) -> bool:
+    scheme = scope.get("scheme", "http")
+    return bool(host) and origin.lower() == f"{scheme}://{host}".lower()
+
+
+def _is_media(scope: Scope) -> bool:
+    path: str = scope["path"]
+    return path.startswith(_MEDIA_PREFIXES)
+
+
 def _is_json(content_type: str) -> bool:
     mime = content_type.split(";", 1)[0].strip().lower()
     return mime == "application/json" or (
@@ -246,7 +256,7 @@ def _decode_path_losslessly(scope: Scope) -> Scope:
 def _with_resource_policy(scope: Scope, send: Send) -> Send:
     """Photos and videos are the reviewer's: no other site may embed them (`<img src=...>`
     and `<video src=...>` are no-cors)."""
-    if not scope["path"].startswith(("/api/image/", "/api/video/")):
+    if not _is_media(scope):
         return send
 
     async def sending(message: Message) -> None:

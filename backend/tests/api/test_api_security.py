@@ -74,14 +74,49 @@ def test_cross_site_write_is_refused(server, library, check_error, headers):
     assert _unmoved(library)
 
 
-def test_same_origin_and_dev_server_writes_are_served(server, library):
+def test_same_origin_writes_are_served(server, library):
     r = _assign(server, library, headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"})
     assert r.status_code == 200, r.text
     assert (library.dest / "birds" / library.loose[0]).is_file()
-    r = server.client.post(
-        "/api/skip", json={"item": library.loose[1]}, headers={"Origin": "http://localhost:5173"}
+
+
+def _trashed_nothing(library) -> bool:
+    return (library.source / library.loose[0]).is_file() and not any(
+        r["type"] == "delete" for r in library.journal()
     )
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:5173", "http://127.0.0.1:5173"])
+def test_a_page_on_the_vite_port_can_neither_act_nor_read_photos(
+    server, library, check_error, origin
+):
+    """Port 5173 is whatever happens to run there (any other project's dev server), not this
+    tool: a page on it is another site."""
+    r = post_json(
+        server.client, "/api/delete", {"item": library.loose[0]}, headers={"Origin": origin}
+    )
+    check_error(r, 403, "cross_site")
+    assert "access-control-allow-origin" not in r.headers
+    assert _trashed_nothing(library)
+    for media in (f"/api/image/{library.loose[0]}", f"/api/image/{library.loose[0]}?size=thumb"):
+        r = server.client.get(media, headers={"Origin": origin})
+        check_error(r, 403, "cross_site")
+        assert "access-control-allow-origin" not in r.headers
+
+
+def test_the_vite_dev_server_proxy_is_served(server, library):
+    """`npm run dev`: Vite on :5173 proxies /api keeping the browser's Host (changeOrigin off),
+    so what reaches the backend is same-origin with the page the reviewer has open."""
+    proxied = {
+        "Host": "localhost:5173",
+        "Origin": "http://localhost:5173",
+        "Sec-Fetch-Site": "same-origin",
+    }
+    r = post_json(server.client, "/api/delete", {"item": library.loose[0]}, headers=proxied)
     assert r.status_code == 200, r.text
+    assert not (library.source / library.loose[0]).exists()
+    r = server.client.get(f"/api/image/{library.loose[1]}", headers=proxied)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/")
 
 
 def test_cross_site_reads_stay_possible_but_not_writes(server, library):
@@ -294,6 +329,17 @@ def _first_line_with(proc, needle: str, timeout: float = 20) -> str:
     raise AssertionError(f"no line with {needle!r}")
 
 
+def _when_listening(base: str, timeout: float = 20) -> httpx.Response:
+    """`GET /api/health` once the server accepts connections."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(f"{base}/api/health", timeout=1)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
 @pytest.mark.skipif(not PHOTOSORT.exists(), reason="photosort console script not installed")
 def test_serve_on_all_interfaces_prints_a_token_link_once(library):
     proc, port = _serve(library, "--host", "0.0.0.0")
@@ -303,15 +349,7 @@ def test_serve_on_all_interfaces_prints_a_token_link_once(library):
         token = line.split("?token=", 1)[1].split()[0]
         assert len(token) >= 24
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                r = httpx.get(f"{base}/api/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
-        assert r.status_code == 401
+        assert _when_listening(base).status_code == 401
         with httpx.Client(base_url=base, timeout=5) as c:
             assert c.get("/", params={"token": token}).status_code == 303
             assert c.get("/api/session").status_code == 200
@@ -329,3 +367,26 @@ def test_serve_on_loopback_says_only_this_computer_can_reach_it(library):
     finally:
         _stop(proc)
     assert "only this computer" in line and "token" not in line
+
+
+@pytest.mark.skipif(not PHOTOSORT.exists(), reason="photosort console script not installed")
+def test_plain_serve_refuses_a_page_on_the_vite_port(library):
+    proc, port = _serve(library)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert _when_listening(base).status_code == 200
+        with httpx.Client(base_url=base, timeout=5) as c:
+            r = post_json(
+                c,
+                "/api/delete",
+                {"item": library.loose[0]},
+                headers={"Origin": "http://localhost:5173"},
+            )
+            assert r.status_code == 403, r.text
+            assert "access-control-allow-origin" not in r.headers
+            r = c.get(f"/api/image/{library.loose[0]}", headers={"Origin": "http://localhost:5173"})
+            assert r.status_code == 403
+            assert "access-control-allow-origin" not in r.headers
+    finally:
+        _stop(proc)
+    assert _trashed_nothing(library)

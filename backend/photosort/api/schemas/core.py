@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, RootModel
 
+from photosort.api.schemas.base import RequestModel
 from photosort.session import records
 
 
@@ -89,7 +90,7 @@ class SettingsDefaults(Settings):
     )
 
 
-class SettingsUpdate(BaseModel):
+class SettingsUpdate(RequestModel):
     """A partial change: omitted fields keep their value; only `threshold` may be null."""
 
     # `Field(default=None)` on non-nullable types: a field may be left out, but an explicit
@@ -209,14 +210,14 @@ class ItemDetail(BaseModel):
     )
 
 
-class AssignRequest(BaseModel):
+class AssignRequest(RequestModel):
     item: str
     cluster: str
     create: bool = Field(default=False, description="Create the cluster when it does not exist.")
     reviewer: str | None = None
 
 
-class ItemRequest(BaseModel):
+class ItemRequest(RequestModel):
     item: str
     reviewer: str | None = None
 
@@ -225,7 +226,7 @@ class ItemRequest(BaseModel):
 INT64_MAX = 2**63 - 1
 
 
-class ShuffleRequest(BaseModel):
+class ShuffleRequest(RequestModel):
     seed: int | None = Field(
         default=None,
         ge=-INT64_MAX,
@@ -235,7 +236,7 @@ class ShuffleRequest(BaseModel):
     reviewer: str | None = None
 
 
-class UndoRequest(BaseModel):
+class UndoRequest(RequestModel):
     seq: int | None = Field(
         default=None, ge=1, le=INT64_MAX, description="Journal seq to undo; default: the newest."
     )
@@ -243,14 +244,14 @@ class UndoRequest(BaseModel):
     reviewer: str | None = None
 
 
-class ClusterCreateRequest(BaseModel):
+class ClusterCreateRequest(RequestModel):
     name: str = Field(
         description="The cluster's path under dest (`Trips/Rome`); missing folders are made."
     )
     reviewer: str | None = None
 
 
-class ViewingRequest(BaseModel):
+class ViewingRequest(RequestModel):
     item: str | None = Field(description="The item this reviewer is looking at; null = none.")
     reviewer: str | None = None
 
@@ -298,7 +299,7 @@ class Health(BaseModel):
     version: str
 
 
-class AutoMoveRequest(BaseModel):
+class AutoMoveRequest(RequestModel):
     threshold: float | None = Field(
         default=None, ge=-1.0, le=1.0, description="Null: the recommended threshold."
     )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from photosort.api.schemas.base import RequestModel
 from photosort.api.schemas.core import Stats
 
 GridMode = Literal["grid", "similar", "discover", "search"]
@@ -36,7 +37,7 @@ class GridPage(BaseModel):
     note: str | None = None
 
 
-class GridFileRequest(BaseModel):
+class GridFileRequest(RequestModel):
     mode: GridMode
     cluster: str
     ticked: list[str] = Field(max_length=2000, description="Photos to file, as one batch.")
@@ -71,7 +72,7 @@ class DiscoveryPage(BaseModel):
     cold_start: bool = Field(description="No cluster exists yet.")
 
 
-class OrderRequest(BaseModel):
+class OrderRequest(RequestModel):
     order: Literal["uncertain", "natural"] = Field(
         description="uncertain: lowest suggestion margin first (worked out now); natural: by "
         "name. `POST /api/shuffle` gives a shuffled order."
@@ -92,7 +93,7 @@ class SourceFolders(BaseModel):
     photos: int = Field(description="Queued photos in them, all told.")
 
 
-class FoldersFileRequest(BaseModel):
+class FoldersFileRequest(RequestModel):
     folders: list[str] | None = Field(
         default=None, max_length=10000, description="Which folders (default: every one offered)."
     )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from photosort.api.schemas.base import RequestModel
 from photosort.api.schemas.core import ActionRecord, Stats
 
 
@@ -23,7 +24,7 @@ class StacksPage(BaseModel):
     note: str | None = Field(default=None, description="Why there are none (suggestions off).")
 
 
-class StackFileRequest(BaseModel):
+class StackFileRequest(RequestModel):
     items: list[str] = Field(
         min_length=1, max_length=500, description="The stack's frames as shown, face first."
     )
@@ -41,7 +42,7 @@ class StackFiled(BaseModel):
     stats: Stats
 
 
-class StackPullRequest(BaseModel):
+class StackPullRequest(RequestModel):
     item: str = Field(description="A frame to take out of its stack: shown on its own after.")
     reviewer: str | None = None
 
@@ -68,7 +69,7 @@ class DuplicatesPage(BaseModel):
     note: str | None = None
 
 
-class KeepBestRequest(BaseModel):
+class KeepBestRequest(RequestModel):
     items: list[str] = Field(
         min_length=2, max_length=500, description="One duplicate group (or part of one)."
     )
