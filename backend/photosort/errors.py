@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 
 class PhotosortError(Exception):
     code = "error"
@@ -82,3 +86,31 @@ class DiskFull(PhotosortError):
 
     code = "disk_full"
     status = 507
+
+
+class MovesFailed(PhotosortError):
+    """An action that moved nothing because every one of its moves failed: the answer lists
+    each photo with the reason (they all stay queued). A full disk is 507, anything else 409."""
+
+    code = "moves_failed"
+    status = 409
+
+    def __init__(self, message: str, failed: list[dict[str, str]], *, disk_full: bool) -> None:
+        super().__init__(message)
+        self.failed = failed
+        if disk_full:
+            self.status = 507
+
+
+def nothing_moved(what: str, failed: Sequence[Mapping[str, Any]]) -> MovesFailed:
+    """The error of a batch none of whose moves happened: `failed` holds each move's item,
+    reason and errno."""
+    full = all(f.get("errno") in (errno.ENOSPC, errno.EDQUOT) for f in failed)
+    listed = [{"item": str(f["item"]), "reason": str(f["reason"])} for f in failed]
+    first = listed[0]
+    more = f" (and {len(listed) - 1} more)" if len(listed) > 1 else ""
+    return MovesFailed(
+        f"{what}: nothing moved; {first['item']}: {first['reason']}{more}",
+        listed,
+        disk_full=full,
+    )

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from photosort.api.responses import JSONTextResponse
-from photosort.errors import PhotosortError
+from photosort.errors import MovesFailed, PhotosortError
 
 log = logging.getLogger("photosort.api")
 
@@ -26,6 +26,9 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PhotosortError)
     async def _domain(_: Request, exc: PhotosortError) -> JSONResponse:
+        if isinstance(exc, MovesFailed):
+            body = {"code": exc.code, "message": exc.message, "failed": exc.failed}
+            return JSONTextResponse(status_code=exc.status, content={"error": body})
         return error_response(exc.status, exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)

@@ -22,6 +22,7 @@ from photosort.session.paths import normalise_item, validate_cluster_name
 from photosort.session.records import (
     AutoBatchStartLine,
     BatchStartLine,
+    FailedMove,
     Filer,
     FoldersBatchStartLine,
     GridBatchStartLine,
@@ -43,10 +44,11 @@ class BatchBracket:
         self.batch = start["batch"]
         core.journal_line(start)
 
-    def close(self, moved: Sequence[Record], wanted: int) -> None:
-        """`wanted`: how many the batch set out to file; the rest were left out. A batch cut
-        short by an error gets no end line: its lines still undo as one."""
-        self.core.journal_line(batch_end(self.start, len(moved), wanted - len(moved)))
+    def close(self, moved: Sequence[Record], wanted: int, failed: int = 0) -> None:
+        """`wanted`: how many the batch set out to file; the rest were left out, `failed` of
+        them because their move failed. A batch cut short by an error gets no end line: its
+        lines still undo as one."""
+        self.core.journal_line(batch_end(self.start, len(moved), wanted - len(moved), failed))
 
 
 class Batches:
@@ -65,6 +67,21 @@ class Batches:
         by: Filer,
     ) -> list[Record]:
         """File many photos as one batch: group-committed journal lines, then the moves."""
+        return self.attempt_batch(
+            plans, batch=batch, reviewer=reviewer, progress=progress, chunk=chunk, by=by
+        )[0]
+
+    def attempt_batch(
+        self,
+        plans: Sequence[MovePlan],
+        *,
+        batch: str,
+        reviewer: str,
+        progress: Callable[[int, int], None] | None,
+        chunk: int,
+        by: Filer,
+    ) -> tuple[list[Record], list[FailedMove]]:
+        """`move_batch`, also saying which moves failed and why."""
         core = self.core
         core.writable()
         with core.lock:
@@ -84,9 +101,10 @@ class Batches:
         progress: Callable[[int, int], None] | None,
         chunk: int,
         by: Filer,
-    ) -> list[Record]:
+    ) -> tuple[list[Record], list[FailedMove]]:
         core, filing = self.core, self.filing
         done: list[Record] = []
+        failed: list[FailedMove] = []
         folders = filing.group_finder([p.item for p in valid])
         for start in range(0, len(valid), chunk):
             with core.lock:
@@ -96,19 +114,25 @@ class Batches:
                     filing.plan(p.item, p.cluster or "", p.cluster, folders, taken, p.extra)
                     for p in part
                 ]
-                done += filing.execute_moves("assign", part, by=by, reviewer=reviewer, batch=batch)
+                moved, lost = filing.attempt_moves(
+                    "assign", part, by=by, reviewer=reviewer, batch=batch
+                )
+                done += moved
+                failed += lost
             if progress:
                 progress(min(start + chunk, len(valid)), len(valid))
-        return done
+        return done, failed
 
-    def _manual(self, plans: Sequence[MovePlan], batch: str, reviewer: str) -> list[Record]:
-        return self.move_batch(
+    def _manual(
+        self, plans: Sequence[MovePlan], batch: str, reviewer: str
+    ) -> tuple[list[Record], list[FailedMove]]:
+        return self.attempt_batch(
             plans, batch=batch, reviewer=reviewer, progress=None, chunk=256, by="manual"
         )
 
     def auto_batch(
         self, plans: Sequence[MovePlan], rule: Mapping[str, Any], reviewer: str
-    ) -> tuple[str, list[Record]]:
+    ) -> tuple[str, list[Record], list[FailedMove]]:
         self.core.writable()
         # The rule's fields (threshold, margins, estimate) come from the suggestion layer.
         start = {"type": "auto-batch-start", "batch": new_batch_id(), **rule, "reviewer": reviewer}
@@ -119,13 +143,13 @@ class Batches:
         def progress(done: int, total: int) -> None:
             events.publish({"type": "batch-progress", "batch": batch, "done": done, "total": total})
 
-        moved = self.move_batch(
+        moved, failed = self.attempt_batch(
             plans, batch=batch, reviewer=reviewer, progress=progress, chunk=256, by="auto"
         )
-        bracket.close(moved, len(plans))
+        bracket.close(moved, len(plans), len(failed))
         stats = self.core.stats()
         events.publish({"type": "batch-done", "batch": batch, "count": len(moved), "stats": stats})
-        return batch, moved
+        return batch, moved, failed
 
     def grid_batch(
         self,
@@ -136,7 +160,7 @@ class Batches:
         rejected: Sequence[Mapping[str, Any]],
         create: bool,
         reviewer: str,
-    ) -> tuple[str, list[Record]]:
+    ) -> tuple[str, list[Record], list[FailedMove]]:
         core = self.core
         core.writable()
         cluster = validate_cluster_name(cluster)
@@ -155,9 +179,9 @@ class Batches:
             if cluster not in core.members:
                 self.filing.make_cluster(cluster, reviewer, batch=bracket.batch)
             moves = [MovePlan(p.item, "", cluster, {**p.extra, "mode": mode}) for p in plans]
-            moved = self._manual(moves, bracket.batch, reviewer)
-            bracket.close(moved, len(plans))
-            return bracket.batch, moved
+            moved, failed = self._manual(moves, bracket.batch, reviewer)
+            bracket.close(moved, len(plans), len(failed))
+            return bracket.batch, moved, failed
 
     def trash_batch(
         self, items: Sequence[str], *, kept: str, reason: str, reviewer: str
@@ -215,8 +239,8 @@ class Batches:
             for item in items
         ]
         # Not under the lock: a big folder moves in chunks while reviewers keep working.
-        moved = self._manual(plans, bracket.batch, reviewer)
-        bracket.close(moved, len(plans))
+        moved, failed = self._manual(plans, bracket.batch, reviewer)
+        bracket.close(moved, len(plans), len(failed))
         per_cluster: dict[str, list[Record]] = {c: [] for c in offer}
         for rec in moved:
             per_cluster[rec["cluster"]].append(rec)

@@ -27,7 +27,7 @@ from photosort.session.filing import Filing, MovePlan
 from photosort.session.journal import Record
 from photosort.session.ordering import Ordering
 from photosort.session.paths import normalise_item, resolve_inside
-from photosort.session.records import Filer
+from photosort.session.records import FailedMove, Filer
 from photosort.session.recovery import RecoveryReport, recover
 from photosort.session.settings import SessionSettings
 from photosort.session.undo import Undoing
@@ -356,11 +356,12 @@ class Session:
 
     def auto_batch(
         self, plans: Sequence[MovePlan], *, rule: Mapping[str, Any], reviewer: str = "auto"
-    ) -> tuple[str, list[Record]]:
+    ) -> tuple[str, list[Record], list[FailedMove]]:
         """File `plans` as one undoable auto-move batch: an `auto-batch-start` line carrying
         `rule` (threshold, margins, estimate), the moves with `batch-progress` events, an
-        `auto-batch-end` line, then a `batch-done` event. Returns the batch id and the moves
-        that happened (a photo filed by a reviewer meanwhile is left out)."""
+        `auto-batch-end` line, then a `batch-done` event. Returns the batch id, the moves
+        that happened (a photo filed by a reviewer meanwhile is left out) and the moves that
+        failed, each with its reason."""
         return self._batches.auto_batch(plans, rule, reviewer)
 
     def grid_batch(
@@ -372,11 +373,12 @@ class Session:
         rejected: Sequence[Mapping[str, Any]] = (),
         create: bool = False,
         reviewer: str = "local",
-    ) -> tuple[str, list[Record]]:
+    ) -> tuple[str, list[Record], list[FailedMove]]:
         """File a grid's ticked photos into `cluster` as one manual batch, undone as one unit:
         a `grid-batch-start` line (mode, cluster, the photos the reviewer unticked), the
         cluster's creation when `create`, the moves (`by: manual`, `mode`), `grid-batch-end`.
-        A photo filed meanwhile by another reviewer is left out, never filed twice."""
+        A photo filed meanwhile by another reviewer is left out, never filed twice; a move
+        that fails is listed with its reason (the photo stays queued)."""
         return self._batches.grid_batch(
             plans, mode=mode, cluster=cluster, rejected=rejected, create=create, reviewer=reviewer
         )

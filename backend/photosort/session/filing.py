@@ -24,6 +24,7 @@ from photosort.session.journal import Record
 from photosort.session.paths import normalise_item, validate_cluster_name
 from photosort.session.records import (
     ClusterCreateLine,
+    FailedMove,
     Filer,
     MoveKind,
     abort_line,
@@ -204,6 +205,26 @@ class Filing:
         batch: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> list[Record]:
+        """The moves that happened; one move alone that fails raises (409, 507 disk full)."""
+        done, failed = self.attempt_moves(
+            kind, plans, by=by, reviewer=reviewer, batch=batch, extra=extra
+        )
+        if failed and len(plans) == 1:
+            raise_for(dict(failed[0]), f"could not move {plans[0].item!r}")
+        return done
+
+    def attempt_moves(
+        self,
+        kind: MoveKind,
+        plans: Sequence[MovePlan],
+        *,
+        by: Filer,
+        reviewer: str,
+        batch: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Record], list[FailedMove]]:
+        """Journal and carry out `plans`: the moves that happened, and those that failed with
+        the reason (never raised: a batch reports each one)."""
         core = self.core
         lines = [
             move_line(
@@ -229,9 +250,12 @@ class Filing:
         done, aborted = self.move_files(
             recs, lambda r: pairs(r, "src", "dst", core.source, core.dest), self._member_added
         )
-        if aborted and len(plans) == 1:
-            raise_for(aborted[0], f"could not move {plans[0].item!r}")
-        return done
+        items = {r["seq"]: r["item"] for r in recs}
+        failed: list[FailedMove] = [
+            {"item": items[a["aborts"]], "reason": a["reason"], "errno": a.get("errno")}
+            for a in aborted
+        ]
+        return done, failed
 
     def move_files(
         self,

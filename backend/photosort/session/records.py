@@ -290,6 +290,16 @@ class BatchEndLine(TypedDict):
     batch: str
     moved: int
     skipped: NotRequired[int]
+    failed: NotRequired[int]
+
+
+class FailedMove(TypedDict):
+    """A move of a batch that could not happen (its `abort` line says why): the photo stays
+    queued where it was."""
+
+    item: str
+    reason: str
+    errno: int | None
 
 
 BatchStartLine = (
@@ -465,9 +475,12 @@ def recovery_line(actions: list[str]) -> RecoveryLine:
     return {"type": "recovery", "actions": actions}
 
 
-def batch_end(start: BatchStartLine, moved: int, left_out: int) -> AutoBatchEndLine | BatchEndLine:
+def batch_end(
+    start: BatchStartLine, moved: int, left_out: int, failed: int = 0
+) -> AutoBatchEndLine | BatchEndLine:
     """The line that closes the batch `start` opened: an auto-move counts the moves that
-    `failed`, the others those `skipped` (filed meanwhile by someone else)."""
+    `failed`, the others those `skipped` (filed meanwhile by someone else) apart from those
+    that `failed` (`left_out` counts both)."""
     if start["type"] == "auto-batch-start":
         return {
             "type": "auto-batch-end",
@@ -475,9 +488,12 @@ def batch_end(start: BatchStartLine, moved: int, left_out: int) -> AutoBatchEndL
             "moved": moved,
             "failed": left_out,
         }
-    return {
+    line: BatchEndLine = {
         "type": _SKIPPING_END[start["type"]],
         "batch": start["batch"],
         "moved": moved,
-        "skipped": left_out,
+        "skipped": left_out - failed,
     }
+    if failed:
+        line["failed"] = failed
+    return line

@@ -82,6 +82,11 @@ class Estimate(TypedDict):
     skipped_viewing: int
 
 
+class FailedItem(TypedDict):
+    item: str
+    reason: str
+
+
 class AutoMoveResult(TypedDict):
     batch: str | None
     dry_run: bool
@@ -94,6 +99,7 @@ class AutoMoveResult(TypedDict):
     estimated_precision: float | None
     decisions: int
     skipped_viewing: int
+    failed: list[FailedItem]
 
 
 def idle_progress() -> Progress:
@@ -134,5 +140,6 @@ class GridFiled(TypedDict):
     cluster: str
     moved: list[str]
     skipped: list[str]  # ticked but filed meanwhile (by another reviewer): left alone
+    failed: list[FailedItem]  # ticked, but the move failed: still queued, with the reason
     demoted: list[str]  # unticked in a cluster's grid: that cluster is demoted for them
     stats: dict[str, int]

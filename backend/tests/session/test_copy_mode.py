@@ -49,7 +49,7 @@ def test_a_whole_copy_session_leaves_the_source_byte_for_byte_untouched(card):
     s.delete(b)  # hides only
     s.delete("IMG_0201.HEIC")
     s.undo()  # the Live Photo comes back to the queue
-    batch, moved = s.auto_batch(
+    batch, moved, _ = s.auto_batch(
         [MovePlan(i, "", "birds") for i in (c, "DCIM/IMG_0102.JPG")], rule={"threshold": 0.5}
     )
     assert len(moved) == 2
@@ -176,7 +176,7 @@ def test_keep_best_and_a_stack_in_copy_mode_leave_the_source_untouched(card):
     s.undo()
     assert {b, c} <= set(s.queue_items())
     plans = [MovePlan(i, "", "coins") for i in (d, "IMG_0101.JPG")]
-    _, filed = s.grid_batch(plans, mode="stack", cluster="coins")
+    _, filed, _ = s.grid_batch(plans, mode="stack", cluster="coins")
     assert len(filed) == 2
     coins = {p.name for p in (card.dest / "coins").iterdir()}
     assert {d, "IMG_0101.JPG", "IMG_0101.CR2", "IMG_0101.xmp", "IMG_0101.CR2.xmp"} <= coins

@@ -10,14 +10,14 @@ def test_grid_batch_survives_a_restart_and_undoes_whole(library, hash_of):
     s = library.open()
     a, b, c = library.loose[:3]
     hashes = {i: hash_of(library.source / i) for i in (a, b)}
-    batch, moved = s.grid_batch(
+    batch, moved, failed = s.grid_batch(
         [MovePlan(a, "", None), MovePlan(b, "", None)],
         mode="discover",
         cluster="found",
         rejected=[],
         create=True,
     )
-    assert [r["item"] for r in moved] == [a, b]
+    assert [r["item"] for r in moved] == [a, b] and failed == []
     assert all(r["by"] == "manual" and r["mode"] == "discover" for r in moved)
     assert {r["batch"] for r in moved} == {batch}
     assert s.stats()["manual"] == 2 and s.stats()["auto"] == 0
@@ -37,7 +37,7 @@ def test_a_photo_filed_before_the_grid_lands_is_left_out(library):
     s = library.open()
     a, b = library.loose[:2]
     s.assign(a, "coins", reviewer="bob")
-    _, moved = s.grid_batch(
+    _, moved, _ = s.grid_batch(
         [MovePlan(a, "", None), MovePlan(b, "", None)], mode="grid", cluster="birds"
     )
     assert [r["item"] for r in moved] == [b]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
@@ -37,12 +37,26 @@ def estimate(
     )
 
 
-@router.post("/auto-move", response_model=AutoMoveResult, responses={409: {"model": ErrorResponse}})
+_RUN_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": ErrorResponse,
+        "description": "No rule to follow yet; or nothing moved: `moves_failed` lists each "
+        "photo with the reason its move failed (they stay queued).",
+    },
+    507: {
+        "model": ErrorResponse,
+        "description": "Nothing moved: the disk is full (`moves_failed`, every photo listed).",
+    },
+}
+
+
+@router.post("/auto-move", response_model=AutoMoveResult, responses=_RUN_ERRORS)
 async def auto_move(
     body: AutoMoveRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None
 ) -> JSONTextResponse:
     """File every queued photo that clears the rule, over the whole queue, as one batch.
-    `dry_run` returns exactly what a real run would move without touching a file."""
+    `dry_run` returns exactly what a real run would move without touching a file. Moves that
+    fail are listed under `failed`; when none moved, the answer is 409 (507: disk full)."""
     reviewer = reviewer_name(body.reviewer, x_reviewer)
 
     def answer() -> JSONTextResponse:

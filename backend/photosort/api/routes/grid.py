@@ -73,13 +73,29 @@ async def discover(ctx: Ctx) -> DiscoveryPage:
     return DiscoveryPage.model_validate(await run_in_threadpool(grids.discover))
 
 
-@router.post("/grid/file", response_model=GridFiled, responses=_ERRORS)
+_FILE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    409: {
+        "model": ErrorResponse,
+        "description": "Nothing moved: `moves_failed` lists each photo with the reason its move "
+        "failed (they stay queued); or the cluster is unknown / cannot be made.",
+    },
+    507: {
+        "model": ErrorResponse,
+        "description": "Nothing moved: the disk is full (`moves_failed`, every photo listed).",
+    },
+}
+
+
+@router.post("/grid/file", response_model=GridFiled, responses=_FILE_ERRORS)
 async def file_grid(
     body: GridFileRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None
 ) -> GridFiled:
     """File the ticked photos into `cluster` as one manual batch (`mode` says which grid);
     in a cluster's grid the unticked photos stay queued with the cluster demoted for them.
-    A photo filed meanwhile by another reviewer is skipped, never filed twice."""
+    A photo filed meanwhile by another reviewer is skipped, never filed twice; a move that
+    fails is listed under `failed` with the reason, and when none moved the answer is 409
+    (507 when the disk is full) with every photo and reason."""
     grids = ctx.suggestions.grids()
     result = await run_in_threadpool(
         grids.file,

@@ -57,7 +57,9 @@ async def file_stack(
     body: StackFileRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None
 ) -> StackFiled:
     """File a stack's frames into `cluster` as one batch (one undo brings them all back).
-    A frame filed meanwhile by another reviewer is skipped, never filed twice."""
+    A frame filed meanwhile by another reviewer is skipped, never filed twice; a frame whose
+    move fails is listed under `failed`, and when none moved the answer is 409 `moves_failed`
+    (507 when the disk is full)."""
     found = ctx.suggestions.stacks()
     if found is None:
         raise Conflict(_OFF)

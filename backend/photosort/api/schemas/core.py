@@ -10,9 +10,18 @@ from photosort.api.schemas.base import RequestModel
 from photosort.session import records
 
 
+class FailedItem(BaseModel):
+    item: str
+    reason: str = Field(description="Why its move failed (the photo stays queued).")
+
+
 class ErrorBody(BaseModel):
     code: str = Field(description="Stable machine-readable code, e.g. `not_queued`.")
     message: str = Field(description="Human-readable explanation.")
+    failed: list[FailedItem] | None = Field(
+        default=None,
+        description="`moves_failed`: every photo the action tried to move, with the reason.",
+    )
 
 
 class ErrorResponse(BaseModel):
@@ -328,6 +337,10 @@ class AutoMoveResult(BaseModel):
     estimated_precision: float | None
     decisions: int = Field(description="Reviewed decisions the precision estimate rests on.")
     skipped_viewing: int = Field(description="Items left alone because a reviewer has them open.")
+    failed: list[FailedItem] = Field(
+        default_factory=list,
+        description="Moves that failed, each with the reason; those photos stay queued.",
+    )
 
 
 class Histogram(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from photosort.api.schemas.base import RequestModel
-from photosort.api.schemas.core import Stats
+from photosort.api.schemas.core import FailedItem, Stats
 
 GridMode = Literal["grid", "similar", "discover", "search"]
 
@@ -55,6 +55,10 @@ class GridFiled(BaseModel):
     cluster: str
     moved: list[str]
     skipped: list[str] = Field(description="Ticked but filed meanwhile by someone else.")
+    failed: list[FailedItem] = Field(
+        description="Ticked, but the move failed (each with the reason): still queued. When "
+        "nothing moved because of that, the answer is not this but a `moves_failed` error."
+    )
     demoted: list[str]
     stats: Stats
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from photosort.api.schemas.base import RequestModel
-from photosort.api.schemas.core import ActionRecord, Stats
+from photosort.api.schemas.core import ActionRecord, FailedItem, Stats
 
 
 class StackInfo(BaseModel):
@@ -38,6 +38,9 @@ class StackFiled(BaseModel):
     cluster: str
     moved: list[str]
     skipped: list[str] = Field(description="Frames filed meanwhile by someone else.")
+    failed: list[FailedItem] = Field(
+        description="Frames whose move failed (each with the reason): still queued."
+    )
     records: list[ActionRecord] = Field(description="The moves' journal lines.")
     stats: Stats
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from photosort.errors import Conflict
+from photosort.errors import Conflict, nothing_moved
 from photosort.session import MovePlan, Session
 from photosort.suggest.automove import rules
 from photosort.suggest.indexing.vectors import QueueTop, VectorIndex
@@ -106,6 +106,7 @@ class AutoMover:
             "estimated_precision": est.precision,
             "decisions": est.decisions,
             "skipped_viewing": held,
+            "failed": [],
         }
         if dry_run or not chosen:
             return result  # an empty batch would be a journal line that undoes nothing
@@ -117,7 +118,10 @@ class AutoMover:
             "estimated_precision": est.precision,
         }
         plans = [_plan(c, model) for c in chosen]
-        batch, moved = self.session.auto_batch(plans, rule=header, reviewer=reviewer)
+        batch, moved, failed = self.session.auto_batch(plans, rule=header, reviewer=reviewer)
+        if failed and not moved:
+            raise nothing_moved("auto-move", failed)
+        result["failed"] = [{"item": f["item"], "reason": f["reason"]} for f in failed]
         moved_items = {r["item"] for r in moved}
         done = [c for c in chosen if c["item"] in moved_items]
         result["batch"] = batch

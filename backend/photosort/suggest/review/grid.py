@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from photosort.errors import BadPath, Conflict, NotFound
+from photosort.errors import BadPath, Conflict, NotFound, nothing_moved
 from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.scores import top_k
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
@@ -174,15 +174,18 @@ class Grids:
             rejected = [
                 {"item": i, **_shown(ranked.get(i))} for i in unticked if self.session.is_queued(i)
             ]
-        batch, moved = self.session.grid_batch(
+        batch, moved, failed = self.session.grid_batch(
             plans, mode=mode, cluster=cluster, rejected=rejected, create=create, reviewer=reviewer
         )
-        done = {r["item"] for r in moved}
+        if failed and not moved:
+            raise nothing_moved(f"could not file into {cluster!r}", failed)
+        done = {r["item"] for r in moved} | {f["item"] for f in failed}
         return {
             "batch": batch,
             "cluster": cluster,
             "moved": [r["item"] for r in moved],
             "skipped": [i for i in ticked if i not in done],
+            "failed": [{"item": f["item"], "reason": f["reason"]} for f in failed],
             "demoted": [r["item"] for r in rejected],
             "stats": self.session.stats(),
         }

@@ -19,10 +19,10 @@ from typing import TypedDict
 import numpy as np
 from numpy.typing import NDArray
 
-from photosort.errors import BadPath, Conflict
+from photosort.errors import BadPath, Conflict, nothing_moved
 from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.vectors import VectorIndex
-from photosort.suggest.results import GridItem
+from photosort.suggest.results import FailedItem, GridItem
 from photosort.suggest.review.facts import QueueFacts
 
 STACK_GAP_S = 2.0  # seconds between two frames of one burst (bench/stacks.py)
@@ -43,6 +43,7 @@ class StackFiled(TypedDict):
     cluster: str
     moved: list[str]
     skipped: list[str]
+    failed: list[FailedItem]
     records: list[Record]
 
 
@@ -203,14 +204,17 @@ class Stacks:
         if not any(self.session.is_queued(i) for i in frames):
             raise Conflict("none of these frames is queued any more: filed meanwhile")
         plans = [MovePlan(i, "", cluster, {"stack": frames[0]}) for i in frames]
-        batch, moved = self.session.grid_batch(
+        batch, moved, failed = self.session.grid_batch(
             plans, mode="stack", cluster=cluster, create=create, reviewer=reviewer
         )
-        done = {r["item"] for r in moved}
+        if failed and not moved:
+            raise nothing_moved(f"could not file the stack into {cluster!r}", failed)
+        done = {r["item"] for r in moved} | {f["item"] for f in failed}
         return {
             "batch": batch,
             "cluster": cluster,
             "moved": [r["item"] for r in moved],
             "skipped": [i for i in frames if i not in done],
+            "failed": [{"item": f["item"], "reason": f["reason"]} for f in failed],
             "records": moved,
         }
