@@ -33,7 +33,7 @@ from photosort.session import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
     from photosort.api.security import Guard
-    from photosort.suggest import SuggestionService
+    from photosort.suggest import AutoMoveResult, Estimate, SuggestionService
 
 
 def _no_value_on_flags(params: list[Parameter]) -> list[Parameter]:
@@ -442,7 +442,7 @@ def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionS
     """The suggestion engine for `serve` (None: the manual loop only, `--model none`)."""
     if model == "none":
         return None  # before the import: the manual loop never loads torch
-    from photosort.suggest import SuggestionService
+    from photosort.suggest import AutoMoveResult, Estimate, SuggestionService
 
     return SuggestionService.start(session, model=model, device=device)
 
@@ -486,7 +486,7 @@ def _indexed_service(
     """Load the embedder and embed everything missing, with a progress bar (or `progress`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from photosort.suggest import SuggestionService
+    from photosort.suggest import AutoMoveResult, Estimate, SuggestionService
 
     service = SuggestionService.start(s, model=model, device=device, background=False)
     embedder = service.load_embedder()
@@ -618,35 +618,101 @@ def auto_move(
     ] = None,
     min_samples: Annotated[int | None, typer.Option(help="Minimum cluster size.")] = None,
     min_margin: Annotated[float | None, typer.Option(help="Minimum top-1 minus top-2.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would move.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would move.")] = False,
+    listed: Annotated[
+        bool, typer.Option("--list", help="With --dry-run: list each photo and its cluster.")
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="Move even when no guaranteed rule covers the threshold (unproven)."
+        ),
+    ] = False,
     model: ModelOpt = "auto",
     device: DeviceOpt = "auto",
     copy: CopyOpt = False,
 ) -> None:
     """File every confident photo in one undoable batch (see --dry-run)."""
+    rule = (threshold, min_samples, min_margin)
 
     def run(s: Session) -> None:
         service = _indexed_service(s, model, device)
         try:
-            result = service.auto_move(
-                threshold, min_samples, min_margin, dry_run=dry_run, reviewer="cli"
-            )
+            estimate = service.estimate(*rule)
+            # no threshold given, saved or recommended: the run refuses and says why
+            no_rule = threshold is None and s.settings.threshold is None
+            no_rule = no_rule and estimate["recommended_threshold"] is None
+            if dry_run and no_rule:
+                _explain_no_rule(estimate)
+                return
+            if not (dry_run or no_rule) and estimate["count"] and not estimate["guaranteed"]:
+                _confirm_unproven(estimate, yes)
+            result = service.auto_move(*rule, dry_run=dry_run, reviewer="cli")
         finally:
             service.close()
-        table = Table("cluster", "photos")
-        for cluster, n in sorted(result["per_cluster"].items()):
-            table.add_row(cluster, str(n))
-        out.print(table)
-        precision = result["estimated_precision"]
-        est = f", estimated precision {precision:.0%}" if precision is not None else ""
-        verb = "would move" if dry_run else "moved"
-        out.print(f"{verb} {result['count']} photos at threshold {result['threshold']:.3f}{est}")
-        if result["batch"]:
-            out.print(
-                f"batch {result['batch']} (undo: photosort undo {source} --batch {result['batch']})"
-            )
+        _report_auto_move(source, result, estimate, listed=listed)
 
     with_session(source, into, run, copy=copy, create_dest=True)
+
+
+def _unproven(estimate: Estimate) -> str:
+    return (
+        f"no guaranteed rule covers threshold {estimate['threshold']:.3f} (margin "
+        f"{estimate['min_margin']:.3f}): its precision is unproven; {estimate['message']}"
+    )
+
+
+def _explain_no_rule(estimate: Estimate) -> None:
+    """A dry run with no threshold before there is evidence for one: say why, and how on."""
+    out.print(escape(f"no threshold to try yet: {estimate['message']}"))
+    out.print(
+        "file more photos by hand (a grid adds many at once), or give --threshold to see "
+        "what it would move (its precision unproven)"
+    )
+
+
+def _confirm_unproven(estimate: Estimate, yes: bool) -> None:
+    """Moving by a rule whose precision the evidence does not guarantee takes a yes: asked
+    on a terminal, `--yes` otherwise."""
+    err.print(f"[yellow]warning:[/] {escape(_unproven(estimate))}")
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        fail("nothing moved: pass --yes to move by an unproven rule", code=1)
+    if not typer.confirm(f"Move {estimate['count']} photos anyway?", default=False):
+        fail("nothing moved", code=1)
+
+
+def _report_auto_move(
+    source: Path, result: AutoMoveResult, estimate: Estimate, *, listed: bool
+) -> None:
+    dry_run = result["dry_run"]
+    if listed:
+        items = Table("photo", "cluster", "score", "margin")
+        for moved in result["items"]:
+            items.add_row(
+                escape(moved["item"]),
+                escape(moved["cluster"]),
+                f"{moved['score']:.3f}",
+                f"{moved['margin']:.3f}",
+            )
+        out.print(items)
+    table = Table("cluster", "photos")
+    for cluster, n in sorted(result["per_cluster"].items()):
+        table.add_row(cluster, str(n))
+    out.print(table)
+    precision = result["estimated_precision"]
+    est = f", estimated precision {precision:.0%}" if precision is not None else ""
+    verb = "would move" if dry_run else "moved"
+    out.print(f"{verb} {result['count']} photos at threshold {result['threshold']:.3f}{est}")
+    if dry_run and not estimate["guaranteed"]:
+        out.print(escape(_unproven(estimate)))
+    for failed in result["failed"]:
+        err.print(f"[red]failed:[/] {escape(failed['item'])}: {escape(failed['reason'])}")
+    if result["batch"]:
+        out.print(
+            f"batch {result['batch']} (undo: photosort undo {source} --batch {result['batch']})"
+        )
 
 
 @app.command(cls=_Command)

@@ -77,6 +77,7 @@ class Estimate(TypedDict):
     recommended_min_margin: float | None
     target_precision: float
     enough_evidence: bool
+    guaranteed: bool
     message: str
     histogram: Histogram
     skipped_viewing: int

@@ -116,7 +116,16 @@ def test_undo_steps_after_an_auto_move_reports_the_batch_and_succeeds(cli, eight
     lib = eight_loose
     before = {i: hash_of(lib.source / i) for i in lib.loose}
     r = cli(
-        "auto-move", lib.source, "--threshold", -1, "--min-margin", 0, "--min-samples", 1, *AUTO
+        "auto-move",
+        lib.source,
+        "--threshold",
+        -1,
+        "--min-margin",
+        0,
+        "--min-samples",
+        1,
+        "--yes",
+        *AUTO,
     )
     assert r.exit_code == 0, r.output
     assert "moved 8 photos" in r.stdout

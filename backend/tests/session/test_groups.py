@@ -129,7 +129,9 @@ def test_auto_and_grid_batches_move_groups_whole_and_undo_as_one(shoot):
     s = shoot.open()
     groups = {"IMG_0101.JPG": shoot.raw1, "DCIM/IMG_0102.JPG": shoot.raw2}
     before = {k: hashes(v) for k, v in groups.items()}
-    batch, moved, _ = s.auto_batch([MovePlan(i, "", "coins") for i in groups], rule={"threshold": 0.5})
+    batch, moved, _ = s.auto_batch(
+        [MovePlan(i, "", "coins") for i in groups], rule={"threshold": 0.5}
+    )
     assert len(moved) == 2 and all(len(r["companions"]) == 3 for r in moved)
     for files in groups.values():
         assert all((shoot.dest / "coins" / f.name).is_file() for f in files)

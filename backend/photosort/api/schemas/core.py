@@ -377,6 +377,10 @@ class AutoMoveEstimate(BaseModel):
     )
     target_precision: float
     enough_evidence: bool
+    guaranteed: bool = Field(
+        description="This rule is the recommended one or stricter (threshold and margin): "
+        "its precision is guaranteed at confidence_level. False: its precision is unproven."
+    )
     message: str
     histogram: Histogram = Field(description="Top scores of the queued photos.")
     skipped_viewing: int = Field(

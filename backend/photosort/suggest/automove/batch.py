@@ -70,6 +70,7 @@ class AutoMover:
             "evidence_needed": guarantee.needed(settings.target_precision),
             "target_precision": settings.target_precision,
             "enough_evidence": model.enough,
+            "guaranteed": _guaranteed(rule, rec),
             "message": _message(model, est, count, rec, settings.target_precision),
             "histogram": rules.histogram(top.score),
             "skipped_viewing": held,
@@ -129,6 +130,14 @@ class AutoMover:
         result["items"] = done
         result["per_cluster"] = rules.per_cluster(done)
         return result
+
+
+def _guaranteed(rule: rules.Rule, rec: Recommendation | None) -> bool:
+    """Whether `rule` is the recommended one or stricter in both threshold and margin, so
+    the precision the evidence guarantees holds for what it moves."""
+    if rec is None:
+        return False
+    return rule.threshold >= rec.threshold and rule.min_margin >= rec.min_margin
 
 
 def _no_rule(model: ConfidenceModel, target: float) -> Conflict:
