@@ -442,7 +442,7 @@ def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionS
     """The suggestion engine for `serve` (None: the manual loop only, `--model none`)."""
     if model == "none":
         return None  # before the import: the manual loop never loads torch
-    from photosort.suggest import AutoMoveResult, Estimate, SuggestionService
+    from photosort.suggest import SuggestionService
 
     return SuggestionService.start(session, model=model, device=device)
 
@@ -486,7 +486,7 @@ def _indexed_service(
     """Load the embedder and embed everything missing, with a progress bar (or `progress`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from photosort.suggest import AutoMoveResult, Estimate, SuggestionService
+    from photosort.suggest import SuggestionService
 
     service = SuggestionService.start(s, model=model, device=device, background=False)
     embedder = service.load_embedder()
