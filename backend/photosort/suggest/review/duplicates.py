@@ -4,16 +4,19 @@
 - Near: difference hashes within `NEAR_BITS` bits (found by pigeonhole banding, so 100k
   photos never compare all pairs) and, where both photos have a vector, cosine >= `NEAR_CUT`.
 The best of a group is the largest resolution, then the sharpest thumbnail (variance of the
-Laplacian), then the largest file, then the name. Trashing goes to the session's trash folder
+Laplacian), then the largest file; among equally good files the original name (not
+`IMG_1 copy.jpg`, `IMG_1 (2).jpg`, `IMG_1-1.jpg`, `IMG_1_1.jpg` beside `IMG_1.jpg`), then the
+oldest, then the name. Trashing goes to the session's trash folder
 (`Session.trash_batch`): one `z` brings every file back.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, TypedDict
 
@@ -43,6 +46,11 @@ MAX_BUCKET = 64  # a band value shared by more photos than this says nothing (fl
 
 
 Pair = tuple[str, str]
+
+# What a copy adds to a name: a Finder/Explorer copy marker always, a `-1` / `_1` counter only
+# where the name without it is in the same group (`IMG_0005` alone is an original).
+_COPY_MARK = re.compile(r"(?: copy(?: \d+)?| \(\d+\))$", re.IGNORECASE)
+_COUNTER = re.compile(r"[-_]\d{1,3}$")
 
 
 class Candidate(TypedDict):
@@ -226,12 +234,31 @@ class Duplicates:
 
     def _ranked(self, kind: str, items: list[str]) -> DuplicateGroup:
         cands = [self._candidate(i) for i in items]
+        cands.sort(key=self._originality(items))
         cands.sort(key=_quality, reverse=True)
         return {
             "kind": "exact" if kind == "exact" else "near",
             "best": cands[0]["item"],
             "items": cands,
         }
+
+    def _originality(self, items: list[str]) -> Callable[[Candidate], tuple[bool, int, str]]:
+        """Sort key among equally good files, lower first: an original name before a copy's
+        name, then the oldest (modification time), then the name."""
+        stems = {_stem(i) for i in items}
+
+        def key(c: Candidate) -> tuple[bool, int, str]:
+            stem = _stem(c["item"])
+            copy = bool(_COPY_MARK.search(stem))
+            counter = _COUNTER.search(stem)
+            copy = copy or (counter is not None and stem[: counter.start()] in stems)
+            try:
+                mtime = resolve_inside(self.session.source, c["item"]).stat().st_mtime_ns
+            except OSError:
+                mtime = 0
+            return copy, mtime, c["item"]
+
+        return key
 
     def _candidate(self, item: str) -> Candidate:
         """Size and sharpness of a queued photo, memoised by its stat (listings repeat)."""
@@ -300,11 +327,15 @@ class Duplicates:
         }
 
 
+def _stem(item: str) -> str:
+    return item.rpartition("/")[2].rpartition(".")[0] or item.rpartition("/")[2]
+
+
 def _unknown(item: str) -> Candidate:
     return {"item": item, "width": None, "height": None, "sharpness": None, "size_bytes": 0}
 
 
 def _quality(c: Candidate) -> tuple[int, float, int]:
-    """Sort key, higher is better. Ties keep the input order (names sorted): Python's sort
-    is stable under `reverse=True` too."""
+    """Sort key, higher is better. Ties keep the order before (original names first, then
+    the oldest): Python's sort is stable under `reverse=True` too."""
     return ((c["width"] or 0) * (c["height"] or 0), c["sharpness"] or 0.0, c["size_bytes"])
