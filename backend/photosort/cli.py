@@ -822,10 +822,15 @@ def _report_undo(s: Session, records: list[dict[str, Any]]) -> None:
     targets = [s.record(rec["undoes"]) for rec in records]
     batches = {t["batch"] for t in targets if t.get("batch")}
     if batches:
-        moved = sum(1 for t in targets if t["type"] == "assign")
-        photos = "photo" if moved == 1 else "photos"
+        # One action however many frames it filed; its start line and made folders are not
+        # moves, every photo that went back is.
+        moves = sum(1 for rec in records if rec.get("restore_from") or rec.get("copy"))
+        noun = "move" if moves == 1 else "moves"
         out.print(
-            escape(f"undid batch {', '.join(sorted(batches))}: {moved} {photos} back in the queue")
+            escape(
+                f"undid 1 action ({moves} {noun}): batch {', '.join(sorted(batches))}, "
+                f"the photos are back in the queue"
+            )
         )
         _report_kept(records)
         return

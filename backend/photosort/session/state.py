@@ -32,6 +32,12 @@ NOT_UNDOABLE = frozenset(
 )
 
 
+def counts_as_an_undo(target: Record) -> bool:
+    """Whether undoing `target` is one undo in the stats: a batch is one undo (counted at its
+    start line), so its moves and made folders are not counted again."""
+    return not target.get("batch") or target["type"].endswith("-batch-start")
+
+
 @dataclass
 class Stats:
     processed: int = 0
@@ -128,7 +134,7 @@ class ReplayState:
         elif target["type"] == "undo":
             undone = self.record(target["undoes"])
             self.undone.discard(undone["seq"])
-            self.stats.undone -= 1
+            self.stats.undone -= counts_as_an_undo(undone)
             if undone["type"] in MOVE_TYPES:
                 self._count_move(undone, +1)
                 self._hide(undone, True)
@@ -137,7 +143,7 @@ class ReplayState:
     def _apply_undo(self, rec: Record) -> None:
         target = self.record(rec["undoes"])
         self.undone.add(target["seq"])
-        self.stats.undone += 1
+        self.stats.undone += counts_as_an_undo(target)
         kind = target["type"]
         if kind in MOVE_TYPES:
             self._count_move(target, -1)

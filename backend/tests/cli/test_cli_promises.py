@@ -134,7 +134,7 @@ def test_undo_steps_after_an_auto_move_reports_the_batch_and_succeeds(cli, eight
 
     r = cli("undo", lib.source, "--steps", 3)
     assert r.exit_code == 0, r.output
-    assert f"undid batch {batch}: 8 photos back in the queue" in r.stdout
+    assert f"undid 1 action (8 moves): batch {batch}, the photos are back" in r.stdout
     assert "nothing older to undo: undid 1 of the 3 steps asked" in r.stdout
     assert {i: hash_of(lib.source / i) for i in lib.loose} == before
 

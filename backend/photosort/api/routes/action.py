@@ -18,6 +18,7 @@ from photosort.api.schemas.core import (
     ItemRequest,
     ShuffleRequest,
     Stats,
+    UndoneCount,
     UndoRequest,
     ViewingRequest,
 )
@@ -82,7 +83,11 @@ def undo(body: UndoRequest, ctx: Ctx, x_reviewer: ReviewerHeader = None) -> Acti
     recs = ctx.session.undo(
         body.seq, batch=body.batch, reviewer=reviewer_name(body.reviewer, x_reviewer)
     )
-    return _result(ctx, recs)
+    result = _result(ctx, recs)
+    # One call undoes one action, a whole batch being one; only file lines are moves.
+    moves = sum(1 for r in recs if r.get("restore_from") or r.get("copy"))
+    result.undone = UndoneCount(actions=1, moves=moves)
+    return result
 
 
 @router.post("/clusters", response_model=ActionResult, responses=_ERRORS)

@@ -292,9 +292,20 @@ class ActionRecord(RootModel[RecordUnion]):
     root: Annotated[RecordUnion, Field(discriminator="type")]
 
 
+class UndoneCount(BaseModel):
+    actions: int = Field(description="Actions taken back: a batch (a grid, a stack) is one.")
+    moves: int = Field(
+        description="Photos (with their groups) that went back; batch markers and made "
+        "folders are not moves."
+    )
+
+
 class ActionResult(BaseModel):
     records: list[ActionRecord]
     stats: Stats
+    undone: UndoneCount | None = Field(
+        default=None, description="Only for an undo: what it took back, counted."
+    )
 
 
 class ActionsPage(BaseModel):
