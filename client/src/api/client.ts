@@ -35,6 +35,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** `moves_failed`: each photo whose move failed, with the reason (they stay queued). */
+    readonly failed: ReadonlyArray<{ item: string; reason: string }> = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -47,8 +49,15 @@ export class ApiError extends Error {
 }
 
 function errorFrom(status: number, body: unknown, fallback: string): ApiError {
-  const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (err && typeof err.message === 'string') return new ApiError(status, typeof err.code === 'string' ? err.code : 'error', err.message);
+  const err = (body as { error?: { code?: unknown; message?: unknown; failed?: unknown } } | null)?.error;
+  if (err && typeof err.message === 'string') {
+    const failed: unknown[] = Array.isArray(err.failed) ? err.failed : [];
+    const listed = failed.filter((f): f is { item: string; reason: string } => {
+      const o = f as { item?: unknown; reason?: unknown } | null;
+      return typeof o?.item === 'string' && typeof o.reason === 'string';
+    });
+    return new ApiError(status, typeof err.code === 'string' ? err.code : 'error', err.message, listed);
+  }
   return new ApiError(status, 'http_error', fallback);
 }
 

@@ -307,7 +307,8 @@ export interface paths {
         /**
          * Auto Move
          * @description File every queued photo that clears the rule, over the whole queue, as one batch.
-         *     `dry_run` returns exactly what a real run would move without touching a file.
+         *     `dry_run` returns exactly what a real run would move without touching a file. Moves that
+         *     fail are listed under `failed`; when none moved, the answer is 409 (507: disk full).
          */
         post: operations["auto_move_api_auto_move_post"];
         delete?: never;
@@ -413,7 +414,9 @@ export interface paths {
          * File Grid
          * @description File the ticked photos into `cluster` as one manual batch (`mode` says which grid);
          *     in a cluster's grid the unticked photos stay queued with the cluster demoted for them.
-         *     A photo filed meanwhile by another reviewer is skipped, never filed twice.
+         *     A photo filed meanwhile by another reviewer is skipped, never filed twice; a move that
+         *     fails is listed under `failed` with the reason, and when none moved the answer is 409
+         *     (507 when the disk is full) with every photo and reason.
          */
         post: operations["file_grid_api_grid_file_post"];
         delete?: never;
@@ -518,7 +521,9 @@ export interface paths {
         /**
          * File Stack
          * @description File a stack's frames into `cluster` as one batch (one undo brings them all back).
-         *     A frame filed meanwhile by another reviewer is skipped, never filed twice.
+         *     A frame filed meanwhile by another reviewer is skipped, never filed twice; a frame whose
+         *     move fails is listed under `failed`, and when none moved the answer is 409 `moves_failed`
+         *     (507 when the disk is full).
          */
         post: operations["file_stack_api_stacks_file_post"];
         delete?: never;
@@ -692,6 +697,8 @@ export interface components {
             /** Records */
             records: components["schemas"]["ActionRecord"][];
             stats: components["schemas"]["Stats"];
+            /** @description Only for an undo: what it took back, counted. */
+            undone?: components["schemas"]["UndoneCount"] | null;
         };
         /** ActionsPage */
         ActionsPage: {
@@ -847,6 +854,11 @@ export interface components {
             target_precision: number;
             /** Enough Evidence */
             enough_evidence: boolean;
+            /**
+             * Guaranteed
+             * @description This rule is the recommended one or stricter (threshold and margin): its precision is guaranteed at confidence_level. False: its precision is unproven.
+             */
+            guaranteed: boolean;
             /** Message */
             message: string;
             /** @description Top scores of the queued photos. */
@@ -923,6 +935,11 @@ export interface components {
              * @description Items left alone because a reviewer has them open.
              */
             skipped_viewing: number;
+            /**
+             * Failed
+             * @description Moves that failed, each with the reason; those photos stay queued.
+             */
+            failed: components["schemas"]["FailedItem"][];
         };
         /** BatchDoneEvent */
         BatchDoneEvent: {
@@ -968,6 +985,8 @@ export interface components {
             moved: number;
             /** Skipped */
             skipped?: number;
+            /** Failed */
+            failed?: number;
         } & {
             [key: string]: unknown;
         };
@@ -1182,10 +1201,25 @@ export interface components {
              * @description Human-readable explanation.
              */
             message: string;
+            /**
+             * Failed
+             * @description `moves_failed`: every photo the action tried to move, with the reason.
+             */
+            failed?: components["schemas"]["FailedItem"][] | null;
         };
         /** ErrorResponse */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** FailedItem */
+        FailedItem: {
+            /** Item */
+            item: string;
+            /**
+             * Reason
+             * @description Why its move failed (the photo stays queued).
+             */
+            reason: string;
         };
         /** FolderFiled */
         FolderFiled: {
@@ -1343,6 +1377,11 @@ export interface components {
              * @description Ticked but filed meanwhile by someone else.
              */
             skipped: string[];
+            /**
+             * Failed
+             * @description Ticked, but the move failed (each with the reason): still queued. When nothing moved because of that, the answer is not this but a `moves_failed` error.
+             */
+            failed: components["schemas"]["FailedItem"][];
             /** Demoted */
             demoted: string[];
             stats: components["schemas"]["Stats"];
@@ -2135,6 +2174,11 @@ export interface components {
              */
             skipped: string[];
             /**
+             * Failed
+             * @description Frames whose move failed (each with the reason): still queued.
+             */
+            failed: components["schemas"]["FailedItem"][];
+            /**
              * Records
              * @description The moves' journal lines.
              */
@@ -2401,6 +2445,19 @@ export interface components {
             batch?: string | null;
             /** Reviewer */
             reviewer?: string | null;
+        };
+        /** UndoneCount */
+        UndoneCount: {
+            /**
+             * Actions
+             * @description Actions taken back: a batch (a grid, a stack) is one.
+             */
+            actions: number;
+            /**
+             * Moves
+             * @description Photos (with their groups) that went back; batch markers and made folders are not moves.
+             */
+            moves: number;
         };
         /** ValidationError */
         ValidationError: {
@@ -3190,7 +3247,7 @@ export interface operations {
                     "application/json": components["schemas"]["AutoMoveResult"];
                 };
             };
-            /** @description Conflict */
+            /** @description No rule to follow yet; or nothing moved: `moves_failed` lists each photo with the reason its move failed (they stay queued). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3206,6 +3263,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Nothing moved: the disk is full (`moves_failed`, every photo listed). */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3477,7 +3543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Suggestions are off or not ready. */
+            /** @description Nothing moved: `moves_failed` lists each photo with the reason its move failed (they stay queued); or the cluster is unknown / cannot be made. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3493,6 +3559,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Nothing moved: the disk is full (`moves_failed`, every photo listed). */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

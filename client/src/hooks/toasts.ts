@@ -1,5 +1,6 @@
 // Toasts: short, non-blocking messages (conflicts, undo results, batch done). A module store
 // so any hook can raise one without threading callbacks through the tree.
+import { failedMovesText, failuresOf, type FailedMove } from '../logic/moveFailures';
 import { createStore, useStore } from './store';
 
 export type ToastKind = 'info' | 'success' | 'warn' | 'error';
@@ -38,4 +39,15 @@ export function dismissToast(id: number): void {
 
 export function useToasts(): Toast[] {
   return useStore(store);
+}
+
+/** Moves that failed, each with its reason, as one error toast (read longer: a list). */
+export function toastFailedMoves(failed: readonly FailedMove[]): void {
+  if (failed.length) toast('error', failedMovesText(failed), { ttl: 12000 });
+}
+
+/** A filing's error: the photos whose moves failed toasted one by one, its message returned. */
+export function filingError(e: unknown, fallback: string): string {
+  toastFailedMoves(failuresOf(e));
+  return e instanceof Error ? e.message : fallback;
 }

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import { useDryRun, useEstimate, type AutoMoveResult, type SessionInfo } from '../api/queries';
 import { domainOf, stepThreshold } from '../logic/histogram';
+import { filingError } from './toasts';
 import { useDebounced } from './useDebounced';
 
 export type Phase = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: AutoMoveResult; undone: boolean };
@@ -56,7 +57,7 @@ function useBatchRun({ onStart, onFinished, onFailed, onUndoBatch }: AutoMoveCal
       onFinished(result);
     } catch (e) {
       setPhase({ kind: 'idle' });
-      setRunError(e instanceof ApiError ? e.message : 'the auto-move failed');
+      setRunError(filingError(e, 'the auto-move failed'));
       onFailed();
     }
   };

@@ -4,8 +4,9 @@ import { useCallback, useRef, useState } from 'react';
 import { api, unwrap } from '../api/client';
 import type { BatchDoneEvent, BatchProgressEvent } from '../api/events';
 import type { AutoMoveResult } from '../api/queries';
+import { describeUndo } from '../logic/reviewText';
 import { beep } from '../sound';
-import { toast } from './toasts';
+import { toast, toastFailedMoves } from './toasts';
 import type { Review } from './useReview';
 
 /** How far the running batch is (the SSE `batch-progress` events), for its progress bar. */
@@ -25,7 +26,7 @@ export function useAutoMoveBatch(r: Review) {
       try {
         const res = await unwrap(api.POST('/api/undo', { body: { batch } }));
         r.applyUndo(res.records, res.stats);
-        toast('info', `Batch undone: ${res.records.filter((x) => x.type === 'undo').length} photos are back in the queue`);
+        toast('info', describeUndo(res.records, res.undone));
       } catch (e) {
         toast('error', e instanceof Error ? e.message : 'Could not undo the batch');
       }
@@ -44,6 +45,7 @@ export function useAutoMoveBatch(r: Review) {
         ttl: 10000,
         ...(batch ? { action: { label: 'Undo batch', run: () => void undoBatch(batch) } } : {}),
       });
+      toastFailedMoves(result.failed);
       r.scheduleRefresh();
     },
     [r, undoBatch],

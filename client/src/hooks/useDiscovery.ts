@@ -7,13 +7,19 @@ import type { ClusterInfo } from '../api/queries';
 import { count } from '../logic/format';
 import { gridFiling } from '../logic/grid';
 import { clusterNameProblem } from '../logic/palette';
-import { toast } from './toasts';
+import { filingError, toast, toastFailedMoves } from './toasts';
 import type { Refreshable } from './useScheduleRefresh';
 import { useTicks } from './useTicks';
 
 export type DiscoveryPage = Schemas['DiscoveryPage'];
 
 /** `indexed`: changes while indexing runs, so the groups are worked out again with the new vectors. */
+/** The toasts after naming a group: what was filed, and each photo whose move failed. */
+function announce(res: Schemas['GridFiled'], create: boolean) {
+  toast('success', `${create ? 'Created' : 'Filed into'} ${res.cluster}: ${count(res.moved.length, 'photo')} as one batch (z undoes it)`);
+  toastFailedMoves(res.failed);
+}
+
 export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', refresh: (what?: ReadonlyArray<Refreshable>) => void) {
   const q = useQuery({ queryKey: ['discover', indexed], queryFn: () => unwrap(api.GET('/api/discover')), staleTime: 0, gcTime: 0, retry: false });
   const [index, setIndex] = useState(0);
@@ -50,13 +56,13 @@ export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', 
     setError(null);
     try {
       const res = await unwrap(api.POST('/api/grid/file', { body }));
-      toast('success', `${create ? 'Created' : 'Filed into'} ${res.cluster}: ${count(res.moved.length, 'photo')} as one batch (z undoes it)`);
+      announce(res, create);
       refresh(['session', 'queue', 'actions']);
       setIndex(0);
       reset();
       await q.refetch();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'naming the group failed');
+      setError(filingError(e, 'naming the group failed'));
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,7 @@ import { useCallback, useState } from 'react';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { count } from '../logic/format';
 import { gridFiling, type GridMode } from '../logic/grid';
-import { toast } from './toasts';
+import { filingError, toast, toastFailedMoves } from './toasts';
 import type { Refreshable } from './useScheduleRefresh';
 import { useTicks } from './useTicks';
 
@@ -50,10 +50,11 @@ export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refresh
         const skipped = res.skipped.length ? ` · ${count(res.skipped.length, 'photo')} filed meanwhile by someone else, left alone` : '';
         const kept = res.demoted.length ? ` · ${count(res.demoted.length, 'photo')} kept in the queue` : '';
         toast('success', `Filed ${count(res.moved.length, 'photo')} into ${res.cluster} as one batch (z undoes it)${kept}${skipped}`);
+        toastFailedMoves(res.failed);
         refresh(['session', 'queue', 'actions']);
         onDone();
       } catch (e) {
-        setError(e instanceof ApiError ? e.message : 'filing the grid failed');
+        setError(filingError(e, 'filing the grid failed'));
       } finally {
         setBusy(false);
       }

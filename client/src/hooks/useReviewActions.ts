@@ -149,7 +149,7 @@ export function useReviewActions(deps: Deps) {
         try {
           const res = await unwrap(api.POST('/api/undo', { body }));
           applyUndo(res.records, res.stats);
-          toast('info', describeUndo(res.records));
+          toast('info', describeUndo(res.records, res.undone));
           return res.records;
         } catch (e) {
           reportUndoFailure(asApiError(e), target, store);

@@ -7,8 +7,9 @@ import type { ActionRecord, Stats } from '../api/queries';
 import type { HistoryEntry } from '../logic/review';
 import { baseName, dstOf, restoredItem } from '../logic/actionView';
 import { count } from '../logic/format';
+import { failedMovesText, failuresOf } from '../logic/moveFailures';
 import { stackName } from '../logic/stacks';
-import { toast } from './toasts';
+import { toast, toastFailedMoves } from './toasts';
 import type { ReviewStore } from './useReviewStore';
 import type { Refreshable } from './useScheduleRefresh';
 
@@ -39,10 +40,12 @@ function useFileStack({ store, enqueue, newId, setStats, scheduleRefresh }: Deps
           setStats(res.stats);
           const skipped = res.skipped.length ? ` · ${count(res.skipped.length, 'frame')} filed meanwhile, left alone` : '';
           toast('success', `Filed the stack of ${count(res.moved.length, 'photo')} into ${res.cluster} as one batch (z undoes it)${skipped}`);
+          toastFailedMoves(res.failed);
         } catch (e) {
           const gone = e instanceof ApiError && e.status === 409;
           store.dispatch({ type: 'rejected', id, status: gone ? 'conflict' : 'failed', message: message(e), keepHidden: gone, at: performance.now() });
-          toast(gone ? 'warn' : 'error', `Could not file the stack: ${message(e)}`);
+          const failed = failuresOf(e);
+          toast(gone && !failed.length ? 'warn' : 'error', failed.length ? failedMovesText(failed) : `Could not file the stack: ${message(e)}`);
         } finally {
           scheduleRefresh();
         }

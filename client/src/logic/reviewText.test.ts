@@ -38,10 +38,19 @@ describe('describeUndo', () => {
     expect(describeUndo([{ type: 'undo', item: 'in/x.jpg', cluster: null }])).toBe('Undid: x.jpg is back in the queue');
   });
 
-  it('counts a batch, and falls back when there is nothing to name', () => {
+  it('counts a batch as one action of its moves, and falls back when there is nothing to name', () => {
     const line = { type: 'undo', item: 'a.jpg', cluster: 'c' };
-    expect(describeUndo([line, line, { type: 'assign', item: 'b.jpg', cluster: 'c' }])).toBe('Undid 2 moves: the photos are back in the queue');
+    expect(describeUndo([line, line, { type: 'assign', item: 'b.jpg', cluster: 'c' }])).toBe('Undid 1 action (2 moves): the photos are back in the queue');
     expect(describeUndo([])).toBe('Undone');
     expect(describeUndo([{ type: 'undo', item: null, cluster: null }])).toBe('Undone');
+  });
+
+  it('says a five-frame stack is one action of five moves: its batch lines are not moves', () => {
+    const frame = (n: number) => ({ type: 'undo', item: `IMG_1_0${n}.jpg`, cluster: 'birds', batch: 'b1' });
+    const marker = { type: 'undo', item: null, batch: null };
+    const records = [...[1, 2, 3, 4, 5].map(frame), marker];
+    expect(describeUndo(records)).toBe('Undid 1 action (5 moves): the photos are back in the queue');
+    expect(describeUndo(records, { actions: 1, moves: 5 })).toBe('Undid 1 action (5 moves): the photos are back in the queue');
+    expect(describeUndo([frame(1), marker])).toBe('Undid 1 action (1 move): the photos are back in the queue');
   });
 });

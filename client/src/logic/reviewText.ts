@@ -1,6 +1,7 @@
 // What the reviewer is told when an action comes back: why a photo could not be filed, and
 // what an undo brought back. Pure, so every wording is tested without a server.
 import { baseName } from './actionView';
+import { count } from './format';
 
 /** Who filed what, as heard over SSE: lets a 409 say where the photo went. */
 export type OthersFiled = Map<string, { cluster: string | null; reviewer: string | null; type: string }>;
@@ -32,11 +33,22 @@ function conflictText({ item, name }: { item: string; name: string }, err: Failu
   return `Another reviewer already filed ${name}`;
 }
 
-/** The toast after an undo: which photo came back from where, or how many. Only `type`, `item`
- * and `cluster` are read, so any journal line (or a test's sketch of one) will do. */
-export function describeUndo(records: ReadonlyArray<{ type: string; item?: unknown; cluster?: unknown }>): string {
+/** The toast after an undo: which photo came back from where, or for a batch (a grid, a
+ * stack, an auto-move) one action of how many moves: its start line and the folders it made
+ * come back as undo lines too, but they are not moves. Only `type`, `item`, `cluster` and
+ * `batch` are read, so any journal line (or a test's sketch of one) will do. */
+export function describeUndo(
+  records: ReadonlyArray<{ type: string; item?: unknown; cluster?: unknown; batch?: unknown }>,
+  undone?: { actions: number; moves: number } | null,
+): string {
   const undos = records.filter((r) => r.type === 'undo');
-  if (undos.length > 1) return `Undid ${undos.length} moves: the photos are back in the queue`;
+  const moves = undos.filter((r) => typeof r.item === 'string' && r.item);
+  const batch = undos.length > 1 || undos.some((r) => typeof r.batch === 'string' && r.batch);
+  if (batch) {
+    const n = undone?.moves ?? moves.length;
+    const actions = undone?.actions ?? 1;
+    return `Undid ${count(actions, 'action')} (${count(n, 'move')}): the photos are back in the queue`;
+  }
   const r = undos[0];
   if (!r) return 'Undone';
   const item = typeof r.item === 'string' ? r.item : null;

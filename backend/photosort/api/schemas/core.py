@@ -349,8 +349,7 @@ class AutoMoveResult(BaseModel):
     decisions: int = Field(description="Reviewed decisions the precision estimate rests on.")
     skipped_viewing: int = Field(description="Items left alone because a reviewer has them open.")
     failed: list[FailedItem] = Field(
-        default_factory=list,
-        description="Moves that failed, each with the reason; those photos stay queued.",
+        description="Moves that failed, each with the reason; those photos stay queued."
     )
 
 

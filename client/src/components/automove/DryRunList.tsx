@@ -1,6 +1,7 @@
 // The run button and the dry run: thumbnails of what would move, grouped by cluster.
 import type { AutoMove } from '../../hooks/useAutoMove';
 import { count } from '../../logic/format';
+import { unprovenText } from '../../logic/moveFailures';
 import { imageUrl } from '../../api/urls';
 import { Kbd } from '../Kbd';
 
@@ -8,8 +9,14 @@ const THUMBS_SHOWN = 120;
 
 export function DryRunList({ m }: { m: AutoMove }) {
   const { dry, willMove } = m;
+  const unproven = unprovenText(m.estimate);
   return (
     <>
+      {unproven ? (
+        <p className="warn-text" role="alert" data-testid="automove-unproven">
+          {unproven}
+        </p>
+      ) : null}
       <div className="automove-actions">
         <button
           type="button"
