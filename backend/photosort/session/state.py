@@ -32,12 +32,6 @@ NOT_UNDOABLE = frozenset(
 )
 
 
-def counts_as_an_undo(target: Record) -> bool:
-    """Whether undoing `target` is one undo in the stats: a batch is one undo (counted at its
-    start line), so its moves and made folders are not counted again."""
-    return not target.get("batch") or target["type"].endswith("-batch-start")
-
-
 @dataclass
 class Stats:
     processed: int = 0
@@ -72,6 +66,8 @@ class ReplayState:
     # Copy mode: source files already copied into a cluster (or hidden by a copy-mode trash),
     # with their group. They stay in the source, so the scan finds them; the queue does not.
     hidden: set[str] = field(default_factory=set)
+    # Batches some undo line took back: a batch is one undo in the stats, however many lines.
+    undone_batches: set[str] = field(default_factory=set)
 
     def record(self, seq: int) -> Record:
         return self.by_seq[seq]
@@ -134,7 +130,8 @@ class ReplayState:
         elif target["type"] == "undo":
             undone = self.record(target["undoes"])
             self.undone.discard(undone["seq"])
-            self.stats.undone -= counts_as_an_undo(undone)
+            if not undone.get("batch"):
+                self.stats.undone -= 1  # an aborted undo of a batch's line leaves it counted
             if undone["type"] in MOVE_TYPES:
                 self._count_move(undone, +1)
                 self._hide(undone, True)
@@ -143,7 +140,11 @@ class ReplayState:
     def _apply_undo(self, rec: Record) -> None:
         target = self.record(rec["undoes"])
         self.undone.add(target["seq"])
-        self.stats.undone += counts_as_an_undo(target)
+        batch = target.get("batch")
+        if not batch or batch not in self.undone_batches:
+            self.stats.undone += 1  # a batch once, at the first of its lines taken back
+        if batch:
+            self.undone_batches.add(batch)
         kind = target["type"]
         if kind in MOVE_TYPES:
             self._count_move(target, -1)
