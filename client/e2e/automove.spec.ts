@@ -54,6 +54,8 @@ test('auto-move: histogram and estimate, dry run, run with progress, undo batch'
     expect(count).toBeGreaterThanOrEqual(estimated - 1);
     await expect(page.getByTestId('dry-run').getByRole('img')).toHaveCount(count);
     await expect(page.getByTestId('run-automove')).toContainText(`Move ${count} photo`);
+    // One reviewed decision guarantees nothing: the panel says so before the button.
+    await expect(panel.getByTestId('automove-unproven')).toContainText('precision of this auto-move is unproven');
     expect(clustered()).toBe(before);
 
     // Enter runs; the batch ends with a toast and an undo button.
@@ -68,6 +70,8 @@ test('auto-move: histogram and estimate, dry run, run with progress, undo batch'
 
     await page.keyboard.press('u');
     await expect(page.getByTestId('batch-done')).toContainText('Batch undone');
+    // One action, as many moves as photos: the batch's own lines are not moves.
+    await expect(page.getByText(`Undid 1 action (${count} ${count === 1 ? 'move' : 'moves'})`)).toBeVisible();
     await expect.poll(clustered).toBe(before);
     expect(server.journal().filter((l) => l.type === 'undo' && l.batch === batchStart?.batch)).toHaveLength(count);
   } finally {

@@ -1,5 +1,6 @@
 // Grids need suggestions, so these tests run their own backend with a real embedder
 // (PHOTOSORT_E2E_AUTOMOVE_MODEL, default `auto`: offline it resolves to EfficientNet-Lite0).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, openApp, test } from './fixtures';
@@ -132,4 +133,33 @@ test('n: a folder with no clusters opens with proposed groups; naming one create
     await server.stop();
     server.remove();
   }
+});
+
+test('g: filing into a folder that cannot be written says which photos failed and why', async ({ page }) => {
+  await withServer(async (server) => {
+    await openApp(page, server);
+    await expect(page.getByTestId('suggestions').getByRole('button').first()).toBeVisible();
+    await page.keyboard.press('g');
+    const grid = page.getByTestId('grid');
+    const cells = grid.getByTestId('grid-cell');
+    await expect(grid).toHaveAttribute('data-cluster', /.+/);
+    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
+    const cluster = (await grid.getAttribute('data-cluster')) as string;
+    const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
+    // Immutable: root cannot write there either (a chmod would not stop root).
+    const folder = path.join(server.folder, cluster);
+    const marked = spawnSync('chattr', ['+i', folder]).status === 0;
+    test.skip(!marked, 'chattr +i is not available here');
+    try {
+      await page.keyboard.press('Enter');
+      await expect(page.getByText(`Could not move ${items.length} photos (they stay in the queue)`)).toBeVisible();
+      await expect(page.getByText(/Operation not permitted/).first()).toBeVisible();
+      await expect(grid).toBeVisible(); // nothing filed: the grid stays open with the reason
+      for (const i of items) expect(server.exists(i)).toBe(true);
+      expect(server.journal().filter((l) => l.type === 'assign')).toHaveLength(items.length); // each one, then its abort
+      expect(server.journal().filter((l) => l.type === 'abort')).toHaveLength(items.length);
+    } finally {
+      spawnSync('chattr', ['-i', folder]);
+    }
+  });
 });

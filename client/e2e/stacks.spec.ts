@@ -50,6 +50,11 @@ test('a burst shows as one item ×4, one keypress files every frame as one batch
     await expect.poll(() => BURST.every((f) => server.exists(f))).toBe(true);
     await expect.poll(() => BURST.some((f) => server.exists('coins', f))).toBe(false);
     await expect(page.getByTestId('stack-badge')).toHaveText('×4');
+    // Each undo (the refile's and z's) is one action of four moves: the batch's own lines are
+    // not moves, and the stats count one undo each.
+    await expect(page.getByText('Undid 1 action (4 moves)').last()).toBeVisible();
+    const stats = (await (await fetch(`${server.url}/api/session`)).json()) as { stats: { undone: number } };
+    expect(stats.stats.undone).toBe(2); // the refile's undo of the first batch, and this one
   } finally {
     await server.stop();
     server.remove();
