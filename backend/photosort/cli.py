@@ -28,7 +28,7 @@ from typer._click.core import Context, Parameter
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from photosort import __version__, userstate
-from photosort.errors import NothingToUndo, PhotosortError
+from photosort.errors import MovesFailed, NothingToUndo, PhotosortError
 from photosort.session import Session
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
@@ -191,6 +191,10 @@ def clean_errors() -> Iterator[None]:
     """Turn domain and OS errors into one clear line and a non-zero exit, never a traceback."""
     try:
         yield
+    except MovesFailed as exc:
+        for failed in exc.failed:
+            err.print(f"[red]failed:[/] {escape(failed['item'])}: {escape(failed['reason'])}")
+        fail(exc.message)
     except PhotosortError as exc:
         fail(exc.message)
     except PermissionError as exc:

@@ -82,6 +82,8 @@ def test_an_auto_move_that_moved_nothing_is_an_error_listing_each_photo(server: 
     rule = {"threshold": -1.0, "min_samples": 1}
     dry = c.post("/api/auto-move", json={**rule, "dry_run": True}).json()
     assert dry["count"] > 0 and dry["failed"] == []
+    # no reviewed decision yet: nothing guarantees this rule, and the estimate says so
+    assert c.get("/api/auto-move/estimate", params=rule).json()["guaranteed"] is False
     with unwritable() as mark:
         for cluster in ("birds", "coins", "flowers"):
             mark(lib.dest / cluster)

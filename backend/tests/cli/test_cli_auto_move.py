@@ -5,6 +5,7 @@ is evidence, explains instead of failing. Real photos, the real offline embedder
 from __future__ import annotations
 
 import pytest
+from unwritable import unwritable
 
 AUTO = ("--model", "efficientnet-lite0", "--device", "cpu")
 LOOSE_RULE = ("--threshold", -1, "--min-margin", 0, "--min-samples", 1)
@@ -51,3 +52,19 @@ def test_a_dry_run_before_there_is_evidence_explains_instead_of_failing(cli, eig
     assert "no threshold to try yet" in r.stdout and "reviewed decisions" in r.stdout
     assert "--threshold" in r.stdout
     assert eight_loose.journal() == []
+
+
+def test_an_auto_move_whose_every_move_fails_is_an_error_naming_the_photos(cli, eight_loose):
+    lib = eight_loose
+    with unwritable() as mark:
+        for cluster in ("birds", "coins", "flowers"):
+            mark(lib.dest / cluster)
+        r = cli("auto-move", lib.source, *LOOSE_RULE, "--yes", *AUTO)
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert "auto-move: nothing moved;" in r.stderr and "(and 7 more)" in r.stderr
+    for item in lib.loose:  # each photo named with the reason
+        assert f"failed: {item}: " in r.stderr
+    assert all((lib.source / i).is_file() for i in lib.loose)
+    end = next(x for x in lib.journal() if x["type"] == "auto-batch-end")
+    assert end["moved"] == 0 and end["failed"] == 8
