@@ -214,7 +214,7 @@ class Batches:
 
     def file_source_folders(
         self, folders: Sequence[str] | None, reviewer: str
-    ) -> tuple[str, dict[str, list[Record]]]:
+    ) -> tuple[str, dict[str, list[Record]], list[FailedMove]]:
         core = self.core
         core.writable()
         with core.lock:
@@ -244,4 +244,4 @@ class Batches:
         per_cluster: dict[str, list[Record]] = {c: [] for c in offer}
         for rec in moved:
             per_cluster[rec["cluster"]].append(rec)
-        return bracket.batch, per_cluster
+        return bracket.batch, per_cluster, failed

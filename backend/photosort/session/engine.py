@@ -393,11 +393,12 @@ class Session:
 
     def file_source_folders(
         self, folders: Sequence[str] | None = None, *, reviewer: str = "local"
-    ) -> tuple[str, dict[str, list[Record]]]:
+    ) -> tuple[str, dict[str, list[Record]], list[FailedMove]]:
         """File every queued photo of each source folder (`folders`, default all) into the
         cluster of the same path, made when missing, as one manual batch undone as one unit:
         `folders-batch-start`, the `cluster-create` lines, the moves (copies in copy mode),
-        `folders-batch-end`. Returns the batch id and the moves per cluster."""
+        `folders-batch-end`. Returns the batch id, the moves per cluster and the moves that failed
+        (each with its reason)."""
         return self._batches.file_source_folders(folders, reviewer)
 
     def undo(

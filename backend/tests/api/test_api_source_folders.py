@@ -8,6 +8,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from unwritable import unwritable
+
 from photosort.session.sourcefolders import folders_of
 
 
@@ -95,7 +97,7 @@ def test_copy_mode_copies_and_never_touches_source(make_library):
     lib = _half_sorted(make_library)
     before = {p: _sha(p) for p in lib.source.rglob("*") if p.is_file()}
     s = lib.open(copy=True)
-    batch, per_cluster = s.file_source_folders()
+    batch, per_cluster, _ = s.file_source_folders()
     assert {c: len(recs) for c, recs in per_cluster.items()} == {"birds": 3, "coins": 2}
     assert {p: _sha(p) for p in lib.source.rglob("*") if p.is_file()} == before
     for rels in lib.folders.values():
@@ -111,3 +113,21 @@ def test_copy_mode_copies_and_never_touches_source(make_library):
 def test_a_folder_no_cluster_can_be_named_after_stays_queued():
     items = ["a.jpg", "birds/1.jpg", "birds/2.jpg", "CON/3.jpg", "trail. /4.jpg", " pad/5.jpg"]
     assert folders_of(items) == {"birds": ["birds/1.jpg", "birds/2.jpg"]}
+
+
+def test_source_folders_that_cannot_be_filed_say_which_photos_and_why(make_library, start_server):
+    lib = _half_sorted(make_library)
+    c = start_server(lib).client
+    with unwritable() as mark:
+        mark(lib.dest / "birds")  # coins/ is made, birds/ cannot take a photo
+        r = c.post("/api/source-folders/file", json={})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert sorted(f["item"] for f in body["failed"]) == sorted(lib.folders["birds"])
+        assert body["moved"] == 2 and all(f["reason"] for f in body["failed"])
+        assert all((lib.source / rel).is_file() for rel in lib.folders["birds"])
+        r = c.post("/api/source-folders/file", json={"folders": ["birds"]})
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["code"] == "moves_failed"
+    assert sorted(f["item"] for f in error["failed"]) == sorted(lib.folders["birds"])

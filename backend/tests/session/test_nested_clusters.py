@@ -314,7 +314,7 @@ def test_nested_source_folders_file_into_the_same_nested_clusters(make_library: 
     lib.add("DCIM/100CANON/c.jpg")
     s = lib.open()
     assert sorted(s.source_folders()) == ["DCIM/100CANON", "Trips/2023/Paris"]
-    batch, moved = s.file_source_folders(["Trips/2023/Paris"])
+    batch, moved, _ = s.file_source_folders(["Trips/2023/Paris"])
     assert len(moved["Trips/2023/Paris"]) == 2
     assert (lib.dest / "Trips/2023/Paris/a.jpg").is_file()
     assert clusters(s)["Trips/2023/Paris"] == 2

@@ -479,7 +479,8 @@ export interface paths {
         /**
          * File Source Folders
          * @description File every queued photo of each folder into the same-named cluster (made when missing;
-         *     copied in copy mode) as ONE batch, undone as one unit.
+         *     copied in copy mode) as ONE batch, undone as one unit. A move that fails is listed under
+         *     `failed`; when none moved, the answer is 409 `moves_failed` (507 on a full disk).
          */
         post: operations["file_source_folders_api_source_folders_file_post"];
         delete?: never;
@@ -1291,6 +1292,11 @@ export interface components {
              * @description Photos filed, all told.
              */
             moved: number;
+            /**
+             * Failed
+             * @description Photos whose move failed (each with the reason): still queued.
+             */
+            failed: components["schemas"]["FailedItem"][];
             stats: components["schemas"]["Stats"];
         };
         /**
@@ -3696,7 +3702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict */
+            /** @description Nothing moved: `moves_failed` lists each photo with the reason. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3712,6 +3718,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Nothing moved: the disk is full (`moves_failed`, every photo listed). */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

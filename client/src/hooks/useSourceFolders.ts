@@ -4,8 +4,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { count } from '../logic/format';
+import { failuresOf } from '../logic/moveFailures';
 import { dismissKey } from '../logic/sourceFolders';
-import { toast } from './toasts';
+import { toast, toastFailedMoves } from './toasts';
 import type { Review } from './useReview';
 
 type Offer = Schemas['SourceFolders'];
@@ -55,8 +56,10 @@ export function useSourceFolders(r: Review) {
       r.dispatch({ type: 'batchDone', batch: res.batch, count: res.moved, label });
       qc.setQueryData(['source-folders', undone], EMPTY);
       toast('success', `Filed ${count(res.moved, 'photo')} from ${count(res.clusters.length, 'folder')} into clusters of the same names as one batch (z undoes it)`);
+      toastFailedMoves(res.failed);
       r.scheduleRefresh(['session', 'queue', 'actions']);
     } catch (e) {
+      toastFailedMoves(failuresOf(e));
       toast('warn', `Could not file the folders: ${e instanceof ApiError ? e.message : 'the server cannot be reached'}`);
       void query.refetch();
     } finally {

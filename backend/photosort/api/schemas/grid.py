@@ -113,4 +113,7 @@ class FoldersFiled(BaseModel):
     batch: str = Field(description="One batch id: `POST /api/undo {batch}` undoes it whole.")
     clusters: list[FolderFiled]
     moved: int = Field(description="Photos filed, all told.")
+    failed: list[FailedItem] = Field(
+        description="Photos whose move failed (each with the reason): still queued."
+    )
     stats: Stats
