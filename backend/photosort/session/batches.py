@@ -185,7 +185,7 @@ class Batches:
 
     def trash_batch(
         self, items: Sequence[str], *, kept: str, reason: str, reviewer: str
-    ) -> tuple[str, list[Record]]:
+    ) -> tuple[str, list[Record], list[FailedMove]]:
         core = self.core
         core.writable()
         with core.lock:
@@ -200,9 +200,9 @@ class Batches:
                 "reviewer": reviewer,
             }
             bracket = BatchBracket(core, start)
-            moved = self.filing.trash_many(queued, reviewer, bracket.batch)
-            bracket.close(moved, len(wanted))
-            return bracket.batch, moved
+            moved, failed = self.filing.attempt_trash(queued, reviewer, bracket.batch)
+            bracket.close(moved, len(wanted), len(failed))
+            return bracket.batch, moved, failed
 
     def source_folders(self) -> dict[str, list[str]]:
         core = self.core

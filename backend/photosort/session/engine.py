@@ -385,10 +385,11 @@ class Session:
 
     def trash_batch(
         self, items: Sequence[str], *, kept: str, reason: str, reviewer: str = "local"
-    ) -> tuple[str, list[Record]]:
+    ) -> tuple[str, list[Record], list[FailedMove]]:
         """Trash these queued photos as one batch, undone as one unit (duplicates: keep the
         best, trash the rest): `trash-batch-start` (what was kept and why), the deletes into
-        the session's trash folder, `trash-batch-end`. A photo no longer queued is left out."""
+        the session's trash folder, `trash-batch-end`. A photo no longer queued is left out; a move
+        that fails is returned with its reason."""
         return self._batches.trash_batch(items, kept=kept, reason=reason, reviewer=reviewer)
 
     def file_source_folders(

@@ -152,17 +152,27 @@ class Filing:
             return self.trash_many([item], reviewer, None)[0]
 
     def trash_many(self, items: list[str], reviewer: str, batch: str | None) -> list[Record]:
-        """Trash whole groups into the trash folder (copy mode: hide them, the source stays)."""
+        """Trash whole groups into the trash folder (copy mode: hide them, the source stays);
+        one photo alone that cannot move raises."""
+        done, failed = self.attempt_trash(items, reviewer, batch)
+        if failed and len(items) == 1:
+            raise_for(dict(failed[0]), f"could not move {items[0]!r}")
+        return done
+
+    def attempt_trash(
+        self, items: list[str], reviewer: str, batch: str | None
+    ) -> tuple[list[Record], list[FailedMove]]:
+        """`trash_many`, saying which moves failed and why instead of raising."""
         core = self.core
         if core.copy_mode:
-            return [core.journal_line(hide_line(item, reviewer, batch)) for item in items]
+            return [core.journal_line(hide_line(item, reviewer, batch)) for item in items], []
         taken: set[str] = set()
         folders = self.group_finder(items)
         plans = [
             self.plan(item, f"{TRASH_DIR}/{item}".rpartition("/")[0], None, folders, taken)
             for item in items
         ]
-        return self.execute_moves("delete", plans, by="manual", reviewer=reviewer, batch=batch)
+        return self.attempt_moves("delete", plans, by="manual", reviewer=reviewer, batch=batch)
 
     def group_finder(self, items: Sequence[str]) -> FolderIndex | GroupProbe:
         """How the files of a group are found on disk when these items' moves are planned (a

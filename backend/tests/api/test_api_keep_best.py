@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+from unwritable import unwritable
 
 
 @pytest.fixture
@@ -45,3 +46,21 @@ def test_keep_best_keeps_the_original_name_then_the_oldest(copies_server: Any) -
         assert r.json()["kept"] == original
         assert (lib.source / original).is_file()
         assert sorted(p.name for p in lib.trash.iterdir() if p.name in copies) == sorted(copies)
+
+
+def test_keep_best_whose_trashing_fails_says_which_photo_and_why(copies_server: Any) -> None:
+    c, lib = copies_server.client, copies_server.lib
+    copies = lib.groups["IMG_7.jpg"]
+    with unwritable() as mark:
+        mark(lib.source / copies[0])  # an immutable file cannot be moved to the trash
+        r = c.post("/api/duplicates/keep-best", json={"items": ["IMG_7.jpg", *copies]})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert [f["item"] for f in body["failed"]] == [copies[0]] and body["failed"][0]["reason"]
+        assert sorted(body["trashed"]) == sorted(copies[1:])
+        assert (lib.source / copies[0]).is_file()
+        mark(lib.source / "y1.jpg")
+        r = c.post("/api/duplicates/keep-best", json={"items": ["y1.jpg", "y2.jpg"]})
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["failed"][0]["item"] == "y1.jpg"
+    assert (lib.source / "y1.jpg").is_file()

@@ -169,7 +169,7 @@ def test_keep_best_and_a_stack_in_copy_mode_leave_the_source_untouched(card):
     before = tree(card.source)
     s = card.open(copy=True)
     a, b, c, d = card.loose
-    batch, hidden = s.trash_batch([a, b, c], kept=a, reason="duplicates")
+    batch, hidden, _ = s.trash_batch([a, b, c], kept=a, reason="duplicates")
     assert {r["batch"] for r in hidden} == {batch}
     assert [r["item"] for r in hidden] == [b, c] and all(r["hide"] for r in hidden)
     assert not {b, c} & set(s.queue_items()) and a in s.queue_items()

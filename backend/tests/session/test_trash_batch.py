@@ -13,7 +13,7 @@ def test_trash_batch_moves_files_and_one_undo_after_a_restart_restores_all(libra
     s = library.open()
     keep, a, b, c = library.loose[:4]
     hashes = {i: hash_of(library.source / i) for i in (a, b)}
-    batch, moved = s.trash_batch([keep, a, b], kept=keep, reason="duplicates")
+    batch, moved, _ = s.trash_batch([keep, a, b], kept=keep, reason="duplicates")
     assert [r["item"] for r in moved] == [a, b]  # the kept photo is never trashed
     assert {r["batch"] for r in moved} == {batch} and {r["type"] for r in moved} == {"delete"}
     assert sorted(p.name for p in library.trash.iterdir()) == sorted([a, b])
@@ -47,7 +47,7 @@ def test_photos_no_longer_queued_are_left_out(library):
     s = library.open()
     keep, a, b = library.loose[:3]
     s.assign(a, "coins")
-    _, moved = s.trash_batch([keep, a, b], kept=keep, reason="duplicates")
+    _, moved, _ = s.trash_batch([keep, a, b], kept=keep, reason="duplicates")
     assert [r["item"] for r in moved] == [b]
     assert (library.dest / "coins" / a).is_file()
     assert library.journal()[-1]["skipped"] == 1

@@ -1613,6 +1613,11 @@ export interface components {
              * @description Filed or trashed meanwhile by someone else.
              */
             skipped: string[];
+            /**
+             * Failed
+             * @description Photos whose move to the trash failed (each with the reason): still queued.
+             */
+            failed: components["schemas"]["FailedItem"][];
             stats: components["schemas"]["Stats"];
         };
         /**

@@ -65,8 +65,10 @@ function useKeepBest({ store, enqueue, setStats, scheduleRefresh }: Deps) {
           setStats(res.stats);
           store.dispatch({ type: 'batchDone', batch: res.batch, count: res.trashed.length, label: `keep best of ${res.trashed.length + 1} duplicates` });
           toast('success', `Kept ${res.kept}, moved ${count(res.trashed.length, 'duplicate')} to the trash as one batch (z undoes it)`);
+          toastFailedMoves(res.failed);
           return true;
         } catch (e) {
+          toastFailedMoves(failuresOf(e));
           toast('warn', `Could not keep the best: ${message(e)}`);
           return false;
         } finally {

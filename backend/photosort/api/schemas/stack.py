@@ -84,4 +84,7 @@ class KeepBestResult(BaseModel):
     kept: str
     trashed: list[str]
     skipped: list[str] = Field(description="Filed or trashed meanwhile by someone else.")
+    failed: list[FailedItem] = Field(
+        description="Photos whose move to the trash failed (each with the reason): still queued."
+    )
     stats: Stats

@@ -23,7 +23,7 @@ from typing import Literal, TypedDict
 import numpy as np
 from PIL import Image
 
-from photosort.errors import BadPath, Conflict, DecodeFailed, PhotosortError
+from photosort.errors import BadPath, Conflict, DecodeFailed, PhotosortError, nothing_moved
 from photosort.fsinfo import path_identity, stat_key
 from photosort.media import (
     PIL_DECODE_ERRORS,
@@ -36,6 +36,7 @@ from photosort.media import (
 )
 from photosort.session import Session, normalise_item, resolve_inside
 from photosort.suggest.indexing.vectors import VectorIndex
+from photosort.suggest.results import FailedItem
 from photosort.suggest.review.facts import QueueFacts
 
 NEAR_BITS = 4  # of 64 dHash bits
@@ -72,6 +73,7 @@ class TrashResult(TypedDict):
     kept: str
     trashed: list[str]
     skipped: list[str]
+    failed: list[FailedItem]
 
 
 class _Union:
@@ -315,15 +317,19 @@ class Duplicates:
         ranked = self._ranked("near", sorted(wanted))
         best = ranked["best"]
         rest = [c["item"] for c in ranked["items"][1:]]
-        batch, moved = self.session.trash_batch(
+        batch, moved, failed = self.session.trash_batch(
             rest, kept=best, reason="duplicates: kept the best", reviewer=reviewer
         )
-        done = {r["item"] for r in moved}
+        if failed and not moved:
+            raise nothing_moved("could not trash the duplicates", failed)
+        trashed = {r["item"] for r in moved}
+        done = trashed | {f["item"] for f in failed}
         return {
             "batch": batch,
             "kept": best,
-            "trashed": [i for i in rest if i in done],
+            "trashed": [i for i in rest if i in trashed],
             "skipped": [i for i in rest if i not in done],
+            "failed": [{"item": f["item"], "reason": f["reason"]} for f in failed],
         }
 
 
