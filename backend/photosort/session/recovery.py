@@ -150,9 +150,9 @@ def recover(
     for line in report.actions:
         log.warning("recovery: %s", line)
     if report.actions:
-        journal.append(recovery_line(report.actions))
+        journal.append_essential(recovery_line(report.actions))
     for seq, reason in rolled_back:
-        journal.append(abort_line(seq, reason, None))
+        journal.append_essential(abort_line(seq, reason, None))
     return report
 
 
