@@ -139,6 +139,8 @@ class Journal:
         self.torn_repaired = False
         # (line number, start of the line) of unreadable lines with readable ones after them
         self.corrupt: list[tuple[int, str]] = []
+        # (seq, the seq after it) wherever seqs do not grow: a seq used twice, lines swapped
+        self.disorder: list[tuple[int, int]] = []
         # Move lines whose file operation has not finished yet. Every line carries `settled`:
         # the highest seq up to which every move had finished (or was aborted) when it was
         # written, so recovery without state.json knows which moves may have been cut short.
@@ -160,7 +162,7 @@ class Journal:
         self._fh: BinaryIO | None = (
             None if read_only else open_for_append(self.actions_path, keep=good_end)
         )
-        last = self._records[-1]["seq"] if self._records else 0
+        last = max((r["seq"] for r in self._records), default=0)
         # A torn tail's seq is spent too: its bytes are kept in `actions.torn`.
         self.next_seq = max(last, self.torn_seq) + 1
         if self.next_seq > last + 1:
@@ -202,6 +204,8 @@ class Journal:
                 preview = raw[start : start + 60].decode("utf-8", "backslashreplace").strip()
                 self.corrupt.append((number, preview))
             else:
+                if records and rec["seq"] <= records[-1]["seq"]:
+                    self.disorder.append((records[-1]["seq"], rec["seq"]))
                 records.append(rec)
         good_end = parsed[last_good][2] if last_good >= 0 else 0
         if good_end < len(raw) and raw[good_end:].strip() and not self.read_only:
@@ -293,6 +297,27 @@ class Journal:
             self._records.extend(out)
             self._seqs.extend(r["seq"] for r in out)
             return out[0]
+
+    @property
+    def last_record_seq(self) -> int:
+        """The highest seq of a line in the journal (0 when empty)."""
+        return max(self._seqs, default=0) if self.disorder else (self._seqs or [0])[-1]
+
+    @property
+    def spent(self) -> list[int] | None:
+        """[first, last] seq failed writes took that no line written yet accounts for."""
+        return list(self._spent) if self._spent else None
+
+    def continue_after(self, seq: int, *, spent: bool) -> None:
+        """Never give out `seq` or any lower one again (`state.json` knew of them). `spent`:
+        they were taken by writes that failed, and the next line says so; else they are lines
+        missing from the journal, and stay a gap `verify` reports."""
+        with self._lock:
+            if seq < self.next_seq:
+                return
+            if spent:
+                self._spent = (self._spent[0] if self._spent else self.next_seq, seq)
+            self.next_seq = seq + 1
 
     @property
     def owed(self) -> int:
