@@ -117,6 +117,18 @@ def mounted(kind: str, root: Path, size_mb: int = 160) -> Iterator[Path]:
             )
 
 
+def private_mounts() -> None:
+    """Move this process (and the processes it starts) into a mount namespace of its own, so
+    what it mounts is seen by nobody else and goes away with it (`unshare -m`)."""
+    import ctypes
+
+    clone_newns = 0x00020000
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(clone_newns) != 0:
+        raise Unavailable(f"tmpfs: unshare: {os.strerror(ctypes.get_errno())}")
+    _run("mount", "--make-rprivate", "/")
+
+
 def tmpfs_unavailable() -> str | None:
     """Why a small tmpfs cannot be mounted here (one line), or None when it can."""
     if os.name != "posix" or os.geteuid() != 0:
