@@ -154,6 +154,7 @@ class Journal:
         self.torn_seq = 0  # the seq a torn tail carried (0: none, or unreadable)
         # (first, last) seq that failed writes took since the last line that was written
         self._spent: tuple[int, int] | None = None
+        self._started = False  # whether the current append got as far as writing
         try:
             self._records, good_end = self._load()
         except BaseException:
@@ -262,9 +263,13 @@ class Journal:
             if not out:
                 return []
             self.next_seq = out[-1]["seq"] + 1
+            self._started = False
             try:
                 self._write(data, durable=durable, essential=essential)
             except OSError:
+                if not self._started:
+                    self.next_seq = out[0]["seq"]  # refused before a byte was written
+                    raise
                 self._spent = (self._spent[0] if self._spent else out[0]["seq"], out[-1]["seq"])
                 raise
             self._spent = None
@@ -360,6 +365,7 @@ class Journal:
     def _write_once(self, data: bytes, durable: bool) -> None:
         assert self._fh is not None
         end = self._fh.tell()
+        self._started = True
         try:
             self._fh.write(data)
             self._fh.flush()
