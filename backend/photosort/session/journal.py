@@ -225,7 +225,7 @@ class Journal:
         return records, good_end if good_end < len(raw) else None
 
     def _set_aside(self, torn: bytes) -> None:
-        head = re.match(rb'\{"seq":(\d{1,18})[,}]', torn)
+        head = re.match(rb'\{"seq":(\d{1,18})', torn)  # cut mid-number: max() below copes
         self.torn_seq = int(head.group(1)) if head else 0
         with open_for_append(self.folder / TORN_FILE) as fh:
             fh.write(torn + b"\n")

@@ -79,3 +79,16 @@ def test_undo_steps_goes_past_an_unreadable_undo_line(cli, library):
     problems = library.open(read_only=True).verify()
     assert problems[0].startswith("journal line 4 is unreadable"), problems
     assert problems[1:] == ["seq 4 missing from the journal (a gap after seq 3)"], problems
+
+
+def test_a_torn_last_lines_seq_is_not_given_to_the_next_line(cli, library):
+    _filed(library, 2)
+    with open(library.actions_path, "ab") as fh:
+        fh.write(b'{"seq":3,"ts":"2026-01-01T00:00:00.000Z","type":"skip","it')  # a crash
+    session = library.open()
+    rec = session.skip(library.loose[2])
+    session.close()
+    assert rec["seq"] == 4 and rec["spent"] == [3, 3]
+    assert b'"seq":3,' in (library.clustering / "actions.torn").read_bytes()
+    r = cli("verify", library.source)
+    assert r.exit_code == 0, r.output
