@@ -25,6 +25,7 @@ from filelock import BaseFileLock
 
 from photosort import jsontext
 from photosort.errors import SessionFolderError
+from photosort.fsinfo import rewrites_in_place
 from photosort.fsutil import atomic_write_bytes, fsync_dir, open_for_append
 from photosort.locks import release, try_exclusive
 from photosort.session.records import Line
@@ -160,9 +161,16 @@ class Journal:
         except BaseException:
             release(self._writer)
             raise
-        self._fh: BinaryIO | None = (
-            None if read_only else open_for_append(self.actions_path, keep=good_end)
-        )
+        # Where a file cannot be appended to in place (the FUSE driver for FAT: bytes written
+        # through a handle kept open across a rename land in a ghost entry), every append
+        # writes the whole journal anew, closed, fsync'ed and renamed over the old one.
+        self._whole: bytes | None = None
+        self._fh: BinaryIO | None = None
+        if not read_only and not rewrites_in_place(folder):
+            raw = self.actions_path.read_bytes() if self.actions_path.exists() else b""
+            self._whole = raw if good_end is None else raw[:good_end]
+        elif not read_only:
+            self._fh = open_for_append(self.actions_path, keep=good_end)
         last = max((r["seq"] for r in self._records), default=0)
         # A torn tail's seq is spent too: its bytes are kept in `actions.torn`.
         self.next_seq = max(last, self.torn_seq) + 1
@@ -178,7 +186,7 @@ class Journal:
         its line number: the lines after it are real actions) and *torn* when nothing readable
         follows (a write cut short by a crash or power loss: set aside to `actions.torn`, and
         cut from the file when it is opened for appending)."""
-        if not self.actions_path.exists():
+        if not self.actions_path.exists() and not self._adopt_rewrite():
             return [], None
         raw = self.actions_path.read_bytes()
         parsed: list[tuple[int, int, int, Record | None]] = []  # line no, start, end, record
@@ -224,14 +232,27 @@ class Journal:
                 ) from exc
         return records, good_end if good_end < len(raw) else None
 
+    def _adopt_rewrite(self) -> bool:
+        """A journal written whole (see `_whole`) whose rename was cut short where the disk
+        renames as unlink-then-link (FAT's FUSE driver): the fsync'ed new copy is the
+        journal. Only a writer puts it in place."""
+        if self.read_only:
+            return False
+        copies = sorted(self.folder.glob(f".{ACTIONS_FILE}.*.tmp"), key=lambda p: p.stat().st_size)
+        if not copies:
+            return False
+        os.replace(copies[-1], self.actions_path)
+        fsync_dir(self.folder)
+        return True
+
     def _set_aside(self, torn: bytes) -> None:
+        kept = self.folder / TORN_FILE
+        before = kept.read_bytes() if kept.exists() else b""
+        # Written whole and renamed into place: the same on every disk, FAT's FUSE driver too.
+        atomic_write_bytes(kept, before + torn + b"\n")
+        self.torn_repaired = True
         head = re.match(rb'\{"seq":(\d{1,18})', torn)  # cut mid-number: max() below copes
         self.torn_seq = int(head.group(1)) if head else 0
-        with open_for_append(self.folder / TORN_FILE) as fh:
-            fh.write(torn + b"\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        self.torn_repaired = True
 
     @property
     def records(self) -> list[Record]:
@@ -257,7 +278,7 @@ class Journal:
         no other record may ever carry them. `essential` lines (the abort of a move that
         failed) may use the room the journal keeps free; others refuse to take it."""
         with self._lock:
-            if self._fh is None:
+            if self.read_only:
                 raise RuntimeError("journal opened read-only")
             out, data = self._encode(lines)
             if not out:
@@ -363,6 +384,12 @@ class Journal:
         self._owed.clear()
 
     def _write_once(self, data: bytes, durable: bool) -> None:
+        if self._whole is not None:
+            self._started = True
+            whole = self._whole + data
+            atomic_write_bytes(self.actions_path, whole, durable=durable)
+            self._whole = whole
+            return
         assert self._fh is not None
         end = self._fh.tell()
         self._started = True
@@ -425,7 +452,7 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
-            if self._owed and self._fh is not None:
+            if self._owed and not self.read_only:
                 try:
                     self._write(b"", durable=True, essential=True)
                 except OSError as exc:
