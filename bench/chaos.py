@@ -8,7 +8,11 @@ once under the library (source, clusters, trash), the journal is dense, `verify`
    (`--model efficientnet-lite0`), a batch undo, or a burst of single actions, then started
    again; recovery runs and the census is taken after every restart;
 2. race: N clients act on the same queue at once for S seconds (assign, skip, delete, undo);
-3. fuzz: schemathesis generates requests from the OpenAPI schema (fixed seed, SSE excluded).
+3. fuzz: schemathesis generates requests from the OpenAPI schema (fixed seed, SSE excluded);
+4. full disk: DEST on a 2 MiB tmpfs (a private mount namespace; root only, skipped with a
+   line otherwise), partly taken by a filler file: photos are filed until the disk is full
+   (200 or 507), the filler goes, an undo and more filings follow, `serve` starts again.
+   Every answer must match the disk after the restart, no journal line may be unreadable.
 
 Prints a table tried / failed / lost / duplicated / 5xx and writes bench/out/chaos.json.
 
@@ -58,6 +62,8 @@ class Tally:
     duplicated: int = 0  # extra copies of a photo's content
     verify_problems: int = 0
     journal_gaps: int = 0
+    unreadable_lines: int = 0  # journal lines a restart could not read (torn or corrupt)
+    contradicted: int = 0  # answers the disk contradicts (a 200 not done, a 507 done)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -69,6 +75,8 @@ class Tally:
             or self.duplicated
             or self.verify_problems
             or self.journal_gaps
+            or self.unreadable_lines
+            or self.contradicted
         )
 
 
@@ -112,22 +120,33 @@ def census(source: Path) -> collections.Counter[str]:
     return out
 
 
-def check(source: Path, expected: collections.Counter[str], tally: Tally, when: str) -> None:
-    """Every photo exactly once, a dense journal, `verify` clean (in-process, read-only)."""
+def check(
+    source: Path,
+    expected: collections.Counter[str],
+    tally: Tally,
+    when: str,
+    dest: Path | None = None,
+) -> None:
+    """Every photo exactly once, a dense journal (but for the seqs failed writes spent, which
+    the next line names), `verify` clean (in-process, read-only)."""
     from photosort.session import Session
 
-    now = census(source)
+    now = census(source) + (census(dest) if dest else collections.Counter())
     lost = sum(1 for h in expected if now[h] == 0)
     dup = sum(now[h] - 1 for h in expected if now[h] > 1) + sum(
         c for h, c in now.items() if h not in expected
     )
-    session = Session(source, read_only=True)
+    session = Session(source, dest, read_only=True)
     try:
         problems = session.verify()
-        seqs = [r["seq"] for r in session.records_since()]
+        records = session.records_since()
     finally:
         session.close()
-    gaps = sum(1 for a, b in itertools.pairwise(seqs) if b != a + 1)
+    gaps = sum(
+        1
+        for a, b in itertools.pairwise(records)
+        if b["seq"] != a["seq"] + 1 and b.get("spent") != [a["seq"] + 1, b["seq"] - 1]
+    )
     tally.lost += lost
     tally.duplicated += dup
     tally.verify_problems += len(problems)
@@ -387,6 +406,134 @@ def fuzz(source: Path, expected: collections.Counter[str], *, requests: int) -> 
     return tally
 
 
+# ----------------------------------------------------------------------------- full disk
+FULL_DISK_SIZE = "2m"
+# (free bytes left when filing starts, one cluster or three, `serve` started on a full disk)
+FULL_DISK_ROUNDS = ((1_700_000, 1, False), (1_000_000, 3, False), (1_200_000, 1, True))
+
+
+def full_disk(root: Path, *, seed: int, loose: int = 65) -> Tally:
+    """Rounds of: fill DEST (a small tmpfs) by filing photos until it is full, free it, undo
+    and file more, restart; the answers, the journal and the disk must agree."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from mounts import Unavailable, private_mounts, tmpfs, tmpfs_unavailable
+
+    tally = Tally("full disk (2 MiB tmpfs)")
+    reason = tmpfs_unavailable()
+    started = time.monotonic()
+    try:
+        if reason:
+            raise Unavailable(reason)
+        private_mounts()
+    except (Unavailable, RuntimeError) as exc:
+        print(f"full disk: skipped ({exc})")
+        tally.notes.append(f"skipped: {exc}")
+        return tally
+    rng = random.Random(seed)
+    for n, (free, clusters, full_at_start) in enumerate(FULL_DISK_ROUNDS):
+        source, expected = build_library(root / f"full{n}", loose)
+        with tmpfs(root / f"full{n}" / "dest", FULL_DISK_SIZE) as dest:
+            round_ = FullDiskRound(source, dest, expected, tally, rng, f"round {n}")
+            round_.run(free, CLUSTERS[:clusters], full_at_start=full_at_start)
+    tally.seconds = round(time.monotonic() - started, 1)
+    return tally
+
+
+@dataclass
+class FullDiskRound:
+    source: Path
+    dest: Path
+    expected: collections.Counter[str]
+    tally: Tally
+    rng: random.Random
+    when: str
+    told: dict[str, str] = field(default_factory=dict)  # item -> where a 200 or 507 left it
+
+    def run(self, free: int, clusters: tuple[str, ...], *, full_at_start: bool) -> None:
+        from mounts import fill
+
+        filler = fill(self.dest) if full_at_start else None
+        args = [str(self.source), "--into", str(self.dest), "--model", "none", "--no-browser"]
+        server = Server(args)
+        server.start()
+        try:
+            server.wait_for("/api/health")
+            if filler is not None:
+                filler.unlink()
+            filler = fill(self.dest, leave=free)
+            with httpx.Client(base_url=server.url, timeout=60.0) as c:
+                for item in [i["item"] for i in c.get("/api/queue?limit=1000").json()["items"]]:
+                    self.file(c, item, self.rng.choice(clusters))
+                filler.unlink()  # the reviewer makes room, while serving
+                r = c.post("/api/undo", json={})
+                _tally_answer(self.tally, r)
+                if r.status_code == 200:
+                    self.told.update((rec["item"], "") for rec in r.json()["records"])
+                queued = [i["item"] for i in c.get("/api/queue?limit=1000").json()["items"]]
+                for item in queued[:2]:
+                    self.file(c, item, self.rng.choice(clusters))
+        finally:
+            server.stop()
+        restart = Server(args)
+        restart.start()
+        try:
+            restart.wait_for("/api/health")
+        finally:
+            restart.stop()
+        self.census()
+
+    def file(self, c: httpx.Client, item: str, cluster: str) -> None:
+        r = post_json(c, "/api/assign", {"item": item, "cluster": cluster, "create": True})
+        _tally_answer(self.tally, r)
+        if r.status_code == 200:
+            self.told[item] = r.json()["records"][-1]["dst"]
+        elif r.status_code == 507:
+            self.told[item] = ""
+
+    def census(self) -> None:
+        """After the restart: no unreadable line, every answer true on disk, verify clean."""
+        import subprocess
+
+        tally, when = self.tally, self.when
+        _count_unreadable(self.source, self.dest, tally, when)
+        for item, where in self.told.items():
+            there = self.dest / where if where else self.source / item
+            if not there.is_file():
+                tally.contradicted += 1
+                tally.notes.append(f"{when}: answered {where or 'queued'} for {item}, not there")
+        check(self.source, self.expected, tally, when, self.dest)
+        cmd = [str(PHOTOSORT), "verify", str(self.source), "--into", str(self.dest)]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            tally.verify_problems += 1
+            tally.notes.append(f"{when}: verify exited {r.returncode}: {r.stdout[-300:]}")
+
+
+def _tally_answer(tally: Tally, r: httpx.Response) -> None:
+    tally.tried += 1
+    if r.status_code >= 500 and r.status_code != 507:
+        tally.answered_5xx += 1
+        tally.notes.append(f"{r.status_code}: {r.text[:200]}")
+    elif r.status_code >= 400:
+        tally.failed += 1
+
+
+def _count_unreadable(source: Path, dest: Path, tally: Tally, when: str) -> None:
+    from photosort.session import Session
+
+    session = Session(source, dest, read_only=True)
+    try:
+        bad = [w for w in session.recovery.warnings if "unreadable" in w]
+    finally:
+        session.close()
+    torn = dest / ".clustering" / "actions.torn"
+    bad += (
+        [f"torn: {line[:60]!r}" for line in torn.read_bytes().splitlines()] if torn.exists() else []
+    )
+    tally.unreadable_lines += len(bad)
+    tally.notes += [f"{when}: {b}" for b in bad]
+
+
 # ----------------------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -398,6 +545,11 @@ def main() -> None:
     ap.add_argument("--loose", type=int, default=60)
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--json", type=Path, default=OUT_DIR / "chaos.json")
+    ap.add_argument(
+        "--attacks",
+        default="crash,race,fuzz,full-disk",
+        help="which attacks, comma-separated (crash, race, fuzz, full-disk)",
+    )
     args = ap.parse_args()
     kills = args.kills or (24 if args.quick else 200)
     clients = args.clients or (4 if args.quick else 10)
@@ -406,7 +558,10 @@ def main() -> None:
 
     tallies: list[Tally] = []
     with tempfile.TemporaryDirectory(prefix="photosort-chaos-") as tmp:
-        for attack in ("crash", "race", "fuzz"):
+        for attack in args.attacks.split(","):
+            if attack == "full-disk":
+                tallies.append(full_disk(Path(tmp), seed=args.seed))
+                continue
             source, expected = build_library(Path(tmp) / attack, args.loose)
             if attack == "crash":
                 tallies.append(crash_loop(source, expected, kills=kills, seed=args.seed))
@@ -417,7 +572,20 @@ def main() -> None:
             else:
                 tallies.append(fuzz(source, expected, requests=requests))
     print_table(
-        ["attack", "kills", "tried", "failed", "lost", "duplicated", "5xx", "verify", "gaps", "s"],
+        [
+            "attack",
+            "kills",
+            "tried",
+            "failed",
+            "lost",
+            "duplicated",
+            "5xx",
+            "unreadable",
+            "contradicted",
+            "verify",
+            "gaps",
+            "s",
+        ],
         [
             [
                 t.attack,
@@ -427,6 +595,8 @@ def main() -> None:
                 t.lost,
                 t.duplicated,
                 t.answered_5xx,
+                t.unreadable_lines,
+                t.contradicted,
                 "clean" if not t.verify_problems else t.verify_problems,
                 t.journal_gaps,
                 t.seconds,

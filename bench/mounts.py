@@ -115,3 +115,57 @@ def mounted(kind: str, root: Path, size_mb: int = 160) -> Iterator[Path]:
             subprocess.run(
                 [_tool("losetup") or "losetup", "--detach", loop], capture_output=True, timeout=30
             )
+
+
+def private_mounts() -> None:
+    """Move this process (and the processes it starts) into a mount namespace of its own, so
+    what it mounts is seen by nobody else and goes away with it (`unshare -m`)."""
+    import ctypes
+
+    clone_newns = 0x00020000
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(clone_newns) != 0:
+        raise Unavailable(f"tmpfs: unshare: {os.strerror(ctypes.get_errno())}")
+    _run("mount", "--make-rprivate", "/")
+
+
+def tmpfs_unavailable() -> str | None:
+    """Why a small tmpfs cannot be mounted here (one line), or None when it can."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return "tmpfs: mounting a small file system needs root"
+    if _tool("mount") is None:
+        return "tmpfs: no mount command"
+    return None
+
+
+@contextlib.contextmanager
+def tmpfs(mnt: Path, size: str = "2m") -> Iterator[Path]:
+    """A small, empty tmpfs of `size` at `mnt` (made if missing): a disk that really fills
+    up. Unmounted afterwards whatever happened; `Unavailable` when it cannot be mounted."""
+    reason = tmpfs_unavailable()
+    if reason:
+        raise Unavailable(reason)
+    mnt.mkdir(parents=True, exist_ok=True)
+    try:
+        _run("mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(mnt))
+    except RuntimeError as exc:
+        raise Unavailable(f"tmpfs: {exc}") from exc
+    try:
+        yield mnt
+    finally:
+        umount = _tool("umount") or "umount"
+        if subprocess.run([umount, str(mnt)], capture_output=True, timeout=30).returncode:
+            subprocess.run([umount, "-l", str(mnt)], capture_output=True, timeout=30)
+
+
+def fill(folder: Path, leave: int = 0) -> Path:
+    """Fill the file system holding `folder` up, then give `leave` bytes back: the file that
+    holds the space (remove it to free the disk again)."""
+    filler = folder / "filler.bin"
+    with open(filler, "wb", buffering=0) as fh:
+        for block in (1 << 16, 512, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    fh.write(b"\0" * block)
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+    return filler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
@@ -29,7 +30,7 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from photosort import __version__, userstate
 from photosort.errors import MovesFailed, NothingToUndo, PhotosortError
-from photosort.session import Session
+from photosort.session import CLUSTERING_DIR, Session, room_short, room_text
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
     from photosort.api.security import Guard
@@ -314,7 +315,7 @@ def serve(
         fail(f"bad port {port}: use 1-65535")
     with clean_errors():
         _check_port_free(host, port)
-        session = open_session(source, into, copy=copy, scan_cache=True, create_dest=True)
+        session = _open_for_serving(source, into, copy=copy)
         ctx = AppContext(session, _suggestion_engine(session, model, device))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder = ctx.suggestions.embedder_info()
@@ -344,6 +345,29 @@ def serve(
     if not server.started:
         fail(f"cannot listen on {host}:{port}")
     _stopped()
+
+
+def _open_for_serving(source: Path, into: Path | None, *, copy: bool) -> Session:
+    """The session `serve` runs; on a disk too full to open it for sorting, read-only (the
+    photos can be looked at), saying how much room sorting needs."""
+    try:
+        session = open_session(source, into, copy=copy, scan_cache=True, create_dest=True)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        err.print(
+            f"[yellow]warning:[/] {escape(exc.strerror or str(exc))}; serving read-only: "
+            "free some space and start again to sort"
+        )
+        return open_session(source, into, read_only=True, copy=copy)
+    short = room_short(session.dest / CLUSTERING_DIR)
+    if short:
+        err.print(
+            f"[yellow]warning:[/] the disk holding {escape(str(session.dest))} is full: "
+            f"photosort needs {room_text(short)} more free there (and room for the photos "
+            "it files) before it can file anything; free some space"
+        )
+    return session
 
 
 def _reach_line(guard: Guard, port: int) -> str:

@@ -20,6 +20,7 @@ folder) and cached: they are asked on every scan and every filing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import mmap
 import os
@@ -180,7 +181,12 @@ def _probe_rewrite(folder: Path) -> bool | None:
         with open(name, "r+b") as mapped, mmap.mmap(mapped.fileno(), mmap.PAGESIZE) as shared:
             shared[0] = ord("c")
         return whole
-    except (OSError, ValueError):
+    except OSError as exc:
+        # A full disk says nothing about the file system: ask again once there is room (taken
+        # for "cannot rewrite", it sent every later journal repair down the rewrite path,
+        # which needs room for a whole copy of the journal).
+        return None if exc.errno in (errno.ENOSPC, errno.EDQUOT) else False
+    except ValueError:
         return False
     finally:
         with contextlib.suppress(OSError):

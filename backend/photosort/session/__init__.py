@@ -9,7 +9,7 @@ import photosort.session.records as records
 from photosort.session.engine import MovePlan, Session, new_batch_id
 from photosort.session.events import Event
 from photosort.session.groups import badge
-from photosort.session.journal import CLUSTERING_DIR, Record
+from photosort.session.journal import CLUSTERING_DIR, Record, room_short, room_text
 from photosort.session.paths import normalise_item, resolve_inside
 from photosort.session.settings import FALLBACK_THRESHOLD, SessionSettings
 from photosort.session.watch import FolderWatcher
@@ -28,4 +28,6 @@ __all__ = [
     "normalise_item",
     "records",
     "resolve_inside",
+    "room_short",
+    "room_text",
 ]

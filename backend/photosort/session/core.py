@@ -195,4 +195,6 @@ class SessionCore:
                 "clusters": [{"name": n, "count": c} for n, c in self.clusters()],
                 "undone": sorted(self.state.undone),
                 "unresolved": sorted(self.unresolved),
+                # seqs failed writes took (no line yet says so): never to be given out again
+                "spent": self.journal.spent,
             }

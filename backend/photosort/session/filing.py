@@ -306,7 +306,9 @@ class Filing:
         culprit = os.path.basename(os.fsdecode(exc.filename)) if exc.filename else ""
         if rec.get("companions") and culprit and culprit != face.rsplit("/", 1)[-1]:
             reason = f"{reason} ({culprit}, a file of its group: nothing of the group moved)"
-        abort = core.journal.append(abort_line(rec["seq"], reason, exc.errno))
+        # Never lost to a full disk: without it the move would count as done (and the next
+        # start would carry it out) although the reviewer was told it failed.
+        abort = core.journal.append_essential(abort_line(rec["seq"], reason, exc.errno))
         core.state.apply(abort)
         if rec["type"] != "undo" and not (core.source / rec["src"]).is_file():
             core.state.order.remove(rec["item"])

@@ -110,9 +110,11 @@ def recover(
     cut short and the folders are not listed for partial copies."""
     report = RecoveryReport(torn_line_set_aside=journal.torn_repaired)
     state = journal.read_state()
+    history = history_problems(journal, state)
     checkpoint = state.get("last_seq", 0) if state else 0
-    if not isinstance(checkpoint, int) or checkpoint > journal.next_seq - 1:
+    if not isinstance(checkpoint, int) or checkpoint > journal.last_record_seq:
         checkpoint = 0
+    _continue_seqs(journal, state)
     # Without state.json (deleted: documented as safe) the lines themselves say up to where
     # every move had finished: a finished move is never "completed" again (the reviewer may
     # have moved that photo back by hand since).
@@ -142,7 +144,7 @@ def recover(
         f"journal line {number} is unreadable and was skipped (kept in place; the lines "
         f"after it count): {preview}"
         for number, preview in journal.corrupt
-    ]
+    ] + history
     for line in report.warnings:
         log.warning("recovery: %s", line)
     if report.torn_line_set_aside:
@@ -150,10 +152,48 @@ def recover(
     for line in report.actions:
         log.warning("recovery: %s", line)
     if report.actions:
-        journal.append(recovery_line(report.actions))
+        journal.append_essential(recovery_line(report.actions))
     for seq, reason in rolled_back:
-        journal.append(abort_line(seq, reason, None))
+        journal.append_essential(abort_line(seq, reason, None))
     return report
+
+
+def missing_end(journal: Journal, state: Record | None) -> str | None:
+    """Lines missing from the journal's end (removed by hand, the file replaced or deleted):
+    `state.json` was written after a line the journal no longer has."""
+    saved = state.get("last_seq") if state else None
+    last = journal.last_record_seq
+    if not isinstance(saved, int) or saved <= last:
+        return None
+    if state and state.get("spent") == [last + 1, saved]:
+        return None  # seqs writes on a full disk took, never lines
+    missing = f"seq {saved}" if saved == last + 1 else f"seqs {last + 1}-{saved}"
+    return (
+        f"{missing} missing from the end of the journal: state.json was written after seq "
+        f"{saved} (lines removed, or actions.jsonl replaced or deleted); those actions are "
+        "no longer in the history"
+    )
+
+
+def history_problems(journal: Journal, state: Record | None) -> list[str]:
+    """What is wrong with the journal's history itself, said at every start."""
+    out = [
+        f"seq {seq} appears twice in the journal"
+        if seq == prev
+        else f"seq {seq} follows seq {prev}: the journal is out of order"
+        for prev, seq in journal.disorder
+    ]
+    end = missing_end(journal, state)
+    return [*out, end] if end else out
+
+
+def _continue_seqs(journal: Journal, state: Record | None) -> None:
+    """Seqs `state.json` knew of are never given out again, to other lines."""
+    saved = state.get("last_seq") if state else None
+    if not isinstance(saved, int) or isinstance(saved, bool):
+        return
+    spent = state.get("spent") if state else None
+    journal.continue_after(saved, spent=spent == [journal.last_record_seq + 1, saved])
 
 
 def _finish_group(ops: list[FileOp], report: RecoveryReport, *, rollback: bool) -> str | None:

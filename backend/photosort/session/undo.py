@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Sequence
 
 import photosort.session.copymode as copymode
@@ -174,6 +175,8 @@ class Undoing:
         lines: list[UndoLine] = []
         for t in targets:
             if not (core.dest / t["dst"]).is_file():
+                if len(targets) == 1 and self._back_already(t):
+                    return [self._journal_found_back(t, reviewer, batch)]
                 if len(targets) == 1:
                     raise Conflict(
                         f"cannot undo: {t['dst']!r} is no longer there (moved outside photosort?)"
@@ -190,6 +193,40 @@ class Undoing:
         if aborted and len(targets) == 1:
             raise_for(aborted[0], "could not undo")
         return done
+
+    def _back_already(self, t: Record) -> bool:
+        """Whether move `t` looks undone on disk while the journal says it is not: its whole
+        group is back where it came from and nothing of it is where it went, and the journal
+        has an unreadable line (the lost undo, most likely)."""
+        core = self.core
+        if not core.journal.corrupt:
+            return False
+        files = [(t["src"], t["dst"]), *((c["src"], c["dst"]) for c in t.get("companions", ()))]
+        return all(
+            (core.source / src).is_file() and not os.path.lexists(core.dest / dst)
+            for src, dst in files
+        )
+
+    def _journal_found_back(self, t: Record, reviewer: str, batch: str | None) -> Record:
+        """Journal the undo of a move whose files are back already: no file moves, so undo
+        goes past an undo line that can no longer be read instead of stopping at it."""
+        core = self.core
+        log.warning("undo: seq %s is back in the source already; journaling its undo", t["seq"])
+        companions = ((c["dst"], c["src"]) for c in t.get("companions", ()))
+        line = undo_line(
+            t,
+            reviewer,
+            item=t["src"],
+            batch=batch,
+            restore=(t["dst"], t["src"]),
+            companions=companions,
+        )
+        rec = core.journal.append(line)
+        core.generation += 1
+        core.state.apply(rec)
+        self._member_removed(rec)
+        core.after([rec])
+        return rec
 
     def _undo_line(self, t: Record, taken: set[str], reviewer: str, batch: str | None) -> UndoLine:
         """The undo of move line `t`: its whole group back to the source folder, under names

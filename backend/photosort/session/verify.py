@@ -19,7 +19,7 @@ import photosort.session.fileops as fileops
 from photosort.fsutil import fsync_dir
 from photosort.session.journal import Journal, Record
 from photosort.session.records import recovery_line
-from photosort.session.recovery import FileOp, by_seq, expected_locations, file_ops
+from photosort.session.recovery import FileOp, by_seq, expected_locations, file_ops, missing_end
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
         for number, preview in journal.corrupt
     ]
     findings += _gaps(journal.records)
+    end = missing_end(journal, journal.read_state())
+    if end:
+        findings.append(Finding(end))
     ops = file_ops(journal.records, source, dest)
     where = expected_locations(ops)
     moved_from = {op.src for op in ops}
@@ -92,11 +95,16 @@ def check(journal: Journal, source: Path, dest: Path) -> list[Finding]:
 
 def _gaps(records: list[Record]) -> list[Finding]:
     out = []
-    for a, b in itertools.pairwise(r["seq"] for r in records):
+    for prev, rec in itertools.pairwise(records):
+        a, b = prev["seq"], rec["seq"]
+        if b > a + 1 and rec.get("spent") == [a + 1, b - 1]:
+            continue  # seqs that writes on a full disk took and never wrote
         if b > a + 1:
             missing = f"seq {a + 1}" if b == a + 2 else f"seqs {a + 1}-{b - 1}"
             out.append(Finding(f"{missing} missing from the journal (a gap after seq {a})"))
-        elif b <= a:
+        elif b == a:
+            out.append(Finding(f"seq {a} appears twice in the journal"))
+        elif b < a:
             out.append(Finding(f"seq {b} follows seq {a}: the journal is out of order"))
     return out
 

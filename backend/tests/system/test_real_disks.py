@@ -128,11 +128,15 @@ def _kill_while_undoing(server, client: httpx.Client, journal: Path, batch: str)
     worker.start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and worker.is_alive():
-        with open(journal, "rb") as fh:
-            fh.seek(offset)
-            if b'"type":"undo"' in fh.read():
-                time.sleep(random.Random(offset).uniform(0.0, 0.003))
-                break
+        try:
+            with open(journal, "rb") as fh:
+                fh.seek(offset)
+                seen = fh.read()
+        except FileNotFoundError:
+            continue  # FAT's FUSE driver replaces a file as unlink, then rename
+        if b'"type":"undo"' in seen:
+            time.sleep(random.Random(offset).uniform(0.0, 0.003))
+            break
         time.sleep(0.0005)
     server.proc.kill()
     server.proc.wait()
@@ -186,6 +190,11 @@ def _session_flow(source: Path, dest: Path, extra: list[str]) -> None:
         [str(PHOTOSORT), "verify", str(source), *into], capture_output=True, text=True, timeout=120
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
+    # The journal itself is on the card, whole (FAT's FUSE driver once left it empty, its
+    # lines in a nameless `~N` entry).
+    journal = (dest / ".clustering" / "actions.jsonl").read_bytes()
+    for kind in (b'"type":"assign"', b'"type":"undo"', b'"type":"auto-batch-start"'):
+        assert kind in journal, kind
 
 
 @pytest.mark.timeout(600)
