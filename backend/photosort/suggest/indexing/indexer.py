@@ -213,8 +213,12 @@ class Indexer:
             if self._rescan_needed.is_set():
                 self._rescan_needed.clear()
                 backlog = self._full_scan()
+            # A reviewer may file or undo a photo of this step while it is read: what was
+            # read at a path the photo left is dropped and the step's moved keys looked at again.
+            self.vectors.step.begin()
             chunk = self._step_keys(backlog, step)
             if not chunk:
+                self.vectors.step.end()
                 self._backlog = len(backlog)
                 continue
             started = time.monotonic()
@@ -242,6 +246,8 @@ class Indexer:
                 left -= len(missing) - CHUNK
                 missing = missing[:CHUNK]
             self._embed(embedder, missing, landed)
+            with self.vectors.lock:
+                backlog.put_back(list(self.vectors.step.end()))
             self._backlog = len(backlog)
             step = next_step(step, embedded=bool(missing), took=time.monotonic() - started)
         self._backlog = 0
@@ -273,7 +279,7 @@ class Indexer:
         found: list[str] = []
         for key, path, fp in zip(chunk, paths, self.fingerprints.of_many(paths), strict=True):
             if isinstance(fp, PhotosortError):
-                self._failed(key, fp.message)
+                self._failed(key, fp.message, path)
             else:
                 keys.append(key)
                 fps.append(fp)
@@ -301,7 +307,7 @@ class Indexer:
                 )
             self.phases.settled_many([e.job.key for e in embedded])
             for f in failed:
-                self._failed(f.job.key, f.error)
+                self._failed(f.job.key, f.error, str(f.job.path))
             self._speed.add(len(embedded) + len(failed))
             landed(len(embedded) + len(failed))
 
@@ -338,8 +344,8 @@ class Indexer:
         first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
         return None if first_queued is None else first_queued + 1
 
-    def _failed(self, key: Key, message: str) -> None:
-        self.vectors.failed(key, message)
+    def _failed(self, key: Key, message: str, path: str) -> None:
+        self.vectors.failed(key, message, path)
         self.phases.settled(key)
 
     def forget(self, key: Key) -> None:
