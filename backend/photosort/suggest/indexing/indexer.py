@@ -213,12 +213,8 @@ class Indexer:
             if self._rescan_needed.is_set():
                 self._rescan_needed.clear()
                 backlog = self._full_scan()
-            # A reviewer may file or undo a photo of this step while it is read: what was
-            # read at a path the photo left is dropped and the step's moved keys looked at again.
-            self.vectors.step.begin()
             chunk = self._step_keys(backlog, step)
             if not chunk:
-                self.vectors.step.end()
                 self._backlog = len(backlog)
                 continue
             started = time.monotonic()
@@ -255,12 +251,18 @@ class Indexer:
 
     def _step_keys(self, backlog: Backlog, step: int) -> list[Key]:
         """The head (seeds, the reviewer's next photos), then the backlog up to `step` keys,
-        each still needing work (what a step before linked or embedded is skipped)."""
+        each still needing work (what a step before linked or embedded is skipped).
+
+        The step begins here: a reviewer may file or undo one of its photos while it is read
+        (`StepMoves`); the step's end puts what moved back in the backlog."""
+        self.vectors.step.begin()
         chunk = self._head()
         taken = set(chunk)
         while backlog and len(chunk) < step:
             wanted = self.vectors.pending(backlog.take(step - len(chunk)))
             chunk += [k for k in wanted if k not in taken]
+        if not chunk:
+            self.vectors.step.end()
         return chunk
 
     def _link_chunk(

@@ -211,8 +211,7 @@ class VectorIndex:
 
     def link_many(self, keys: Sequence[Key], fps: Sequence[str]) -> list[bool]:
         """`seen` for a batch, then `attach` for those whose vector is in already; per key,
-        whether it was (True too for a key whose photo moved since the step began: what was
-        read there is no longer its photo). One hold of the lock for the batch."""
+        whether it was (or moved since the step began: `StepMoves`). One hold of the lock."""
         with self.lock:
             moved = self.step.moved
             for key, fp in zip(keys, fps, strict=True):
@@ -229,8 +228,7 @@ class VectorIndex:
         return have
 
     def failed(self, key: Key, message: str, path: str) -> bool:
-        """`key` could not be read at `path`; False (nothing recorded) when its photo moved
-        since the step began or is gone: that was a reviewer's move, not a broken file."""
+        """`key` could not be read at `path`; False when its photo moved or is gone."""
         with self.lock:
             if key in self.step.moved or not os.path.lexists(path):
                 return False
@@ -287,12 +285,7 @@ class VectorIndex:
             error = self._errors.pop(old, None)
             if old[0] == "s":
                 self._unqueue(old[1])
-            # What an earlier photo at `new` left (a read that failed as it moved away) is
-            # not this photo's: only what is known of this one travels.
-            self._fp.pop(new, None)
-            self._errors.pop(new, None)
-            if new[0] == "s":
-                self._unqueue(new[1])
+            self.reread(new)  # what a read left at `new` was of another photo, or of none
             if fp is not None:
                 self._fp[new] = fp
                 if new[0] == "s":
@@ -310,6 +303,14 @@ class VectorIndex:
             else:
                 # Undo takes out exactly the vector this photo contributed.
                 self.centroids.remove(cluster, old[1])
+
+    def reread(self, key: Key) -> None:
+        """`key`'s file was written again: what was read of it no longer holds."""
+        with self.lock:
+            self._fp.pop(key, None)
+            self._errors.pop(key, None)
+            if key[0] == "s":
+                self._unqueue(key[1])
 
     def ensure_cluster(self, cluster: str) -> None:
         with self.lock:
@@ -453,8 +454,9 @@ class VectorIndex:
 class StepMoves:
     """The keys whose photo moved (filed, trashed, undone) while an indexing step was under
     way: what the step read at those paths may have been read before the move, or failed
-    because of it. Only kept during a step, so it never grows with the session. Guarded by
-    the index's lock."""
+    because of it (a reviewer's move, not a broken file), so it is dropped and the keys
+    looked at again. Only kept during a step, so it never grows with the session. Guarded
+    by the index's lock."""
 
     def __init__(self) -> None:
         self.moved: set[Key] = set()
