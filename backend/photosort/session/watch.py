@@ -1,7 +1,8 @@
 """Live folders: a file-system watcher on the source tells the session what changed, so files
 copied in join the queue within about a second and files removed by another program leave it.
 
-The watcher only says *which* paths to look at; the session decides (`Session.notice`,
+The watcher only says *which* paths to look at, and which files their writers closed
+(`closes.py`: watchfiles reports no closes); the session decides (`Session.notice`,
 `Session.settle`), so our own moves change nothing and a flood of events costs one look per
 path. When the watcher cannot run (the inotify watch limit, a network file system, watchfiles
 failing on a file name that is not UTF-8), it says so in one log line, the periodic rescan
