@@ -112,9 +112,6 @@ class SessionCore:
             if item in self.state.order:
                 path = resolve_inside(self.source, item)
                 if path.is_file():
-                    why = self.changed_since_shown(item)
-                    if why:
-                        raise Conflict(f"{item!r} is {why}")
                     return path
                 self.drop_vanished([item])
                 raise NotFound(f"{item!r} vanished from the source folder")
@@ -130,6 +127,14 @@ class SessionCore:
                     sig = signature(self.source / item)
                     if sig is not None:
                         self.shown[item] = sig
+
+    def fileable_path(self, item: str) -> Path:
+        """`queued_path`, and 409 when its file changed since it was shown."""
+        path = self.queued_path(item)
+        why = self.changed_since_shown(normalise_item(item))
+        if why:
+            raise Conflict(f"{item!r} is {why}")
+        return path
 
     def changed_since_shown(self, item: str) -> str | None:
         """Why `item` must not be filed or copied now, or None: its file's size or mtime

@@ -82,7 +82,7 @@ class Filing:
         cluster = validate_cluster_name(cluster)
         with core.lock:
             item = normalise_item(item)
-            core.queued_path(item)
+            core.fileable_path(item)
             if cluster not in core.members:
                 if not create:
                     raise UnknownCluster(
@@ -147,7 +147,7 @@ class Filing:
         core.writable()
         with core.lock:
             item = normalise_item(item)
-            core.queued_path(item)
+            core.fileable_path(item)
             return self.trash_many([item], reviewer, None)[0]
 
     def trash_many(self, items: list[str], reviewer: str, batch: str | None) -> list[Record]:
