@@ -119,15 +119,6 @@ class SessionCore:
                 raise NotQueued(f"{item!r} is no longer queued: it was already filed")
             raise NotFound(f"{item!r} is not a queued photo of this session")
 
-    def remember_shown(self, items: Iterable[str]) -> None:
-        """These queued photos are being shown: what they are now is what a filing moves."""
-        with self.lock:
-            for item in items:
-                if item not in self.shown:
-                    sig = signature(self.source / item)
-                    if sig is not None:
-                        self.shown[item] = sig
-
     def fileable_path(self, item: str) -> Path:
         """`queued_path`, and 409 when its file changed since it was shown."""
         path = self.queued_path(item)

@@ -191,6 +191,19 @@ class DiskSync:
                 newcomers.add(item)  # read afresh once whole again (`settle`)
         return {i for i in newcomers if self.may_queue(i)}
 
+    def remember_shown(self, items: Iterable[str]) -> None:
+        """These queued photos are being shown: what they are now is what a filing moves.
+        One being written again as live folders saw (waiting in `arrivals`) keeps what was
+        shown before, so it is not filed half-written; without live folders, showing it is
+        the only way to learn it changed."""
+        core = self.core
+        with core.lock:
+            for item in items:
+                if item not in self.arrivals:
+                    sig = signature(core.source / item)
+                    if sig is not None:
+                        core.shown[item] = sig
+
     def closes_reported(self, folders: Iterable[str]) -> None:
         with self.core.lock:
             self.close_folders = frozenset(folders)

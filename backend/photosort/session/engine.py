@@ -220,7 +220,7 @@ class Session:
         """One page of the queue and the queue's length, read at one instant. What its
         photos are now is what a filing of them will move (`changed_since_shown`)."""
         items, total = self._queue.page(offset, limit)
-        self._core.remember_shown(items)
+        self._sync.remember_shown(items)
         return items, total
 
     def position(self, item: str) -> int | None:
