@@ -14,7 +14,6 @@ a close is then never handed over before the changes that preceded it.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import os
 import struct
@@ -39,7 +38,8 @@ class CloseEvents:
     """One inotify instance watching folders (not recursively) for closes after writing."""
 
     def __init__(self) -> None:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # The process's own symbols: libc's inotify calls, without `find_library`'s subprocess.
+        libc = ctypes.CDLL(None, use_errno=True)
         self._add = libc.inotify_add_watch
         self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
         self._rm = libc.inotify_rm_watch
