@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from photosort.errors import NotFound, NotQueued, SessionFolderError
+from photosort.errors import Conflict, NotFound, NotQueued, SessionFolderError
+from photosort.session.arrivals import Signature, signature
 from photosort.session.events import EventBus
 from photosort.session.journal import CLUSTERING_DIR, Journal, Record
 from photosort.session.paths import normalise_item, resolve_inside
@@ -50,6 +51,9 @@ class SessionCore:
         self.running_batches: set[str] = set()
         self.unresolved: set[int] = set()
         self.closed = False
+        # Size and mtime of queued photos as they were when shown (a queue page) or admitted
+        # whole: one that differs now is being rewritten and is not filed until whole again.
+        self.shown: dict[str, Signature] = {}
         self._checkpointed_seq = 0
         self._checkpointed_at = 0.0
 
@@ -115,6 +119,26 @@ class SessionCore:
                 raise NotQueued(f"{item!r} is no longer queued: it was already filed")
             raise NotFound(f"{item!r} is not a queued photo of this session")
 
+    def fileable_path(self, item: str) -> Path:
+        """`queued_path`, and 409 when its file changed since it was shown."""
+        path = self.queued_path(item)
+        why = self.changed_since_shown(normalise_item(item))
+        if why:
+            raise Conflict(f"{item!r} is {why}")
+        return path
+
+    def changed_since_shown(self, item: str) -> str | None:
+        """Why `item` must not be filed or copied now, or None: its file's size or mtime
+        differs from when it was shown (a writer is at it again; filed now, half of it would
+        be moved, or a photo the reviewer never saw)."""
+        shown = self.shown.get(item)
+        if shown is None:
+            return None
+        now = signature(self.source / item)
+        if now is None or now == shown:
+            return None
+        return "still being written: it changed since it was shown; file it once it is whole"
+
     def drop_vanished(self, items: Iterable[str]) -> None:
         for item in items:
             self.state.order.remove(item)
@@ -145,16 +169,22 @@ class SessionCore:
         for rec in recs:
             self.events.publish({"type": "action", "record": rec, "stats": stats})
 
-    def queue_changed(self, appeared: set[str], vanished: set[str]) -> None:
-        if appeared or vanished:
-            self.events.publish(
-                {
-                    "type": "queue-changed",
-                    "appeared": len(appeared),
-                    "vanished": len(vanished),
-                    "stats": self.stats(),
-                }
-            )
+    def queue_changed(
+        self, appeared: set[str], vanished: set[str], rewritten: Iterable[str] = ()
+    ) -> None:
+        """Publish what changed behind the tool's back; `rewritten`: queued photos whose file
+        was written again in place (whole again now), to be read afresh."""
+        changed = sorted(rewritten)
+        if appeared or vanished or changed:
+            event: dict[str, Any] = {
+                "type": "queue-changed",
+                "appeared": len(appeared),
+                "vanished": len(vanished),
+                "stats": self.stats(),
+            }
+            if changed:
+                event["rewritten"] = changed
+            self.events.publish(event)
 
     # ---------------------------------------------------------------- persistence
     def checkpoint(self) -> None:

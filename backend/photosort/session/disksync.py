@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import photosort.session.scancache as scancache
-from photosort.session.arrivals import Arrivals
+from photosort.session.arrivals import Arrivals, signature
 from photosort.session.core import SessionCore
 from photosort.session.groups import GroupProbe, face_of, is_member
 from photosort.session.ignore import IGNORE_FILE, IgnoreRules
@@ -28,6 +28,7 @@ class DiskSync:
         self.stamps: dict[str, int] = {}
         self.ignores = IgnoreRules([], [])
         self.arrivals = Arrivals()
+        self.close_folders: frozenset[str] = frozenset()  # folders whose closes are reported
         self.full_scan_at = time.monotonic()
         cache = core.dest / CLUSTERING_DIR / scancache.CACHE_NAME
         self.scan_cache: Path | None = cache if keep_scan else None
@@ -145,34 +146,77 @@ class DiskSync:
         )
 
     # ---------------------------------------------------------------- live folders
-    def notice(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+    def notice(self, paths: Iterable[str | os.PathLike[str]], closed: Iterable[str] = ()) -> None:
         core = self.core
         items = [i for i in map(self._source_item, paths) if i is not None]
-        if not items:
+        shut = [i for i in map(self._source_item, closed) if i is not None]
+        if not items and not shut:
             return
         with core.lock:
             if core.closed:
                 return
-            newcomers: set[str] = set()
-            for item in items:
-                try:
-                    mode = os.lstat(os.path.join(core.source, item)).st_mode
-                except OSError:
-                    # Gone (our own moves: one a file, thousands a second during an auto-move,
-                    # each worth three realpaths in `may_queue`): only `_leave` cares.
-                    continue
-                if stat.S_ISDIR(mode):  # a folder moved in whole
-                    walked: dict[str, int] = {}
-                    newcomers.update(photos_below(core.source, item, walked, self.ignores))
-                    # Watched from now on (`watched_folders`); stamped as not to be trusted,
-                    # so the next refresh walks. A new dict: `refresh` reads the old unlocked.
-                    self.stamps = {**self.stamps, **dict.fromkeys(walked, -1)}
-                elif item not in core.state.order:
-                    newcomers.add(item)
-            newcomers = {i for i in newcomers if self.may_queue(i)}
-            self.arrivals.look(core.source, newcomers)
+            looked = self._to_look_at([*items, *shut])
+            closes = set(shut)
+            self.arrivals.look(core.source, looked)
+            # Seen being written where closes are reported: it waits for its close. (Files
+            # found below a folder moved in, or by a rescan, go by stillness.)
+            events = set(items)
+            self.arrivals.writing(i for i in looked if i in events and self._reports_closes(i))
+            renamed_in = tuple(f"{i}/" for i in closes if os.path.isdir(core.source / i))
+            self.arrivals.closed(i for i in looked if i in closes or i.startswith(renamed_in))
             self._leave(items)
         self.settle()
+
+    def _to_look_at(self, items: list[str]) -> set[str]:
+        """The newcomers among these changed paths (a folder moved in brings all below it),
+        and the queued photos whose file differs from when it was shown (written again)."""
+        core = self.core
+        newcomers: set[str] = set()
+        for item in items:
+            try:
+                mode = os.lstat(os.path.join(core.source, item)).st_mode
+            except OSError:
+                # Gone (our own moves: one a file, thousands a second during an auto-move,
+                # each worth three realpaths in `may_queue`): only `_leave` cares.
+                continue
+            if stat.S_ISDIR(mode):  # a folder moved in whole
+                walked: dict[str, int] = {}
+                newcomers.update(photos_below(core.source, item, walked, self.ignores))
+                # Watched from now on (`watched_folders`); stamped as not to be trusted,
+                # so the next refresh walks. A new dict: `refresh` reads the old unlocked.
+                self.stamps = {**self.stamps, **dict.fromkeys(walked, -1)}
+            elif item not in core.state.order:
+                newcomers.add(item)
+            elif core.changed_since_shown(item):
+                newcomers.add(item)  # read afresh once whole again (`settle`)
+        return {i for i in newcomers if self.may_queue(i)}
+
+    def remember_shown(self, items: Iterable[str]) -> None:
+        """These queued photos are being shown: what they are now is what a filing moves.
+        One being written again as live folders saw (waiting in `arrivals`) keeps what was
+        shown before, so it is not filed half-written; without live folders, showing it is
+        the only way to learn it changed."""
+        core = self.core
+        with core.lock:
+            for item in items:
+                if item not in self.arrivals:
+                    sig = signature(core.source / item)
+                    if sig is not None:
+                        core.shown[item] = sig
+
+    def closes_reported(self, folders: Iterable[str]) -> None:
+        with self.core.lock:
+            self.close_folders = frozenset(folders)
+            if not self.close_folders:
+                self.arrivals.unknown()
+
+    def closes_missed(self) -> None:
+        with self.core.lock:
+            self.arrivals.unknown()
+
+    def _reports_closes(self, item: str) -> bool:
+        folder = os.path.dirname(os.path.join(self.core.source, item))
+        return folder in self.close_folders
 
     def settle(self) -> None:
         core = self.core
@@ -180,13 +224,19 @@ class DiskSync:
             if not self.arrivals or core.closed:
                 return
             whole = self.arrivals.look(core.source, self.arrivals.pending())
-            whole = {i for i in whole if i not in core.state.order and self.may_queue(i)}
-            if whole:
-                appeared, demoted = self._regroup(whole)
+            order = core.state.order
+            rewritten = {i for i in whole if i in order}
+            whole = {i for i in whole if i not in order and self.may_queue(i)}
+            for item in whole | rewritten:
+                sig = signature(core.source / item)
+                if sig is not None:
+                    core.shown[item] = sig  # what a filing of it will move
+            if whole or rewritten:
+                appeared, demoted = self._regroup(whole) if whole else (set(), set())
                 core.generation += 1  # a scan that started before this must not undo it
                 core.state.order.remove_many(demoted)
                 core.state.order.add_many(appeared)
-                core.queue_changed(appeared, demoted)
+                core.queue_changed(appeared, demoted, rewritten)
 
     def _regroup(self, arrived: set[str]) -> tuple[set[str], set[str]]:
         """Group the arrivals as a scan would, looking up each one's group by name (a flat

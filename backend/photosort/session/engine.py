@@ -217,8 +217,11 @@ class Session:
         return self._queue.length()
 
     def queue_page(self, offset: int, limit: int) -> tuple[list[str], int]:
-        """One page of the queue and the queue's length, read at one instant."""
-        return self._queue.page(offset, limit)
+        """One page of the queue and the queue's length, read at one instant. What its
+        photos are now is what a filing of them will move (`changed_since_shown`)."""
+        items, total = self._queue.page(offset, limit)
+        self._sync.remember_shown(items)
+        return items, total
 
     def position(self, item: str) -> int | None:
         """Where a queued item stands in the queue (0 = next), or None when not queued."""
@@ -419,11 +422,22 @@ class Session:
         source and its subfolders, not the clusters (live folders watch these one by one)."""
         return self._sync.watched_folders()
 
-    def notice(self, paths: Iterable[str | os.PathLike[str]]) -> None:
-        """A watcher saw these paths change (appear, vanish, grow, be renamed): newcomers are
-        looked at (`settle` queues them once whole), queued photos gone from disk leave the
-        queue. Paths outside the source, our own moves and non-photos change nothing."""
-        self._sync.notice(paths)
+    def notice(self, paths: Iterable[str | os.PathLike[str]], closed: Iterable[str] = ()) -> None:
+        """A watcher saw these paths change (appear, vanish, grow, be renamed) and these files
+        `closed` after writing: newcomers are looked at (`settle` queues them once whole),
+        queued photos gone from disk leave the queue, queued photos written again are read
+        afresh once whole. Paths outside the source, our own moves and non-photos change
+        nothing."""
+        self._sync.notice(paths, closed)
+
+    def closes_reported(self, folders: Iterable[str]) -> None:
+        """The folders whose files' closes after writing the watcher reports from now on
+        (none: every newcomer waits for stillness)."""
+        self._sync.closes_reported(folders)
+
+    def closes_missed(self) -> None:
+        """Close events were lost: newcomers waiting for one go by stillness."""
+        self._sync.closes_missed()
 
     def settle(self) -> None:
         """Queue the newcomers that are whole now (see `session/arrivals.py`)."""

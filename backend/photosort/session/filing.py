@@ -83,7 +83,7 @@ class Filing:
         cluster = validate_cluster_name(cluster)
         with core.lock:
             item = normalise_item(item)
-            core.queued_path(item)
+            core.fileable_path(item)
             if cluster not in core.members:
                 if not create:
                     raise UnknownCluster(
@@ -148,7 +148,7 @@ class Filing:
         core.writable()
         with core.lock:
             item = normalise_item(item)
-            core.queued_path(item)
+            core.fileable_path(item)
             return self.trash_many([item], reviewer, None)[0]
 
     def trash_many(self, items: list[str], reviewer: str, batch: str | None) -> list[Record]:
@@ -281,6 +281,7 @@ class Filing:
         for rec in recs:
             core.state.apply(rec)
             try:
+                self._unchanged_since_shown(rec)
                 moves.move_group(paths(rec))  # the whole group, or none of it
             except OSError as exc:
                 aborted.append(self.abort(rec, exc))
@@ -298,6 +299,16 @@ class Filing:
             core.journal.settle(r["seq"] for r in done)
         core.after(done + aborted)
         return done, aborted
+
+    def _unchanged_since_shown(self, rec: Record) -> None:
+        """Raise (the move is aborted) when the photo's file changed since it was shown: a
+        writer is at it again, and what would be filed is not what the reviewer saw."""
+        if rec["type"] == "undo":
+            return
+        why = self.core.changed_since_shown(rec["item"])
+        if why:
+            raise OSError(errno.EBUSY, why)
+        self.core.shown.pop(rec["item"], None)
 
     def abort(self, rec: Record, exc: OSError) -> Record:
         core = self.core

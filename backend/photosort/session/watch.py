@@ -1,7 +1,8 @@
 """Live folders: a file-system watcher on the source tells the session what changed, so files
 copied in join the queue within about a second and files removed by another program leave it.
 
-The watcher only says *which* paths to look at; the session decides (`Session.notice`,
+The watcher only says *which* paths to look at, and which files their writers closed
+(`closes.py`: watchfiles reports no closes); the session decides (`Session.notice`,
 `Session.settle`), so our own moves change nothing and a flood of events costs one look per
 path. When the watcher cannot run (the inotify watch limit, a network file system, watchfiles
 failing on a file name that is not UTF-8), it says so in one log line, the periodic rescan
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from photosort.session.closes import CloseEvents, open_close_events
 from photosort.session.engine import Session
 
 log = logging.getLogger("photosort.session")
@@ -78,20 +80,33 @@ class FolderWatcher(threading.Thread):
         self,
         session: Session,
         watch: Callable[[Path, list[str], threading.Event], Batches] | None = None,
+        closes: Callable[[], CloseEvents | None] = open_close_events,
     ) -> None:
         super().__init__(name="photosort-watch", daemon=True)
         self.session = session
         self._watch = watch or _watch
+        self._open_closes = closes
+        self._closes: CloseEvents | None = None
         self._halt = threading.Event()
         self.failed = threading.Event()
 
     def run(self) -> None:
+        self._closes = self._open_closes()
+        try:
+            self._run()
+        finally:
+            if self._closes is not None:
+                self._closes.close()
+
+    def _run(self) -> None:
         pause = RETRY_S
         while not self._halt.is_set():
             try:
                 if self._watch_until_folders_change():
                     return  # the watch ended: we were asked to stop
             except Exception as exc:  # an inotify limit, a name that is not UTF-8, a folder gone
+                # No changes are handed over meanwhile, so no close either.
+                self.session.closes_reported(())
                 if self._halt.is_set():
                     return
                 if not self.failed.is_set():
@@ -110,11 +125,19 @@ class FolderWatcher(threading.Thread):
         """Watch the folders the session scans; True when asked to stop, False when the scan
         found a folder to add or one gone (the watch starts over with the new list)."""
         folders = self.session.watched_folders()
+        closes = self._closes
+        # Closes are watched before the changes are: every file watchfiles reports as being
+        # written then has its close reported too.
+        self.session.closes_reported(closes.watch(folders) if closes else ())
         checked = time.monotonic()
         for changes in self._watch(self.session.source, folders, self._halt):
             if self._halt.is_set():
                 return True
-            self._handle(changes)
+            # Read after the batch: a close is never handed over before the writes it ends.
+            self._handle(changes, closes.read() if closes else [])
+            if closes is not None and closes.overflowed:
+                closes.overflowed = False
+                self.session.closes_missed()
             # After a batch of changes at once: a folder moved in is watched before a photo
             # copied into it next could go unseen (there may be no rescan to catch it).
             if changes or time.monotonic() - checked >= FOLDERS_CHECK_S:
@@ -123,10 +146,10 @@ class FolderWatcher(threading.Thread):
                     return False
         return True
 
-    def _handle(self, changes: set[tuple[Any, str]]) -> None:
+    def _handle(self, changes: set[tuple[Any, str]], closed: list[str]) -> None:
         try:
-            if changes:
-                self.session.notice({path for _, path in changes})
+            if changes or closed:
+                self.session.notice({path for _, path in changes}, closed)
             else:
                 self.session.settle()
         except Exception:

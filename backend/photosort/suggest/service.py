@@ -169,6 +169,10 @@ class SuggestionService:
     def _on_event(self, event: Event) -> None:
         kind = event.get("type")
         if kind == "queue-changed":
+            for item in event.get("rewritten", ()):
+                # Written again in place: a fresh fingerprint, and with it a fresh embedding
+                # and renditions (both are keyed by the fingerprint).
+                self.vectors.reread(("s", item))
             threading.Thread(target=self._resync_members, daemon=True).start()
             self.indexer.rescan()
         elif kind == "action":

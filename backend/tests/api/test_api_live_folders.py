@@ -174,6 +174,67 @@ def test_a_file_written_slowly_is_queued_only_once_whole(make_library, start_ser
     assert hammer.server_errors() == []
 
 
+def test_a_copy_that_stalls_mid_file_waits_for_its_writer_to_close_it(make_library, start_server):
+    """A card reader or a network share that stalls for seconds mid-copy: the file sits
+    still, half-written, with its writer still holding it open. It is not queued until the
+    writer closes it, however long the stall."""
+    lib = make_library(loose=2, into=True)
+    srv = start_server(lib, watch=True)
+    c = srv.client
+    data = lib.next_photo().read_bytes()
+    half = len(data) // 2
+    with open(lib.source / "STALL_0001.jpg", "wb") as fh:
+        fh.write(data[:half])
+        fh.flush()
+        stalled = time.monotonic()
+        while time.monotonic() - stalled < 2.5:  # longer than any stillness window but one
+            assert "STALL_0001.jpg" not in _queue(c), "queued while only half was written"
+            time.sleep(0.1)
+        fh.write(data[half:])
+    assert _wait_for(lambda: "STALL_0001.jpg" in _queue(c), 2.0) is not None, _queue(c)
+    r = c.get("/api/image/STALL_0001.jpg", params={"size": "original"})
+    assert r.status_code == 200 and r.content == data
+    assert c.get("/api/items/STALL_0001.jpg").json()["decode_error"] is None
+
+
+def test_a_queued_photo_written_again_is_never_filed_half_written_and_is_read_afresh(
+    make_library, start_server, listen
+):
+    """A queued photo another program writes again in place (an editor saving over it, a
+    sync client updating it): filing it while it differs from what was shown answers 409
+    "still being written" and moves nothing; once whole again it is announced as rewritten,
+    shown as it is now, and files normally."""
+    lib = make_library(loose=3, into=True)
+    srv = start_server(lib, watch=True)
+    events = listen(srv.url)
+    c = srv.client
+    item = lib.loose[0]
+    assert item in _queue(c)  # shown: what a filing will move is this file as it is now
+    before = lib.contents()
+    data = lib.next_photo().read_bytes()
+    with open(lib.source / item, "wb") as fh:
+        fh.write(data[: len(data) // 3])
+        fh.flush()
+        time.sleep(0.5)
+        for body in ({"item": item, "cluster": "coins"}, {"item": item}):
+            path = "/api/assign" if "cluster" in body else "/api/delete"
+            r = c.post(path, json=body)
+            assert r.status_code == 409, r.text
+            assert "still being written" in r.json()["error"]["message"]
+        fh.write(data[len(data) // 3 :])
+    assert lib.journal() == []
+    assert (lib.source / item).read_bytes() == data
+    assert _wait_for(lambda: events.named("queue-changed"), 3.0) is not None
+    assert [e.get("rewritten") for e in events.named("queue-changed")] == [[item]]
+    assert events.named("queue-changed")[0]["appeared"] == 0
+    assert c.get(f"/api/image/{item}", params={"size": "original"}).content == data
+    assert c.get(f"/api/items/{item}").json()["decode_error"] is None
+    r = c.post("/api/assign", json={"item": item, "cluster": "coins"})
+    assert r.status_code == 200, r.text
+    assert (lib.dest / "coins" / Path(item).name).read_bytes() == data
+    assert len(lib.contents()) == len(before)
+
+
 def test_files_removed_or_renamed_by_another_program_leave_quietly(
     make_library, start_server, listen
 ):

@@ -182,3 +182,34 @@ def test_keep_best_and_a_stack_in_copy_mode_leave_the_source_untouched(card):
     assert {d, "IMG_0101.JPG", "IMG_0101.CR2", "IMG_0101.xmp", "IMG_0101.CR2.xmp"} <= coins
     assert tree(card.source) == before
     assert s.verify() == []
+
+
+def test_a_photo_written_again_since_it_was_shown_is_neither_copied_nor_moved(card):
+    """Shown on a queue page, then another program writes it again: a copy (single or in a
+    batch) would take bytes the reviewer never saw, or half of them. 409 for one photo; a
+    batch leaves it out with an abort line; once it is shown again it files normally."""
+    for copy in (True, False):
+        s = card.open(copy=copy)
+        a, b = card.loose[0], card.loose[1]
+        s.queue_page(0, 50)  # what the reviewer sees
+        for item in (a, b):
+            with open(card.source / item, "ab") as fh:
+                fh.write(b"\0" * 100)  # a writer is at it again
+        with pytest.raises(Conflict, match="still being written"):
+            s.assign(a, "birds")
+        c = card.loose[2]
+        batch, moved = s.auto_batch(
+            [MovePlan(b, "", "coins"), MovePlan(c, "", "coins")], rule={"threshold": 0.5}
+        )
+        assert [r["item"] for r in moved] == [c]
+        s.undo(batch=batch)
+        assert not (card.dest / "birds" / a).exists() and not (card.dest / "coins" / b).exists()
+        assert s.is_queued(a) and s.is_queued(b)
+        aborts = [r for r in s.records_since(0) if r["type"] == "abort"]
+        assert aborts and "still being written" in aborts[-1]["reason"]
+        s.queue_page(0, 50)  # shown again, as it is now (no live folders here)
+        data = (card.source / a).read_bytes()
+        s.assign(a, "birds")
+        assert (card.dest / "birds" / a).read_bytes() == data
+        s.undo()
+        s.close()

@@ -1791,6 +1791,11 @@ export interface components {
             appeared: number;
             /** Vanished */
             vanished: number;
+            /**
+             * Rewritten
+             * @description Queued photos whose file was written again in place and is whole again: their thumbnails and suggestions are read afresh.
+             */
+            rewritten?: string[];
             stats: components["schemas"]["Stats"];
         };
         /** QueueItem */

@@ -417,6 +417,11 @@ class QueueChangedEvent(BaseModel):
     type: Literal["queue-changed"]
     appeared: int = Field(description="Photos that appeared behind the tool's back.")
     vanished: int
+    rewritten: list[str] = Field(
+        default_factory=list,
+        description="Queued photos whose file was written again in place and is whole again: "
+        "their thumbnails and suggestions are read afresh.",
+    )
     stats: Stats
 
 

@@ -242,6 +242,8 @@ class Indexer:
                 left -= len(missing) - CHUNK
                 missing = missing[:CHUNK]
             self._embed(embedder, missing, landed)
+            with self.vectors.lock:
+                backlog.put_back(list(self.vectors.step.end()))
             self._backlog = len(backlog)
             step = next_step(step, embedded=bool(missing), took=time.monotonic() - started)
         self._backlog = 0
@@ -249,12 +251,18 @@ class Indexer:
 
     def _step_keys(self, backlog: Backlog, step: int) -> list[Key]:
         """The head (seeds, the reviewer's next photos), then the backlog up to `step` keys,
-        each still needing work (what a step before linked or embedded is skipped)."""
+        each still needing work (what a step before linked or embedded is skipped).
+
+        The step begins here: a reviewer may file or undo one of its photos while it is read
+        (`StepMoves`); the step's end puts what moved back in the backlog."""
+        self.vectors.step.begin()
         chunk = self._head()
         taken = set(chunk)
         while backlog and len(chunk) < step:
             wanted = self.vectors.pending(backlog.take(step - len(chunk)))
             chunk += [k for k in wanted if k not in taken]
+        if not chunk:
+            self.vectors.step.end()
         return chunk
 
     def _link_chunk(
@@ -273,7 +281,7 @@ class Indexer:
         found: list[str] = []
         for key, path, fp in zip(chunk, paths, self.fingerprints.of_many(paths), strict=True):
             if isinstance(fp, PhotosortError):
-                self._failed(key, fp.message)
+                self._failed(key, fp.message, path)
             else:
                 keys.append(key)
                 fps.append(fp)
@@ -301,7 +309,7 @@ class Indexer:
                 )
             self.phases.settled_many([e.job.key for e in embedded])
             for f in failed:
-                self._failed(f.job.key, f.error)
+                self._failed(f.job.key, f.error, str(f.job.path))
             self._speed.add(len(embedded) + len(failed))
             landed(len(embedded) + len(failed))
 
@@ -338,8 +346,8 @@ class Indexer:
         first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
         return None if first_queued is None else first_queued + 1
 
-    def _failed(self, key: Key, message: str) -> None:
-        self.vectors.failed(key, message)
+    def _failed(self, key: Key, message: str, path: str) -> None:
+        self.vectors.failed(key, message, path)
         self.phases.settled(key)
 
     def forget(self, key: Key) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class VectorIndex:
         # Photos filed while their vector was being computed: they join a centroid on landing.
         self._awaiting_vector: dict[str, set[Key]] = {}
         self._search = NeighbourSearch(self)
+        self.step = StepMoves()
 
     def start(self, dim: int, path: Path | None = None) -> None:
         """The embedder is known: open its matrix (at `path`, else a private temporary file)
@@ -209,21 +211,29 @@ class VectorIndex:
 
     def link_many(self, keys: Sequence[Key], fps: Sequence[str]) -> list[bool]:
         """`seen` for a batch, then `attach` for those whose vector is in already; per key,
-        whether it was. One hold of the lock for the batch."""
+        whether it was (or moved since the step began: `StepMoves`). One hold of the lock."""
         with self.lock:
+            moved = self.step.moved
             for key, fp in zip(keys, fps, strict=True):
+                if key in moved:
+                    continue
                 self._fp[key] = fp
                 if key[0] == "s":
                     self._link(key[1], fp)
-            have = [self._row(fp) is not None for fp in fps]
+            pairs = zip(keys, fps, strict=True)
+            have = [k in moved or self._row(fp) is not None for k, fp in pairs]
             for key, known in zip(keys, have, strict=True):
-                if known and key[0] == "d":
+                if known and key[0] == "d" and key not in moved:
                     self._member_embedded(key)
         return have
 
-    def failed(self, key: Key, message: str) -> None:
+    def failed(self, key: Key, message: str, path: str) -> bool:
+        """`key` could not be read at `path`; False when its photo moved or is gone."""
         with self.lock:
+            if key in self.step.moved or not os.path.lexists(path):
+                return False
             self._errors[key] = message
+            return True
 
     def landed(self, key: Key, fp: str, vec: Vector) -> None:
         self.landed_many([key], [fp], vec.reshape(1, -1))
@@ -270,10 +280,12 @@ class VectorIndex:
     def moved(self, old: Key, new: Key, cluster: str | None, *, add: bool) -> None:
         """A photo moved (filed, trashed, or brought back by undo): carry what is known."""
         with self.lock:
+            self.step.saw(old, new)
             fp = self._fp.pop(old, None)
             error = self._errors.pop(old, None)
             if old[0] == "s":
                 self._unqueue(old[1])
+            self.reread(new)  # what a read left at `new` was of another photo, or of none
             if fp is not None:
                 self._fp[new] = fp
                 if new[0] == "s":
@@ -291,6 +303,14 @@ class VectorIndex:
             else:
                 # Undo takes out exactly the vector this photo contributed.
                 self.centroids.remove(cluster, old[1])
+
+    def reread(self, key: Key) -> None:
+        """`key`'s file was written again: what was read of it no longer holds."""
+        with self.lock:
+            self._fp.pop(key, None)
+            self._errors.pop(key, None)
+            if key[0] == "s":
+                self._unqueue(key[1])
 
     def ensure_cluster(self, cluster: str) -> None:
         with self.lock:
@@ -429,6 +449,30 @@ class VectorIndex:
             if item in want:
                 out[item] = k
         return out
+
+
+class StepMoves:
+    """The keys whose photo moved (filed, trashed, undone) while an indexing step was under
+    way: what the step read at those paths may have been read before the move, or failed
+    because of it (a reviewer's move, not a broken file), so it is dropped and the keys
+    looked at again. Only kept during a step, so it never grows with the session. Guarded
+    by the index's lock."""
+
+    def __init__(self) -> None:
+        self.moved: set[Key] = set()
+        self._running = False
+
+    def begin(self) -> None:
+        self.moved, self._running = set(), True
+
+    def end(self) -> set[Key]:
+        """The step is over: the keys that moved during it (to look at again)."""
+        moved, self.moved, self._running = self.moved, set(), False
+        return moved
+
+    def saw(self, old: Key, new: Key) -> None:
+        if self._running:
+            self.moved.update((old, new))
 
 
 def _patched(

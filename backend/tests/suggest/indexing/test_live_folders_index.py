@@ -50,3 +50,46 @@ def test_a_photo_copied_in_gets_suggestions_promptly(
     # The same decode left its renditions: the preview is a cache read, not a new decode.
     fp = services[0].fingerprints.of(lib.source / "NEW_0001.jpg")
     assert (lib.dest / ".clustering" / "cache" / "preview" / fp[:2] / f"{fp}.jpg").is_file()
+
+
+def test_a_queued_photo_written_again_gets_a_fresh_fingerprint_embedding_and_renditions(
+    make_library: Any, effnet: Embedder, start_server: Any
+) -> None:
+    """Another program saves a different picture over a queued photo: once whole it is read
+    again, so its suggestions, thumbnail and preview are of the picture there now."""
+    lib = make_library(clusters={"birds": 3, "coins": 3}, loose=2, into=True)
+    services: list[SuggestionService] = []
+
+    def engine(session: Session) -> SuggestionService:
+        service = SuggestionService(session, lambda: (effnet, "test"), batch_size=4)
+        service.run_in_background()
+        assert service.wait_idle(60)
+        services.append(service)
+        return service
+
+    srv = start_server(lib, engine=engine, watch=True)
+    item = lib.loose[0]
+    assert _queued(srv.client)[item]["suggestions"]  # shown, with its suggestions
+    service = services[0]
+    old_fp = service.vectors.fingerprints([item])[item]
+    data = lib.next_photo().read_bytes()
+    with open(lib.source / item, "wb") as fh:  # written again in place, in two goes
+        fh.write(data[:1000])
+        fh.flush()
+        time.sleep(0.4)
+        fh.write(data[1000:])
+    new_fp = service.fingerprints.of(lib.source / item)
+    assert new_fp != old_fp
+    deadline = time.monotonic() + 20
+    while (
+        service.vectors.fingerprints([item]).get(item) != new_fp
+        or not (_queued(srv.client)[item]["suggestions"])
+    ):
+        assert time.monotonic() < deadline, service.vectors.fingerprints([item])
+        time.sleep(0.1)
+    assert service.decode_error(item) is None
+    cache = lib.dest / ".clustering" / "cache"
+    assert (cache / "preview" / new_fp[:2] / f"{new_fp}.jpg").is_file()
+    thumb = srv.client.get(f"/api/image/{item}", params={"size": "thumb"})
+    assert thumb.status_code == 200
+    assert (cache / "thumb" / new_fp[:2] / f"{new_fp}.jpg").read_bytes() == thumb.content
