@@ -198,10 +198,11 @@ def test_a_photo_written_again_since_it_was_shown_is_neither_copied_nor_moved(ca
         with pytest.raises(Conflict, match="still being written"):
             s.assign(a, "birds")
         c = card.loose[2]
-        batch, moved = s.auto_batch(
+        batch, moved, failed = s.auto_batch(
             [MovePlan(b, "", "coins"), MovePlan(c, "", "coins")], rule={"threshold": 0.5}
         )
         assert [r["item"] for r in moved] == [c]
+        assert [(f["item"], "still being written" in f["reason"]) for f in failed] == [(b, True)]
         s.undo(batch=batch)
         assert not (card.dest / "birds" / a).exists() and not (card.dest / "coins" / b).exists()
         assert s.is_queued(a) and s.is_queued(b)
