@@ -10,12 +10,14 @@ Effort model: accepting the top suggestion 0.3, choosing another cluster 1.0, a
 correct auto-move 0, a wrong auto-move 2.0; a grid 0.3 to open and confirm, 0.1 per photo shown,
 0.5 more per photo unticked; sorting by hand costs 1.0 per photo.
 
-The `grid` method is the one fixed reviewer policy, the same for every dataset:
-- Take the photo at the head of the queue. If it has a first suggestion it was never rejected
-  from, open that cluster's grid (the product's own `Grids.cluster_grid`, up to `--grid-size`
-  photos, most confident first). When the grid holds at least `--min-grid` photos, untick every
-  photo not of that cluster and file the rest (`Grids.file`, one batch); otherwise, or when the
-  head photo was already unticked from a grid, review the head photo one by one.
+The `grid` method is the one fixed reviewer policy, the same for every dataset, and every
+choice in it is the product's own:
+- Open the grid the product says saves the most (`Grids.best_grid`: of the clusters' grids,
+  each holding only the photos whose calibrated probability of being right is above the
+  effort model's break-even, most confident first, up to `--grid-size`), when its expected
+  saving is positive. Untick every photo not of that cluster and file the rest (`Grids.file`,
+  one batch). Then review the photo at the head of the queue one by one (when no grid was
+  worth opening, or the grid left it queued).
 - Every `--every` photos filed by the reviewer, run the product's auto-move at its own
   recommended (guaranteed) rule.
 
@@ -40,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
 from data import stamps6
-from photosort.errors import Conflict, PhotosortError
+from photosort.errors import Conflict
 from photosort.ml import Embedder, load_embedder
 from photosort.session import CLUSTERING_DIR, MovePlan, Session, new_batch_id
 from photosort.suggest import SuggestionService, shown_suggestions
@@ -63,6 +65,8 @@ class Trial:
     auto_right: int
     grid_filed: int = 0
     grids: int = 0
+    grid_shown: int = 0
+    grid_expected: float = 0.0  # sum of the shown photos' calibrated probabilities
 
     def add_auto(self, moved: int, right: int) -> None:
         """Count one auto-move run; a wrong move costs the reviewer a correction."""
@@ -203,13 +207,11 @@ def grid_trial(
     with trial_library(dataset, seed, args, embedder, warm_cache) as (service, truth):
         s = service.session
         trial = Trial("grid", seed, len(truth), 0.0, 0, 0, 0, 0)
-        rejected: set[str] = set()
         since_auto = 0
         while s.queue_length():
-            item = s.queue_items(0, 1)[0]
-            filed = _grid_step(service, truth, item, rejected, trial, args)
-            if filed == 0 and s.is_queued(item):
-                filed = _one_by_one(service, truth, item, trial)
+            filed = _grid_step(service, truth, trial, args)
+            if s.queue_length():
+                filed += _one_by_one(service, truth, s.queue_items(0, 1)[0], trial)
             since_auto += filed
             if since_auto >= args.every and s.queue_length():
                 since_auto = 0
@@ -219,32 +221,24 @@ def grid_trial(
 
 
 def _grid_step(
-    service: SuggestionService,
-    truth: dict[str, str],
-    item: str,
-    rejected: set[str],
-    trial: Trial,
-    args: argparse.Namespace,
+    service: SuggestionService, truth: dict[str, str], trial: Trial, args: argparse.Namespace
 ) -> int:
-    """Open the head photo's cluster grid when the policy says so; photos filed (0: none)."""
-    if item in rejected:
-        return 0
+    """Open the grid the product says saves the most, when it saves anything; photos filed.
+    The grid holds only the photos the product puts above the break-even."""
     grids = service.grids()
-    try:
-        page = grids.cluster_grid(None, item, args.grid_size)
-    except PhotosortError:
-        return 0  # no suggestion for it
-    items = [i["item"] for i in page["items"]]
-    if len(items) < args.min_grid or page["cluster"] is None:
+    page = grids.best_grid(args.grid_size)
+    if page is None or not page["items"] or page.get("saving", 0.0) <= 0.0:
         return 0
     cluster = page["cluster"]
+    assert cluster is not None
+    items = [i["item"] for i in page["items"]]
     ticked = [i for i in items if truth[i] == cluster]
     unticked = [i for i in items if truth[i] != cluster]
     trial.effort += GRID_OPEN + GRID_SHOWN * len(items) + GRID_UNTICK * len(unticked)
     trial.grids += 1
-    rejected.update(unticked)
-    if ticked or unticked:
-        grids.file("grid", cluster, ticked, unticked, create=False, reviewer="bench")
+    trial.grid_shown += len(items)
+    trial.grid_expected += sum(i.get("confidence", 0.0) for i in page["items"])
+    grids.file("grid", cluster, ticked, unticked, create=False, reviewer="bench")
     trial.grid_filed += len(ticked)
     trial.top1_right += len(ticked)
     return len(ticked)
@@ -295,7 +289,12 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=Path("bench/out/quality.json"))
     ap.add_argument("--methods", default="grid,photosort,no-suggestions")
     ap.add_argument("--grid-size", type=int, default=60, help="photos shown in one grid")
-    ap.add_argument("--min-grid", type=int, default=4, help="smaller grids: one by one")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("bench/out/cache"),
+        help="folder of embedding caches kept between runs (one per dataset and embedder)",
+    )
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
@@ -312,17 +311,17 @@ def main() -> None:
     started = time.perf_counter()
     results: dict[str, dict[str, float | None]] = {}
     all_trials: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory() as cache_dir:
-        warm = Path(cache_dir) / CACHE_NAME
-        for method in chosen:
-            trials = [
-                grid_trial(args.dataset, seed, args, embedder, warm)
-                if method == "grid"
-                else run_trial(method, methods[method], args.dataset, seed, args, embedder, warm)
-                for seed in range(args.trials)
-            ]
-            results[method] = summarise(trials)
-            all_trials += [{**asdict(t), "effort_ratio": t.effort_ratio} for t in trials]
+    args.cache.mkdir(parents=True, exist_ok=True)
+    warm = args.cache / f"{args.dataset.parent.name}-{args.dataset.name}-{args.model}.sqlite"
+    for method in chosen:
+        trials = [
+            grid_trial(args.dataset, seed, args, embedder, warm)
+            if method == "grid"
+            else run_trial(method, methods[method], args.dataset, seed, args, embedder, warm)
+            for seed in range(args.trials)
+        ]
+        results[method] = summarise(trials)
+        all_trials += [{**asdict(t), "effort_ratio": t.effort_ratio} for t in trials]
 
     print(
         f"dataset {args.dataset} · {args.trials} trials · {args.seeds} seeds/cluster · "

@@ -95,6 +95,7 @@ class SuggestionService:
             self.gridlog.demoted,
             self._embed_text,
             self._name_group,
+            lambda: self.decisions.model().calibration,
         )
         self._namer: GroupNamer | None = None
         self.facts = QueueFacts(session.source, self.vectors.fingerprints, self.renditions)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from photosort.suggest.ranking import guarantee
+from photosort.suggest.ranking.calibration import Calibration, Evidence
 
 MIN_DECISIONS = 8  # below this the tool says it does not know yet
 # Until the confidence model has enough decisions, a top suggestion whose lead over the
@@ -34,6 +35,8 @@ class Decision:
     score: float
     margin: float
     correct: bool
+    cluster: str = ""  # the first suggestion
+    runner_up: bool | None = None  # first wrong: did the photo go to the second? (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ def decisions_with_seq(records: Iterable[dict[str, Any]]) -> Iterator[tuple[int,
             continue
         top = float(shown[0]["score"])
         second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
-        yield rec["seq"], Decision(top, top - second, shown[0]["cluster"] == rec.get("cluster"))
+        correct = shown[0]["cluster"] == rec.get("cluster")
+        runner_up = None if correct or len(shown) < 2 else shown[1]["cluster"] == rec.get("cluster")
+        yield rec["seq"], Decision(top, top - second, correct, shown[0]["cluster"], runner_up)
 
 
 def _rejections(rec: dict[str, Any]) -> Iterator[tuple[int, Decision]]:
@@ -78,7 +83,7 @@ def _rejections(rec: dict[str, Any]) -> Iterator[tuple[int, Decision]]:
         if shown and shown[0]["cluster"] == rec.get("cluster"):
             top = float(shown[0]["score"])
             second = float(shown[1]["score"]) if len(shown) > 1 else -1.0
-            yield rec["seq"], Decision(top, top - second, False)
+            yield rec["seq"], Decision(top, top - second, False, shown[0]["cluster"])
 
 
 def _posterior(right: int, n: int) -> tuple[float, float]:
@@ -94,6 +99,23 @@ class ConfidenceModel:
         self._scores = np.array([d.score for d in decisions], dtype=np.float64)
         self._margins = np.array([d.margin for d in decisions], dtype=np.float64)
         self._right = np.array([d.correct for d in decisions], dtype=bool)
+        self._calibration: Calibration | None = None
+
+    @property
+    def calibration(self) -> Calibration:
+        """P(first suggestion right) per photo, fitted once per set of decisions."""
+        if self._calibration is None:
+            d = self.decisions
+            self._calibration = Calibration(
+                Evidence(
+                    self._scores,
+                    self._margins,
+                    [x.cluster for x in d],
+                    self._right,
+                    np.array([x.runner_up for x in d if x.runner_up is not None], dtype=bool),
+                )
+            )
+        return self._calibration
 
     @property
     def enough(self) -> bool:

@@ -20,11 +20,19 @@ from photosort.errors import BadPath, Conflict, NotFound
 from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.scores import top_k
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
+from photosort.suggest.ranking.calibration import Calibration, Evidence, expected_saving
 from photosort.suggest.results import GridFiled, GridPage
 from photosort.suggest.review.discovery import Discoverer, Discovery, grid_item
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 MODES = ("grid", "similar", "discover", "search")
+_NONE = np.zeros(0)
+NO_EVIDENCE = Evidence(_NONE, _NONE, [], np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+
+
+def _above(p: np.ndarray, cut: float) -> np.ndarray:
+    out: np.ndarray = p[p > cut]
+    return out
 
 
 def _shown(ranking: Ranking | None) -> dict[str, Any]:
@@ -50,7 +58,9 @@ class Grids:
         demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
         embed_text: Callable[[str], Vector] | None = None,
         namer: Callable[[Vector], str | None] | None = None,
+        calibration: Callable[[], Calibration] = lambda: Calibration(NO_EVIDENCE),
     ) -> None:
+        self.calibration = calibration  # P(first suggestion right), from the decisions
         self.embed_text = embed_text  # raises Conflict (with the reason) without a text tower
         self.session = session
         self.vectors = vectors
@@ -74,17 +84,15 @@ class Grids:
         """Groups of queued photos that match no cluster well, each to be named."""
         return self.discoverer.groups()
 
-    def cluster_grid(self, cluster: str | None, around: str | None, limit: int) -> GridPage:
+    def cluster_grid(
+        self, cluster: str | None, around: str | None, limit: int, everything: bool = False
+    ) -> GridPage:
         """The queued photos whose first suggestion is `cluster` (default: the first
-        suggestion of the photo `around`), most confident first."""
+        suggestion of the photo `around`) and whose calibrated probability of being right is
+        above the break-even (ranking/calibration.py), most confident first; the others are
+        counted as left for one by one. `everything`: show those too, after them."""
         if cluster is None:
-            if around is None:
-                raise BadPath("give a cluster, or the photo whose first suggestion to use")
-            around = normalise_item(around)
-            ranked = self.rank([around]) if self.session.is_queued(around) else {}
-            if around not in ranked:
-                raise Conflict(f"{around!r} has no suggestion yet: it is not indexed")
-            cluster = ranked[around][0][0]
+            cluster = self._around(around)
         if cluster not in self.vectors.counts():
             raise NotFound(f"no cluster named {cluster!r} with an indexed member")
         items = self.session.queue_items()
@@ -95,16 +103,43 @@ class Grids:
         for k in self.vectors.locate(top, items, rejected).values():
             mine[k] = False
         picked = np.flatnonzero(mine)
-        best = picked[top_k(top.score[picked], limit)]
-        shown = [items[p] for p in top.positions[best].tolist()]
+        cal = self.calibration()
+        prob = cal.probability(top.score[picked], top.margin[picked], cluster)
+        above = prob > cal.break_even
+        keep = picked if everything else picked[above]
+        chance = prob if everything else prob[above]
+        order = top_k(chance, limit)
+        shown = [items[p] for p in top.positions[keep[order]].tolist()]
         ranked = self.rank(shown)
         return {
             "mode": "grid",
             "cluster": cluster,
-            "total": len(picked),
-            "items": [grid_item(i, ranked.get(i)) for i in shown],
+            "total": len(keep),
+            "items": [
+                {**grid_item(i, ranked.get(i)), "confidence": round(float(c), 4)}
+                for i, c in zip(shown, chance[order].tolist(), strict=True)
+            ],
             "note": None,
+            "left": int((~above).sum()),
+            "break_even": round(cal.break_even, 4),
+            "saving": round(expected_saving(_above(chance[order], cal.break_even), cal.q), 4),
         }
+
+    def best_grid(self, limit: int) -> GridPage | None:
+        """Of every cluster's grid, the one whose photos above the break-even save the most
+        effort against one by one (None without a cluster): the grid to open next."""
+        pages = [self.cluster_grid(c, None, limit) for c in sorted(self.vectors.counts())]
+        return max(pages, key=lambda p: p.get("saving", 0.0), default=None)
+
+    def _around(self, around: str | None) -> str:
+        """The first suggestion of the queued photo `around`."""
+        if around is None:
+            raise BadPath("give a cluster, or the photo whose first suggestion to use")
+        around = normalise_item(around)
+        ranked = self.rank([around]) if self.session.is_queued(around) else {}
+        if around not in ranked:
+            raise Conflict(f"{around!r} has no suggestion yet: it is not indexed")
+        return ranked[around][0][0]
 
     def similar(self, item: str, limit: int) -> GridPage:
         """The queued photos nearest to `item`'s own vector (itself first)."""
