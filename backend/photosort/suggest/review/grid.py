@@ -23,6 +23,7 @@ from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, Vector
 from photosort.suggest.ranking.calibration import Calibration, Evidence, expected_saving
 from photosort.suggest.results import GridFiled, GridPage
 from photosort.suggest.review.discovery import Discoverer, Discovery, grid_item
+from photosort.suggest.review.labelsearch import OfflineLabels
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 MODES = ("grid", "similar", "discover", "search")
@@ -57,9 +58,11 @@ class Grids:
         top: Callable[[Sequence[str]], QueueTop],
         demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
         embed_text: Callable[[str], Vector] | None = None,
-        namer: Callable[[Vector], str | None] | None = None,
+        namer: Callable[[Vector, list[str]], str | None] | None = None,
         calibration: Callable[[], Calibration] = lambda: Calibration(NO_EVIDENCE),
+        labels: Callable[[], OfflineLabels | None] = lambda: None,
     ) -> None:
+        self.labels = labels  # offline text search (a classifier head), when the embedder has one
         self.calibration = calibration  # P(first suggestion right), from the decisions
         self.embed_text = embed_text  # raises Conflict (with the reason) without a text tower
         self.session = session
@@ -162,6 +165,9 @@ class Grids:
         text = text.strip()
         if not text or len(text) > 500:
             raise BadPath("give a text of 1-500 characters to search for")
+        offline = self.labels()
+        if offline is not None:
+            return self._label_search(offline, text, limit)
         if self.embed_text is None:
             raise Conflict("text search needs an embedder with a text tower (CLIP)")
         chosen, sims = self._nearest(self.embed_text(text), limit)
@@ -172,6 +178,22 @@ class Grids:
             "total": len(chosen),
             "items": [grid_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
             "note": f"queued photos closest to “{text}”",
+        }
+
+    def _label_search(self, offline: OfflineLabels, text: str, limit: int) -> GridPage:
+        """Offline: the queued photos whose ImageNet classes (or their WordNet ancestors) the
+        text names, by the classifier's probability for them, best first."""
+        chosen, probs = offline.search(text, self.session.queue_items(), limit)
+        ranked = self.rank(chosen)
+        note = f"queued photos the classifier sees as “{text}”, most probable first"
+        if not chosen:
+            note = f"no queued photo looks like “{text}” to the offline classifier"
+        return {
+            "mode": "search",
+            "cluster": None,
+            "total": len(chosen),
+            "items": [grid_item(i, ranked.get(i), s) for i, s in zip(chosen, probs, strict=True)],
+            "note": note,
         }
 
     def _nearest(self, anchor: Vector, limit: int) -> tuple[list[str], list[float]]:
