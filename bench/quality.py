@@ -22,6 +22,7 @@ choice in it is the product's own:
   recommended (guaranteed) rule.
 
     python bench/quality.py --trials 20   # --dataset DIR: a bigger labeled set
+    python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
+import draws
 from data import stamps6
 from photosort.errors import Conflict
 from photosort.ml import Embedder, load_embedder
@@ -67,9 +69,13 @@ class Trial:
     grids: int = 0
     grid_shown: int = 0
     grid_expected: float = 0.0  # sum of the shown photos' calibrated probabilities
+    decisions: int = 0  # reviewer decisions so far: one-by-one filings and grid photos shown
+    unlock: int | None = None  # decisions made before the first auto-move moved anything
 
     def add_auto(self, moved: int, right: int) -> None:
         """Count one auto-move run; a wrong move costs the reviewer a correction."""
+        if moved and self.unlock is None:
+            self.unlock = self.decisions
         self.auto_moved += moved
         self.auto_right += right
         self.effort += WRONG_AUTO * (moved - right)
@@ -194,6 +200,7 @@ def run_trial(
                 trial.top1_right += right
                 s.assign(item, label, suggested=suggested, confidence=confidence)
             trial.manual += 1
+            trial.decisions += 1
             if auto is not None and trial.manual % args.every == 0 and s.queue_length():
                 moved, right_moves = auto(service, truth)
                 trial.add_auto(moved, right_moves)
@@ -236,6 +243,7 @@ def _grid_step(
     unticked = [i for i in items if truth[i] != cluster]
     trial.effort += GRID_OPEN + GRID_SHOWN * len(items) + GRID_UNTICK * len(unticked)
     trial.grids += 1
+    trial.decisions += len(items)
     trial.grid_shown += len(items)
     trial.grid_expected += sum(i.get("confidence", 0.0) for i in page["items"])
     grids.file("grid", cluster, ticked, unticked, create=False, reviewer="bench")
@@ -252,6 +260,7 @@ def _one_by_one(service: SuggestionService, truth: dict[str, str], item: str, tr
     trial.top1_right += right
     service.session.assign(item, label, suggested=suggested, confidence=confidence)
     trial.manual += 1
+    trial.decisions += 1
     return 1
 
 
@@ -259,6 +268,7 @@ def summarise(trials: list[Trial]) -> dict[str, float | None]:
     moved = sum(t.auto_moved for t in trials)
     with_moves = [t for t in trials if t.auto_moved]
     met = [t for t in with_moves if (t.auto_precision or 0.0) >= TARGET]
+    unlocked = [t for t in trials if t.unlock is not None]
     return {
         "grid_share": statistics.fmean(t.grid_filed / t.queued for t in trials),
         "one_by_one_share": statistics.fmean(t.manual / t.queued for t in trials),
@@ -270,6 +280,12 @@ def summarise(trials: list[Trial]) -> dict[str, float | None]:
         "auto_precision": sum(t.auto_right for t in trials) / moved if moved else None,
         "top1": statistics.fmean(t.top1 for t in trials),
         "manual_top1": sum(t.top1_right for t in trials) / max(1, sum(t.manual for t in trials)),
+        "queued": statistics.fmean(t.queued for t in trials),
+        "effort_units": statistics.fmean(t.effort for t in trials),
+        "decisions_before_auto": (
+            statistics.fmean(t.unlock for t in unlocked) if unlocked else None
+        ),
+        "seedings_never_unlocked": len(trials) - len(unlocked),
     }
 
 
@@ -283,6 +299,19 @@ def main() -> None:
         "repo's test set",
     )
     ap.add_argument("--trials", type=int, default=20)
+    ap.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="sort an N-photo folder of changed draws from --dataset (bench/draws.py); "
+        "draws are easier than new photos: an upper bound",
+    )
+    ap.add_argument(
+        "--seconds-per-unit",
+        type=float,
+        default=3.0,
+        help="reviewer seconds per effort unit (choosing a cluster by hand = 1 unit)",
+    )
     ap.add_argument("--seeds", type=int, default=5, help="seed photos per cluster")
     ap.add_argument("--every", type=int, default=10, help="auto-move every N decisions")
     ap.add_argument("--model", default="efficientnet-lite0")
@@ -298,6 +327,9 @@ def main() -> None:
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
+    if args.scale:
+        name = f"{args.dataset.parent.name}-{args.dataset.name}-{args.scale}"
+        args.dataset = draws.build(args.dataset, args.scale, Path("bench/out/scale") / name)
 
     choice = load_embedder(args.model, "cpu")
     embedder = choice.embedder
@@ -329,7 +361,7 @@ def main() -> None:
     )
     print(
         f"{'method':<16}{'effort':>8}{'±sd':>7}{'grid':>7}{'1-by-1':>8}{'auto':>7}"
-        f"{'auto prec':>11}{'met':>6}{'top-1':>8}"
+        f"{'auto prec':>11}{'met':>6}{'top-1':>8}{'to unlock':>11}{'minutes':>9}"
     )
     for method, r in results.items():
         prec = "n/a" if r["auto_precision"] is None else f"{r['auto_precision']:.1%}"
@@ -338,7 +370,9 @@ def main() -> None:
             f"{method:<16}{r['effort']:>8.3f}{r['effort_sd']:>7.3f}{r['grid_share']:>7.1%}"
             f"{r['one_by_one_share']:>8.1%}{r['auto_share']:>7.1%}{prec:>11}"
             f"{'n/a' if met is None else f'{met:.0%}':>6}{r['top1']:>8.1%}"
+            f"{_unlock(r):>11}{_minutes(r, args.seconds_per_unit):>9.1f}"
         )
+    print(f"minutes: the reviewer's, at {args.seconds_per_unit:g} s per effort unit")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
@@ -347,6 +381,8 @@ def main() -> None:
                 "trials": args.trials,
                 "seeds": args.seeds,
                 "every": args.every,
+                "scale": args.scale,
+                "seconds_per_unit": args.seconds_per_unit,
                 "embedder": embedder.id,
                 "results": results,
                 "seconds": time.perf_counter() - started,
@@ -360,6 +396,18 @@ def main() -> None:
     print(
         f"effort={main_result['effort']:.3f} precision={'n/a' if prec is None else f'{prec:.3f}'}"
     )
+
+
+def _unlock(r: dict[str, float | None]) -> str:
+    """Mean decisions before auto-move first moved anything, and in how many seedings not."""
+    got, never = r["decisions_before_auto"], r["seedings_never_unlocked"]
+    if got is None:
+        return "never"
+    return f"{got:.0f}" + (f" ({never:.0f} never)" if never else "")
+
+
+def _minutes(r: dict[str, float | None], seconds_per_unit: float) -> float:
+    return (r["effort_units"] or 0.0) * seconds_per_unit / 60.0
 
 
 if __name__ == "__main__":
