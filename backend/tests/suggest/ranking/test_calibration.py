@@ -13,7 +13,7 @@ from photosort.suggest.ranking.calibration import (
     expected_saving,
     photo_saving,
 )
-from photosort.suggest.ranking.confidence import ConfidenceModel, decisions_with_seq
+from photosort.suggest.ranking.confidence import ConfidenceModel, Decision, decisions_with_seq
 
 
 def evidence(score: list[float], right: list[bool], clusters: list[str]) -> Evidence:
@@ -86,3 +86,15 @@ def test_grid_unticks_and_ticks_are_evidence_with_their_cluster():
     assert got[2].runner_up is True  # went to the second suggestion: evidence for q
     cal = ConfidenceModel(got).calibration
     assert cal.decisions == 3 and cal.q > 0
+
+
+def test_grid_photos_teach_the_calibration_but_not_the_auto_move_guarantee():
+    # 200 right ticks in grids (photos the calibration picked) and 5 plain one-by-one filings
+    ticks = [Decision(0.9, 0.3, True, "birds", None, True) for _ in range(200)]
+    plain = [Decision(0.9, 0.3, i < 3, "fruit") for i in range(5)]
+    model = ConfidenceModel(ticks + plain)
+    assert model.calibration.decisions == 205
+    assert model.recommend(0.97) is None  # the guarantee stands on the 5 plain ones only
+    assert model.estimate(0.5).decisions == 205 and model.estimate(0.5).support == 0
+    with_plain = ConfidenceModel(ticks + [Decision(0.9, 0.3, True, "fruit")] * 150)
+    assert with_plain.recommend(0.97) is not None
