@@ -31,6 +31,7 @@ import argparse
 import json
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -137,7 +138,13 @@ def trial_library(
         truth = build_library(dataset, root, args.seeds, rng)
         service = open_service(root, embedder, warm_cache)
         if not warm_cache.exists():
-            shutil.copy2(root / CLUSTERING_DIR / CACHE_NAME, warm_cache)
+            # Through SQLite's backup: a file copy can miss what is still in the WAL (it did:
+            # every later trial re-embedded the whole set).
+            with (
+                sqlite3.connect(root / CLUSTERING_DIR / CACHE_NAME) as src,
+                sqlite3.connect(warm_cache) as dst,
+            ):
+                src.backup(dst)
         service.session.shuffle(seed)
         try:
             yield service, truth
