@@ -10,16 +10,19 @@ Effort model: accepting the top suggestion 0.3, choosing another cluster 1.0, a
 correct auto-move 0, a wrong auto-move 2.0; a grid 0.3 to open and confirm, 0.1 per photo shown,
 0.5 more per photo unticked; sorting by hand costs 1.0 per photo.
 
-The `grid` method is the one fixed reviewer policy, the same for every dataset:
-- Take the photo at the head of the queue. If it has a first suggestion it was never rejected
-  from, open that cluster's grid (the product's own `Grids.cluster_grid`, up to `--grid-size`
-  photos, most confident first). When the grid holds at least `--min-grid` photos, untick every
-  photo not of that cluster and file the rest (`Grids.file`, one batch); otherwise, or when the
-  head photo was already unticked from a grid, review the head photo one by one.
+The `grid` method is the one fixed reviewer policy, the same for every dataset, and every
+choice in it is the product's own:
+- Open the grid the product says saves the most (`Grids.best_grid`: of the clusters' grids,
+  each holding only the photos whose calibrated probability of being right is above the
+  effort model's break-even, most confident first, up to `--grid-size`), when its expected
+  saving is positive. Untick every photo not of that cluster and file the rest (`Grids.file`,
+  one batch). Then review the photo at the head of the queue one by one (when no grid was
+  worth opening, or the grid left it queued).
 - Every `--every` photos filed by the reviewer, run the product's auto-move at its own
   recommended (guaranteed) rule.
 
     python bench/quality.py --trials 20   # --dataset DIR: a bigger labeled set
+    python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import argparse
 import json
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -39,8 +43,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
+import draws
 from data import stamps6
-from photosort.errors import Conflict, PhotosortError
+from photosort.errors import Conflict
 from photosort.ml import Embedder, load_embedder
 from photosort.session import CLUSTERING_DIR, MovePlan, Session, new_batch_id
 from photosort.suggest import SuggestionService, shown_suggestions
@@ -63,9 +68,15 @@ class Trial:
     auto_right: int
     grid_filed: int = 0
     grids: int = 0
+    grid_shown: int = 0
+    grid_expected: float = 0.0  # sum of the shown photos' calibrated probabilities
+    decisions: int = 0  # reviewer decisions so far: one-by-one filings and grid photos shown
+    unlock: int | None = None  # decisions made before the first auto-move moved anything
 
     def add_auto(self, moved: int, right: int) -> None:
         """Count one auto-move run; a wrong move costs the reviewer a correction."""
+        if moved and self.unlock is None:
+            self.unlock = self.decisions
         self.auto_moved += moved
         self.auto_right += right
         self.effort += WRONG_AUTO * (moved - right)
@@ -127,7 +138,13 @@ def trial_library(
         truth = build_library(dataset, root, args.seeds, rng)
         service = open_service(root, embedder, warm_cache)
         if not warm_cache.exists():
-            shutil.copy2(root / CLUSTERING_DIR / CACHE_NAME, warm_cache)
+            # Through SQLite's backup: a file copy can miss what is still in the WAL (it did:
+            # every later trial re-embedded the whole set).
+            with (
+                sqlite3.connect(root / CLUSTERING_DIR / CACHE_NAME) as src,
+                sqlite3.connect(warm_cache) as dst,
+            ):
+                src.backup(dst)
         service.session.shuffle(seed)
         try:
             yield service, truth
@@ -190,6 +207,7 @@ def run_trial(
                 trial.top1_right += right
                 s.assign(item, label, suggested=suggested, confidence=confidence)
             trial.manual += 1
+            trial.decisions += 1
             if auto is not None and trial.manual % args.every == 0 and s.queue_length():
                 moved, right_moves = auto(service, truth)
                 trial.add_auto(moved, right_moves)
@@ -203,13 +221,11 @@ def grid_trial(
     with trial_library(dataset, seed, args, embedder, warm_cache) as (service, truth):
         s = service.session
         trial = Trial("grid", seed, len(truth), 0.0, 0, 0, 0, 0)
-        rejected: set[str] = set()
         since_auto = 0
         while s.queue_length():
-            item = s.queue_items(0, 1)[0]
-            filed = _grid_step(service, truth, item, rejected, trial, args)
-            if filed == 0 and s.is_queued(item):
-                filed = _one_by_one(service, truth, item, trial)
+            filed = _grid_step(service, truth, trial, args)
+            if s.queue_length():
+                filed += _one_by_one(service, truth, s.queue_items(0, 1)[0], trial)
             since_auto += filed
             if since_auto >= args.every and s.queue_length():
                 since_auto = 0
@@ -219,32 +235,25 @@ def grid_trial(
 
 
 def _grid_step(
-    service: SuggestionService,
-    truth: dict[str, str],
-    item: str,
-    rejected: set[str],
-    trial: Trial,
-    args: argparse.Namespace,
+    service: SuggestionService, truth: dict[str, str], trial: Trial, args: argparse.Namespace
 ) -> int:
-    """Open the head photo's cluster grid when the policy says so; photos filed (0: none)."""
-    if item in rejected:
-        return 0
+    """Open the grid the product says saves the most, when it saves anything; photos filed.
+    The grid holds only the photos the product puts above the break-even."""
     grids = service.grids()
-    try:
-        page = grids.cluster_grid(None, item, args.grid_size)
-    except PhotosortError:
-        return 0  # no suggestion for it
-    items = [i["item"] for i in page["items"]]
-    if len(items) < args.min_grid or page["cluster"] is None:
+    page = grids.best_grid(args.grid_size)
+    if page is None or not page["items"] or page.get("saving", 0.0) <= 0.0:
         return 0
     cluster = page["cluster"]
+    assert cluster is not None
+    items = [i["item"] for i in page["items"]]
     ticked = [i for i in items if truth[i] == cluster]
     unticked = [i for i in items if truth[i] != cluster]
     trial.effort += GRID_OPEN + GRID_SHOWN * len(items) + GRID_UNTICK * len(unticked)
     trial.grids += 1
-    rejected.update(unticked)
-    if ticked or unticked:
-        grids.file("grid", cluster, ticked, unticked, create=False, reviewer="bench")
+    trial.decisions += len(items)
+    trial.grid_shown += len(items)
+    trial.grid_expected += sum(i.get("confidence", 0.0) for i in page["items"])
+    grids.file("grid", cluster, ticked, unticked, create=False, reviewer="bench")
     trial.grid_filed += len(ticked)
     trial.top1_right += len(ticked)
     return len(ticked)
@@ -258,6 +267,7 @@ def _one_by_one(service: SuggestionService, truth: dict[str, str], item: str, tr
     trial.top1_right += right
     service.session.assign(item, label, suggested=suggested, confidence=confidence)
     trial.manual += 1
+    trial.decisions += 1
     return 1
 
 
@@ -265,6 +275,7 @@ def summarise(trials: list[Trial]) -> dict[str, float | None]:
     moved = sum(t.auto_moved for t in trials)
     with_moves = [t for t in trials if t.auto_moved]
     met = [t for t in with_moves if (t.auto_precision or 0.0) >= TARGET]
+    unlocked = [t for t in trials if t.unlock is not None]
     return {
         "grid_share": statistics.fmean(t.grid_filed / t.queued for t in trials),
         "one_by_one_share": statistics.fmean(t.manual / t.queued for t in trials),
@@ -276,6 +287,12 @@ def summarise(trials: list[Trial]) -> dict[str, float | None]:
         "auto_precision": sum(t.auto_right for t in trials) / moved if moved else None,
         "top1": statistics.fmean(t.top1 for t in trials),
         "manual_top1": sum(t.top1_right for t in trials) / max(1, sum(t.manual for t in trials)),
+        "queued": statistics.fmean(t.queued for t in trials),
+        "effort_units": statistics.fmean(t.effort for t in trials),
+        "decisions_before_auto": (
+            statistics.fmean(t.unlock for t in unlocked) if unlocked else None
+        ),
+        "seedings_never_unlocked": len(trials) - len(unlocked),
     }
 
 
@@ -289,16 +306,37 @@ def main() -> None:
         "repo's test set",
     )
     ap.add_argument("--trials", type=int, default=20)
+    ap.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="sort an N-photo folder of changed draws from --dataset (bench/draws.py); "
+        "draws are easier than new photos: an upper bound",
+    )
+    ap.add_argument(
+        "--seconds-per-unit",
+        type=float,
+        default=3.0,
+        help="reviewer seconds per effort unit (choosing a cluster by hand = 1 unit)",
+    )
     ap.add_argument("--seeds", type=int, default=5, help="seed photos per cluster")
     ap.add_argument("--every", type=int, default=10, help="auto-move every N decisions")
     ap.add_argument("--model", default="efficientnet-lite0")
     ap.add_argument("--json", type=Path, default=Path("bench/out/quality.json"))
     ap.add_argument("--methods", default="grid,photosort,no-suggestions")
     ap.add_argument("--grid-size", type=int, default=60, help="photos shown in one grid")
-    ap.add_argument("--min-grid", type=int, default=4, help="smaller grids: one by one")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("bench/out/cache"),
+        help="folder of embedding caches kept between runs (one per dataset and embedder)",
+    )
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
+    if args.scale:
+        name = f"{args.dataset.parent.name}-{args.dataset.name}-{args.scale}"
+        args.dataset = draws.build(args.dataset, args.scale, Path("bench/out/scale") / name)
 
     choice = load_embedder(args.model, "cpu")
     embedder = choice.embedder
@@ -312,17 +350,17 @@ def main() -> None:
     started = time.perf_counter()
     results: dict[str, dict[str, float | None]] = {}
     all_trials: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory() as cache_dir:
-        warm = Path(cache_dir) / CACHE_NAME
-        for method in chosen:
-            trials = [
-                grid_trial(args.dataset, seed, args, embedder, warm)
-                if method == "grid"
-                else run_trial(method, methods[method], args.dataset, seed, args, embedder, warm)
-                for seed in range(args.trials)
-            ]
-            results[method] = summarise(trials)
-            all_trials += [{**asdict(t), "effort_ratio": t.effort_ratio} for t in trials]
+    args.cache.mkdir(parents=True, exist_ok=True)
+    warm = args.cache / f"{args.dataset.parent.name}-{args.dataset.name}-{args.model}.sqlite"
+    for method in chosen:
+        trials = [
+            grid_trial(args.dataset, seed, args, embedder, warm)
+            if method == "grid"
+            else run_trial(method, methods[method], args.dataset, seed, args, embedder, warm)
+            for seed in range(args.trials)
+        ]
+        results[method] = summarise(trials)
+        all_trials += [{**asdict(t), "effort_ratio": t.effort_ratio} for t in trials]
 
     print(
         f"dataset {args.dataset} · {args.trials} trials · {args.seeds} seeds/cluster · "
@@ -330,7 +368,7 @@ def main() -> None:
     )
     print(
         f"{'method':<16}{'effort':>8}{'±sd':>7}{'grid':>7}{'1-by-1':>8}{'auto':>7}"
-        f"{'auto prec':>11}{'met':>6}{'top-1':>8}"
+        f"{'auto prec':>11}{'met':>6}{'top-1':>8}{'to unlock':>11}{'minutes':>9}"
     )
     for method, r in results.items():
         prec = "n/a" if r["auto_precision"] is None else f"{r['auto_precision']:.1%}"
@@ -339,7 +377,9 @@ def main() -> None:
             f"{method:<16}{r['effort']:>8.3f}{r['effort_sd']:>7.3f}{r['grid_share']:>7.1%}"
             f"{r['one_by_one_share']:>8.1%}{r['auto_share']:>7.1%}{prec:>11}"
             f"{'n/a' if met is None else f'{met:.0%}':>6}{r['top1']:>8.1%}"
+            f"{_unlock(r):>11}{_minutes(r, args.seconds_per_unit):>9.1f}"
         )
+    print(f"minutes: the reviewer's, at {args.seconds_per_unit:g} s per effort unit")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
@@ -348,6 +388,8 @@ def main() -> None:
                 "trials": args.trials,
                 "seeds": args.seeds,
                 "every": args.every,
+                "scale": args.scale,
+                "seconds_per_unit": args.seconds_per_unit,
                 "embedder": embedder.id,
                 "results": results,
                 "seconds": time.perf_counter() - started,
@@ -361,6 +403,18 @@ def main() -> None:
     print(
         f"effort={main_result['effort']:.3f} precision={'n/a' if prec is None else f'{prec:.3f}'}"
     )
+
+
+def _unlock(r: dict[str, float | None]) -> str:
+    """Mean decisions before auto-move first moved anything, and in how many seedings not."""
+    got, never = r["decisions_before_auto"], r["seedings_never_unlocked"]
+    if got is None:
+        return "never"
+    return f"{got:.0f}" + (f" ({never:.0f} never)" if never else "")
+
+
+def _minutes(r: dict[str, float | None], seconds_per_unit: float) -> float:
+    return (r["effort_units"] or 0.0) * seconds_per_unit / 60.0
 
 
 if __name__ == "__main__":

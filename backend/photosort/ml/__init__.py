@@ -8,6 +8,7 @@ for importing torch and transformers until an embedder is actually needed.
 - :class:`EfficientNetLite0Embedder` (``ml/efficientnet.py``), :class:`ClipEmbedder`
   (``ml/clip.py``)
 - :class:`EmbeddingCache`, :func:`cache_path` (``ml/cache.py``)
+- :class:`ImageNetLabels`, :func:`imagenet_labels`: offline class names (``ml/labels.py``)
 - :class:`VectorMatrix`, :func:`matrix_path` (``ml/matrix.py``), :class:`AnnIndex` (``ml/ann.py``)
 
 Other packages use only these names.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from photosort.ml.device import DeviceUnavailable, resolve_device
     from photosort.ml.efficientnet import EfficientNetLite0Embedder
     from photosort.ml.embedder import Embedder, EmbedderUnavailable, TextEmbedder, supports_text
+    from photosort.ml.labels import ImageNetLabels, imagenet_labels
     from photosort.ml.matrix import VectorMatrix, matrix_path
     from photosort.ml.select import EmbedderChoice, load_embedder
 
@@ -37,9 +39,11 @@ __all__ = [
     "EmbedderChoice",
     "EmbedderUnavailable",
     "EmbeddingCache",
+    "ImageNetLabels",
     "TextEmbedder",
     "VectorMatrix",
     "cache_path",
+    "imagenet_labels",
     "load_embedder",
     "matrix_path",
     "resolve_device",
@@ -49,6 +53,8 @@ __all__ = [
 _WHERE = {
     "AnnIndex": "ann",
     "EmbeddingCache": "cache",
+    "ImageNetLabels": "labels",
+    "imagenet_labels": "labels",
     "cache_path": "cache",
     "ClipEmbedder": "clip",
     "DeviceUnavailable": "device",

@@ -301,6 +301,8 @@ class EfficientNetLite0Embedder:
             f"efficientnet-lite0@{_file_digest(self.weights_path)}"
             f":{pooling}{tta_tag}:prep{PREP_VERSION}"
         )
+        # Where the class probabilities are cached beside the vectors (same weights and input).
+        self.labels_id = f"{self.id}:imagenet-probs"
         self._net: EfficientNetLite0 | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
@@ -339,31 +341,44 @@ class EfficientNetLite0Embedder:
 
     # -- inference
 
-    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+    def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pooled features and the classifier head's ImageNet probabilities (from the same
+        feature map: the head averages it, as it was trained to)."""
         net = self.load()
         dev = torch.device(self.device)
         x = x.to(dev, non_blocking=True)
         if dev.type == "cpu":
             x = x.contiguous(memory_format=torch.channels_last)
-        feats = pool_features(net.features(x), self.pooling)
+        fmap = net.features(x)
+        feats = pool_features(fmap, self.pooling)
+        probs = torch.softmax(net._fc(fmap.mean(dim=(2, 3))), dim=1)
         if self.tta == "flip":
             feats = F.normalize(feats, dim=1) + F.normalize(
                 pool_features(net.features(torch.flip(x, dims=[3])), self.pooling), dim=1
             )
-        return feats
+        return feats, probs
 
     def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
         """(n, 1280) float32 unit rows, in input order."""
+        return self.embed_images_labeled(images)[0]
+
+    def embed_images_labeled(
+        self, images: Sequence[Image.Image]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """The vectors, and each photo's 1000 ImageNet class probabilities (rows sum to 1)."""
         if len(images) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32), np.zeros((0, 1000), np.float32)
         out: list[NDArray[np.float32]] = []
+        probs: list[NDArray[np.float32]] = []
         with self._run_lock, torch_threads(self.threads), torch.inference_mode():
             for start in range(0, len(images), self.batch_size):
                 x = self.preprocess(images[start : start + self.batch_size])
-                out.append(l2_normalise(self._forward(x)))
-        return np.concatenate(out, axis=0)
+                feats, p = self._forward(x)
+                out.append(l2_normalise(feats))
+                probs.append(p.float().cpu().numpy().astype(np.float32))
+        return np.concatenate(out, axis=0), np.concatenate(probs, axis=0)
 
     def embed_tensor(self, x: torch.Tensor) -> NDArray[np.float32]:
         """Embed an already preprocessed batch (see :meth:`preprocess`); for benchmarks."""
         with self._run_lock, torch_threads(self.threads), torch.inference_mode():
-            return l2_normalise(self._forward(x))
+            return l2_normalise(self._forward(x)[0])

@@ -126,6 +126,7 @@ class GridItem(TypedDict):
     margin: float | None
     similarity: float | None  # more like this / text search: to the photo or the text
     frames: NotRequired[list[str]]  # a stack's tile: every queued frame, this one first
+    confidence: NotRequired[float]  # cluster grid: calibrated P(its first suggestion is right)
 
 
 class GridPage(TypedDict):
@@ -134,6 +135,9 @@ class GridPage(TypedDict):
     total: int  # photos that qualify (the page may show fewer)
     items: list[GridItem]
     note: str | None
+    left: NotRequired[int]  # cluster grid: photos below the break-even, left for one by one
+    break_even: NotRequired[float]  # cluster grid: the probability a photo must beat
+    saving: NotRequired[float]  # cluster grid: expected effort saved against one by one
 
 
 class GridFiled(TypedDict):

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from photosort.errors import Conflict
 from photosort.media import Fingerprints, Renditions
 from photosort.ml import EmbeddingCache, cache_path
@@ -37,6 +39,7 @@ from photosort.suggest.review.duplicates import Duplicates
 from photosort.suggest.review.facts import QueueFacts
 from photosort.suggest.review.grid import Grids
 from photosort.suggest.review.gridlog import GridLog, demote, demote_top
+from photosort.suggest.review.labelsearch import OfflineLabels
 from photosort.suggest.review.naming import GroupNamer
 from photosort.suggest.review.stacks import Stacks
 
@@ -95,6 +98,8 @@ class SuggestionService:
             self.gridlog.demoted,
             self._embed_text,
             self._name_group,
+            lambda: self.decisions.model().calibration,
+            self._offline_labels,
         )
         self._namer: GroupNamer | None = None
         self.facts = QueueFacts(session.source, self.vectors.fingerprints, self.renditions)
@@ -255,16 +260,37 @@ class SuggestionService:
         vec: Vector = embedder.embed_texts([text])[0]
         return vec
 
-    def _name_group(self, centre: Vector) -> str | None:
-        """A zero-shot name for a discovered group (CLIP); None without a text tower."""
+    def _name_group(self, centre: Vector, items: list[str]) -> str | None:
+        """A name for a discovered group: CLIP zero-shot, else what the offline classifier
+        sees its photos share; None when neither is there."""
         embedder = self.state.embedder
         from photosort.ml import supports_text  # the model is loaded: torch is too
 
-        if embedder is None or not supports_text(embedder):
+        if embedder is None:
             return None
+        if not supports_text(embedder):
+            offline = self._offline_labels()
+            return offline.name(items) if offline is not None else None
         if self._namer is None:
             self._namer = GroupNamer(lambda texts: embedder.embed_texts(texts))
         return self._namer(centre)
+
+    def _offline_labels(self) -> OfflineLabels | None:
+        """Class probabilities of the active embedder's classifier head, if it has one."""
+        labels_id = getattr(self.state.embedder, "labels_id", None)
+        if not isinstance(labels_id, str):
+            return None
+        return OfflineLabels(lambda items: self._label_rows(items, labels_id))
+
+    def _label_rows(self, items: list[str], labels_id: str) -> tuple[list[str], np.ndarray]:
+        """The items with cached class probabilities, and those (rows sum to 1)."""
+        fps = self.vectors.fingerprints(items)
+        got = self.cache.get_many(sorted(set(fps.values())), labels_id)
+        have = [i for i in items if fps.get(i) in got]
+        if not have:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        rows = np.stack([got[fps[i]] for i in have]).astype(np.float32)
+        return have, rows / np.maximum(rows.sum(axis=1, keepdims=True), 1e-12)
 
     def grids(self) -> Grids:
         if self.session.settings.manual_only:

@@ -28,11 +28,55 @@ def queued(server: Any) -> list[str]:
 
 
 def biggest_grid(server: Any) -> dict[str, Any]:
+    """The biggest cluster grid with every candidate shown (below the break-even too)."""
     pages = [
-        server.client.get("/api/grid", params={"cluster": c}).json()
+        server.client.get("/api/grid", params={"cluster": c, "everything": "true"}).json()
         for c in ("birds", "coins", "flowers")
     ]
     return max(pages, key=lambda p: p["total"])
+
+
+def test_grid_shows_only_photos_above_the_break_even_learned_from_decisions(grid_server: Any):
+    c = grid_server.client
+
+    def candidates(cluster: str) -> list[str]:
+        page = c.get("/api/grid", params={"cluster": cluster, "everything": "true"}).json()
+        return [i["item"] for i in page["items"]]
+
+    # no decision yet: the tool does not know how often it is right, so every photo is left
+    # for one by one and the grid says how many
+    cluster = biggest_grid(grid_server)["cluster"]
+    before = c.get("/api/grid", params={"cluster": cluster}).json()
+    assert before["items"] == [] and before["total"] == 0
+    assert before["left"] == len(candidates(cluster)) > 0
+    assert 0.6 < before["break_even"] <= 0.75
+    assert before["saving"] == 0.0
+    # the reviewer accepts the first suggestion of a dozen photos, one by one
+    for item in queued(grid_server)[:12]:
+        top = c.get(f"/api/items/{item}").json()["suggestions"]["top"][0]["cluster"]
+        assert c.post("/api/assign", json={"item": item, "cluster": top}).status_code == 200
+    pages = [
+        c.get("/api/grid", params={"cluster": n}).json() for n in ("birds", "coins", "flowers")
+    ]
+    page = max(pages, key=lambda p: p["total"])
+    shown = page["items"]
+    assert shown, pages
+    confidence = [i["confidence"] for i in shown]
+    assert min(confidence) > page["break_even"]
+    assert confidence == sorted(confidence, reverse=True)  # most confident first
+    assert page["total"] + page["left"] == len(candidates(page["cluster"]))
+    assert page["saving"] > 0
+    # unticking all of them teaches it that this cluster's first suggestions are wrong
+    items = [i["item"] for i in shown]
+    r = c.post(
+        "/api/grid/file",
+        json={"mode": "grid", "cluster": page["cluster"], "ticked": [], "unticked": items},
+    )
+    assert r.status_code == 200, r.text
+    everything = c.get("/api/grid", params={"cluster": page["cluster"], "everything": "true"})
+    after = {i["item"]: i["confidence"] for i in everything.json()["items"]}
+    top_before = max(confidence)
+    assert all(p < top_before for p in after.values())
 
 
 def test_grid_files_ticked_as_one_batch_demotes_unticked_and_undoes_whole(
@@ -43,8 +87,8 @@ def test_grid_files_ticked_as_one_batch_demotes_unticked_and_undoes_whole(
     cluster, items = page["cluster"], [i["item"] for i in page["items"]]
     assert page["total"] == len(items) >= 4
     assert all(i["cluster"] == cluster for i in page["items"])
-    scores = [i["score"] for i in page["items"]]
-    assert scores == sorted(scores, reverse=True)  # most confident first
+    chances = [i["confidence"] for i in page["items"]]
+    assert chances == sorted(chances, reverse=True)  # most confident first
     # the default cluster is the photo's first suggestion
     default = c.get("/api/grid", params={"item": items[0]}).json()
     assert default["cluster"] == cluster
@@ -75,7 +119,7 @@ def test_grid_files_ticked_as_one_batch_demotes_unticked_and_undoes_whole(
     # ticked and unticked photos are evidence for the confidence model
     assert c.get("/api/auto-move/estimate").json()["decisions"] == before + len(items)
     # the rejected cluster is demoted: out of its grid, no longer suggested first
-    again = c.get("/api/grid", params={"cluster": cluster}).json()
+    again = c.get("/api/grid", params={"cluster": cluster, "everything": "true"}).json()
     assert not {i["item"] for i in again["items"]} & set(unticked)
     detail = c.get(f"/api/items/{unticked[0]}").json()
     assert detail["suggestions"]["top"][0]["cluster"] != cluster
@@ -87,7 +131,7 @@ def test_grid_files_ticked_as_one_batch_demotes_unticked_and_undoes_whole(
         assert hash_of(lib.source / i) == hashes[i]
         assert not (lib.dest / cluster / i).exists()
     assert set(items) <= set(queued(grid_server))
-    restored = c.get("/api/grid", params={"cluster": cluster}).json()
+    restored = c.get("/api/grid", params={"cluster": cluster, "everything": "true"}).json()
     assert {i["item"] for i in restored["items"]} >= set(unticked)  # demotion undone too
     assert c.get("/api/auto-move/estimate").json()["decisions"] == before
 

@@ -327,7 +327,8 @@ export interface paths {
         /**
          * Cluster Grid
          * @description The queued photos whose first suggestion is `cluster` (default: the first suggestion
-         *     of `item`), most confident first.
+         *     of `item`) and whose calibrated probability of being right is above the break-even, most
+         *     confident first; `left` counts the others. `everything=true` shows those too, after.
          */
         get: operations["cluster_grid_api_grid_get"];
         put?: never;
@@ -1415,6 +1416,11 @@ export interface components {
              * @description A stack's one tile: every queued frame, this one first (file them all).
              */
             frames?: string[] | null;
+            /**
+             * Confidence
+             * @description Cluster grid: the calibrated probability that its first suggestion is right, learned from the reviewer's decisions (grid ticks and unticks included).
+             */
+            confidence?: number | null;
         };
         /** GridPage */
         GridPage: {
@@ -1437,6 +1443,21 @@ export interface components {
             items: components["schemas"]["GridItem"][];
             /** Note */
             note?: string | null;
+            /**
+             * Left
+             * @description Cluster grid: photos with this first suggestion whose probability of being right is not above the break-even, left for one by one.
+             */
+            left?: number | null;
+            /**
+             * Break Even
+             * @description Cluster grid: the probability above which a photo costs less in the grid than one by one (from the effort model).
+             */
+            break_even?: number | null;
+            /**
+             * Saving
+             * @description Cluster grid: expected effort saved against one by one, the grid's own cost paid (effort units: accepting a suggestion costs 0.3).
+             */
+            saving?: number | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -3298,6 +3319,7 @@ export interface operations {
                 cluster?: string | null;
                 item?: string | null;
                 limit?: number;
+                everything?: boolean;
             };
             header?: never;
             path?: never;

@@ -95,7 +95,9 @@ const suggestionCommand: CommandFamily = (cmd, { r, manual, openGrid }) => {
     case 'search': {
       const embedder = r.session?.embedder;
       if (manual) toast('info', 'Text search needs suggestions: manual-only mode is on (press m)');
-      else if (embedder?.kind !== 'clip') toast('info', `Text search needs CLIP’s text tower; the active embedder (${embedder?.kind ?? 'none'}) has none`);
+      // CLIP searches with its text tower, EfficientNet-Lite0 with its own ImageNet classes
+      else if (embedder?.kind !== 'clip' && embedder?.kind !== 'efficientnet-lite0')
+        toast('info', `Text search needs CLIP or EfficientNet-Lite0’s classes; the active embedder (${embedder?.kind ?? 'none'}) has neither`);
       else openGrid({ mode: 'search', text: '' });
       return true;
     }

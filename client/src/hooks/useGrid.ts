@@ -18,20 +18,30 @@ const NO_TILES: GridPage['items'] = [];
 
 const LIMITS = { grid: 60, similar: 30, search: 60 } as const;
 
-function fetchPage(req: GridRequest): Promise<GridPage> {
+function fetchPage(req: GridRequest, everything: boolean): Promise<GridPage> {
   if (req.mode === 'search') {
     return unwrap(api.GET('/api/grid/search', { params: { query: { text: req.text, limit: LIMITS.search } } }));
   }
   if (req.mode === 'similar') {
     return unwrap(api.GET('/api/grid/similar', { params: { query: { item: req.item, limit: LIMITS.similar } } }));
   }
-  return unwrap(api.GET('/api/grid', { params: { query: { item: req.item, limit: LIMITS.grid } } }));
+  return unwrap(api.GET('/api/grid', { params: { query: { item: req.item, limit: LIMITS.grid, everything } } }));
 }
 
 export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refreshable>) => void, onDone: () => void) {
   const key = req.mode === 'search' ? req.text : req.item;
   const enabled = req.mode !== 'search' || req.text.trim() !== '';
-  const page = useQuery({ queryKey: ['grid', req.mode, key], queryFn: () => fetchPage(req), staleTime: 0, gcTime: 0, retry: false, enabled });
+  // A cluster's grid holds only the photos worth reviewing there (above the break-even); the
+  // reviewer may still ask for the ones it left for one by one.
+  const [everything, setEverything] = useState(false);
+  const page = useQuery({
+    queryKey: ['grid', req.mode, key, everything],
+    queryFn: () => fetchPage(req, everything),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+    enabled,
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const tiles = page.data?.items ?? NO_TILES;
@@ -68,6 +78,8 @@ export function useGrid(req: GridRequest, refresh: (what?: ReadonlyArray<Refresh
     loadError: page.error instanceof ApiError ? page.error.message : page.error ? 'could not load the grid' : null,
     items,
     ...ticks,
+    everything,
+    showEverything: () => setEverything(true),
     file,
     busy,
     error,

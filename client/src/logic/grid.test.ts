@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridFiling, moveFocus, stackCount, toggleAll } from './grid';
+import { gridFiling, leftText, moveFocus, stackCount, toggleAll } from './grid';
 
 describe('moveFocus', () => {
   it('moves by one across and by a row up and down, never out of the grid', () => {
@@ -41,5 +41,12 @@ describe('gridFiling', () => {
   it('toggles all', () => {
     expect(toggleAll(items, new Set())).toEqual(new Set(items));
     expect(toggleAll(items, new Set(['a.jpg']))).toEqual(new Set());
+  });
+});
+
+describe('leftText', () => {
+  it('says how many photos a cluster grid left for one by one, and the cut', () => {
+    expect(leftText(3, 0.7461)).toBe('3 photos left for one by one (less than 75% likely to belong): a grid would cost more than it saves for them.');
+    expect(leftText(1, null)).toBe('1 photo left for one by one: a grid would cost more than it saves for them.');
   });
 });

@@ -1,6 +1,8 @@
 // A grid of photos with ticks: where the focus goes on an arrow key, and what a grid filing
 // sends (the ticked photos, and in a cluster's grid the unticked ones as rejections).
 
+import { count } from './format';
+
 export const GRID_COLUMNS = 6;
 
 /** The focus after moving by (dx, dy) in a grid of `n` photos, `cols` a row; stays inside. */
@@ -52,4 +54,11 @@ export function gridFiling(mode: GridMode, cluster: string, tiles: readonly Grid
 /** `t`: untick everything when all are ticked, else tick everything. */
 export function toggleAll(items: readonly string[], unticked: ReadonlySet<string>): Set<string> {
   return unticked.size === 0 ? new Set(items) : new Set();
+}
+
+/** Why some photos are not in a cluster's grid: reviewing them there would cost more than one
+ * by one (unticking plus the later decision), by the tool's own estimate. */
+export function leftText(left: number, breakEven: number | null): string {
+  const cut = breakEven === null ? '' : ` (less than ${Math.round(breakEven * 100)}% likely to belong)`;
+  return `${count(left, 'photo')} left for one by one${cut}: a grid would cost more than it saves for them.`;
 }

@@ -38,12 +38,17 @@ def _stacked(ctx: Ctx, page: GridAnswer) -> GridPage:
 
 @router.get("/grid", response_model=GridPage, responses=_ERRORS)
 async def cluster_grid(
-    ctx: Ctx, cluster: str | None = None, item: str | None = None, limit: Limit = 60
+    ctx: Ctx,
+    cluster: str | None = None,
+    item: str | None = None,
+    limit: Limit = 60,
+    everything: bool = False,
 ) -> GridPage:
     """The queued photos whose first suggestion is `cluster` (default: the first suggestion
-    of `item`), most confident first."""
+    of `item`) and whose calibrated probability of being right is above the break-even, most
+    confident first; `left` counts the others. `everything=true` shows those too, after."""
     grids = ctx.suggestions.grids()
-    page = await run_in_threadpool(grids.cluster_grid, cluster, item, limit)
+    page = await run_in_threadpool(grids.cluster_grid, cluster, item, limit, everything)
     return await run_in_threadpool(_stacked, ctx, page)
 
 

@@ -25,6 +25,11 @@ class GridItem(BaseModel):
         default=None,
         description="A stack's one tile: every queued frame, this one first (file them all).",
     )
+    confidence: float | None = Field(
+        default=None,
+        description="Cluster grid: the calibrated probability that its first suggestion is "
+        "right, learned from the reviewer's decisions (grid ticks and unticks included).",
+    )
 
 
 class GridPage(BaseModel):
@@ -35,6 +40,21 @@ class GridPage(BaseModel):
     total: int = Field(description="Photos that qualify; the page may show fewer.")
     items: list[GridItem]
     note: str | None = None
+    left: int | None = Field(
+        default=None,
+        description="Cluster grid: photos with this first suggestion whose probability of "
+        "being right is not above the break-even, left for one by one.",
+    )
+    break_even: float | None = Field(
+        default=None,
+        description="Cluster grid: the probability above which a photo costs less in the "
+        "grid than one by one (from the effort model).",
+    )
+    saving: float | None = Field(
+        default=None,
+        description="Cluster grid: expected effort saved against one by one, the grid's own "
+        "cost paid (effort units: accepting a suggestion costs 0.3).",
+    )
 
 
 class GridFileRequest(RequestModel):

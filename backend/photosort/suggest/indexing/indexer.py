@@ -301,6 +301,10 @@ class Indexer:
             first_batch=self._first_batch(missing),
         ):
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
+            labels_id = getattr(embedder, "labels_id", None)
+            labeled = {e.job.fingerprint: e.labels for e in embedded if e.labels is not None}
+            if labeled and isinstance(labels_id, str):
+                self.cache.put_many(labeled, labels_id)
             if embedded:
                 self.vectors.landed_many(
                     [e.job.key for e in embedded],

@@ -39,6 +39,7 @@ class Job:
 class Embedded:
     job: Job
     vector: NDArray[np.float32]
+    labels: NDArray[np.float32] | None = None  # ImageNet class probabilities, where given
 
 
 @dataclass(frozen=True)
@@ -163,11 +164,26 @@ def embed_jobs(
             embedded: list[Embedded] = []
             if batch:
                 try:
-                    vectors = embedder.embed_images([img for _, img in batch])
+                    vectors, labels = _embed(embedder, [img for _, img in batch])
                 except Exception as exc:
                     failed += [Failed(j, f"embedding failed: {exc}") for j, _ in batch]
                 else:
-                    embedded = [Embedded(j, v) for (j, _), v in zip(batch, vectors, strict=True)]
+                    embedded = [
+                        Embedded(j, v, None if labels is None else labels[k])
+                        for k, ((j, _), v) in enumerate(zip(batch, vectors, strict=True))
+                    ]
             yield embedded, failed
         for _, fut in pending:
             fut.cancel()
+
+
+def _embed(
+    embedder: Embedder, images: list[Image.Image]
+) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+    """Vectors, and class probabilities from an embedder with a classifier head (offline names
+    and text search, ml/labels.py) computed in the same pass."""
+    labeled = getattr(embedder, "embed_images_labeled", None)
+    if callable(labeled):
+        vectors, labels = labeled(images)
+        return vectors, labels
+    return embedder.embed_images(images), None

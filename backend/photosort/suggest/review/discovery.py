@@ -32,7 +32,7 @@ class Group(TypedDict):
     id: int
     size: int
     items: list[GridItem]
-    name: str | None  # a proposed name (CLIP zero-shot); None offline
+    name: str | None  # a proposed name (CLIP zero-shot, or the offline classifier's classes)
 
 
 class Discovery(TypedDict):
@@ -90,13 +90,14 @@ class Discoverer:
         vectors: VectorIndex,
         rank: Callable[[list[str]], dict[str, Ranking]],
         top: Callable[[Sequence[str]], QueueTop],
-        namer: Callable[[NDArray[np.float32]], str | None] | None = None,
+        namer: Callable[[NDArray[np.float32], list[str]], str | None] | None = None,
     ) -> None:
         self.session = session
         self.vectors = vectors
         self.rank = rank
         self.top = top
-        self.namer = namer  # proposes a name for a group's mean vector (CLIP), else None
+        # proposes a name from a group's mean vector and its photos (CLIP or the classifier)
+        self.namer = namer
 
     def groups(self) -> Discovery:
         queued = self.session.queue_items()
@@ -122,7 +123,7 @@ class Discoverer:
                     "id": gid,
                     "size": len(rows),
                     "items": [grid_item(i, ranked.get(i)) for i in group_items],
-                    "name": self.namer(centre) if self.namer else None,
+                    "name": self.namer(centre, group_items) if self.namer else None,
                 }
             )
         return {"groups": groups, "candidates": len(loose), "cold_start": cold}

@@ -20,11 +20,20 @@ from photosort.errors import BadPath, Conflict, NotFound, nothing_moved
 from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.scores import top_k
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
+from photosort.suggest.ranking.calibration import Calibration, Evidence, expected_saving
 from photosort.suggest.results import GridFiled, GridPage
 from photosort.suggest.review.discovery import Discoverer, Discovery, grid_item
+from photosort.suggest.review.labelsearch import OfflineLabels
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 MODES = ("grid", "similar", "discover", "search")
+_NONE = np.zeros(0)
+NO_EVIDENCE = Evidence(_NONE, _NONE, [], np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+
+
+def _above(p: np.ndarray, cut: float) -> np.ndarray:
+    out: np.ndarray = p[p > cut]
+    return out
 
 
 def _shown(ranking: Ranking | None) -> dict[str, Any]:
@@ -49,8 +58,12 @@ class Grids:
         top: Callable[[Sequence[str]], QueueTop],
         demoted: Callable[[], Mapping[str, frozenset[str]]] = dict,
         embed_text: Callable[[str], Vector] | None = None,
-        namer: Callable[[Vector], str | None] | None = None,
+        namer: Callable[[Vector, list[str]], str | None] | None = None,
+        calibration: Callable[[], Calibration] = lambda: Calibration(NO_EVIDENCE),
+        labels: Callable[[], OfflineLabels | None] = lambda: None,
     ) -> None:
+        self.labels = labels  # offline text search (a classifier head), when the embedder has one
+        self.calibration = calibration  # P(first suggestion right), from the decisions
         self.embed_text = embed_text  # raises Conflict (with the reason) without a text tower
         self.session = session
         self.vectors = vectors
@@ -74,17 +87,15 @@ class Grids:
         """Groups of queued photos that match no cluster well, each to be named."""
         return self.discoverer.groups()
 
-    def cluster_grid(self, cluster: str | None, around: str | None, limit: int) -> GridPage:
+    def cluster_grid(
+        self, cluster: str | None, around: str | None, limit: int, everything: bool = False
+    ) -> GridPage:
         """The queued photos whose first suggestion is `cluster` (default: the first
-        suggestion of the photo `around`), most confident first."""
+        suggestion of the photo `around`) and whose calibrated probability of being right is
+        above the break-even (ranking/calibration.py), most confident first; the others are
+        counted as left for one by one. `everything`: show those too, after them."""
         if cluster is None:
-            if around is None:
-                raise BadPath("give a cluster, or the photo whose first suggestion to use")
-            around = normalise_item(around)
-            ranked = self.rank([around]) if self.session.is_queued(around) else {}
-            if around not in ranked:
-                raise Conflict(f"{around!r} has no suggestion yet: it is not indexed")
-            cluster = ranked[around][0][0]
+            cluster = self._around(around)
         if cluster not in self.vectors.counts():
             raise NotFound(f"no cluster named {cluster!r} with an indexed member")
         items = self.session.queue_items()
@@ -95,16 +106,43 @@ class Grids:
         for k in self.vectors.locate(top, items, rejected).values():
             mine[k] = False
         picked = np.flatnonzero(mine)
-        best = picked[top_k(top.score[picked], limit)]
-        shown = [items[p] for p in top.positions[best].tolist()]
+        cal = self.calibration()
+        prob = cal.probability(top.score[picked], top.margin[picked], cluster)
+        above = prob > cal.break_even
+        keep = picked if everything else picked[above]
+        chance = prob if everything else prob[above]
+        order = top_k(chance, limit)
+        shown = [items[p] for p in top.positions[keep[order]].tolist()]
         ranked = self.rank(shown)
         return {
             "mode": "grid",
             "cluster": cluster,
-            "total": len(picked),
-            "items": [grid_item(i, ranked.get(i)) for i in shown],
+            "total": len(keep),
+            "items": [
+                {**grid_item(i, ranked.get(i)), "confidence": round(float(c), 4)}
+                for i, c in zip(shown, chance[order].tolist(), strict=True)
+            ],
             "note": None,
+            "left": int((~above).sum()),
+            "break_even": round(cal.break_even, 4),
+            "saving": round(expected_saving(_above(chance[order], cal.break_even), cal.q), 4),
         }
+
+    def best_grid(self, limit: int) -> GridPage | None:
+        """Of every cluster's grid, the one whose photos above the break-even save the most
+        effort against one by one (None without a cluster): the grid to open next."""
+        pages = [self.cluster_grid(c, None, limit) for c in sorted(self.vectors.counts())]
+        return max(pages, key=lambda p: p.get("saving", 0.0), default=None)
+
+    def _around(self, around: str | None) -> str:
+        """The first suggestion of the queued photo `around`."""
+        if around is None:
+            raise BadPath("give a cluster, or the photo whose first suggestion to use")
+        around = normalise_item(around)
+        ranked = self.rank([around]) if self.session.is_queued(around) else {}
+        if around not in ranked:
+            raise Conflict(f"{around!r} has no suggestion yet: it is not indexed")
+        return ranked[around][0][0]
 
     def similar(self, item: str, limit: int) -> GridPage:
         """The queued photos nearest to `item`'s own vector (itself first)."""
@@ -127,6 +165,9 @@ class Grids:
         text = text.strip()
         if not text or len(text) > 500:
             raise BadPath("give a text of 1-500 characters to search for")
+        offline = self.labels()
+        if offline is not None:
+            return self._label_search(offline, text, limit)
         if self.embed_text is None:
             raise Conflict("text search needs an embedder with a text tower (CLIP)")
         chosen, sims = self._nearest(self.embed_text(text), limit)
@@ -137,6 +178,22 @@ class Grids:
             "total": len(chosen),
             "items": [grid_item(i, ranked.get(i), s) for i, s in zip(chosen, sims, strict=True)],
             "note": f"queued photos closest to “{text}”",
+        }
+
+    def _label_search(self, offline: OfflineLabels, text: str, limit: int) -> GridPage:
+        """Offline: the queued photos whose ImageNet classes (or their WordNet ancestors) the
+        text names, by the classifier's probability for them, best first."""
+        chosen, probs = offline.search(text, self.session.queue_items(), limit)
+        ranked = self.rank(chosen)
+        note = f"queued photos the classifier sees as “{text}”, most probable first"
+        if not chosen:
+            note = f"no queued photo looks like “{text}” to the offline classifier"
+        return {
+            "mode": "search",
+            "cluster": None,
+            "total": len(chosen),
+            "items": [grid_item(i, ranked.get(i), s) for i, s in zip(chosen, probs, strict=True)],
+            "note": note,
         }
 
     def _nearest(self, anchor: Vector, limit: int) -> tuple[list[str], list[float]]:

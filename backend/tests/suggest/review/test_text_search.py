@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from photosort.errors import BadPath, Conflict
+from photosort.ml import imagenet_labels
 from photosort.ml.clip import ClipEmbedder
 from photosort.ml.efficientnet import EfficientNetLite0Embedder
 from photosort.suggest.service import SuggestionService
@@ -41,15 +42,26 @@ def test_search_follows_the_text_towers_scores(make_library: Any, tiny_clip_dir:
     service.close()
 
 
-def test_search_without_a_text_tower_says_why(make_library: Any, effnet: EfficientNetLite0Embedder):
+class Unlabeled:
+    """EfficientNet-Lite0's vectors without its classes: no text tower, no classifier."""
+
+    def __init__(self, inner: EfficientNetLite0Embedder) -> None:
+        self.id, self.dim, self.kind, self.device = inner.id + ":bare", inner.dim, "x", "cpu"
+        self.input_edge = inner.input_edge
+        self.embed_images = inner.embed_images
+
+
+def test_search_without_a_text_tower_or_classes_says_why(
+    make_library: Any, effnet: EfficientNetLite0Embedder
+):
     session = make_library(clusters={"birds": 2}, loose=3).open()
-    service = _service(session, effnet)
+    service = _service(session, Unlabeled(effnet))
     with pytest.raises(Conflict, match="text tower"):
         service.grids().search("a bird", 5)
     service.close()
 
 
-def test_discovered_groups_get_a_zero_shot_name_with_clip_and_none_offline(
+def test_discovered_groups_get_a_zero_shot_name_with_clip_and_the_classifiers_offline(
     make_library: Any, tiny_clip_dir: Path, effnet: EfficientNetLite0Embedder
 ):
     from photosort.suggest.review.discovery import unit
@@ -68,5 +80,13 @@ def test_discovered_groups_get_a_zero_shot_name_with_clip_and_none_offline(
     service.close()
     session.close()
     offline = _service(make_library(clusters={}, loose=12).open(), effnet)
-    assert all(g["name"] is None for g in offline.grids().discover()["groups"])
+    groups = offline.grids().discover()["groups"]
+    labels = imagenet_labels()
+    assert groups
+    for g in groups:
+        # what the classifier saw its photos share when it indexed them
+        items = [i["item"] for i in g["items"]]
+        have, probs = offline._label_rows(items, effnet.labels_id)
+        assert have == items and probs.shape == (len(items), 1000)
+        assert g["name"] and g["name"] == labels.name(probs)
     offline.close()

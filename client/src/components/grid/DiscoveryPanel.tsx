@@ -107,6 +107,8 @@ function GroupNaming({ d, clusters }: { d: Discovery; clusters: ClusterInfo[] })
           placeholder="a new cluster name (or an existing one)"
           value={d.name}
           onChange={(e) => d.setName(e.target.value)}
+          // the proposed name is selected: Enter takes it, typing replaces it
+          onFocus={(e) => e.currentTarget.select()}
           data-testid="group-name"
         />
       </label>

@@ -7,6 +7,7 @@ import { useGrid, type GridRequest } from '../../hooks/useGrid';
 import type { Refreshable } from '../../hooks/useScheduleRefresh';
 import { baseName } from '../../logic/actionView';
 import { count } from '../../logic/format';
+import { leftText } from '../../logic/grid';
 import { keyInput, resolveGridKey } from '../../logic/keymap';
 import { Kbd } from '../Kbd';
 import { Modal } from '../Modal';
@@ -55,6 +56,14 @@ export function GridPanel({ request: opened, clusters, refresh, onClose }: Props
         <p className="panel-note" data-testid="grid-intro">
           {request.mode === 'search' && !text ? 'Describe what to find, e.g. “dog on a beach”, then Enter.' : intro(request.mode, cluster, g.page?.total ?? null, g.items.length)}
         </p>
+        {request.mode === 'grid' && !g.everything && g.page?.left ? (
+          <p className="panel-note" data-testid="grid-left">
+            {leftText(g.page.left, g.page.break_even ?? null)}{' '}
+            <button type="button" className="btn btn-small" data-testid="grid-show-left" onClick={g.showEverything}>
+              Show them too
+            </button>
+          </p>
+        ) : null}
         {g.loadError ? <p className="error-text">{g.loadError}</p> : null}
         <GridCells
           items={g.page?.items ?? []}
@@ -131,7 +140,7 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (text: st
 function intro(mode: GridRequest['mode'], cluster: string | null, total: number | null, shown: number): string {
   if (total === null) return 'Loading…';
   if (mode === 'grid') {
-    if (total === 0) return `No queued photo has ${cluster ?? 'this cluster'} as its first suggestion.`;
+    if (total === 0) return `No queued photo has ${cluster ?? 'this cluster'} as a first suggestion likely enough to be right for a grid.`;
     const more = total > shown ? ` (the ${shown} most confident of ${total})` : '';
     return `Queued photos whose first suggestion is ${cluster ?? '?'}, most confident first${more}. Untick what does not belong: it stays queued and ${cluster ?? 'the cluster'} stops being suggested first for it.`;
   }
