@@ -568,6 +568,86 @@ def probe(lib: Path, n: int) -> dict[str, Any]:
     return steps
 
 
+def filing_bench(n: int, filings: int, seed: int = 0) -> dict[str, Any]:
+    """`--filing`: what a filing costs the next whole-queue read, in process, no files: N
+    synthetic rows in the float16 matrix, six clusters, and `filings` filings (one member
+    added to a cluster: its centroid moves) each followed by the best two of every row, read
+    as the estimate reads them. Before (main until now: the column by torch's matrix-matrix
+    kernel, every row's best two worked out again) and now (matrix-vector kernel, best two
+    patched) alternate on the same matrix, so both see the same load."""
+    from photosort.ml import matrix as matrix_module
+    from photosort.ml.matrix import VectorMatrix
+    from photosort.suggest.indexing import scores as scores_module
+
+    rng = np.random.default_rng(seed)
+    centers = rng.standard_normal((len(CLASSES), DIM), dtype=np.float32)
+    centers /= np.linalg.norm(centers, axis=1, keepdims=True)
+    m = VectorMatrix(DIM)
+    t0 = time.perf_counter()
+    for a in range(0, n, CHUNK):
+        labels = rng.integers(0, len(CLASSES), min(CHUNK, n - a))
+        vecs = synthetic_vectors(rng, centers, labels, 0.2)
+        m.put_many([f"fp{i}" for i in range(a, a + len(labels))], vecs)
+    built = time.perf_counter() - t0
+    sums = centers.astype(np.float64) * MEMBERS
+    names = list(CLASSES)
+    patch, mv = scores_module._patch_top, matrix_module._MV_COLUMNS
+    modes = {
+        "before": (lambda top, s, moved: scores_module.best_two(s), 0),
+        "now": (patch, mv),
+    }
+    tables = {mode: scores_module.ScoreTable(m) for mode in modes}
+    took: dict[str, list[float]] = {mode: [] for mode in modes}
+
+    def centroids() -> NDArray[np.float32]:
+        return (sums / np.linalg.norm(sums, axis=1, keepdims=True)).astype(np.float32)
+
+    try:
+        for mode, (p, k) in modes.items():
+            scores_module._patch_top, matrix_module._MV_COLUMNS = p, k
+            tables[mode].top(names, centroids())
+        for i in range(filings):
+            sums[i % len(CLASSES)] += m.take([int(rng.integers(n))])[0]
+            cent = centroids()
+            for mode, (p, k) in modes.items():
+                scores_module._patch_top, matrix_module._MV_COLUMNS = p, k
+                t = time.perf_counter()
+                tables[mode].top(names, cent)
+                took[mode].append(time.perf_counter() - t)
+        # Patched as it went, the best two equal those worked out afresh from the same scores.
+        now = tables["now"]
+        kept = now.top(names, centroids())
+        fresh = scores_module.best_two(now.refresh(names, centroids()))
+        same = all(
+            np.array_equal(getattr(kept, f), getattr(fresh, f))
+            for f in ["first", "score", "second"]
+        )
+    finally:
+        scores_module._patch_top, matrix_module._MV_COLUMNS = patch, mv
+        m.close()
+    out = {mode: summarize_ms(v) for mode, v in took.items()}
+    print_table(
+        ["rows", "before p50 / max", "now p50 / max", "same best two"],
+        [
+            [
+                n,
+                f"{out['before']['p50_ms']} / {out['before']['max_ms']} ms",
+                f"{out['now']['p50_ms']} / {out['now']['max_ms']} ms",
+                same,
+            ]
+        ],
+        f"best two of every row right after a filing, {filings} filings, loadavg {loadavg()}",
+    )
+    return {
+        "rows": n,
+        "filings": filings,
+        "matrix_built_s": round(built, 1),
+        "same_best_two": same,
+        **out,
+        "loadavg": loadavg(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--items", type=int, default=100_000, help="queued photos (N)")
@@ -581,6 +661,12 @@ def main(argv: list[str] | None = None) -> int:
         help="no server: time loading, one idle rescan, estimate and dry run in process,\n"
         "with RSS after each (cheap enough to try 1M)",
     )
+    ap.add_argument(
+        "--filing",
+        action="store_true",
+        help="no server, no files: the best two of every row right after a filing,\n"
+        "before (full recompute) and now (patched), interleaved, for each --items given",
+    )
     ap.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -588,6 +674,13 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve, args.port)
         return 0
 
+    if args.filing:
+        res = filing_bench(args.items, max(5, args.samples // 10))
+        path = write_json(
+            args.json, "scale-filing", {**res, "dim": DIM, "note": "in process, no HTTP"}
+        )
+        print(f"\nwrote {path}")
+        return 0 if res["same_best_two"] else 1
     n = args.items
     work = args.workdir or Path(tempfile.mkdtemp(prefix="photosort-bench-scale-"))
     lib = work / f"lib-{n}"

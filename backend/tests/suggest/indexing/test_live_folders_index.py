@@ -47,6 +47,11 @@ def test_a_photo_copied_in_gets_suggestions_promptly(
         time.sleep(0.1)
     assert item["decode_error"] is None
     assert {s["cluster"] for s in item["suggestions"]["top"]} <= {"birds", "coins"}
-    # The same decode left its renditions: the preview is a cache read, not a new decode.
+    # The same decode left its thumb; its preview is made ahead of the reviewer (it is among
+    # the next photos): either way a cache read, not a new decode.
     fp = services[0].fingerprints.of(lib.source / "NEW_0001.jpg")
-    assert (lib.dest / ".clustering" / "cache" / "preview" / fp[:2] / f"{fp}.jpg").is_file()
+    cache = lib.dest / ".clustering" / "cache"
+    assert (cache / "thumb" / fp[:2] / f"{fp}.jpg").is_file()
+    while not (cache / "preview" / fp[:2] / f"{fp}.jpg").is_file():
+        assert time.monotonic() < deadline + 10
+        time.sleep(0.05)
