@@ -401,7 +401,7 @@ def _tower(cls: Any, folder: Path, tower_cfg: Any, cfg: Any) -> Any:
 
     tower_cfg.projection_dim = cfg.projection_dim  # set on the whole model's config only
     level = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()
+    hf_logging.set_verbosity(hf_logging.ERROR)
     try:
         return cls.from_pretrained(str(folder), config=tower_cfg, local_files_only=True)
     finally:
