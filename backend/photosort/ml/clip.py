@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -401,7 +402,7 @@ def _tower(cls: Any, folder: Path, tower_cfg: Any, cfg: Any) -> Any:
 
     tower_cfg.projection_dim = cfg.projection_dim  # set on the whole model's config only
     level = hf_logging.get_verbosity()
-    hf_logging.set_verbosity(hf_logging.ERROR)
+    hf_logging.set_verbosity(logging.ERROR)
     try:
         return cls.from_pretrained(str(folder), config=tower_cfg, local_files_only=True)
     finally:
