@@ -288,7 +288,8 @@ StartServer = Callable[..., LiveServer]
 def start_server() -> Iterator[StartServer]:
     """Factory: `start_server(lib, rescan_interval=0, engine=None, watch=False)` -> LiveServer
     over a fresh session of `lib`; `engine(session)` makes its suggestion engine (default:
-    suggestions off, NoSuggestions); `watch` turns on live folders. Stopping the server closes
+    suggestions off, NoSuggestions); `watch` turns on live folders; `scan_cache` opens the
+    session as `serve` does. Stopping the server closes
     the session."""
     from photosort.api.app import create_app
     from photosort.api.context import AppContext
@@ -303,8 +304,9 @@ def start_server() -> Iterator[StartServer]:
         engine: Callable[[Any], Any] | None = None,
         guard: Any = None,
         watch: bool = False,
+        scan_cache: bool = False,
     ) -> LiveServer:
-        session = Session(lib.source, lib.into)
+        session = Session(lib.source, lib.into, scan_cache=scan_cache)
         ctx = AppContext(session, engine(session) if engine else None)
         app = create_app(
             ctx, static_dir=None, rescan_interval=rescan_interval, guard=guard, watch=watch

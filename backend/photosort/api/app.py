@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from photosort import __version__
+from photosort.api.ahead import PreviewsAhead
 from photosort.api.context import AppContext
 from photosort.api.errors import install_error_handlers
 from photosort.api.responses import JSONTextResponse
@@ -93,16 +94,18 @@ def create_app(
     `watch` turns on live folders (session/watch.py) over the periodic rescan."""
     refresher = _Refresher(ctx, rescan_interval) if rescan_interval > 0 else None
     watcher = FolderWatcher(ctx.session) if watch and not ctx.session.read_only else None
+    ahead = PreviewsAhead(ctx)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        for thread in (refresher, watcher):
+        for thread in (refresher, watcher, ahead):
             if thread:
                 thread.start()
         try:
             yield
         finally:
             app.state.streams.close_all()
+            ahead.stop()
             if refresher:
                 refresher.stop.set()
             if watcher:

@@ -69,10 +69,11 @@ class Views:
         )
 
     def queue_page(self, offset: int, limit: int) -> QueuePage:
-        items, total = self.ctx.session.queue_page(offset, limit)
+        items, total, counting = self.ctx.session.counted_page(offset, limit)
         sugg = self.ctx.suggestions.suggestions(items)
         return QueuePage(
             total=total,
+            counting=counting,
             offset=offset,
             limit=limit,
             items=[

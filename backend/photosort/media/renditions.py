@@ -66,16 +66,21 @@ class Renditions:
         ]
 
     def store_from_images(
-        self, fingerprint: str, sources: Mapping[RenditionSize, Image.Image]
+        self,
+        fingerprint: str,
+        sources: Mapping[RenditionSize, Image.Image],
+        only: tuple[RenditionSize, ...] | None = None,
     ) -> None:
-        """Cache every missing size, each shrunk from the image given for it (the indexing
-        pipeline decodes a photo once and hands over the preview it made and its model input,
-        a cheap start for the thumb). An image smaller than its size is never enlarged.
+        """Cache every missing size (of `only`, when given), each shrunk from the image given
+        for it (the indexing pipeline hands over the model's input, a cheap start for the
+        thumb). An image smaller than its size is never enlarged.
 
         Raises `OSError` when the cache cannot be written (full disk); nothing half-written is
         left behind.
         """
         for size in self.missing(fingerprint):
+            if only is not None and size not in only:
+                continue
             target = self.cached_path(fingerprint, size)
             stripe = zlib.crc32(f"{size}/{fingerprint}".encode()) % _LOCK_STRIPES
             with self._locks[stripe]:

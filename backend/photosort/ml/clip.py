@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -249,20 +250,23 @@ class ClipEmbedder:
         self.threads = threads
         self._lock = threading.Lock()
 
+        # Only the vision tower (and its projection) is loaded up front: it is all indexing and
+        # every suggestion need, and half of ViT-B/32's weights. The text tower and tokenizer
+        # load on the first text search.
         try:
-            from transformers import CLIPModel
+            from transformers import CLIPConfig, CLIPVisionModelWithProjection
 
-            net: Any = CLIPModel.from_pretrained(str(folder), local_files_only=True)
+            cfg: Any = CLIPConfig.from_pretrained(str(folder), local_files_only=True)
+            vision: Any = _tower(CLIPVisionModelWithProjection, folder, cfg.vision_config, cfg)
         except Exception as e:
             raise EmbedderUnavailable(f"cannot load CLIP model from {folder}: {e}") from e
-        net.eval().requires_grad_(False)
-        self._model: Any = net.to(device=self.device, dtype=self.dtype)
+        self._vision: Any = self._ready(vision)
+        self._text: Any = None
+        self._tokenizer: Any = None
 
-        cfg = self._model.config
         image_size = int(getattr(cfg.vision_config, "image_size", 224) or 224)
         self._prep = _Prep(self._load_image_processor(folder), image_size)
-        self._tokenizer = self._load_tokenizer(folder)
-        self.text_supported = self._tokenizer is not None
+        self.text_supported = _has_tokenizer_files(folder)
         self.dim = int(cfg.projection_dim)
         self.input_edge = self._prep.input_edge
         self._max_text = int(getattr(cfg.text_config, "max_position_embeddings", 77) or 77)
@@ -322,19 +326,28 @@ class ClipEmbedder:
         except Exception as e:
             raise EmbedderUnavailable(f"cannot read the image processor in {folder}: {e}") from e
 
-    @staticmethod
-    def _load_tokenizer(folder: Path) -> Any:
-        has_files = (folder / "tokenizer.json").is_file() or (
-            (folder / "vocab.json").is_file() and (folder / "merges.txt").is_file()
-        )
-        if not has_files:
-            return None
-        try:
-            from transformers import AutoTokenizer
+    def _ready(self, net: Any) -> Any:
+        net.eval().requires_grad_(False)
+        return net.to(device=self.device, dtype=self.dtype)
 
-            return AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-        except Exception:
-            return None
+    def _text_tower(self) -> tuple[Any, Any]:
+        """The tokenizer and text tower, loaded on first use (under `_lock`)."""
+        if self._text is None:
+            if not self.text_supported:
+                raise EmbedderUnavailable(
+                    f"{self.folder} has no tokenizer; texts are not supported"
+                )
+            try:
+                from transformers import AutoTokenizer, CLIPConfig, CLIPTextModelWithProjection
+
+                tokenizer = AutoTokenizer.from_pretrained(str(self.folder), local_files_only=True)
+                cfg: Any = CLIPConfig.from_pretrained(str(self.folder), local_files_only=True)
+                text = _tower(CLIPTextModelWithProjection, self.folder, cfg.text_config, cfg)
+            except Exception as e:
+                self.text_supported = False
+                raise EmbedderUnavailable(f"cannot load CLIP's text tower: {e}") from e
+            self._tokenizer, self._text = tokenizer, self._ready(text)
+        return self._tokenizer, self._text
 
     # -- inference
 
@@ -344,8 +357,8 @@ class ClipEmbedder:
 
     def _image_features(self, pixel_values: torch.Tensor) -> torch.Tensor:
         px = pixel_values.to(device=self.device, dtype=self.dtype, non_blocking=True)
-        pooled = self._model.vision_model(pixel_values=px).pooler_output
-        out = self._model.visual_projection(pooled)
+        pooled = self._vision.vision_model(pixel_values=px).pooler_output
+        out = self._vision.visual_projection(pooled)
         assert isinstance(out, torch.Tensor)
         return out
 
@@ -362,23 +375,44 @@ class ClipEmbedder:
 
     def embed_texts(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """(n, dim) float32 unit rows for ``texts`` (truncated to the model's context)."""
-        if self._tokenizer is None:
+        if not self.text_supported:
             raise EmbedderUnavailable(f"{self.folder} has no tokenizer; texts are not supported")
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        max_len = min(self._max_text, int(getattr(self._tokenizer, "model_max_length", 77)))
         parts: list[NDArray[np.float32]] = []
         with self._lock, torch_threads(self.threads), torch.inference_mode():
+            tokenizer, tower = self._text_tower()
+            max_len = min(self._max_text, int(getattr(tokenizer, "model_max_length", 77)))
             for start in range(0, len(texts), 256):
                 batch = list(texts[start : start + 256])
-                enc = self._tokenizer(
+                enc = tokenizer(
                     batch, padding=True, truncation=True, max_length=max_len, return_tensors="pt"
                 )
                 ids = enc["input_ids"].to(self.device)
                 mask = enc["attention_mask"].to(self.device)
-                pooled = self._model.text_model(input_ids=ids, attention_mask=mask).pooler_output
-                parts.append(l2_normalise(self._model.text_projection(pooled).float()))
+                pooled = tower.text_model(input_ids=ids, attention_mask=mask).pooler_output
+                parts.append(l2_normalise(tower.text_projection(pooled).float()))
         return np.concatenate(parts, axis=0)
+
+
+def _tower(cls: Any, folder: Path, tower_cfg: Any, cfg: Any) -> Any:
+    """One tower of a whole-CLIP checkpoint: its own weights are read, the other tower's are
+    skipped (transformers would list each skipped weight as a warning: not a fault here)."""
+    from transformers.utils import logging as hf_logging
+
+    tower_cfg.projection_dim = cfg.projection_dim  # set on the whole model's config only
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity(logging.ERROR)
+    try:
+        return cls.from_pretrained(str(folder), config=tower_cfg, local_files_only=True)
+    finally:
+        hf_logging.set_verbosity(level)
+
+
+def _has_tokenizer_files(folder: Path) -> bool:
+    return (folder / "tokenizer.json").is_file() or (
+        (folder / "vocab.json").is_file() and (folder / "merges.txt").is_file()
+    )
 
 
 def _download(repo_id: str, *, revision: str | None, cache_dir: str | Path | None) -> Path | None:

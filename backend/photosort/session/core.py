@@ -54,6 +54,11 @@ class SessionCore:
         # Size and mtime of queued photos as they were when shown (a queue page) or admitted
         # whole: one that differs now is being rewritten and is not filed until whole again.
         self.shown: dict[str, Signature] = {}
+        # Clear while a large session's first walk goes on (session/disksync.py): the queue
+        # holds the first photos found, its order and length are not final, and nothing that
+        # changes it may run until the walk is adopted whole.
+        self.counted = threading.Event()
+        self.counted.set()
         self._checkpointed_seq = 0
         self._checkpointed_at = 0.0
 
@@ -71,7 +76,16 @@ class SessionCore:
 
     def stats(self) -> dict[str, int]:
         with self.lock:
-            return {"queued": len(self.state.order), **self.state.stats.as_dict()}
+            out = {"queued": len(self.state.order), **self.state.stats.as_dict()}
+            if self.counting:  # `queued` is what the first walk found so far
+                out["counting"] = True
+            return out
+
+    def queue_page(self, offset: int, limit: int) -> tuple[list[str], int, bool]:
+        """A page, the queue's length, and whether that length is still being counted."""
+        with self.lock:
+            order = self.state.order
+            return list(order.page(offset, limit)), len(order), self.counting
 
     def clusters(self) -> list[tuple[str, int]]:
         with self.lock:
@@ -144,11 +158,21 @@ class SessionCore:
             self.state.order.remove(item)
 
     # ---------------------------------------------------------------- acting
+    @property
+    def counting(self) -> bool:
+        return not self.counted.is_set()
+
     def writable(self) -> None:
         if self.read_only:
             raise SessionFolderError("this session was opened read-only")
         if self.closed:
             raise SessionFolderError("this session is closed")
+        # An action asked while the first walk goes on waits for it (seconds, once): a photo
+        # shown early may belong to a group the walk has not finished listing. Never while
+        # this thread holds the lock: the walk needs it to finish.
+        owned = getattr(self.lock, "_is_owned", lambda: False)()
+        if not self.counted.is_set() and not owned:
+            self.counted.wait()
 
     def journal_line(self, line: Line) -> Record:
         """Append a line whose effect needs no file operation first, apply it, publish it."""

@@ -4,8 +4,10 @@ watcher's `notice`, newcomers queued by `settle` once whole)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,6 +19,8 @@ from photosort.session.groups import GroupProbe, face_of, is_member
 from photosort.session.ignore import IGNORE_FILE, IgnoreRules
 from photosort.session.journal import CLUSTERING_DIR
 from photosort.session.scan import ScanResult, photos_below, queueable, scan, unchanged
+
+log = logging.getLogger("photosort.session")
 
 FULL_RESCAN_S = 60.0
 VERIFY_CACHED_SCAN_AFTER_S = 10.0
@@ -34,13 +38,55 @@ class DiskSync:
         self.scan_cache: Path | None = cache if keep_scan else None
 
     def open(self, cached: scancache.CachedScan | None) -> None:
-        """The first queue: from the kept scan when it still holds, else a walk."""
+        """The first queue: from the kept scan when it still holds, else a walk. For `serve`
+        the walk goes on in the background once it has found the first photos: they are
+        the queue until it ends (`core.counting`), then its whole result is."""
         if cached is not None:
             self.adopt(cached.result, shown=cached.order)
             # The background refresh walks the folders anyway, once the first pages are out.
             self.full_scan_at = time.monotonic() - FULL_RESCAN_S + VERIFY_CACHED_SCAN_AFTER_S
+        elif self.scan_cache is not None:
+            shown = threading.Event()
+            self.core.counted.clear()
+            threading.Thread(
+                target=self._count, args=(shown,), name="photosort-count", daemon=True
+            ).start()
+            shown.wait()
         else:
             self.adopt(scan(self.core.source, self.core.dest))
+
+    def _count(self, shown: threading.Event) -> None:
+        """The first walk of a `serve` start: the first photos found are adopted as soon as
+        there are enough for the first pages; the whole walk when it ends."""
+        core = self.core
+
+        def early(partial: ScanResult) -> None:
+            with core.lock:
+                if not core.closed:
+                    self.adopt(partial)
+            shown.set()
+
+        try:
+            result = scan(core.source, core.dest, early)
+            with core.lock:
+                core.counted.set()
+                if not core.closed:
+                    appeared, vanished = self.adopt(result)
+                    if shown.is_set():  # what was shown was the first photos: tell it settled
+                        core.events.publish(
+                            {
+                                "type": "queue-changed",
+                                "appeared": len(appeared),
+                                "vanished": len(vanished),
+                                "stats": core.stats(),
+                            }
+                        )
+        except Exception:  # an unreadable folder tree: the next refresh walks again
+            log.exception("walking the folders failed")
+            self.full_scan_at = time.monotonic() - FULL_RESCAN_S
+        finally:
+            core.counted.set()
+            shown.set()
 
     def cached_scan(self) -> scancache.CachedScan | None:
         if self.scan_cache is None:
@@ -54,8 +100,9 @@ class DiskSync:
         return cached
 
     def keep_scan(self) -> None:
-        """Keep the queue, groups and members as they stand, stamped now, for the next start."""
-        if self.scan_cache is None:
+        """Keep the queue, groups and members as they stand, stamped now, for the next start
+        (not while the first walk goes on: they are only its first photos)."""
+        if self.scan_cache is None or self.core.counting:
             return
         core = self.core
         order = list(core.state.order.items)
@@ -78,6 +125,8 @@ class DiskSync:
             generation = core.generation
             stamps = self.stamps
             moving = bool(core.running_batches)
+            if core.counting:  # the first walk is still going: it will be adopted whole
+                return set(), set()
         # No folder changed since the last scan: nothing can have appeared or vanished. (A full
         # walk now and then anyway, for file systems with unreliable folder mtimes.) While a
         # batch moves files, every chunk changes the generation, so a walk would only be thrown

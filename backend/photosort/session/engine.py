@@ -223,6 +223,17 @@ class Session:
         self._sync.remember_shown(items)
         return items, total
 
+    def counted_page(self, offset: int, limit: int) -> tuple[list[str], int, bool]:
+        """`queue_page`, and whether the length is still being counted: a large session's
+        first walk goes on after its first photos are shown (its order and length settle
+        when it ends)."""
+        return self._core.queue_page(offset, limit)
+
+    @property
+    def counting(self) -> bool:
+        """The first walk of the folders is still going on (see `counted_page`)."""
+        return self._core.counting
+
     def position(self, item: str) -> int | None:
         """Where a queued item stands in the queue (0 = next), or None when not queued."""
         return self._queue.position(item)

@@ -26,6 +26,9 @@ class ScanResult:
     stamps: dict[str, int] = field(default_factory=dict)
 
 
+EARLY = 2_000  # photos found before a large walk's first pages are shown (`scan`'s `early`)
+PEEK_EVERY = 8_192  # files of a folder being listed between looks at what it holds so far
+
 # A folder changed this recently may change again within the file system's timestamp
 # granularity without its mtime moving; such a stamp is not trusted.
 _STAMP_SETTLE_NS = 2_000_000_000
@@ -62,26 +65,44 @@ def _walk(
     stamps: dict[str, int] | None,
     ignored: Matcher | None,
     prune: Callable[[str], bool] | None = None,
+    peek: Callable[[str, list[str]], None] | None = None,
 ) -> Iterator[tuple[str, list[str], bool]]:
     """Every folder under `root` (itself first) as (its path relative to root with a trailing
     `/`, "" for root; the names of its files; whether it holds nothing but dot-entries).
 
     Dot-files and dot-folders are ignored (our own `.clustering/`, `.DS_Store`, AppleDouble
     `._x.jpg` files), as is whatever `ignored` matches and every folder `prune` refuses;
-    symlinked folders are not followed so a scan cannot leave the session.
+    symlinked folders are not followed so a scan cannot leave the session. `peek` is shown
+    the files of a large folder so far while it is being listed (a flat folder of a million
+    photos takes seconds to list).
     """
     stack: list[tuple[str, str]] = [(root, "")]
     while stack:
         folder, rel = stack.pop()
         _stamp(folder, stamps)
         try:
-            with os.scandir(folder) as it:
-                entries = list(it)
+            names, subs, bare = _list(folder, rel, ignored, prune, peek)
         except OSError:
             continue
-        names: list[str] = []
-        bare = True
-        for entry in entries:
+        stack += subs
+        if ignored:
+            names = [n for n in names if not ignored(rel + n, False)]
+        yield rel, names, bare
+
+
+def _list(
+    folder: str,
+    rel: str,
+    ignored: Matcher | None,
+    prune: Callable[[str], bool] | None,
+    peek: Callable[[str, list[str]], None] | None,
+) -> tuple[list[str], list[tuple[str, str]], bool]:
+    """One folder's file names, the subfolders to walk, and whether it held only dot-entries."""
+    names: list[str] = []
+    subs: list[tuple[str, str]] = []
+    bare = True
+    with os.scandir(folder) as it:
+        for entry in it:
             name = entry.name
             if name.startswith("."):
                 continue
@@ -89,16 +110,48 @@ def _walk(
             try:
                 if entry.is_dir(follow_symlinks=False):
                     sub = f"{rel}{name}/"
-                    if (prune and prune(sub)) or (ignored and ignored(sub[:-1], True)):
-                        continue
-                    stack.append((entry.path, sub))
+                    if not ((prune and prune(sub)) or (ignored and ignored(sub[:-1], True))):
+                        subs.append((entry.path, sub))
                 elif entry.is_file(follow_symlinks=False):
                     names.append(name)  # folder_faces keeps the photos, videos, sidecars
+                    if peek is not None and len(names) % PEEK_EVERY == 0:
+                        seen = (
+                            [n for n in names if not ignored(rel + n, False)] if ignored else names
+                        )
+                        peek(rel, seen)
             except OSError:
                 continue
-        if ignored:
-            names = [n for n in names if not ignored(rel + n, False)]
-        yield rel, names, bare
+    return names, subs, bare
+
+
+class _Early:
+    """The photos a walk has found so far, handed once to `fire` when there are `after` of
+    them: what a large session shows while the walk goes on."""
+
+    def __init__(self, fire: Callable[[ScanResult], None] | None, after: int) -> None:
+        self.fire, self.after = fire, after
+        self.found: list[str] = []
+        self.companions: dict[str, tuple[str, ...]] = {}
+        self.members: dict[str, set[str]] = {}
+
+    def folder(self, faces: list[str]) -> None:
+        """The faces of a folder listed whole."""
+        if self.fire is not None:
+            self.found += faces
+            self._check(self.found, self.companions)
+
+    def peek(self, prefix: str, names: list[str]) -> None:
+        """The files so far of a folder still being listed (its groups may be incomplete:
+        shown only, never acted on, while the session counts)."""
+        if self.fire is not None and len(self.found) + len(names) >= self.after:
+            companions = dict(self.companions)
+            self._check(self.found + folder_faces(names, prefix, companions), companions)
+
+    def _check(self, faces: list[str], companions: dict[str, tuple[str, ...]]) -> None:
+        if self.fire is not None and len(faces) >= self.after:
+            fire, self.fire = self.fire, None
+            members = {k: set(v) for k, v in self.members.items()}
+            fire(ScanResult(set(faces), dict(companions), members))
 
 
 def _walk_photos(
@@ -108,12 +161,17 @@ def _walk_photos(
     companions: dict[str, tuple[str, ...]] | None = None,
     ignored: Matcher | None = None,
     prune: Callable[[str], bool] | None = None,
+    early: _Early | None = None,
 ) -> list[str]:
     """Photo groups under `root` (recursively): their faces as `/`-joined paths prefixed by
     `prefix`, their companions into `companions`."""
     found: list[str] = []
-    for rel, names, _bare in _walk(str(root), stamps, ignored, prune):
-        found += folder_faces(names, f"{prefix}{rel}", companions)
+    peek = (lambda rel, names: early.peek(f"{prefix}{rel}", names)) if early else None
+    for rel, names, _bare in _walk(str(root), stamps, ignored, prune, peek):
+        faces = folder_faces(names, f"{prefix}{rel}", companions)
+        found += faces
+        if early is not None:
+            early.folder(faces)
     return found
 
 
@@ -129,20 +187,30 @@ def _dest_below_source(source: Path, dest: Path) -> str | None:
     return os.path.relpath(dest_real, source_real).replace(os.sep, "/") + "/"
 
 
-def scan(source: Path, dest: Path) -> ScanResult:
+def scan(source: Path, dest: Path, early: Callable[[ScanResult], None] | None = None) -> ScanResult:
     """Clusters are the folders below dest that hold photos of their own, at any depth, and
     the empty ones (made to sort into: `mkdir birds`); a parent holding only folders is a
     heading, not a cluster. The queue is every photo of source outside them (with dest ==
-    source: its loose photos)."""
+    source: its loose photos). `early` is handed, once, the first `EARLY` photos found (and
+    the clusters found by then) while the walk goes on; never when there are fewer."""
     result = ScanResult()
+    first = _Early(early, EARLY)
+    first.members = result.members
     rules = IgnoreRules.load((source, dest))
     for path in rules.files:
         _stamp(path, result.stamps)  # an edited ignore file changes what a scan finds
     same = os.path.realpath(source) == os.path.realpath(dest)
-    for rel, names, bare in _walk(str(dest), result.stamps, rules.matcher(dest)):
+
+    def peek(rel: str, names: list[str]) -> None:
+        if same and not rel:  # the loose photos of dest (== source); its folders are clusters
+            first.peek("", names)
+
+    for rel, names, bare in _walk(str(dest), result.stamps, rules.matcher(dest), None, peek):
         if not rel:
             if same:
                 result.queued = set(folder_faces(names, "", result.companions))
+                first.companions = result.companions
+                first.folder(list(result.queued))
             continue
         faces = folder_faces(names, rel, None)
         if faces or bare:
@@ -155,8 +223,9 @@ def scan(source: Path, dest: Path) -> ScanResult:
         def below_dest(sub: str) -> bool:
             return dest_rel is not None and sub.startswith(dest_rel) and sub != dest_rel
 
+        first.companions = result.companions
         photos = _walk_photos(
-            source, "", result.stamps, result.companions, rules.matcher(source), below_dest
+            source, "", result.stamps, result.companions, rules.matcher(source), below_dest, first
         )
         result.queued = set(photos)
     return result

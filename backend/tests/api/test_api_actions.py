@@ -28,7 +28,9 @@ def test_session_and_queue_and_health(server, library):
         "deleted",
         "skipped",
         "undone",
+        "counting",
     }
+    assert info["stats"]["counting"] is False  # a small source is counted before it opens
     assert [(x["name"], x["count"], x["slot"]) for x in info["clusters"]] == [
         ("birds", 3, 1),
         ("coins", 3, 2),

@@ -21,9 +21,9 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     real = disksync.scan
 
-    def counting(source: Path, dest: Path) -> ScanResult:
+    def counting(source: Path, dest: Path, *early: Any) -> ScanResult:
         seen.append(source)
-        return real(source, dest)
+        return real(source, dest, *early)
 
     monkeypatch.setattr(disksync, "scan", counting)
     return seen

@@ -1853,6 +1853,12 @@ export interface components {
         QueuePage: {
             /** Total */
             total: number;
+            /**
+             * Counting
+             * @description `total` is still being counted (a large source's first walk goes on); the order settles when it ends, announced by a `queue-changed` event.
+             * @default false
+             */
+            counting: boolean;
             /** Offset */
             offset: number;
             /** Limit */
@@ -2321,6 +2327,12 @@ export interface components {
             skipped: number;
             /** Undone */
             undone: number;
+            /**
+             * Counting
+             * @description The first walk of a large source is still going on: `queued` counts the photos found so far, and the queue's order settles when it ends.
+             * @default false
+             */
+            counting: boolean;
         };
         /** Suggestion */
         Suggestion: {

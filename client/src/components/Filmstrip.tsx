@@ -2,6 +2,7 @@ import type { QueueItem } from '../api/queries';
 import { TRASH_PREFIX } from '../logic/actionView';
 import type { HistoryEntry } from '../logic/review';
 import { imageUrl } from '../api/urls';
+import { queuedText } from '../logic/format';
 import { DurationBadge } from './DurationBadge';
 import { GroupBadge } from './GroupBadge';
 
@@ -11,6 +12,8 @@ interface Props {
   current: { item: string; name: string; kind?: 'photo' | 'video'; durationS?: number | null } | null;
   upcoming: QueueItem[];
   total: number;
+  /** `total` is what a large source's first walk found so far. */
+  counting?: boolean;
   /** History index being looked at with ←, if any. */
   backIndex: number | null;
   historyOffset: number;
@@ -35,7 +38,7 @@ function outcome(e: HistoryEntry): string {
   return 'skipped';
 }
 
-export function Filmstrip({ recent, current, upcoming, total, backIndex, historyOffset }: Props) {
+export function Filmstrip({ recent, current, upcoming, total, counting = false, backIndex, historyOffset }: Props) {
   return (
     <nav className="filmstrip" aria-label="Filmstrip: recent and upcoming photos">
       <ol>
@@ -67,7 +70,7 @@ export function Filmstrip({ recent, current, upcoming, total, backIndex, history
         ))}
         {total > upcoming.length + (current ? 1 : 0) ? (
           <li className="film film-more" aria-label={`${total - upcoming.length - (current ? 1 : 0)} more`}>
-            +{(total - upcoming.length - (current ? 1 : 0)).toLocaleString('en-US')}
+            +{queuedText({ queued: total - upcoming.length - (current ? 1 : 0), counting })}
           </li>
         ) : null}
       </ol>

@@ -5,6 +5,7 @@ import type { FileAction } from '../hooks/useCommands';
 import type { Review } from '../hooks/useReview';
 import { useSlots } from '../hooks/useSlots';
 import type { ImageCache } from '../perf/imageCache';
+import { queuedText } from '../logic/format';
 import { stageFor } from '../logic/stage';
 import { stageVideo } from '../logic/video';
 import { BackBanner } from './BackBanner';
@@ -84,6 +85,7 @@ export function ReviewView({ r, cache, upcoming, file, onNewCluster }: Props) {
         current={current.mode === 'live' ? subject : null}
         upcoming={upcoming.slice(0, FILM_AHEAD)}
         total={session?.stats.queued ?? 0}
+        counting={session?.stats.counting ?? false}
       />
     </main>
   );
@@ -107,7 +109,7 @@ function StageCaption({ name, r }: { name: string; r: Review }) {
         {name}
       </span>
       <GroupBadge group={current.subject?.group} />
-      {current.mode === 'live' && session ? <span className="muted">1 of {session.stats.queued.toLocaleString('en-US')} to sort</span> : null}
+      {current.mode === 'live' && session ? <span className="muted">1 of {queuedText(session.stats)} to sort</span> : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { SessionInfo } from '../api/queries';
-import { count, percent } from '../logic/format';
+import { count, percent, queuedText } from '../logic/format';
 import { indexingText } from '../logic/indexing';
 import type { View } from '../logic/keymap';
 import { CopyModeBadge } from './CopyModeBadge';
@@ -69,7 +69,7 @@ function StatsBar({ session }: { session: SessionInfo }) {
     >
       <div className="stats-line">
         <span>
-          <strong data-testid="stat-queued">{s.queued.toLocaleString('en-US')}</strong> to sort
+          <strong data-testid="stat-queued">{queuedText(s)}</strong> to sort
         </span>
         <span>
           <strong data-testid="stat-processed">{s.processed.toLocaleString('en-US')}</strong> done

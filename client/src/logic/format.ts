@@ -19,6 +19,15 @@ export function duration(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/**
+ * How many photos are left to sort. While a large source's first walk goes on, the number is
+ * only what was found so far: it says so rather than show a count that keeps jumping.
+ */
+export function queuedText(stats: { queued: number; counting?: boolean }): string {
+  const n = stats.queued.toLocaleString('en-US');
+  return stats.counting ? `${n}+ (counting…)` : n;
+}
+
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }

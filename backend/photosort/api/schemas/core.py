@@ -36,6 +36,11 @@ class Stats(BaseModel):
     deleted: int
     skipped: int
     undone: int
+    counting: bool = Field(
+        default=False,
+        description="The first walk of a large source is still going on: `queued` counts "
+        "the photos found so far, and the queue's order settles when it ends.",
+    )
 
 
 class ClusterInfo(BaseModel):
@@ -190,6 +195,11 @@ class QueueItem(BaseModel):
 
 class QueuePage(BaseModel):
     total: int
+    counting: bool = Field(
+        default=False,
+        description="`total` is still being counted (a large source's first walk goes on); "
+        "the order settles when it ends, announced by a `queue-changed` event.",
+    )
     offset: int
     limit: int
     items: list[QueueItem]

@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from photosort.errors import DecodeFailed
-from photosort.media import RENDITION_EDGES, Renditions, open_image, shrink
+from photosort.formats import is_video
+from photosort.media import Renditions, RenditionSize, open_image
 
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
@@ -81,26 +82,34 @@ class Throughput:
 
 
 def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
-    """The model input of `job`, decoded once. When the job asks for renditions and some are
-    not cached yet, that one decode is large enough for the preview; the preview, the model
-    input and the thumb then come from it in a chain, each from the last (the model input is
-    the preview box-reduced, the thumb is made from the model input): a 12 MP photo's extra
-    cost is the larger decode, one resize to 1600 px and the JPEG encodes."""
+    """The model input of `job`, decoded once at the scale the model needs (a 12 MP JPEG
+    drafted to 1/8). When the job asks for renditions and its thumb is not cached yet, the
+    thumb is shrunk from that same decode: a few milliseconds beside the model's tens. The
+    1600 px preview is not made here: it needs a decode four times larger, and most photos
+    of a large queue are indexed long before the reviewer reaches them; the server makes it
+    for the photos just ahead of the reviewer, and on request (api/ahead.py)."""
     try:
-        sizes = renditions.missing(job.fingerprint) if renditions and job.renditions else []
-        big = "preview" in sizes
-        image = open_image(job.path, min_edge=RENDITION_EDGES["preview"] if big else edge)
+        image = open_image(job.path, min_edge=edge)
         image.load()
-        if renditions is None or not sizes:
+        if (
+            renditions is None
+            or not job.renditions
+            or "thumb" not in renditions.missing(job.fingerprint)
+        ):
             return image
-        preview = shrink(image, RENDITION_EDGES["preview"]) if big else image
-        model_input = box_reduced(preview, edge)
-        thumb_from = model_input if max(model_input.size) >= RENDITION_EDGES["thumb"] else preview
+        model_input = box_reduced(image, edge)
+        # A video's poster frame is decoded whole whatever the edge, and costs the most to
+        # decode again: its preview comes from it too.
+        sizes: tuple[RenditionSize, ...] = (
+            ("thumb", "preview") if is_video(job.path) else ("thumb",)
+        )
         try:
-            renditions.store_from_images(job.fingerprint, {"preview": preview, "thumb": thumb_from})
+            renditions.store_from_images(
+                job.fingerprint, {"thumb": model_input, "preview": image}, only=sizes
+            )
         except OSError as exc:
             # The cache is an optimisation: a full disk must not cost the suggestion.
-            log.warning("cannot cache renditions of %s: %s", job.path.name, exc)
+            log.warning("cannot cache the thumb of %s: %s", job.path.name, exc)
         return model_input
     except DecodeFailed as exc:
         return exc.message
@@ -127,8 +136,8 @@ def embed_jobs(
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
 
-    With `renditions`, jobs flagged `renditions` also leave their thumb and preview in that
-    cache, from the same decode. `first_batch` caps the first batch (the service ends it at
+    With `renditions`, jobs flagged `renditions` also leave their thumb in that cache, from
+    the same decode. `first_batch` caps the first batch (the service ends it at
     the first photo a reviewer waits for, so its suggestion does not wait for a full batch)."""
     # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
     # JPEG draft decoding never leaves the crop smaller than the model input.

@@ -6,6 +6,13 @@ matrix, in chunks), and rows appended since the last read are scored against eve
 everything that reads the whole queue (the estimate and its histogram, a dry run, a cluster's
 grid, the uncertain-first order, discovery) then reads these arrays and each row's first and
 second best, never restacking vectors.
+
+Each row's best two are kept in step too: after a filing moves one centroid, each row's new
+score in that column is compared with its cached best two, and only the rows where that
+cluster held a place and lost ground are looked at again (`_patch_top`); appended rows get
+their own best two. At a million rows this
+is what an estimate right after a filing costs beyond the column's pass, instead of a second
+pass over every row's scores.
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ class Top:
     first: NDArray[np.intp]
     score: Scores
     second: Scores
+    # The runner-up's column (any column holding `second` on a tie; -1 with a single
+    # cluster): what tells which rows a moved column can change.
+    runner: NDArray[np.intp]
 
 
 class ScoreTable:
@@ -58,8 +68,9 @@ class ScoreTable:
             self._grow(n)
             if names:
                 self._scores[self._scored : n] = self.matrix.cosines(centroids, self._scored, n)
+            if self._top is not None:
+                self._top = _joined(self._top, best_two(self._scores[self._scored : n]))
             self._scored = n
-            self._top = None
         return self._scores[:n]
 
     def fresh(self, names: list[str], centroids: NDArray[np.float32]) -> bool:
@@ -92,6 +103,7 @@ class ScoreTable:
     def _columns(self, names: list[str], centroids: NDArray[np.float32]) -> None:
         """New centroids: keep the columns of clusters whose centroid did not move."""
         old = {name: j for j, name in enumerate(self.names)}
+        same_names = names == self.names
         fresh = np.empty((max(len(self._scores), 1), len(names)), dtype=np.float32)
         changed: list[int] = []
         for j, name in enumerate(names):
@@ -103,10 +115,15 @@ class ScoreTable:
         if changed and self._scored:
             moved = self.matrix.cosines(centroids[changed], 0, self._scored)
             fresh[: self._scored, changed] = moved
+        top = self._top
         self.names = list(names)
         self._centroids = centroids.copy()
         self._scores = fresh
+        # Same clusters, some moved: the cached best two are patched where they can change.
+        # New or gone clusters renumber the columns: worked out afresh on the next read.
         self._top = None
+        if same_names and top is not None and len(top.first) == self._scored:
+            self._top = _patch_top(top, fresh[: self._scored], np.asarray(changed, np.intp))
 
     def _grow(self, n: int) -> None:
         if n > len(self._scores):
@@ -123,18 +140,78 @@ class ScoreTable:
     def _top_of(self, names: list[str], centroids: NDArray[np.float32]) -> Top:
         scores = self._refresh(names, centroids)
         if self._top is None:
-            rows = np.arange(len(scores))
-            if not names:
-                empty = np.zeros(len(scores), dtype=np.float32)
-                self._top = Top(np.zeros(len(scores), dtype=np.intp), empty, empty)
-            else:
-                first = np.argmax(scores, axis=1)
-                best = scores[rows, first]
-                rest = scores.copy()
-                rest[rows, first] = -np.inf
-                second = rest.max(axis=1) if len(names) > 1 else np.full_like(best, -np.inf)
-                self._top = Top(first, best, second)
+            self._top = best_two(scores)
         return self._top
+
+
+def best_two(scores: Scores) -> Top:
+    """Each row's best column, its score, and the runner-up's score and column, worked out
+    from scratch (ties to the earlier column, as a stable sort of a row would order them)."""
+    n, k = scores.shape
+    if k == 0:
+        empty = np.zeros(n, dtype=np.float32)
+        return Top(np.zeros(n, dtype=np.intp), empty, empty, np.full(n, -1, dtype=np.intp))
+    rows = np.arange(n)
+    first = np.argmax(scores, axis=1)
+    best = scores[rows, first]
+    if k == 1:
+        return Top(first, best, np.full_like(best, -np.inf), np.full(n, -1, dtype=np.intp))
+    rest = scores.copy()
+    rest[rows, first] = -np.inf
+    runner = np.argmax(rest, axis=1)
+    return Top(first, best, rest[rows, runner], runner)
+
+
+def _patch_top(top: Top, scores: Scores, moved: NDArray[np.intp]) -> Top:
+    """`best_two(scores)` where only the `moved` columns differ from the scores `top` was
+    taken from. The arrays are new: a reader holding the old `top` keeps a consistent one."""
+    if not len(moved):
+        return top
+    if len(moved) == 1:
+        return _patch_column(top, scores, int(moved[0]))
+    # Several moved at once: a row's best two can change only if one of them was a moved
+    # column, or a moved column now scores at least its runner-up (ties included, so tie
+    # order matches); those rows are worked out again.
+    hit = np.isin(top.first, moved) | np.isin(top.runner, moved)
+    hit |= (scores[:, moved] >= top.second[:, None]).any(axis=1)
+    return _redo(top, scores, np.flatnonzero(hit))
+
+
+def _patch_column(top: Top, scores: Scores, j: int) -> Top:
+    """One column moved (a filing): most rows are settled by comparing its new score `x`
+    with the row's cached best two. Only the rows where that cluster held a place and lost
+    ground (the place may go to a column not among the cached two) are worked out again."""
+    f, b, s, r = top.first, top.score, top.second, top.runner
+    x = scores[:, j]
+    held_first, held_second = f == j, r == j
+    redo = (held_first & ~(x > s)) | (held_second & (x < s))
+    # Now first: above the best, or level with it from an earlier column (argmax's tie rule).
+    wins = ~held_first & ((x > b) | ((x == b) & (j < f)))
+    runner_up = ~held_first & ~wins & (held_second | (x > s))
+    first = np.where(wins, j, f)
+    score = np.where(held_first | wins, x, b)
+    second = np.where(wins, b, np.where(runner_up, x, s))
+    runner = np.where(wins, f, np.where(runner_up, j, r))
+    return _redo(Top(first, score, second, runner), scores, np.flatnonzero(redo))
+
+
+def _redo(top: Top, scores: Scores, rows: NDArray[np.intp]) -> Top:
+    """`top` with these rows worked out afresh, in new arrays."""
+    out = Top(top.first.copy(), top.score.copy(), top.second.copy(), top.runner.copy())
+    if len(rows):
+        redo = best_two(scores[rows])
+        out.first[rows], out.score[rows] = redo.first, redo.score
+        out.second[rows], out.runner[rows] = redo.second, redo.runner
+    return out
+
+
+def _joined(top: Top, more: Top) -> Top:
+    return Top(
+        np.concatenate([top.first, more.first]),
+        np.concatenate([top.score, more.score]),
+        np.concatenate([top.second, more.second]),
+        np.concatenate([top.runner, more.runner]),
+    )
 
 
 def top_k(sims: NDArray[np.floating[Any]], k: int) -> NDArray[np.intp]:

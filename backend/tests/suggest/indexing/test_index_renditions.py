@@ -1,14 +1,20 @@
-"""One decode, every artifact: indexing leaves each queued photo's thumb and preview in the
-rendition cache, and the image route then serves them without decoding anything."""
+"""One decode, every artifact it can give cheaply: indexing leaves each queued photo's thumb in
+the rendition cache from the decode the model needs; the server keeps the previews of the
+photos just ahead of the reviewer ready (refilled as photos are filed), so the image route
+serves both without decoding anything. Previews of photos far down the queue are not made
+until asked for."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 
+from photosort.api import ahead
+from photosort.media import open_image
 from photosort.ml.embedder import Embedder
 from photosort.session.engine import Session
 from photosort.suggest.service import SuggestionService
@@ -27,11 +33,19 @@ def _add_large_photo(lib: Any, name: str) -> None:
         )
 
 
-def test_every_queued_photo_has_its_renditions_after_indexing(
+def _wait_for(path: Path, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.is_file():
+        assert time.monotonic() < deadline, f"{path.name} was never made"
+        time.sleep(0.05)
+
+
+def test_thumbs_come_from_indexing_and_previews_ahead_of_the_reviewer(
     make_library: Any, effnet: Embedder, start_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(ahead, "AHEAD", 2)
     lib = make_library(clusters={"birds": 3, "coins": 3}, loose=6)
-    _add_large_photo(lib, "BIG_0001.jpg")
+    _add_large_photo(lib, "AAA_0001.jpg")  # first in the queue's order
     services: list[SuggestionService] = []
 
     def indexed(session: Session) -> SuggestionService:
@@ -41,39 +55,49 @@ def test_every_queued_photo_has_its_renditions_after_indexing(
         services.append(service)
         return service
 
+    cache = lib.clustering / "cache"
     server = start_server(lib, engine=indexed)
     service = services[0]
     queued = service.session.queue_items()
-    assert len(queued) == 7
-
-    cache = lib.clustering / "cache"
-    # Queued photos only: the cluster members' renditions are rendered on request.
+    assert len(queued) == 7 and queued[0] == "AAA_0001.jpg"
+    # Every queued photo's thumb, from the decode the model needed.
     assert len(_cached(cache, "thumb")) == 7
-    assert len(_cached(cache, "preview")) == 7
-    fp = service.fingerprints.of(lib.source / "BIG_0001.jpg")
-    preview = cache / "preview" / fp[:2] / f"{fp}.jpg"
-    thumb = cache / "thumb" / fp[:2] / f"{fp}.jpg"
-    with Image.open(preview) as im:
+    fps = [service.fingerprints.of(lib.source / i) for i in queued]
+    previews = [cache / "preview" / fp[:2] / f"{fp}.jpg" for fp in fps]
+    # The previews of the next two photos are made ahead; none further down the queue.
+    _wait_for(previews[0])
+    _wait_for(previews[1])
+    assert not any(p.is_file() for p in previews[2:])
+    thumb = cache / "thumb" / fps[0][:2] / f"{fps[0]}.jpg"
+    with Image.open(previews[0]) as im:
         assert im.format == "JPEG" and im.size == (1600, 1200)
-    with Image.open(thumb) as im:
-        assert im.size == (256, 192)
+    with Image.open(thumb) as im:  # from the 1/8 draft: 375 x 282, its rounding kept
+        assert im.size[0] == 256 and im.size[1] in (192, 193)
     assert all(service.suggestions(queued).values()), "the embeddings came from the same decode"
 
-    # A request is now a cache read: decoding would fail the test.
+    # Filing the photo on screen brings the next one into the window.
+    r = server.client.post("/api/assign", json={"item": queued[0], "cluster": "birds"})
+    assert r.status_code == 200
+    _wait_for(previews[2])
+    assert not any(p.is_file() for p in previews[3:])
+
+    # A request for a photo ahead is now a cache read: decoding would fail the test.
     def no_decode(*args: object, **kwargs: object) -> Image.Image:
-        raise AssertionError("the image route decoded a photo that indexing had rendered")
+        raise AssertionError("the image route decoded a photo rendered ahead")
 
     monkeypatch.setattr("photosort.media.renditions.open_image", no_decode)
-    r = server.client.get("/api/image/BIG_0001.jpg", params={"size": "preview"})
-    assert r.status_code == 200 and r.content == preview.read_bytes()
-    r = server.client.get("/api/image/BIG_0001.jpg", params={"size": "thumb"})
-    assert r.status_code == 200 and r.content == thumb.read_bytes()
-    # A cluster member was not rendered by indexing: it still renders on request, as before.
-    monkeypatch.undo()
-    member = lib.clusters["birds"][0]
-    r = server.client.get(f"/api/image/{member}", params={"size": "preview"})
+    r = server.client.get(f"/api/image/{queued[1]}", params={"size": "preview"})
+    assert r.status_code == 200 and r.content == previews[1].read_bytes()
+    r = server.client.get(f"/api/image/{queued[5]}", params={"size": "thumb"})
+    assert (
+        r.status_code == 200
+        and r.content == (cache / "thumb" / fps[5][:2] / f"{fps[5]}.jpg").read_bytes()
+    )
+    # A photo far down the queue renders its preview on request, as a cluster member does.
+    monkeypatch.setattr("photosort.media.renditions.open_image", open_image)
+    r = server.client.get(f"/api/image/{queued[6]}", params={"size": "preview"})
     assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
-    assert len(_cached(cache, "preview")) == 8
+    assert previews[6].is_file()
 
 
 def test_a_cache_that_cannot_be_written_costs_no_suggestion(

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from photosort.ml.matrix import VectorMatrix
 from photosort.suggest.indexing import neighbours
-from photosort.suggest.indexing.scores import ScoreTable, top_k
+from photosort.suggest.indexing.scores import ScoreTable, Top, best_two, top_k
 from photosort.suggest.indexing.vectors import VectorIndex
 
 DIM = 32
@@ -72,6 +72,68 @@ def test_incremental_score_updates_equal_a_full_recompute():
     assert (top.first == order[:, 0]).all()
     np.testing.assert_array_equal(top.score, scores[np.arange(len(m)), order[:, 0]])
     np.testing.assert_array_equal(top.second, scores[np.arange(len(m)), order[:, 1]])
+
+
+def assert_same_top(got: Top, want: Top, scores: NDArray[np.float32]) -> None:
+    np.testing.assert_array_equal(got.first, want.first)
+    np.testing.assert_array_equal(got.score, want.score)
+    np.testing.assert_array_equal(got.second, want.second)
+    # on a tie for second place either column is right; it must hold the second score
+    held = np.where(got.runner >= 0, scores[np.arange(len(scores)), got.runner], -np.inf)
+    np.testing.assert_array_equal(held, got.second)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_two_patched_after_filings_equal_a_full_recompute(seed: int):
+    """Filings move one centroid at a time, vectors arrive, a filing is undone: the best two
+    kept in step equal those a new table works out from nothing, row for row. Vectors on a
+    coarse grid make ties between clusters common (tie order must match too)."""
+    rng = np.random.default_rng(seed)
+    coarse = np.round(rng.standard_normal((4000, DIM)) * 2).astype(np.float32)
+    coarse[:, 0] += 0.5  # no all-zero row
+    vecs = unit(coarse)
+    m = VectorMatrix(DIM)
+    m.put_many([f"fp{i}" for i in range(3000)], vecs[:3000])
+    names = ["a", "b", "c", "d", "e"]
+    firsts = rng.choice(3000, len(names), replace=False)
+    members = {name: [int(firsts[k])] for k, name in enumerate(names)}
+    table = ScoreTable(m)
+
+    def centroids() -> NDArray[np.float32]:
+        return unit(np.stack([vecs[members[n]].sum(axis=0) for n in names]))
+
+    table.top(names, centroids())
+    added = 3000
+    for step in range(40):
+        name = names[int(rng.integers(len(names)))]
+        if step % 7 == 6 and len(members[name]) > 1:
+            members[name].pop()  # an undo: the centroid moves back
+        elif step % 5 == 4 and added < 4000:
+            m.put_many([f"fp{i}" for i in range(added, added + 200)], vecs[added : added + 200])
+            added += 200
+        else:
+            members[name].append(int(rng.integers(added)))
+        cents = centroids()
+        got = table.top(names, cents)
+        scores = scratch(m, names, cents)
+        assert_same_top(got, best_two(scores), scores)
+    assert added > 3000
+
+
+def test_best_two_with_one_cluster_and_with_clusters_renamed():
+    vecs, _ = clustered(500)
+    m = VectorMatrix(DIM)
+    m.put_many([f"fp{i}" for i in range(500)], vecs)
+    table = ScoreTable(m)
+    one = unit(vecs[:1])
+    table.top(["a"], one)
+    moved = unit(vecs[:2].sum(axis=0, keepdims=True))
+    got = table.top(["a"], moved)
+    assert (got.first == 0).all() and np.isneginf(got.second).all()
+    two = unit(vecs[:3:2])
+    got = table.top(["a", "b"], two)
+    scores = scratch(m, ["a", "b"], two)
+    assert_same_top(got, best_two(scores), scores)
 
 
 def test_top_k_is_a_stable_sort_without_sorting():
