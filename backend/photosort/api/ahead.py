@@ -55,7 +55,7 @@ class PreviewsAhead(threading.Thread):
     def fill(self) -> None:
         """Render the missing previews of the next photos, nearest first."""
         session, renditions = self.ctx.session, self.ctx.renditions
-        items, _ = session.queue_page(0, self.ahead)
+        items = session.queue_items(0, self.ahead)  # not shown yet: nothing remembered
         for item in items:
             if self._stop.is_set():
                 return

@@ -69,7 +69,7 @@ class Views:
         )
 
     def queue_page(self, offset: int, limit: int) -> QueuePage:
-        items, total, counting = self.ctx.session.counted_page(offset, limit)
+        items, total, counting = self.ctx.session.queue_page(offset, limit)
         sugg = self.ctx.suggestions.suggestions(items)
         return QueuePage(
             total=total,

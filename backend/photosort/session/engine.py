@@ -216,22 +216,17 @@ class Session:
     def queue_length(self) -> int:
         return self._queue.length()
 
-    def queue_page(self, offset: int, limit: int) -> tuple[list[str], int]:
-        """One page of the queue and the queue's length, read at one instant. What its
-        photos are now is what a filing of them will move (`changed_since_shown`)."""
-        items, total = self._queue.page(offset, limit)
+    def queue_page(self, offset: int, limit: int) -> tuple[list[str], int, bool]:
+        """The page a reviewer is shown, the queue's length, and whether a large session's
+        first walk is still counting it, read at one instant. What its photos are now is
+        what a filing of them will move (`changed_since_shown`)."""
+        items, total, counting = self._core.queue_page(offset, limit)
         self._sync.remember_shown(items)
-        return items, total
-
-    def counted_page(self, offset: int, limit: int) -> tuple[list[str], int, bool]:
-        """`queue_page`, and whether the length is still being counted: a large session's
-        first walk goes on after its first photos are shown (its order and length settle
-        when it ends)."""
-        return self._core.queue_page(offset, limit)
+        return items, total, counting
 
     @property
     def counting(self) -> bool:
-        """The first walk of the folders is still going on (see `counted_page`)."""
+        """The first walk of the folders is still going on (see `queue_page`)."""
         return self._core.counting
 
     def position(self, item: str) -> int | None:
@@ -424,26 +419,20 @@ class Session:
 
     # ---------------------------------------------------------------- sync with disk
     def refresh(self, *, wait_whole: bool = False) -> tuple[set[str], set[str]]:
-        """Pick up photos that appeared or vanished behind the tool's back. `wait_whole` (the
-        background rescan): a newcomer joins only once whole (`settle`, arrivals.py)."""
+        """Pick up photos that appeared or vanished behind the tool's back (disksync.py)."""
         return self._sync.refresh(wait_whole=wait_whole)
 
     def watched_folders(self) -> list[str]:
-        """The folders whose entries can be queued photos, as the last scan found them: the
-        source and its subfolders, not the clusters (live folders watch these one by one)."""
+        """The source folders live folders watch (not the clusters), as last scanned."""
         return self._sync.watched_folders()
 
     def notice(self, paths: Iterable[str | os.PathLike[str]], closed: Iterable[str] = ()) -> None:
-        """A watcher saw these paths change (appear, vanish, grow, be renamed) and these files
-        `closed` after writing: newcomers are looked at (`settle` queues them once whole),
-        queued photos gone from disk leave the queue, queued photos written again are read
-        afresh once whole. Paths outside the source, our own moves and non-photos change
-        nothing."""
+        """A watcher saw these paths change and these files `closed` after writing: newcomers
+        wait to be whole, vanished photos leave the queue, rewritten ones are read afresh."""
         self._sync.notice(paths, closed)
 
     def closes_reported(self, folders: Iterable[str]) -> None:
-        """The folders whose files' closes after writing the watcher reports from now on
-        (none: every newcomer waits for stillness)."""
+        """Folders whose close-after-write events the watcher reports from now on."""
         self._sync.closes_reported(folders)
 
     def closes_missed(self) -> None:
@@ -459,8 +448,7 @@ class Session:
 
     # ---------------------------------------------------------------- persistence
     def checkpoint(self) -> None:
-        """Write `state.json`: a derivable snapshot of the replayed journal; a failure is
-        logged, never raised (the fsync'ed journal is what makes actions durable)."""
+        """Write `state.json`, a derivable snapshot: a failure is logged, never raised."""
         self._core.checkpoint()
 
     def checkpoint_if_stale(self, max_age: float | None = None) -> None:

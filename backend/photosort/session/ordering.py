@@ -28,10 +28,6 @@ class Ordering:
         with self.core.lock:
             return len(self.core.state.order)
 
-    def page(self, offset: int, limit: int) -> tuple[list[str], int]:
-        with self.core.lock:
-            return self.items(offset, limit), len(self.core.state.order)
-
     def position(self, item: str) -> int | None:
         with self.core.lock:
             order = self.core.state.order

@@ -80,7 +80,7 @@ def test_a_small_source_opens_counted(make_library: Any) -> None:
     lib = make_library(clusters={"birds": 2}, loose=4, into=True, nested=True)
     session = Session(lib.source, lib.into, scan_cache=True)
     try:
-        assert session.counted_page(0, 50)[1:] == (4, False)
+        assert session.queue_page(0, 50)[1:] == (4, False)
         assert "counting" not in session.stats()
     finally:
         session.close()

@@ -50,7 +50,8 @@ def run_cli(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[s
 
 def cached_vectors(source: Path, photos: list[Path]) -> tuple[str, dict[str, np.ndarray]]:
     with EmbeddingCache(source / ".clustering" / "embeddings.sqlite") as cache:
-        ids = cache.embedder_ids()
+        # A local run also caches the classifier's class probabilities under their own id.
+        ids = [i for i in cache.embedder_ids() if not i.endswith(":imagenet-probs")]
         assert len(ids) == 1, ids
         (embedder_id,) = ids
         vecs = cache.get_many([fingerprint(p) for p in photos], embedder_id)
