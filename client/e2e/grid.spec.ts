@@ -167,6 +167,9 @@ test('g: filing into a folder that cannot be written says which photos failed an
     const grid = page.getByTestId('grid');
     const cells = grid.getByTestId('grid-cell');
     await expect(grid).toHaveAttribute('data-cluster', /.+/);
+    // before any decision every photo is left for one by one: ask for them
+    await grid.getByTestId('grid-show-left').click();
+    await grid.getByTestId('grid-cells').focus();
     await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
     const cluster = (await grid.getAttribute('data-cluster')) as string;
     const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
