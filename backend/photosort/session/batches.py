@@ -56,21 +56,6 @@ class Batches:
         self.core = core
         self.filing = filing
 
-    def move_batch(
-        self,
-        plans: Sequence[MovePlan],
-        *,
-        batch: str,
-        reviewer: str,
-        progress: Callable[[int, int], None] | None,
-        chunk: int,
-        by: Filer,
-    ) -> list[Record]:
-        """File many photos as one batch: group-committed journal lines, then the moves."""
-        return self.attempt_batch(
-            plans, batch=batch, reviewer=reviewer, progress=progress, chunk=chunk, by=by
-        )[0]
-
     def attempt_batch(
         self,
         plans: Sequence[MovePlan],
@@ -81,7 +66,8 @@ class Batches:
         chunk: int,
         by: Filer,
     ) -> tuple[list[Record], list[FailedMove]]:
-        """`move_batch`, also saying which moves failed and why."""
+        """File many photos as one batch: group-committed journal lines, then the moves;
+        those that happened, and those that failed with the reason."""
         core = self.core
         core.writable()
         with core.lock:

@@ -359,9 +359,9 @@ class Session:
     ) -> list[Record]:
         """File many photos as one batch (`by` auto, or manual for a grid): group-committed
         journal lines, then the moves. A photo no longer queued is left out."""
-        return self._batches.move_batch(
+        return self._batches.attempt_batch(
             plans, batch=batch, reviewer=reviewer, progress=progress, chunk=chunk, by=by
-        )
+        )[0]
 
     def auto_batch(
         self, plans: Sequence[MovePlan], *, rule: Mapping[str, Any], reviewer: str = "auto"

@@ -91,9 +91,12 @@ class Filing:
                     )
                 self.make_cluster(cluster, reviewer)
             plan = self.plan(item, cluster, cluster, self.group_finder([item]), set())
-            return self.execute_moves(
+            done, failed = self.attempt_moves(
                 "assign", [plan], by="manual", reviewer=reviewer, extra=shown
-            )[0]
+            )
+            if failed:  # one move alone that fails raises (409, 507 disk full)
+                raise_for(dict(failed[0]), f"could not move {plan.item!r}")
+            return done[0]
 
     def create_cluster(self, name: str, reviewer: str) -> Record:
         self.core.writable()
@@ -204,24 +207,6 @@ class Filing:
         dsts = [t.relative_to(dest).as_posix() for t in targets]
         moved = tuple(zip(companions, dsts[1:], strict=True))
         return MovePlan(item, dsts[0], cluster, extra or {}, moved)
-
-    def execute_moves(
-        self,
-        kind: MoveKind,
-        plans: Sequence[MovePlan],
-        *,
-        by: Filer,
-        reviewer: str,
-        batch: str | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> list[Record]:
-        """The moves that happened; one move alone that fails raises (409, 507 disk full)."""
-        done, failed = self.attempt_moves(
-            kind, plans, by=by, reviewer=reviewer, batch=batch, extra=extra
-        )
-        if failed and len(plans) == 1:
-            raise_for(dict(failed[0]), f"could not move {plans[0].item!r}")
-        return done
 
     def attempt_moves(
         self,
