@@ -19,11 +19,11 @@ def _queued(client: Any) -> dict[str, Any]:
     return {i["item"]: i for i in r.json()["items"]}
 
 
-def test_a_photo_copied_in_gets_suggestions_promptly(
-    make_library: Any, effnet: Embedder, start_server: Any
-) -> None:
-    assert indexer.IDLE_RESCAN_S >= 30  # what "promptly" is measured against
-    lib = make_library(clusters={"birds": 3, "coins": 3}, loose=2, into=True)
+def _serve_indexed(
+    lib: Any, effnet: Embedder, start_server: Any
+) -> tuple[Any, list[SuggestionService]]:
+    """A live-folder server whose suggestions are indexed before it answers; the service it
+    made is in the list."""
     services: list[SuggestionService] = []
 
     def engine(session: Session) -> SuggestionService:
@@ -33,7 +33,15 @@ def test_a_photo_copied_in_gets_suggestions_promptly(
         services.append(service)
         return service
 
-    srv = start_server(lib, engine=engine, watch=True)
+    return start_server(lib, engine=engine, watch=True), services
+
+
+def test_a_photo_copied_in_gets_suggestions_promptly(
+    make_library: Any, effnet: Embedder, start_server: Any
+) -> None:
+    assert indexer.IDLE_RESCAN_S >= 30  # what "promptly" is measured against
+    lib = make_library(clusters={"birds": 3, "coins": 3}, loose=2, into=True)
+    srv, services = _serve_indexed(lib, effnet, start_server)
     assert all(i["suggestions"] for i in _queued(srv.client).values())
     photo = lib.next_photo()
     started = time.monotonic()
@@ -63,16 +71,7 @@ def test_a_queued_photo_written_again_gets_a_fresh_fingerprint_embedding_and_ren
     """Another program saves a different picture over a queued photo: once whole it is read
     again, so its suggestions, thumbnail and preview are of the picture there now."""
     lib = make_library(clusters={"birds": 3, "coins": 3}, loose=2, into=True)
-    services: list[SuggestionService] = []
-
-    def engine(session: Session) -> SuggestionService:
-        service = SuggestionService(session, lambda: (effnet, "test"), batch_size=4)
-        service.run_in_background()
-        assert service.wait_idle(60)
-        services.append(service)
-        return service
-
-    srv = start_server(lib, engine=engine, watch=True)
+    srv, services = _serve_indexed(lib, effnet, start_server)
     item = lib.loose[0]
     assert _queued(srv.client)[item]["suggestions"]  # shown, with its suggestions
     service = services[0]
