@@ -192,7 +192,9 @@ class EmbedActor:
 
     Each call embeds one batch of ``{"path", "fingerprint"}`` rows with the local pipeline
     (decode threads ahead of batched inference) and returns the rows with ``vector`` (zeros
-    where it failed) and ``error`` ("" where it worked).
+    where it failed), ``error`` ("" where it worked) and, from an embedder with a classifier
+    head, ``labels``: the class probabilities the local indexer caches beside the vector
+    (offline names and text search need them), with ``labeled`` saying which rows have them.
     """
 
     def __init__(self, model: str, device: str, cpus: float, expected_id: str) -> None:
@@ -216,6 +218,8 @@ class EmbedActor:
         fps = [str(f) for f in batch["fingerprint"]]
         row = {fp: i for i, fp in enumerate(fps)}
         vectors = np.zeros((len(fps), self.embedder.dim), dtype=np.float32)
+        labels: NDArray[np.float32] | None = None
+        labeled = np.zeros(len(fps), dtype=bool)
         errors = [""] * len(fps)
         jobs = [Job(("s", p), Path(p), fp) for p, fp in zip(paths, fps, strict=True)]
         for embedded, failed in embed_jobs(
@@ -223,6 +227,11 @@ class EmbedActor:
         ):
             for e in embedded:
                 vectors[row[e.job.fingerprint]] = e.vector
+                if e.labels is not None:
+                    if labels is None:
+                        labels = np.zeros((len(fps), e.labels.shape[-1]), dtype=np.float32)
+                    labels[row[e.job.fingerprint]] = e.labels
+                    labeled[row[e.job.fingerprint]] = True
             for f in failed:
                 errors[row[f.job.fingerprint]] = f.error
         return {
@@ -230,6 +239,9 @@ class EmbedActor:
             "fingerprint": np.asarray(fps, dtype=object),
             "vector": vectors,
             "error": np.asarray(errors, dtype=object),
+            # Ray Data wants every batch to carry the same columns: one zero column without a head.
+            "labels": labels if labels is not None else np.zeros((len(fps), 1), dtype=np.float32),
+            "labeled": labeled,
         }
 
 
@@ -337,22 +349,35 @@ def index_on_ray(
         if on_plan is not None:
             to_embed = sum(len(by_fp[fp]) for _, fp in todo)
             on_plan(Plan(to_embed, result.cached, placement))
+        labels_id = getattr(embedder, "labels_id", None)
         for batch in _run(ray, todo, placement, model, embedder.id):
-            landed: dict[str, NDArray[np.float32]] = {}
-            for fp, vec, error in zip(
-                batch["fingerprint"], batch["vector"], batch["error"], strict=True
-            ):
-                fp = str(fp)
-                if error:
-                    result.failed.update({str(p): str(error) for p in by_fp[fp]})
-                else:
-                    landed[fp] = np.asarray(vec, dtype=np.float32)
-                    result.embedded += len(by_fp[fp])
+            landed, labeled = _landed(batch, by_fp, result)
             cache.put_many(landed, embedder.id)
+            if labeled and isinstance(labels_id, str):
+                cache.put_many(labeled, labels_id)
             report(result.done + len(result.failed), result.total)
     finally:
         cache.close()
     return result
+
+
+def _landed(
+    batch: dict[str, NDArray[Any]], by_fp: dict[str, list[Path]], result: RayIndexResult
+) -> tuple[dict[str, NDArray[np.float32]], dict[str, NDArray[np.float32]]]:
+    """One batch back from the actors: vectors and class probabilities by fingerprint; its
+    failures and counts go into `result`."""
+    vectors: dict[str, NDArray[np.float32]] = {}
+    labels: dict[str, NDArray[np.float32]] = {}
+    for i, (fp, error) in enumerate(zip(batch["fingerprint"], batch["error"], strict=True)):
+        fp = str(fp)
+        if error:
+            result.failed.update({str(p): str(error) for p in by_fp[fp]})
+            continue
+        vectors[fp] = np.asarray(batch["vector"][i], dtype=np.float32)
+        if "labeled" in batch and bool(batch["labeled"][i]):
+            labels[fp] = np.asarray(batch["labels"][i], dtype=np.float32)
+        result.embedded += len(by_fp[fp])
+    return vectors, labels
 
 
 def _run(

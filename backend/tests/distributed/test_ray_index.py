@@ -48,10 +48,15 @@ def run_cli(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[s
     )
 
 
-def cached_vectors(source: Path, photos: list[Path]) -> tuple[str, dict[str, np.ndarray]]:
+def cached_vectors(
+    source: Path, photos: list[Path], suffix: str = ""
+) -> tuple[str, dict[str, np.ndarray]]:
+    """The cached vectors of `photos` (or, with suffix ":imagenet-probs", the classifier's
+    class probabilities, which offline names and text search read)."""
     with EmbeddingCache(source / ".clustering" / "embeddings.sqlite") as cache:
-        # A local run also caches the classifier's class probabilities under their own id.
-        ids = [i for i in cache.embedder_ids() if not i.endswith(":imagenet-probs")]
+        ids = [i for i in cache.embedder_ids() if i.endswith(suffix)]
+        if not suffix:
+            ids = [i for i in ids if not i.endswith(":imagenet-probs")]
         assert len(ids) == 1, ids
         (embedder_id,) = ids
         vecs = cache.get_many([fingerprint(p) for p in photos], embedder_id)
@@ -86,6 +91,13 @@ def test_ray_index_writes_the_local_vectors_into_the_session_cache(tmp_path: Pat
         assert vec.shape == on_ray[fp].shape == (1280,)
         np.testing.assert_allclose(on_ray[fp], vec, atol=2e-3)
         assert float(on_ray[fp] @ vec) > 0.9999
+    # The class probabilities come back from the actors too, so "t bird" finds these photos.
+    _, ray_probs = cached_vectors(ray_src, ray_photos, ":imagenet-probs")
+    _, local_probs = cached_vectors(local_src, local_photos, ":imagenet-probs")
+    assert ray_probs.keys() == local_probs.keys() == local.keys()
+    for fp, probs in local_probs.items():
+        assert int(np.argmax(ray_probs[fp])) == int(np.argmax(probs))
+        np.testing.assert_allclose(ray_probs[fp], probs, atol=2e-3)
 
     # A second run finds everything cached, so Ray is never started. (A photo that failed is
     # tried again on every run, as the local path does: the broken one goes first.)
