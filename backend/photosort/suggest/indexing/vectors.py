@@ -27,6 +27,7 @@ from photosort.suggest.indexing.scores import ScoreTable
 
 Key = tuple[str, str]
 Vector = NDArray[np.float32]
+Rows = NDArray[np.intp]
 # Per item: cluster names best first and their scores, in the same order.
 Ranking = tuple[list[str], list[float]]
 REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
@@ -75,9 +76,8 @@ class VectorIndex:
 
     def start(self, dim: int, path: Path | None = None) -> None:
         """The embedder is known: open its matrix (at `path`, else a private temporary file)
-        and link what was seen before."""
-        # Opening reads the whole file once (the unit-length check): not under the lock,
-        # so the queue's pages are served meanwhile.
+        and link what was seen before. Opening reads the whole file once (the unit-length
+        check): not under the lock, so the queue's pages are served meanwhile."""
         matrix = VectorMatrix(dim, path)
         with self.lock:
             self.matrix = matrix
@@ -137,8 +137,7 @@ class VectorIndex:
             del self._changes[:CHANGE_LOG]
 
     def _changed_since(self, version: int) -> set[str] | None:
-        """The items whose row changed after `version`; None when the log no longer
-        reaches back that far."""
+        """The items whose row changed after `version`; None when the log is too short."""
         if version == self._qversion:
             return set()
         if not self._changes or self._changes[0][0] > version + 1:
@@ -375,16 +374,20 @@ class VectorIndex:
 
     def queued_vectors(self, items: list[str]) -> tuple[list[str], Vector]:
         """The embedded ones of these queued items and their vectors, stacked in that order."""
+        names, read = self.queued_reader(items)
+        return names, read(np.arange(len(names)))
+
+    def queued_reader(self, items: list[str]) -> tuple[list[str], Callable[[Rows], Vector]]:
+        """As `queued_vectors`, with a reader of the vectors by position (a chunk at a time)."""
         with self.lock:
-            rows = self.queue_rows(items)
-            present = np.flatnonzero(rows >= 0)
-            if self.matrix is None or not len(present):
-                return [], np.zeros((0, 0), dtype=np.float32)
-            return [items[k] for k in present], self.matrix.take(rows[present])
+            rows, matrix = self.queue_rows(items), self.matrix
+        found = rows[rows >= 0]  # appended rows never move: readable after the lock
+        if matrix is None or not len(found):
+            return [], lambda at: np.zeros((len(at), 0), dtype=np.float32)
+        return [items[k] for k in np.flatnonzero(rows >= 0)], lambda at: matrix.take(found[at])
 
     def ranked(self, items: list[str]) -> dict[str, Ranking]:
-        """Clusters by similarity for each embedded item (items not embedded yet are left
-        out; empty when no cluster has an embedded member to rank against)."""
+        """Clusters by similarity per embedded item (empty until a cluster has a vector)."""
         with self.lock:
             if self.centroids is None or self.scores is None:
                 return {}
@@ -425,8 +428,7 @@ class VectorIndex:
     def nearest(
         self, anchor: Vector, queue: Callable[[], Sequence[str]], limit: int
     ) -> list[tuple[str, float]]:
-        """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first
-        (`NeighbourSearch.nearest`)."""
+        """(item, cosine) of the `limit` embedded queued items nearest `anchor`, best first."""
         return self._search.nearest(anchor, queue, limit)
 
     def prepare_search(self) -> None:
@@ -439,8 +441,7 @@ class VectorIndex:
         return self._search.ann
 
     def locate(self, top: QueueTop, items: Sequence[str], wanted: Iterable[str]) -> dict[str, int]:
-        """Where each of a few `wanted` items sits in `top` (built from `items`), found by
-        row rather than by a scan of the whole queue."""
+        """Where each of a few `wanted` items sits in `top` (built from `items`), by row."""
         want = set(wanted)
         rows = self.queue_rows(list(want))
         out: dict[str, int] = {}

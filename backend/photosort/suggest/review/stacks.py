@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -30,6 +30,7 @@ STACK_CUT = 0.85  # cosine between their vectors (bench/stacks.py)
 WINDOW = 8  # later neighbours in time each frame is compared with
 MAX_STACK_FILE = 500  # frames one filing may carry
 RELINK_S = 5.0  # while indexing keeps learning, links are recomputed at most this often
+LINK_CHUNK = 4096  # frames whose vectors are read at once (about 20 MB at 1280 dims)
 
 
 class Stack(TypedDict):
@@ -71,13 +72,16 @@ def components(links: list[tuple[int, int]], times: NDArray[np.float64]) -> list
 
 def find_links(
     times: NDArray[np.float64],
-    vecs: NDArray[np.float32],
+    vectors: Callable[[NDArray[np.intp]], NDArray[np.float32]],
     gap: float = STACK_GAP_S,
     cut: float = STACK_CUT,
     window: int = WINDOW,
 ) -> list[tuple[int, int]]:
     """Pairs of rows taken within `gap` seconds of each other (at most `window` shots apart)
-    whose vectors have a cosine of at least `cut`."""
+    whose vectors have a cosine of at least `cut`. `vectors(rows)` gives those rows' unit
+    vectors: they are read `LINK_CHUNK` frames at a time, because in a library copied without
+    capture times every photo is seconds from the next, and a copy of all their vectors at
+    once is gigabytes (1 GB per 200k photos, and the pair products twice that again)."""
     order = np.argsort(times, kind="stable")
     t = times[order]
     near = np.zeros(len(t), dtype=bool)
@@ -86,18 +90,20 @@ def find_links(
         near[1:] |= close
         near[:-1] |= close
     # Only photos with a neighbour within the gap can stack: most of a library has none, so
-    # only those vectors are read and normalised.
+    # only those vectors are read.
     rows = order[near]
     t = t[near]
-    v = vecs[rows].astype(np.float32)
-    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
     links: list[tuple[int, int]] = []
-    for k in range(1, min(window, len(t) - 1) + 1):
-        close_k = np.nonzero(t[k:] - t[:-k] <= gap)[0]
-        if close_k.size == 0:
-            break  # times are sorted: no pair further apart can be within the gap either
-        sims = np.einsum("ij,ij->i", v[close_k], v[close_k + k])
-        links += [(int(rows[i]), int(rows[i + k])) for i in close_k[sims >= cut].tolist()]
+    for start in range(0, len(t), LINK_CHUNK):
+        stop = min(len(t), start + LINK_CHUNK)
+        v = vectors(rows[start : min(len(t), stop + window)])
+        for k in range(1, window + 1):
+            at = np.arange(start, min(stop, len(t) - k))
+            at = at[t[at + k] - t[at] <= gap]
+            if at.size == 0:
+                break  # times are sorted: no pair further apart can be within the gap either
+            sims = np.einsum("ij,ij->i", v[at - start], v[at + k - start])
+            links += [(int(rows[i]), int(rows[i + k])) for i in at[sims >= cut].tolist()]
     return links
 
 
@@ -108,7 +114,13 @@ def find_stacks(
     cut: float = STACK_CUT,
 ) -> list[list[int]]:
     """Groups (of 2 or more) of row indices, each in capture order, groups by first frame."""
-    return components(find_links(times, vecs, gap, cut), times)
+
+    def unit(rows: NDArray[np.intp]) -> NDArray[np.float32]:
+        v = vecs[rows].astype(np.float32)
+        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        return v
+
+    return components(find_links(times, unit, gap, cut), times)
 
 
 Link = tuple[int, int]
@@ -168,10 +180,10 @@ class Stacks:
             if exact or recent:
                 return cached.names, cached.times, cached.links
         times = self.facts.times(queued)
-        names, mat = self.vectors.queued_vectors([i for i in queued if i in times])
+        names, read = self.vectors.queued_reader([i for i in queued if i in times])
         t = np.array([times[i] for i in names], dtype=np.float64)
         started = time.monotonic()
-        links = find_links(t, mat)
+        links = find_links(t, read)
         cost = time.monotonic() - started
         with self._lock:
             self._cached = _Links(key, time.monotonic(), cost, names, t, links, frozenset(queued))
