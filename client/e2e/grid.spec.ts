@@ -109,7 +109,7 @@ test('t: offline, text search "bird" finds the birds first by the classifier', a
   });
 });
 
-test('n: a folder with no clusters opens with proposed groups; naming one creates the cluster', async ({ page }) => {
+test('n: a folder with no clusters opens with proposed groups, left for one by one until shown; naming one creates the cluster', async ({ page }) => {
   test.skip(!existsSync(photosortBin), 'the backend virtualenv is missing');
   test.setTimeout(120_000);
   const server = await startServer({ model: AUTOMOVE_MODEL, layout: { seed: {}, loose: { birds: 5, coins: 5, flowers: 4 } } });
@@ -117,18 +117,24 @@ test('n: a folder with no clusters opens with proposed groups; naming one create
     test.skip(!(await server.waitIndexed()), `the embedder (${AUTOMOVE_MODEL}) did not become ready:\n${server.log}`);
     // the queue is fully indexed once the server proposes groups
     await expect
-      .poll(async () => (await server.api<{ groups: unknown[] }>('/api/discover')).groups.length, { timeout: 60_000 })
+      .poll(async () => (await server.api<{ groups: unknown[] }>('/api/discover?everything=true')).groups.length, { timeout: 60_000 })
       .toBeGreaterThan(0);
     await page.goto(server.url);
     // the cold start: the groups open by themselves once the queue is indexed
     const dialog = page.getByTestId('discovery');
     await expect(dialog).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('discovery-intro')).toContainText('No clusters yet');
+    // no decision to learn from yet: no photo is likely enough to belong, so every group is
+    // left for one by one, and the dialog says how many photos that is
+    const cells = dialog.getByTestId('grid-cell');
+    await expect(page.getByTestId('discovery-left')).toContainText(/\d+ photos left for one by one/);
+    await expect(cells).toHaveCount(0);
     await page.keyboard.press('Escape');
     await expect(dialog).toHaveCount(0);
     await page.keyboard.press('n');
     await expect(dialog).toBeVisible();
-    const cells = dialog.getByTestId('grid-cell');
+    await page.getByTestId('discovery-show-left').click();
+    await expect(page.getByTestId('discovery-left')).toHaveCount(0);
     await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
     const items = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-item') as string));
     await expect(page.getByTestId('group-name')).toBeFocused();

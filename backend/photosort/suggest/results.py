@@ -126,7 +126,8 @@ class GridItem(TypedDict):
     margin: float | None
     similarity: float | None  # more like this / text search: to the photo or the text
     frames: NotRequired[list[str]]  # a stack's tile: every queued frame, this one first
-    confidence: NotRequired[float]  # cluster grid: calibrated P(its first suggestion is right)
+    confidence: NotRequired[float]  # cluster grid: calibrated P(its first suggestion is right);
+    # proposed group: P(it belongs to the group)
 
 
 class GridPage(TypedDict):

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 import pytest
+from testdata import STAMPS
 
 
 @pytest.fixture
@@ -206,7 +207,10 @@ def test_cold_start_proposes_groups_and_naming_one_creates_the_cluster(
 ):
     lib = make_library(clusters={}, loose=16)
     c = start_server(lib, engine=engine).client
-    page = c.get("/api/discover").json()
+    # no decision yet: every group is left for one by one until the reviewer asks for them
+    cut = c.get("/api/discover").json()
+    page = c.get("/api/discover", params={"everything": "true"}).json()
+    assert cut["groups"] == [] and cut["left"] == sum(g["size"] for g in page["groups"])
     assert page["cold_start"] is True and page["candidates"] == 16
     assert page["groups"] and all(g["size"] == len(g["items"]) >= 2 for g in page["groups"])
     sizes = [g["size"] for g in page["groups"]]
@@ -224,6 +228,61 @@ def test_cold_start_proposes_groups_and_naming_one_creates_the_cluster(
     assert c.post("/api/undo", json={"batch": r.json()["batch"]}).status_code == 200
     assert not (lib.dest / "found").exists()
     assert all(hash_of(lib.source / i) == hashes[i] for i in items)
+
+
+def test_a_proposed_group_leaves_its_unlikely_members_for_one_by_one(
+    make_library: Any, start_server: Any, engine: Any, hash_of: Any
+):
+    lib = make_library(clusters={"birds": 5, "coins": 5}, loose=40)
+    c = start_server(lib, engine=engine).client
+    truth = {hash_of(p): p.parent.name for p in STAMPS.glob("*/*.jpg")}
+    kind = {i: truth[hash_of(lib.source / i)] for i in lib.loose}
+
+    def discover(everything: bool = False) -> dict[str, Any]:
+        r = c.get("/api/discover", params={"everything": str(everything).lower()})
+        assert r.status_code == 200, r.text
+        page: dict[str, Any] = r.json()
+        return page
+
+    # no decision yet: the tool does not know how likely a member is to belong, so every
+    # group is left for one by one, and the page says how many photos that is
+    proposed = discover(everything=True)["groups"]
+    assert proposed
+    before = discover()
+    assert before["groups"] == []
+    assert before["left"] == sum(g["size"] for g in proposed)
+
+    def first(item: str) -> str:
+        return str(c.get(f"/api/items/{item}").json()["suggestions"]["top"][0]["cluster"])
+
+    # the evidence: the reviewer accepts the first suggestion of the birds and coins it got
+    # right, and files three mammals into a new cluster (none it could have suggested)
+    picked = [i for i in lib.loose if kind[i] in ("birds", "coins") and first(i) == kind[i]]
+    picked += [i for i in lib.loose if kind[i] == "mammals"][:3]
+    for item in picked:
+        body = {"item": item, "cluster": kind[item], "create": kind[item] == "mammals"}
+        assert c.post("/api/assign", json=body).status_code == 200
+    page, whole = discover(), discover(everything=True)
+    every = {i["item"]: i for g in whole["groups"] for i in g["items"]}
+    shown = {i["item"]: i for g in page["groups"] for i in g["items"]}
+    left = set(every) - set(shown)
+    assert left and page["left"] == len(left)
+    # a group holding an outlier (a photo of a class none of its shown members are): its
+    # likely members are shown, most likely first, the outlier is left out and counted, and
+    # `everything=true` shows it with the rest of its group
+    outliers = [
+        item
+        for g in whole["groups"]
+        for item in {i["item"] for i in g["items"]} & left
+        if kind[item] not in {kind[i["item"]] for i in g["items"] if i["item"] in shown}
+        and any(i["item"] in shown for i in g["items"])
+    ]
+    assert outliers, whole
+    assert all(every[i]["confidence"] <= page["break_even"] for i in outliers)
+    for group in page["groups"]:
+        chance = [i["confidence"] for i in group["items"]]
+        assert min(chance) > page["break_even"] and chance == sorted(chance, reverse=True)
+        assert group["left"] + len(group["items"]) == group["size"]
 
 
 def test_uncertain_first_orders_the_queue_by_margin_and_undo_restores_it(grid_server: Any):

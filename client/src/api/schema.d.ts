@@ -391,7 +391,9 @@ export interface paths {
          * Discover
          * @description Queued photos that match no cluster well (all of them when there is no cluster yet),
          *     grouped by average-linkage clustering; name a group with `POST /api/grid/file` (mode
-         *     `discover`, `create: true`).
+         *     `discover`, `create: true`). Each group shows the members whose calibrated probability
+         *     of belonging is above the break-even, most likely first; `left` counts the others (a
+         *     group with fewer than two above is left whole). `everything=true` shows them all.
          */
         get: operations["discover_api_discover_get"];
         put?: never;
@@ -1088,11 +1090,14 @@ export interface components {
         DiscoveryGroup: {
             /** Id */
             id: number;
-            /** Size */
+            /**
+             * Size
+             * @description Members of the group, shown or left.
+             */
             size: number;
             /**
              * Items
-             * @description Most typical of the group first.
+             * @description Most likely to belong first.
              */
             items: components["schemas"]["GridItem"][];
             /**
@@ -1100,6 +1105,11 @@ export interface components {
              * @description A proposed name; null when none can be proposed.
              */
             name: string | null;
+            /**
+             * Left
+             * @description Members whose probability of belonging is not above the break-even, left for one by one (shown too with `everything=true`).
+             */
+            left: number;
         };
         /** DiscoveryPage */
         DiscoveryPage: {
@@ -1118,6 +1128,16 @@ export interface components {
              * @description No cluster exists yet.
              */
             cold_start: boolean;
+            /**
+             * Left
+             * @description Members of the proposed groups left for one by one, all told (a group with fewer than two members above the break-even is not listed: all its members count here).
+             */
+            left: number;
+            /**
+             * Break Even
+             * @description The probability of belonging above which a member is shown.
+             */
+            break_even: number;
         };
         /** DuplicateCandidate */
         DuplicateCandidate: {
@@ -1418,7 +1438,7 @@ export interface components {
             frames?: string[] | null;
             /**
              * Confidence
-             * @description Cluster grid: the calibrated probability that its first suggestion is right, learned from the reviewer's decisions (grid ticks and unticks included).
+             * @description Cluster grid: the calibrated probability that its first suggestion is right, learned from the reviewer's decisions (grid ticks and unticks included); proposed group: that it belongs to the group (the same calibration, pooled).
              */
             confidence?: number | null;
         };
@@ -3506,7 +3526,9 @@ export interface operations {
     };
     discover_api_discover_get: {
         parameters: {
-            query?: never;
+            query?: {
+                everything?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3547,6 +3569,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

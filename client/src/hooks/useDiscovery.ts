@@ -20,14 +20,35 @@ function announce(res: Schemas['GridFiled'], create: boolean) {
   toastFailedMoves(res.failed);
 }
 
-export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', refresh: (what?: ReadonlyArray<Refreshable>) => void) {
-  const q = useQuery({ queryKey: ['discover', indexed], queryFn: () => unwrap(api.GET('/api/discover')), staleTime: 0, gcTime: 0, retry: false });
+/** The proposed groups. Each holds only the photos likely enough to belong (above the
+ * break-even); the reviewer may still ask for the ones it left for one by one (`everything`). */
+function useGroups(indexed: number | 'idle') {
+  const [everything, setEverything] = useState(false);
   const [index, setIndex] = useState(0);
+  const q = useQuery({
+    queryKey: ['discover', indexed, everything],
+    queryFn: () => unwrap(api.GET('/api/discover', { params: { query: { everything } } })),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+  const groups = q.data?.groups ?? [];
+  const at = Math.min(index, Math.max(0, groups.length - 1));
+  const loadError = q.error instanceof ApiError ? q.error.message : q.error ? 'could not load the groups' : null;
+  const showEverything = () => {
+    setEverything(true);
+    setIndex(0);
+  };
+  const view = { page: q.data, loading: q.isLoading, loadError, group: groups[at], index: at, everything };
+  return { q, groups, setIndex, showEverything, view };
+}
+
+export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', refresh: (what?: ReadonlyArray<Refreshable>) => void) {
+  const { q, groups, setIndex, view, ...shown } = useGroups(indexed);
+  const { group } = view;
   const [typed, setTyped] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const groups = q.data?.groups ?? [];
-  const group = groups.length ? groups[Math.min(index, groups.length - 1)] : undefined;
   const items = (group?.items ?? []).map((i) => i.item);
   const { reset: resetTicks, ...ticks } = useTicks(items);
   const { unticked } = ticks;
@@ -37,6 +58,11 @@ export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', 
     resetTicks();
     setTyped(null);
     setError(null);
+  };
+
+  const showEverything = () => {
+    shown.showEverything();
+    reset();
   };
 
   const next = () => {
@@ -69,16 +95,13 @@ export function useDiscovery(clusters: ClusterInfo[], indexed: number | 'idle', 
   };
 
   return {
-    page: q.data,
-    loading: q.isLoading,
-    loadError: q.error instanceof ApiError ? q.error.message : q.error ? 'could not load the groups' : null,
-    group,
-    index: Math.min(index, Math.max(0, groups.length - 1)),
+    ...view,
     items,
     ...ticks,
     name,
     setName: setTyped,
     next,
+    showEverything,
     file,
     busy,
     error,

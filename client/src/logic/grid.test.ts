@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridFiling, leftText, moveFocus, stackCount, toggleAll } from './grid';
+import { gridFiling, groupsLeftText, leftText, moveFocus, stackCount, toggleAll } from './grid';
 
 describe('moveFocus', () => {
   it('moves by one across and by a row up and down, never out of the grid', () => {
@@ -48,5 +48,12 @@ describe('leftText', () => {
   it('says how many photos a cluster grid left for one by one, and the cut', () => {
     expect(leftText(3, 0.7461)).toBe('3 photos left for one by one (less than 75% likely to belong): a grid would cost more than it saves for them.');
     expect(leftText(1, null)).toBe('1 photo left for one by one: a grid would cost more than it saves for them.');
+  });
+});
+
+describe('groupsLeftText', () => {
+  it('says how many photos the proposed groups left for one by one, and why', () => {
+    expect(groupsLeftText(2, 0.5849, 3)).toBe('2 photos left for one by one (less than 58% likely to belong to their group): naming them with it would cost more than it saves.');
+    expect(groupsLeftText(16, 0.75, 0)).toBe('16 photos left for one by one (less than 75% likely to belong to their group): no group is likely enough yet (the tool learns from your decisions).');
   });
 });

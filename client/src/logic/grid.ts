@@ -62,3 +62,11 @@ export function leftText(left: number, breakEven: number | null): string {
   const cut = breakEven === null ? '' : ` (less than ${Math.round(breakEven * 100)}% likely to belong)`;
   return `${count(left, 'photo')} left for one by one${cut}: a grid would cost more than it saves for them.`;
 }
+
+/** Why some photos of the proposed groups are not shown: each is not likely enough to belong
+ * to its group (a group left with fewer than two photos is not proposed at all). */
+export function groupsLeftText(left: number, breakEven: number, groupsShown: number): string {
+  const cut = `less than ${Math.round(breakEven * 100)}% likely to belong to their group`;
+  const why = groupsShown ? 'naming them with it would cost more than it saves' : 'no group is likely enough yet (the tool learns from your decisions)';
+  return `${count(left, 'photo')} left for one by one (${cut}): ${why}.`;
+}

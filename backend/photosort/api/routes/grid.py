@@ -70,12 +70,14 @@ async def search(ctx: Ctx, text: str, limit: Limit = 60) -> GridPage:
 
 
 @router.get("/discover", response_model=DiscoveryPage, responses=_ERRORS)
-async def discover(ctx: Ctx) -> DiscoveryPage:
+async def discover(ctx: Ctx, everything: bool = False) -> DiscoveryPage:
     """Queued photos that match no cluster well (all of them when there is no cluster yet),
     grouped by average-linkage clustering; name a group with `POST /api/grid/file` (mode
-    `discover`, `create: true`)."""
+    `discover`, `create: true`). Each group shows the members whose calibrated probability
+    of belonging is above the break-even, most likely first; `left` counts the others (a
+    group with fewer than two above is left whole). `everything=true` shows them all."""
     grids = ctx.suggestions.grids()
-    return DiscoveryPage.model_validate(await run_in_threadpool(grids.discover))
+    return DiscoveryPage.model_validate(await run_in_threadpool(grids.discover, everything))
 
 
 _FILE_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -28,7 +28,8 @@ class GridItem(BaseModel):
     confidence: float | None = Field(
         default=None,
         description="Cluster grid: the calibrated probability that its first suggestion is "
-        "right, learned from the reviewer's decisions (grid ticks and unticks included).",
+        "right, learned from the reviewer's decisions (grid ticks and unticks included); "
+        "proposed group: that it belongs to the group (the same calibration, pooled).",
     )
 
 
@@ -85,15 +86,27 @@ class GridFiled(BaseModel):
 
 class DiscoveryGroup(BaseModel):
     id: int
-    size: int
-    items: list[GridItem] = Field(description="Most typical of the group first.")
+    size: int = Field(description="Members of the group, shown or left.")
+    items: list[GridItem] = Field(description="Most likely to belong first.")
     name: str | None = Field(description="A proposed name; null when none can be proposed.")
+    left: int = Field(
+        description="Members whose probability of belonging is not above the break-even, "
+        "left for one by one (shown too with `everything=true`)."
+    )
 
 
 class DiscoveryPage(BaseModel):
     groups: list[DiscoveryGroup] = Field(description="Biggest first.")
     candidates: int = Field(description="Queued photos that match no cluster well.")
     cold_start: bool = Field(description="No cluster exists yet.")
+    left: int = Field(
+        description="Members of the proposed groups left for one by one, all told (a group "
+        "with fewer than two members above the break-even is not listed: all its members "
+        "count here)."
+    )
+    break_even: float = Field(
+        description="The probability of belonging above which a member is shown."
+    )
 
 
 class OrderRequest(RequestModel):

@@ -7,6 +7,13 @@ stamps6 with EfficientNet-Lite0, 0.8 x the median gives groups about 3/4 pure, w
 then lets the reviewer trim. It is a few lines of numpy over at most
 `MAX_PHOTOS` photos (the worst-matching first), so no clustering library is needed. With no
 cluster at all (the cold start) every queued photo is a candidate.
+
+A group is cut as a cluster's grid is (ranking/calibration.py): each member's probability of
+belonging is the pooled calibration (a group has no decisions of its own: it is no cluster
+yet) applied to its cohesion, taken as a suggestion's score and margin are: its cosine to the
+centroid of the group's other members, and how far that beats its best existing cluster.
+Members above the break-even are shown, most likely first; the others are counted as left for
+one by one, and `everything` shows them too.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from numpy.typing import NDArray
 
 from photosort.session import Session
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, VectorIndex
+from photosort.suggest.ranking.calibration import Calibration, Evidence
 from photosort.suggest.results import GridItem
 
 MAX_PHOTOS = 600  # photos grouped per request (O(n^2) memory, about n^3/3 work in numpy)
@@ -26,19 +34,25 @@ CUT_RATIO = 0.8  # groups stay apart beyond this share of the median pairwise di
 WELL = 0.6  # a photo whose best cluster scores at least this "matches" it
 MIN_GROUP = 2  # a lone photo is not a group to name
 MAX_GROUPS = 20
+_NONE = np.zeros(0)
+NO_EVIDENCE = Evidence(_NONE, _NONE, [], np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+Floats = NDArray[np.float64]
 
 
 class Group(TypedDict):
     id: int
-    size: int
+    size: int  # members, shown or left
     items: list[GridItem]
     name: str | None  # a proposed name (CLIP zero-shot, or the offline classifier's classes)
+    left: int  # members not above the break-even, left for one by one
 
 
 class Discovery(TypedDict):
     groups: list[Group]
     candidates: int  # queued photos that match no cluster well
     cold_start: bool  # no cluster exists yet
+    left: int  # members of every group left for one by one (a group left whole is not listed)
+    break_even: float
 
 
 def average_linkage(vectors: NDArray[np.float32], cut: float) -> list[list[int]]:
@@ -83,6 +97,18 @@ def unit(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     return out
 
 
+def belonging(
+    vecs: NDArray[np.float32], elsewhere: NDArray[np.float64], cal: Calibration
+) -> Floats:
+    """Each member's calibrated probability of belonging to its group (unit `vecs`): its
+    cosine to the centroid of the others as the score, what that beats its best existing
+    cluster by (`elsewhere`; below 0 counts as 0) as the margin."""
+    others = unit(vecs.sum(axis=0, keepdims=True) - vecs)
+    score = np.einsum("ij,ij->i", vecs, others).astype(np.float64)
+    margin = score - np.maximum(elsewhere, 0.0)
+    return cal.probability(score, margin, "")
+
+
 class Discoverer:
     def __init__(
         self,
@@ -91,6 +117,7 @@ class Discoverer:
         rank: Callable[[list[str]], dict[str, Ranking]],
         top: Callable[[Sequence[str]], QueueTop],
         namer: Callable[[NDArray[np.float32], list[str]], str | None] | None = None,
+        calibration: Callable[[], Calibration] | None = None,
     ) -> None:
         self.session = session
         self.vectors = vectors
@@ -98,8 +125,9 @@ class Discoverer:
         self.top = top
         # proposes a name from a group's mean vector and its photos (CLIP or the classifier)
         self.namer = namer
+        self.calibration = calibration or (lambda: Calibration(NO_EVIDENCE))
 
-    def groups(self) -> Discovery:
+    def groups(self, everything: bool = False) -> Discovery:
         queued = self.session.queue_items()
         top = self.top(queued)
         cold = not self.vectors.counts()
@@ -109,24 +137,56 @@ class Discoverer:
         loose = np.flatnonzero(best < WELL)
         loose = loose[np.argsort(best[loose], kind="stable")]
         items, mat = self.vectors.queued_vectors([queued[p] for p in loose[:MAX_PHOTOS]])
-        ranked = self.rank(items)
+        elsewhere = dict(zip([queued[p] for p in loose], best[loose].tolist(), strict=True))
         found = average_linkage(unit(mat), relative_cut(unit(mat))) if items else []
         found = sorted((g for g in found if len(g) >= MIN_GROUP), key=len, reverse=True)
+        cal = self.calibration()
         groups: list[Group] = []
-        for gid, rows in enumerate(found[:MAX_GROUPS]):
+        left = 0
+        for rows in found[:MAX_GROUPS]:
             vecs = unit(mat[rows])
-            centre = unit(vecs.mean(axis=0, keepdims=True))[0]
-            order = np.argsort(-(vecs @ centre), kind="stable")  # most typical first
-            group_items = [items[rows[k]] for k in order]
-            groups.append(
-                {
-                    "id": gid,
-                    "size": len(rows),
-                    "items": [grid_item(i, ranked.get(i)) for i in group_items],
-                    "name": self.namer(centre, group_items) if self.namer else None,
-                }
-            )
-        return {"groups": groups, "candidates": len(loose), "cold_start": cold}
+            members = [items[r] for r in rows]
+            prob = belonging(vecs, np.array([elsewhere[i] for i in members]), cal)
+            above = prob > cal.break_even
+            if not everything and int(above.sum()) < MIN_GROUP:
+                left += len(rows)  # too few left to name: the whole group goes one by one
+                continue
+            groups.append(self._group(len(groups), members, vecs, prob, above, everything))
+            left += groups[-1]["left"]
+        return {
+            "groups": groups,
+            "candidates": len(loose),
+            "cold_start": cold,
+            "left": left,
+            "break_even": round(cal.break_even, 4),
+        }
+
+    def _group(
+        self,
+        gid: int,
+        members: list[str],
+        vecs: NDArray[np.float32],
+        prob: Floats,
+        above: NDArray[np.bool_],
+        everything: bool,
+    ) -> Group:
+        """One proposed group: the members above the break-even (all with `everything`), most
+        likely first, each with its probability; its name from the shown members."""
+        keep = np.arange(len(members)) if everything else np.flatnonzero(above)
+        keep = keep[np.argsort(-prob[keep], kind="stable")]
+        shown = [members[k] for k in keep]
+        ranked = self.rank(shown)
+        centre = unit(vecs[keep].mean(axis=0, keepdims=True))[0]
+        return {
+            "id": gid,
+            "size": len(members),
+            "items": [
+                {**grid_item(i, ranked.get(i)), "confidence": round(float(prob[k]), 4)}
+                for i, k in zip(shown, keep.tolist(), strict=True)
+            ],
+            "name": self.namer(centre, shown) if self.namer else None,
+            "left": int((~above).sum()),
+        }
 
 
 def grid_item(item: str, ranking: Ranking | None, similarity: float | None = None) -> GridItem:

@@ -20,15 +20,13 @@ from photosort.errors import BadPath, Conflict, NotFound, nothing_moved
 from photosort.session import MovePlan, Record, Session, normalise_item
 from photosort.suggest.indexing.scores import top_k
 from photosort.suggest.indexing.vectors import QueueTop, Ranking, Vector, VectorIndex
-from photosort.suggest.ranking.calibration import Calibration, Evidence, expected_saving
+from photosort.suggest.ranking.calibration import Calibration, expected_saving
 from photosort.suggest.results import GridFiled, GridPage
-from photosort.suggest.review.discovery import Discoverer, Discovery, grid_item
+from photosort.suggest.review.discovery import NO_EVIDENCE, Discoverer, Discovery, grid_item
 from photosort.suggest.review.labelsearch import OfflineLabels
 
 MAX_GRID = 500  # photos in one grid (a page of thumbnails a reviewer can still scan)
 MODES = ("grid", "similar", "discover", "search")
-_NONE = np.zeros(0)
-NO_EVIDENCE = Evidence(_NONE, _NONE, [], np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
 
 
 def _above(p: np.ndarray, cut: float) -> np.ndarray:
@@ -70,7 +68,7 @@ class Grids:
         self.rank = rank  # demoted rankings of queued items
         self.top = top  # their first suggestions as arrays, demoted alike
         self.demoted = demoted  # clusters rejected per item: never offered again
-        self.discoverer = Discoverer(session, vectors, rank, top, namer)
+        self.discoverer = Discoverer(session, vectors, rank, top, namer, calibration)
 
     def order(self, order: str, reviewer: str) -> Record:
         """Queue order: `uncertain` (lowest margin first, worked out now), `natural`."""
@@ -83,9 +81,10 @@ class Grids:
             return self.session.rank_first([items[p] for p in picked], reviewer=reviewer)
         return self.session.rank_first([], natural=True, reviewer=reviewer)
 
-    def discover(self) -> Discovery:
-        """Groups of queued photos that match no cluster well, each to be named."""
-        return self.discoverer.groups()
+    def discover(self, everything: bool = False) -> Discovery:
+        """Groups of queued photos that match no cluster well, each to be named: the members
+        above the break-even, most likely first (`everything`: all of them)."""
+        return self.discoverer.groups(everything)
 
     def cluster_grid(
         self, cluster: str | None, around: str | None, limit: int, everything: bool = False

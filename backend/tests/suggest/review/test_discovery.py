@@ -24,3 +24,23 @@ def test_nothing_within_the_cut_stays_apart():
     vecs = unit(np.eye(5, dtype=np.float32))  # orthogonal: distance 1 between all
     assert len(average_linkage(vecs, 0.5)) == 5
     assert average_linkage(np.zeros((0, 3), dtype=np.float32), 0.5) == []
+
+
+def test_a_member_far_from_the_rest_of_its_group_is_the_least_likely_to_belong():
+    from photosort.suggest.ranking.calibration import Calibration, Evidence
+    from photosort.suggest.review.discovery import NO_EVIDENCE, belonging
+
+    rng = np.random.default_rng(1)
+    group = blobs(rng, [6], 0.05)
+    outlier = unit(group[:1] + 1.5 * unit(rng.normal(size=(1, 64)).astype(np.float32)))
+    vecs = unit(np.concatenate([group, outlier]))
+    nowhere = np.zeros(len(vecs))
+    # evidence: suggestions scoring high were right, low ones wrong
+    score = np.concatenate([rng.uniform(0.8, 1.0, 40), rng.uniform(0.3, 0.6, 40)])
+    right = np.arange(80) < 40
+    cal = Calibration(Evidence(score, score - 0.2, ["c"] * 80, right, np.zeros(40, dtype=bool)))
+    prob = belonging(vecs, nowhere, cal)
+    assert prob[-1] < cal.break_even < prob[:-1].min()
+    # no evidence: 1/2 for every member, below the break-even
+    blank = Calibration(NO_EVIDENCE)
+    assert np.allclose(belonging(vecs, nowhere, blank), 0.5) and blank.break_even > 0.5

@@ -70,7 +70,7 @@ def test_discovered_groups_get_a_zero_shot_name_with_clip_and_the_classifiers_of
     clip = ClipEmbedder(tiny_clip_dir, "cpu")
     session = make_library(clusters={}, loose=12).open()
     service = _service(session, clip)
-    groups = service.grids().discover()["groups"]
+    groups = service.grids().discover(everything=True)["groups"]
     assert groups
     subjects = clip.embed_texts([f"a photo of {s}" for s in SUBJECTS])
     for g in groups:
@@ -80,7 +80,7 @@ def test_discovered_groups_get_a_zero_shot_name_with_clip_and_the_classifiers_of
     service.close()
     session.close()
     offline = _service(make_library(clusters={}, loose=12).open(), effnet)
-    groups = offline.grids().discover()["groups"]
+    groups = offline.grids().discover(everything=True)["groups"]
     labels = imagenet_labels()
     assert groups
     for g in groups:

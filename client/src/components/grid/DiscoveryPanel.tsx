@@ -4,6 +4,7 @@ import type { ClusterInfo } from '../../api/queries';
 import { useDiscovery } from '../../hooks/useDiscovery';
 import type { Refreshable } from '../../hooks/useScheduleRefresh';
 import { count } from '../../logic/format';
+import { groupsLeftText } from '../../logic/grid';
 import { keyInput, resolveGridKey } from '../../logic/keymap';
 import { Kbd } from '../Kbd';
 import { Modal } from '../Modal';
@@ -52,6 +53,14 @@ export function DiscoveryPanel({ clusters, indexed, refresh, onClose }: Props) {
         <p className="panel-note" data-testid="discovery-intro">
           {intro(d.page ?? null)}
         </p>
+        {d.page && !d.everything && d.page.left ? (
+          <p className="panel-note" data-testid="discovery-left">
+            {groupsLeftText(d.page.left, d.page.break_even, d.page.groups.length)}{' '}
+            <button type="button" className="btn btn-small" data-testid="discovery-show-left" onClick={d.showEverything}>
+              Show them too
+            </button>
+          </p>
+        ) : null}
         {d.loadError ? <p className="error-text">{d.loadError}</p> : null}
         {d.group ? (
           <>
@@ -122,13 +131,16 @@ function GroupNaming({ d, clusters }: { d: Discovery; clusters: ClusterInfo[] })
   );
 }
 
-function intro(page: { groups: unknown[]; candidates: number; cold_start: boolean } | null): string {
+function intro(page: { groups: unknown[]; candidates: number; cold_start: boolean; left: number } | null): string {
   if (!page) return 'Grouping the queued photos…';
+  if (page.groups.length === 0 && page.left) {
+    return page.cold_start ? 'No clusters yet, and no decision to learn from.' : `${count(page.candidates, 'queued photo')} match no cluster well.`;
+  }
   if (page.groups.length === 0) {
     return page.candidates
       ? `${count(page.candidates, 'queued photo')} match no cluster well, but none look alike enough to propose a group.`
       : 'Every queued photo matches a cluster well: nothing to propose.';
   }
   if (page.cold_start) return 'No clusters yet. These photos look alike: name a group to create its cluster and file the ticked photos into it.';
-  return `${count(page.candidates, 'queued photo')} match no cluster well. Groups of look-alikes, biggest first: name one to create its cluster.`;
+  return `${count(page.candidates, 'queued photo')} match no cluster well. Groups of look-alikes, biggest first, the likeliest photos first: name one to create its cluster.`;
 }
