@@ -178,8 +178,9 @@ def _message(
         promise = (
             f"the evidence cannot support {target:.0%} precision yet, so nothing is "
             f"recommended: a rule needs at least {guarantee.needed(target)} decisions reviewed "
-            f"one by one that it covers (above its threshold, or leading the runner-up by its "
-            f"margin), nearly all right, to be guaranteed at {level} confidence"
+            f"one by one since the last auto-move that it covers (above its threshold, or "
+            f"leading the runner-up by its margin), nearly all right, to be guaranteed at "
+            f"{level} confidence"
         )
     else:
         promise = (
