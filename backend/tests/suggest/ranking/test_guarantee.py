@@ -163,3 +163,18 @@ def test_a_rule_found_by_its_margin_keeps_the_promise(n: int):
     assert misses / DRAWS <= guarantee.DELTA + 3 * np.sqrt(0.09 / DRAWS)
     if n == 1500:
         assert recommended > DRAWS * 0.7
+
+
+def test_one_confident_mistake_at_the_top_does_not_block_the_promise_for_good():
+    """A wrong first suggestion that leads its runner-up by more than any other: every rule
+    proven with no mistake covers it, yet the rules proven with a few still keep the promise."""
+    for seed in range(5):
+        scores, margins, correct = lead_decides(np.random.default_rng(seed), 1500)
+        margins[0], correct[0] = 0.25, False
+        unlocked = first_recommended(scores, margins, correct)
+        assert unlocked is not None and unlocked <= 1000
+        rec = guarantee.recommend(scores[:unlocked], margins[:unlocked], correct[:unlocked], TARGET)
+        assert rec is not None and rec.wrong >= 1
+        fresh_s, fresh_m, fresh_c = lead_decides(np.random.default_rng(100 + seed), 5000)
+        moved = (fresh_s >= rec.threshold) & (fresh_m >= rec.min_margin)
+        assert fresh_c[moved].mean() >= TARGET
