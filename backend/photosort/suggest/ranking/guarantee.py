@@ -14,7 +14,7 @@ How the candidates are tested:
   score reviewed, never below the margin floor (the rule moves what leads its runner-up by
   that much, however it scores). The margin chains are there because the lead over the
   runner-up sorts right from wrong far better than the score does: on 2,000 draws from
-  stamps6/clutter the first wrong decision by score came within the top 1-2%, by margin
+  stamps6/clutter the first wrong decision by score came within the top 2%, by margin
   mostly after a fifth of them (bench/quality.py --scale), so a threshold chain stopped at
   its first rule for over a thousand decisions. One margin chain starts where a rule can be
   proven with no mistake; the other starts RESTART times further down, where a rule can be
