@@ -177,8 +177,10 @@ def _message(
     if rec is None:
         promise = (
             f"the evidence cannot support {target:.0%} precision yet, so nothing is "
-            f"recommended: a rule needs at least {guarantee.needed(target)} reviewed decisions "
-            f"above its threshold, nearly all right, to be guaranteed at {level} confidence"
+            f"recommended: a rule needs at least {guarantee.needed(target)} decisions reviewed "
+            f"one by one since the last auto-move that it covers (above its threshold, or "
+            f"leading the runner-up by its margin), nearly all right, to be guaranteed at "
+            f"{level} confidence"
         )
     else:
         promise = (

@@ -45,7 +45,7 @@ export function RuleControls({ m }: { m: AutoMove }) {
         ) : (
           <span className="muted small" data-testid="no-guarantee">
             {est
-              ? `Nothing recommended: the evidence cannot support ${percent(est.target_precision)} precision yet. A rule needs about ${est.evidence_needed} reviewed decisions above its threshold, nearly all right (grids add them fastest).`
+              ? `Nothing recommended: the evidence cannot support ${percent(est.target_precision)} precision yet. A rule needs about ${est.evidence_needed} photos reviewed one by one since the last auto-move that it covers (above its threshold, or leading the runner-up by its margin), nearly all right; grid ticks do not count.`
               : 'No recommended threshold yet.'}
           </span>
         )}
