@@ -19,7 +19,14 @@ from photosort.errors import PhotosortError
 from photosort.media import Fingerprints, Renditions
 from photosort.ml import EmbeddingCache, matrix_path
 from photosort.session import Session
-from photosort.suggest.indexing.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
+from photosort.suggest.indexing.order import (
+    Backlog,
+    IndexingOrder,
+    PhaseTracker,
+    cluster_of,
+    first_suggestion_first,
+    indexing_order,
+)
 from photosort.suggest.indexing.pipeline import (
     Job,
     Throughput,
@@ -182,12 +189,13 @@ class Indexer:
 
     def _head(self) -> list[Key]:
         """The seeds of the last full scan and the reviewer's next photos that still need
-        work: cheap (no walk of the library), so they are re-checked before every step."""
+        work: cheap (no walk of the library), so they are re-checked before every step. One
+        seed per cluster and the photo on screen come first (`first_suggestion_first`)."""
         s = self.session
         members = s.members_snapshot()
         seeds = [k for k in self.phases.seeds() if k[1] in members.get(cluster_of(k), ())]
         head = self.vectors.pending_items(s.queue_items(0, HEAD_FIRST))
-        return [*self.vectors.pending(seeds), *(("s", i) for i in head)]
+        return first_suggestion_first(self.vectors.pending(seeds), [("s", i) for i in head])
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed what is missing in `indexing.order`'s order; returns how many were handled.
@@ -344,7 +352,7 @@ class Indexer:
 
     def _first_batch(self, missing: list[Job]) -> int | None:
         """While the clusters' seeds are embedded, the first batch ends at the first queued
-        photo: the seeds and that photo are all its suggestion needs."""
+        photo: one seed per cluster and that photo are all its suggestion needs."""
         if not self.phases.seeding():
             return None
         first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
@@ -427,7 +435,3 @@ def next_step(step: int, *, embedded: bool, took: float) -> int:
     if took > STEP_S:
         return max(CHUNK, step // 2)
     return min(BULK, 2 * step)
-
-
-def cluster_of(key: Key) -> str:
-    return key[1].rpartition("/")[0]

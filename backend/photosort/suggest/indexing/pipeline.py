@@ -137,8 +137,9 @@ def embed_jobs(
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
 
     With `renditions`, jobs flagged `renditions` also leave their thumb in that cache, from
-    the same decode. `first_batch` caps the first batch (the service ends it at
-    the first photo a reviewer waits for, so its suggestion does not wait for a full batch)."""
+    the same decode. `first_batch` caps the first batch (the service ends it at the first
+    photo a reviewer waits for, so its suggestion does not wait for a full batch), and that
+    batch's forward pass runs alone: the decoding of the next ones starts after it."""
     # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
     # JPEG draft decoding never leaves the crop smaller than the model input.
     edge = int(embedder.input_edge * 1.5)
@@ -147,17 +148,20 @@ def embed_jobs(
         it = iter(jobs)
         exhausted = False
 
-        def fill() -> None:
+        def fill(ahead: int = batch_size * 3) -> None:
             nonlocal exhausted
-            while not exhausted and len(pending) < batch_size * 3:
+            while not exhausted and len(pending) < ahead:
                 job = next(it, None)
                 if job is None:
                     exhausted = True
                     return
                 pending.append((job, pool.submit(_decode, job, edge, renditions)))
 
-        fill()
         size = min(batch_size, first_batch or batch_size)
+        # Decoding beside a forward pass slows it down (both want every core: measured 2x
+        # with CLIP on 2 cores); for the first suggestion's batch that costs the reviewer.
+        alone = first_batch is not None
+        fill(size if alone else batch_size * 3)
         while pending and not should_stop():
             batch: list[tuple[Job, Image.Image]] = []
             failed: list[Failed] = []
@@ -168,22 +172,33 @@ def embed_jobs(
                     failed.append(Failed(job, result))
                 else:
                     batch.append((job, result))
-            fill()
+            if not alone:
+                fill()
             size = batch_size
-            embedded: list[Embedded] = []
-            if batch:
-                try:
-                    vectors, labels = _embed(embedder, [img for _, img in batch])
-                except Exception as exc:
-                    failed += [Failed(j, f"embedding failed: {exc}") for j, _ in batch]
-                else:
-                    embedded = [
-                        Embedded(j, v, None if labels is None else labels[k])
-                        for k, ((j, _), v) in enumerate(zip(batch, vectors, strict=True))
-                    ]
+            embedded, failed = _embed_batch(embedder, batch, failed)
+            if alone:
+                alone = False
+                fill()
             yield embedded, failed
         for _, fut in pending:
             fut.cancel()
+
+
+def _embed_batch(
+    embedder: Embedder, batch: list[tuple[Job, Image.Image]], failed: list[Failed]
+) -> tuple[list[Embedded], list[Failed]]:
+    """A decoded batch through the model; a model error fails its photos, never the run."""
+    if not batch:
+        return [], failed
+    try:
+        vectors, labels = _embed(embedder, [img for _, img in batch])
+    except Exception as exc:
+        return [], failed + [Failed(j, f"embedding failed: {exc}") for j, _ in batch]
+    embedded = [
+        Embedded(j, v, None if labels is None else labels[k])
+        for k, ((j, _), v) in enumerate(zip(batch, vectors, strict=True))
+    ]
+    return embedded, failed
 
 
 def _embed(
