@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +81,14 @@ class Throughput:
         return sum(n for _, n in list(self._events)[1:]) / span if span > 0 else 0.0
 
 
-def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
+def decode_edge(input_edge: int) -> int:
+    """The long edge to decode photos at for a model of `input_edge`: embedders crop a square
+    from the short side, and a 3:2 photo needs a long edge 1.5x that so JPEG draft decoding
+    never leaves the crop smaller than the model input."""
+    return int(input_edge * 1.5)
+
+
+def decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
     """The model input of `job`, decoded once at the scale the model needs (a 12 MP JPEG
     drafted to 1/8). When the job asks for renditions and its thumb is not cached yet, the
     thumb is shrunk from that same decode: a few milliseconds beside the model's tens. The
@@ -117,6 +124,21 @@ def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.
         return "not enough memory to decode this photo"
 
 
+def _decoding(
+    pool: ThreadPoolExecutor,
+    job: Job,
+    edge: int,
+    renditions: Renditions | None,
+    decoded: Mapping[Path, Image.Image | str] | None,
+) -> Future[Image.Image | str]:
+    done = decoded.get(job.path) if decoded else None
+    if done is None:
+        return pool.submit(decode, job, edge, renditions)
+    future: Future[Image.Image | str] = Future()
+    future.set_result(done)
+    return future
+
+
 def box_reduced(image: Image.Image, edge: int) -> Image.Image:
     """`image` box-averaged by the largest integer factor that keeps its long edge >= `edge`:
     what JPEG draft decoding would have given the model, at a fraction of a resize's cost."""
@@ -133,16 +155,16 @@ def embed_jobs(
     should_stop: Callable[[], bool] = lambda: False,
     renditions: Renditions | None = None,
     first_batch: int | None = None,
+    decoded: Mapping[Path, Image.Image | str] | None = None,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
 
     With `renditions`, jobs flagged `renditions` also leave their thumb in that cache, from
     the same decode. `first_batch` caps the first batch (the service ends it at the first
     photo a reviewer waits for, so its suggestion does not wait for a full batch), and that
-    batch's forward pass runs alone: the decoding of the next ones starts after it."""
-    # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
-    # JPEG draft decoding never leaves the crop smaller than the model input.
-    edge = int(embedder.input_edge * 1.5)
+    batch's forward pass runs alone: the decoding of the next ones starts after it. Photos
+    in `decoded` (by path, decoded at this embedder's `decode_edge`) are not decoded again."""
+    edge = decode_edge(embedder.input_edge)
     with ThreadPoolExecutor(decode_workers, thread_name_prefix="photosort-decode") as pool:
         pending: deque[tuple[Job, Future[Image.Image | str]]] = deque()
         it = iter(jobs)
@@ -155,7 +177,7 @@ def embed_jobs(
                 if job is None:
                     exhausted = True
                     return
-                pending.append((job, pool.submit(_decode, job, edge, renditions)))
+                pending.append((job, _decoding(pool, job, edge, renditions, decoded)))
 
         size = min(batch_size, first_batch or batch_size)
         # Decoding beside a forward pass slows it down (both want every core: measured 2x
