@@ -16,7 +16,6 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Final
 
 from PIL import Image
@@ -37,7 +36,8 @@ class EarlyDecode:
     def __init__(self, renditions: Renditions | None) -> None:
         self.renditions = renditions
         self.edge = decode_edge(LIKELY_INPUT_EDGE)
-        self._decoded: dict[Path, Image.Image | str] = {}
+        # By fingerprint: a photo written again while the model loads is decoded again.
+        self._decoded: dict[str, Image.Image | str] = {}
         self._thread: threading.Thread | None = None
         self._decodes_done = threading.Event()
         self._ready = threading.Event()
@@ -56,7 +56,7 @@ class EarlyDecode:
             try:
                 jobs, rest = work()
                 for job in jobs:
-                    self._decoded[job.path] = decode(job, self.edge, self.renditions)
+                    self._decoded[job.fingerprint] = decode(job, self.edge, self.renditions)
             except Exception:  # an optimisation only: indexing does what is missing here
                 log.exception("preparing the first photos ahead of the model failed")
             finally:
@@ -77,7 +77,7 @@ class EarlyDecode:
         if self._thread is not None:
             self._decodes_done.wait()
 
-    def take(self, input_edge: int) -> dict[Path, Image.Image | str]:
+    def take(self, input_edge: int) -> dict[str, Image.Image | str]:
         """The decodes (once; then nothing), when they suit an embedder of `input_edge`."""
         self.wait()
         self._thread = None

@@ -129,9 +129,9 @@ def _decoding(
     job: Job,
     edge: int,
     renditions: Renditions | None,
-    decoded: Mapping[Path, Image.Image | str] | None,
+    decoded: Mapping[str, Image.Image | str] | None,
 ) -> Future[Image.Image | str]:
-    done = decoded.get(job.path) if decoded else None
+    done = decoded.get(job.fingerprint) if decoded else None
     if done is None:
         return pool.submit(decode, job, edge, renditions)
     future: Future[Image.Image | str] = Future()
@@ -155,7 +155,7 @@ def embed_jobs(
     should_stop: Callable[[], bool] = lambda: False,
     renditions: Renditions | None = None,
     first_batch: int | None = None,
-    decoded: Mapping[Path, Image.Image | str] | None = None,
+    decoded: Mapping[str, Image.Image | str] | None = None,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
 
@@ -163,7 +163,8 @@ def embed_jobs(
     the same decode. `first_batch` caps the first batch (the service ends it at the first
     photo a reviewer waits for, so its suggestion does not wait for a full batch), and that
     batch's forward pass runs alone: the decoding of the next ones starts after it. Photos
-    in `decoded` (by path, decoded at this embedder's `decode_edge`) are not decoded again."""
+    in `decoded` (by fingerprint, decoded at this embedder's `decode_edge`) are not decoded
+    again."""
     edge = decode_edge(embedder.input_edge)
     with ThreadPoolExecutor(decode_workers, thread_name_prefix="photosort-decode") as pool:
         pending: deque[tuple[Job, Future[Image.Image | str]]] = deque()

@@ -93,3 +93,19 @@ def test_a_restart_with_everything_embedded_decodes_nothing(
     assert service.wait_idle(60)
     assert not decodes, f"every vector came from the cache: {dict(decodes)}"
     service.close()
+
+
+def test_a_photo_written_again_while_the_model_loads_is_decoded_again(
+    make_library: Any, effnet: Embedder, decodes: Counter[str]
+) -> None:
+    lib = make_library(clusters={"birds": 2, "coins": 2}, loose=4)
+    session = lib.open()
+    on_screen, other = session.queue_items()[:2]
+    service, loaded = start_held(session, effnet)
+    assert wait_for(lambda: decodes[Path(on_screen).name] == 1)
+    # Another photo's bytes in its place (and a later mtime): the early decode is stale.
+    (lib.source / on_screen).write_bytes((lib.source / other).read_bytes())
+    loaded.set()
+    assert service.wait_idle(60)
+    assert decodes[Path(on_screen).name] == 2, "its new content was decoded for its vector"
+    service.close()
