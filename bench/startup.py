@@ -15,7 +15,13 @@ folder with HF_HUB_OFFLINE=1):
 - the model's load time in a fresh process (imports included);
 - indexing throughput in-process with renditions vs without (target >= 85%).
 
+With `--cold-only`, only the first suggestion: `--repeats` serve runs per embedder, each
+stopped once the photo on screen has a suggestion, beside as many fresh-process model loads,
+and with `--baseline BACKEND` (another checkout's `backend/` folder) the same runs of that
+code interleaved run by run, so both see the same load on a shared machine.
+
     python bench/startup.py [--queued 200] [--repeats 2] [--json bench/out/startup.json]
+    python bench/startup.py --cold-only --embedders clip --repeats 5 --baseline ../main/backend
 """
 
 from __future__ import annotations
@@ -127,19 +133,24 @@ def random_clip(folder: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- measurements
-def serve_run(folder: Path, model: str, previews: int, pace: float) -> dict[str, Any]:
-    """Time a real `photosort serve` from process start; see the module docstring."""
+def serve_run(
+    folder: Path, model: str, previews: int, pace: float, *, first_only: bool = False
+) -> dict[str, Any]:
+    """Time a real `photosort serve` from process start; see the module docstring. With
+    `first_only`, stop at the first suggestion (nothing after it is measured)."""
     with tempfile.TemporaryDirectory(prefix="photosort-startup-") as tmp:
         lib = fresh_library(folder, Path(tmp))
         server = Server([str(lib), "--model", model, "--device", "cpu"])
         server.start()
         try:
-            return _observe(server, lib, previews, pace)
+            return _observe(server, lib, previews, pace, first_only=first_only)
         finally:
             server.stop()
 
 
-def _observe(server: Server, lib: Path, previews: int, pace: float) -> dict[str, Any]:
+def _observe(
+    server: Server, lib: Path, previews: int, pace: float, *, first_only: bool = False
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["http_s"] = server.wait_for("/api/health")
     with httpx.Client(base_url=server.url, timeout=60.0) as client:
@@ -177,6 +188,9 @@ def _observe(server: Server, lib: Path, previews: int, pace: float) -> dict[str,
                 item = client.get("/api/queue", params={"limit": 1}).json()["items"][0]
                 if item["suggestions"]:
                     first = time.perf_counter() - server.started
+                    if first_only:
+                        out.update(_first_only(server, ready, first, phases))
+                        return out
             if first is not None and p["phase"] == "done" and not p["running"]:
                 break
             time.sleep(0.05)
@@ -205,6 +219,18 @@ def _observe(server: Server, lib: Path, previews: int, pace: float) -> dict[str,
         )
         out["preview"] = _at_reviewer_pace(client, head, previews, pace)
     return out
+
+
+def _first_only(server: Server, ready: float, first: float, phases: list[Any]) -> dict[str, Any]:
+    """The figures of a run stopped at its first suggestion, with the server's own log
+    lines (time-stamped as they arrived) up to then."""
+    return {
+        "ready_s": ready,
+        "first_suggestion_s": first,
+        "first_after_ready_s": first - ready,
+        "phases": phases,
+        "log": [(round(t, 2), line) for t, line in server.lines if t <= first + 0.5][-60:],
+    }
 
 
 def _at_reviewer_pace(client: httpx.Client, head: str, n: int, pace: float) -> dict[str, Any]:
@@ -239,6 +265,71 @@ def model_load_s(model: str) -> float:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(done.stdout.strip().splitlines()[-1])
+
+
+def cold_only(args: argparse.Namespace) -> None:
+    """Process start to the first suggestion, and the model's load in a fresh process, per
+    embedder; `--baseline` code and ours alternate run by run (the same load for both)."""
+    folder = build_folder(args.members, args.queued)
+    models = {
+        "efficientnet-lite0": "efficientnet-lite0",
+        "clip": str(random_clip(CACHE / "clip-vit-b32-random")),
+    }
+    ours = os.environ.get("PYTHONPATH", str(ROOT / "backend"))
+    codes = {"ours": ours, **({"baseline": str(args.baseline.resolve())} if args.baseline else {})}
+    load_before = loadavg()
+    runs: list[dict[str, Any]] = []
+    for n in range(args.repeats):
+        for name in args.embedders.split(","):
+            # Alternate which code goes first: the later run of a pair meets a warmer disk.
+            order = list(codes) if n % 2 == 0 else list(codes)[::-1]
+            for code in order:
+                os.environ["PYTHONPATH"] = codes[code]
+                run = serve_run(folder, models[name], 0, 0.0, first_only=True)
+                run.update(code=code, embedder=name, repeat=n, load=loadavg())
+                run["model_load_s"] = model_load_s(models[name])
+                run["extra_s"] = run["first_suggestion_s"] - run["model_load_s"]
+                runs.append(run)
+                print(
+                    f"{code} {name} #{n}: first suggestion {run['first_suggestion_s']:.2f}s, "
+                    f"ready {run['ready_s']:.2f}s, model load {run['model_load_s']:.2f}s, "
+                    f"extra {run['extra_s']:+.2f}s (load {run['load']})",
+                    flush=True,
+                )
+    os.environ["PYTHONPATH"] = ours
+    _cold_table(runs)
+    load_after = loadavg()
+    print(f"load average: {load_before} before, {load_after} after ({os.cpu_count()} cores)")
+    out = args.json.with_name(args.json.stem + "-cold.json")
+    body = {"codes": codes, "loadavg": {"before": load_before, "after": load_after}, "runs": runs}
+    print(f"wrote {write_json(out, 'startup-cold', body)}")
+
+
+def _cold_table(runs: list[dict[str, Any]]) -> None:
+    rows = []
+    for code, name in dict.fromkeys((r["code"], r["embedder"]) for r in runs):
+        mine = [r for r in runs if r["code"] == code and r["embedder"] == name]
+
+        def med(key: str, rs: list[dict[str, Any]] = mine) -> str:
+            return f"{float(np.median([r[key] for r in rs])):.2f}s"
+
+        rows.append(
+            [
+                code,
+                name,
+                med("ready_s"),
+                med("first_suggestion_s"),
+                med("model_load_s"),
+                med("first_after_ready_s"),
+                med("extra_s"),
+                " ".join(f"{r['extra_s']:+.1f}" for r in mine),
+            ]
+        )
+    print_table(
+        ["code", "embedder", "ready", "1st sugg", "load", "1st - ready", "1st - load", "each"],
+        rows,
+        title="medians from process start; 1st - load: first suggestion minus model load alone",
+    )
 
 
 def throughput(folder: Path, model: str, repeats: int) -> dict[str, float]:
@@ -331,7 +422,9 @@ def main() -> None:
     ap.add_argument("--queued", type=int, default=200)
     ap.add_argument("--previews", type=int, default=30, help="photos reviewed at --pace")
     ap.add_argument("--pace", type=float, default=1.0, help="seconds per photo reviewed")
-    ap.add_argument("--repeats", type=int, default=2, help="throughput runs per mode")
+    ap.add_argument(
+        "--repeats", type=int, default=2, help="throughput runs per mode (--cold-only: serve runs)"
+    )
     ap.add_argument("--embedders", default="efficientnet-lite0,clip")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "startup.json")
     ap.add_argument(
@@ -339,10 +432,23 @@ def main() -> None:
         action="store_true",
         help="only indexing photos/s without vs with renditions (no serve runs)",
     )
+    ap.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only process start to the first suggestion, and the model's load alone",
+    )
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="--cold-only: also run this backend folder's code, interleaved with ours",
+    )
     args = ap.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"  # the models load from local folders, never the hub
     if args.throughput_only:
         throughput_only(args)
+        return
+    if args.cold_only:
+        cold_only(args)
         return
 
     t0 = time.perf_counter()

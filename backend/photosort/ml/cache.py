@@ -190,6 +190,23 @@ class EmbeddingCache:
                 )
         return _decode(rows)
 
+    def embedded(self, fingerprints: Sequence[str]) -> set[str]:
+        """Those of ``fingerprints`` with a vector of any embedder (the primary key's prefix:
+        one index probe each)."""
+        found: set[str] = set()
+        with self._lock:
+            for chunk in _chunks(list(dict.fromkeys(fingerprints))):
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    str(fp)
+                    for (fp,) in self._conn.execute(
+                        "SELECT DISTINCT fingerprint FROM embeddings "
+                        f"WHERE fingerprint IN ({marks})",
+                        tuple(chunk),
+                    )
+                )
+        return found
+
     def get(self, fingerprint: str, embedder_id: str) -> NDArray[np.float32] | None:
         return self.get_many([fingerprint], embedder_id).get(fingerprint)
 

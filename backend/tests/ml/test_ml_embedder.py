@@ -109,3 +109,20 @@ def test_torch_threads_restores_the_global_setting() -> None:
     assert torch.get_num_threads() == before
     with torch_threads(None):
         assert torch.get_num_threads() == before
+
+
+def test_torch_threads_sleep_at_barriers_unless_the_user_says_otherwise() -> None:
+    """Spinning OpenMP threads lose whole time slices on a busy machine: the process that loads
+    an embedder asks for passive waiting before torch starts its OpenMP runtime."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, photosort.ml.embedder; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    for given, expected in ((None, "PASSIVE"), ("ACTIVE", "ACTIVE")):
+        run_env = env if given is None else {**env, "OMP_WAIT_POLICY": given}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=run_env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == expected

@@ -362,10 +362,10 @@ def test_progress_hears_the_total_first_then_advances_one_per_photo(make_library
     assert [done for done, _, _ in calls] == list(range(13))
     assert {total for _, total, _ in calls} == {12}
     assert counting.calls == 12
-    # The count moves within the run, not in one jump at the end. Batches: the 2 cluster
-    # seeds and the first queued photo (the first batch ends there: its suggestion needs no
-    # more), then batches of 4.
-    assert [seen for _, _, seen in calls][1:] == [3] * 3 + [7] * 4 + [11] * 4 + [12]
+    # The count moves within the run, not in one jump at the end. Batches: the cluster's
+    # first seed and the first queued photo (the first batch ends there: its suggestion
+    # needs no more), then batches of 4.
+    assert [seen for _, _, seen in calls][1:] == [2] * 2 + [6] * 4 + [10] * 4 + [12] * 2
 
 
 def test_an_auto_move_over_http_that_would_move_nothing_journals_nothing(

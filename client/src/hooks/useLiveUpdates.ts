@@ -7,6 +7,7 @@ import { reviewer } from '../api/client';
 import { useServerEvents, type BatchDoneEvent, type BatchProgressEvent } from '../api/events';
 import { keys, type SessionInfo } from '../api/queries';
 import { baseName } from '../logic/actionView';
+import { queueRefreshDue } from '../logic/indexing';
 import { toast } from './toasts';
 import type { OthersFiled, Review } from './useReview';
 
@@ -45,10 +46,11 @@ export function useLiveUpdates({ r, othersFiled, onBatchProgress, onBatchDone }:
     },
     queueChanged: () => r.scheduleRefresh(['session', 'queue']),
     indexing: ({ progress }) => {
+      const before = qc.getQueryData<SessionInfo>(keys.session)?.indexing;
       qc.setQueryData<SessionInfo>(keys.session, (old) => (old ? { ...old, indexing: progress } : old));
       // New embeddings mean new suggestions for the queue; refresh it now and then, not per event.
       const now = Date.now();
-      if (now - indexRefresh.current > 2000 || !progress.running) {
+      if (queueRefreshDue(before, progress, now - indexRefresh.current)) {
         indexRefresh.current = now;
         r.scheduleRefresh(['queue']);
       }

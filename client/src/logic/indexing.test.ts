@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IndexingProgress, SessionInfo } from '../api/queries';
-import { indexingText, waitingFor } from './indexing';
+import { indexingText, queueRefreshDue, waitingFor } from './indexing';
 
 const progress = (over: Partial<IndexingProgress> = {}): IndexingProgress => ({
   done: 27,
@@ -49,5 +49,20 @@ describe('waitingFor', () => {
   });
   it('has nothing to wait for once indexing is over', () => {
     expect(waitingFor(session({}, progress({ running: false, phase: 'done' })))).toBeNull();
+  });
+});
+
+describe('queueRefreshDue', () => {
+  const first = progress({ phase: 'clusters', clusters_done: 0, clusters_total: 3, queue_done: 0 });
+  it('refetches at once when the first suggestion becomes possible', () => {
+    expect(queueRefreshDue(first, { ...first, clusters_done: 3, queue_done: 1 }, 300)).toBe(true);
+    expect(queueRefreshDue({ ...first, clusters_done: 3 }, { ...first, clusters_done: 3, queue_done: 1 }, 300)).toBe(true);
+  });
+  it('otherwise refetches at most every 2 s while indexing runs, and once it stops', () => {
+    const mid = progress({ queue_done: 12 });
+    expect(queueRefreshDue(mid, { ...mid, queue_done: 20 }, 300)).toBe(false);
+    expect(queueRefreshDue(mid, { ...mid, queue_done: 20 }, 2500)).toBe(true);
+    expect(queueRefreshDue(mid, { ...mid, running: false }, 300)).toBe(true);
+    expect(queueRefreshDue(undefined, first, 300)).toBe(false);
   });
 });

@@ -36,3 +36,16 @@ export function waitingFor(session: SessionInfo): string | null {
     return `Embedding the queue ${n(p.queue_done)}/${n(p.queue_total)}… This photo gets suggestions as soon as the indexer reaches it.`;
   return 'Not indexed yet: this photo gets suggestions as soon as the indexer reaches it.';
 }
+
+/**
+ * Whether an indexing event should refetch the queue (new embeddings mean new suggestions):
+ * now and then while indexing runs, at once when it stops, and at once when the first
+ * suggestions become possible (every cluster has a vector, or the first queued photo has
+ * one): the first suggestion must not wait for the next refetch.
+ */
+export function queueRefreshDue(before: IndexingProgress | undefined, after: IndexingProgress, sinceLastMs: number): boolean {
+  if (sinceLastMs > 2000 || !after.running) return true;
+  if (!before) return false;
+  const seeded = (p: IndexingProgress) => p.clusters_total > 0 && p.clusters_done >= p.clusters_total;
+  return (!seeded(before) && seeded(after)) || (before.queue_done === 0 && after.queue_done > 0);
+}

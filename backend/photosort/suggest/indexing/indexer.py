@@ -19,7 +19,15 @@ from photosort.errors import PhotosortError
 from photosort.media import Fingerprints, Renditions
 from photosort.ml import EmbeddingCache, matrix_path
 from photosort.session import Session
-from photosort.suggest.indexing.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
+from photosort.suggest.indexing.early import EarlyDecode
+from photosort.suggest.indexing.order import (
+    Backlog,
+    IndexingOrder,
+    PhaseTracker,
+    cluster_of,
+    first_suggestion_first,
+    indexing_order,
+)
 from photosort.suggest.indexing.pipeline import (
     Job,
     Throughput,
@@ -79,6 +87,7 @@ class Indexer:
         # Queued photos leave their thumb and preview here as they are embedded (one decode).
         self.renditions = renditions
         self.phases = PhaseTracker()
+        self._early = EarlyDecode(renditions)
         self.state = EmbedderState()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -113,6 +122,7 @@ class Indexer:
         self._thread.start()
 
     def _run(self) -> None:
+        self._early.start(self._early_jobs, self.fingerprints.of_many)
         try:
             self.load_embedder()
         except PhotosortError:
@@ -182,12 +192,13 @@ class Indexer:
 
     def _head(self) -> list[Key]:
         """The seeds of the last full scan and the reviewer's next photos that still need
-        work: cheap (no walk of the library), so they are re-checked before every step."""
+        work: cheap (no walk of the library), so they are re-checked before every step. One
+        seed per cluster and the photo on screen come first (`first_suggestion_first`)."""
         s = self.session
         members = s.members_snapshot()
         seeds = [k for k in self.phases.seeds() if k[1] in members.get(cluster_of(k), ())]
         head = self.vectors.pending_items(s.queue_items(0, HEAD_FIRST))
-        return [*self.vectors.pending(seeds), *(("s", i) for i in head)]
+        return first_suggestion_first(self.vectors.pending(seeds), [("s", i) for i in head])
 
     def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed what is missing in `indexing.order`'s order; returns how many were handled.
@@ -203,6 +214,7 @@ class Indexer:
         embedder = self.state.embedder
         if embedder is None:
             return 0
+        self._early.wait()
         self._rescan_needed.clear()
         backlog = self._full_scan()
         handled = 0
@@ -249,6 +261,34 @@ class Indexer:
         self._backlog = 0
         return handled
 
+    def _early_jobs(self) -> tuple[list[Job], list[str]]:
+        """While the model loads: the first batch as the first step will have it (one seed
+        per cluster and the photo on screen), fingerprinted, and the paths of the rest of
+        that step. A photo some model has embedded already is left out: a restart with the
+        same model links it from the cache, and never decodes it."""
+        s = self.session
+        plan = indexing_order(s.queue_items(0, CHUNK), s.members_snapshot())
+        keys = first_suggestion_first(plan.seeds, plan.queue)
+        first = len({cluster_of(k) for k in plan.seeds}) + 1
+        cap = min(first, self._batch_size or default_batch_size("cpu"))
+        paths = self._paths(keys)
+        fps = self.fingerprints.of_many(paths[:cap])
+        known = self.cache.embedded([fp for fp in fps if isinstance(fp, str)])
+        jobs = [
+            Job(k, Path(p), fp, renditions=k[0] == "s")
+            for k, p, fp in zip(keys, paths, fps, strict=False)
+            if isinstance(fp, str) and fp not in known
+        ]
+        return jobs, paths[cap:]
+
+    def _paths(self, keys: list[Key]) -> list[str]:
+        roots = {
+            "s": os.path.join(os.fspath(self.session.source), ""),
+            "d": os.path.join(os.fspath(self.session.dest), ""),
+        }
+        # Plain strings: a Path per photo cost more than its stat (PurePath parsing).
+        return [roots[k[0]] + k[1] for k in keys]
+
     def _step_keys(self, backlog: Backlog, step: int) -> list[Key]:
         """The head (seeds, the reviewer's next photos), then the backlog up to `step` keys,
         each still needing work (what a step before linked or embedded is skipped).
@@ -270,12 +310,7 @@ class Indexer:
     ) -> list[Job]:
         """Fingerprint a step's photos and link those whose vector the matrix or the SQLite
         cache already has; returns the jobs left for the model, in order."""
-        roots = {
-            "s": os.path.join(os.fspath(self.session.source), ""),
-            "d": os.path.join(os.fspath(self.session.dest), ""),
-        }
-        # Plain strings: a Path per photo cost more than its stat (PurePath parsing).
-        paths = [roots[k[0]] + k[1] for k in chunk]
+        paths = self._paths(chunk)
         keys: list[Key] = []
         fps: list[str] = []
         found: list[str] = []
@@ -299,6 +334,7 @@ class Indexer:
             should_stop=self._stop.is_set,
             renditions=self.renditions,
             first_batch=self._first_batch(missing),
+            decoded=self._early.take(embedder.input_edge),
         ):
             self.cache.put_many({e.job.fingerprint: e.vector for e in embedded}, embedder.id)
             labels_id = getattr(embedder, "labels_id", None)
@@ -344,7 +380,7 @@ class Indexer:
 
     def _first_batch(self, missing: list[Job]) -> int | None:
         """While the clusters' seeds are embedded, the first batch ends at the first queued
-        photo: the seeds and that photo are all its suggestion needs."""
+        photo: one seed per cluster and that photo are all its suggestion needs."""
         if not self.phases.seeding():
             return None
         first_queued = next((n for n, j in enumerate(missing) if j.key[0] == "s"), None)
@@ -427,7 +463,3 @@ def next_step(step: int, *, embedded: bool, took: float) -> int:
     if took > STEP_S:
         return max(CHUNK, step // 2)
     return min(BULK, 2 * step)
-
-
-def cluster_of(key: Key) -> str:
-    return key[1].rpartition("/")[0]

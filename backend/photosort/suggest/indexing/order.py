@@ -47,6 +47,25 @@ class IndexingOrder:
         return [*self.seeds, *self.queue, *self.rest]
 
 
+def cluster_of(key: Key) -> str:
+    return key[1].rpartition("/")[0]
+
+
+def first_suggestion_first(seeds: Sequence[Key], head: Sequence[Key]) -> list[Key]:
+    """`seeds` (members, round-robin) and `head` (the reviewer's next photos) in the order the
+    first suggestion wants them: one seed of every cluster and the photo on screen, then the
+    other seeds and photos. The first suggestion needs only the former (a centroid of one
+    member each); the other seeds refine it a batch later."""
+    firsts: list[Key] = []
+    others: list[Key] = []
+    seen: set[str] = set()
+    for key in seeds:
+        cluster = cluster_of(key)
+        (others if cluster in seen else firsts).append(key)
+        seen.add(cluster)
+    return [*firsts, *head[:1], *others, *head[1:]]
+
+
 def _round_robin(columns: Iterable[Sequence[str]]) -> list[Key]:
     out: list[Key] = []
     for row in zip_longest(*columns):

@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +81,14 @@ class Throughput:
         return sum(n for _, n in list(self._events)[1:]) / span if span > 0 else 0.0
 
 
-def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
+def decode_edge(input_edge: int) -> int:
+    """The long edge to decode photos at for a model of `input_edge`: embedders crop a square
+    from the short side, and a 3:2 photo needs a long edge 1.5x that so JPEG draft decoding
+    never leaves the crop smaller than the model input."""
+    return int(input_edge * 1.5)
+
+
+def decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.Image | str:
     """The model input of `job`, decoded once at the scale the model needs (a 12 MP JPEG
     drafted to 1/8). When the job asks for renditions and its thumb is not cached yet, the
     thumb is shrunk from that same decode: a few milliseconds beside the model's tens. The
@@ -117,6 +124,21 @@ def _decode(job: Job, edge: int, renditions: Renditions | None = None) -> Image.
         return "not enough memory to decode this photo"
 
 
+def _decoding(
+    pool: ThreadPoolExecutor,
+    job: Job,
+    edge: int,
+    renditions: Renditions | None,
+    decoded: Mapping[str, Image.Image | str] | None,
+) -> Future[Image.Image | str]:
+    done = decoded.get(job.fingerprint) if decoded else None
+    if done is None:
+        return pool.submit(decode, job, edge, renditions)
+    future: Future[Image.Image | str] = Future()
+    future.set_result(done)
+    return future
+
+
 def box_reduced(image: Image.Image, edge: int) -> Image.Image:
     """`image` box-averaged by the largest integer factor that keeps its long edge >= `edge`:
     what JPEG draft decoding would have given the model, at a fraction of a resize's cost."""
@@ -133,31 +155,36 @@ def embed_jobs(
     should_stop: Callable[[], bool] = lambda: False,
     renditions: Renditions | None = None,
     first_batch: int | None = None,
+    decoded: Mapping[str, Image.Image | str] | None = None,
 ) -> Iterator[tuple[list[Embedded], list[Failed]]]:
     """Yield (embedded, failed) per batch. Decoding runs ahead of inference by two batches.
 
     With `renditions`, jobs flagged `renditions` also leave their thumb in that cache, from
-    the same decode. `first_batch` caps the first batch (the service ends it at
-    the first photo a reviewer waits for, so its suggestion does not wait for a full batch)."""
-    # Embedders crop a square from the short side; a 3:2 photo needs a long edge 1.5x that so
-    # JPEG draft decoding never leaves the crop smaller than the model input.
-    edge = int(embedder.input_edge * 1.5)
+    the same decode. `first_batch` caps the first batch (the service ends it at the first
+    photo a reviewer waits for, so its suggestion does not wait for a full batch), and that
+    batch's forward pass runs alone: the decoding of the next ones starts after it. Photos
+    in `decoded` (by fingerprint, decoded at this embedder's `decode_edge`) are not decoded
+    again."""
+    edge = decode_edge(embedder.input_edge)
     with ThreadPoolExecutor(decode_workers, thread_name_prefix="photosort-decode") as pool:
         pending: deque[tuple[Job, Future[Image.Image | str]]] = deque()
         it = iter(jobs)
         exhausted = False
 
-        def fill() -> None:
+        def fill(ahead: int = batch_size * 3) -> None:
             nonlocal exhausted
-            while not exhausted and len(pending) < batch_size * 3:
+            while not exhausted and len(pending) < ahead:
                 job = next(it, None)
                 if job is None:
                     exhausted = True
                     return
-                pending.append((job, pool.submit(_decode, job, edge, renditions)))
+                pending.append((job, _decoding(pool, job, edge, renditions, decoded)))
 
-        fill()
         size = min(batch_size, first_batch or batch_size)
+        # Decoding beside a forward pass slows it down (both want every core: measured 2x
+        # with CLIP on 2 cores); for the first suggestion's batch that costs the reviewer.
+        alone = first_batch is not None
+        fill(size if alone else batch_size * 3)
         while pending and not should_stop():
             batch: list[tuple[Job, Image.Image]] = []
             failed: list[Failed] = []
@@ -168,22 +195,33 @@ def embed_jobs(
                     failed.append(Failed(job, result))
                 else:
                     batch.append((job, result))
-            fill()
+            if not alone:
+                fill()
             size = batch_size
-            embedded: list[Embedded] = []
-            if batch:
-                try:
-                    vectors, labels = _embed(embedder, [img for _, img in batch])
-                except Exception as exc:
-                    failed += [Failed(j, f"embedding failed: {exc}") for j, _ in batch]
-                else:
-                    embedded = [
-                        Embedded(j, v, None if labels is None else labels[k])
-                        for k, ((j, _), v) in enumerate(zip(batch, vectors, strict=True))
-                    ]
+            embedded, failed = _embed_batch(embedder, batch, failed)
+            if alone:
+                alone = False
+                fill()
             yield embedded, failed
         for _, fut in pending:
             fut.cancel()
+
+
+def _embed_batch(
+    embedder: Embedder, batch: list[tuple[Job, Image.Image]], failed: list[Failed]
+) -> tuple[list[Embedded], list[Failed]]:
+    """A decoded batch through the model; a model error fails its photos, never the run."""
+    if not batch:
+        return [], failed
+    try:
+        vectors, labels = _embed(embedder, [img for _, img in batch])
+    except Exception as exc:
+        return [], failed + [Failed(j, f"embedding failed: {exc}") for j, _ in batch]
+    embedded = [
+        Embedded(j, v, None if labels is None else labels[k])
+        for k, ((j, _), v) in enumerate(zip(batch, vectors, strict=True))
+    ]
+    return embedded, failed
 
 
 def _embed(

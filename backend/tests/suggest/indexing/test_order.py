@@ -4,6 +4,7 @@ read back from the embedding cache."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,13 @@ from PIL import Image
 
 from photosort.media.fingerprint import fingerprint
 from photosort.ml.embedder import Embedder
-from photosort.suggest.indexing.order import Backlog, IndexingOrder, PhaseTracker, indexing_order
+from photosort.suggest.indexing.order import (
+    Backlog,
+    IndexingOrder,
+    PhaseTracker,
+    first_suggestion_first,
+    indexing_order,
+)
 from photosort.suggest.service import SuggestionService
 
 
@@ -124,20 +131,22 @@ def test_members_are_embedded_before_the_queue_and_the_queue_in_review_order(
         name_of.update({fingerprint(lib.dest / m): ("d", m) for m in ms})
     order = [name_of[fp] for fp in written]
     assert len(order) == 27
-    seeds = order[:9]
-    assert all(k[0] == "d" for k in seeds), f"cluster members first, got {order[:9]}"
-    assert {k[1].split("/")[0] for k in seeds[:3]} == {"birds", "coins", "flowers"}
-    assert [k[1] for k in order[9:21]] == queue, "then the queue, in the reviewer's order"
+    # One member of every cluster and the photo on screen (all the first suggestion needs),
+    # then the other seeds, then the rest of the queue in the reviewer's order.
+    assert {k[1].split("/")[0] for k in order[:3]} == {"birds", "coins", "flowers"}
+    assert order[3] == ("s", queue[0]), f"then the photo on screen, got {order[:4]}"
+    assert all(k[0] == "d" for k in order[4:10]), f"then the other seeds, got {order[4:10]}"
+    assert [k[1] for k in [order[3], *order[10:21]]] == queue, "the queue in review order"
     assert all(k[0] == "d" for k in order[21:]), "then the rest of the members"
 
     phases = [p["phase"] for p, _ in rec.seen]
-    assert phases[0] == "clusters" and "queue" in phases and phases[-1] == "members"
+    assert phases[0] == "clusters" and "queue" in phases
     assert phases == sorted(phases, key=["clusters", "queue", "members"].index)
-    # The first photo had its suggestions before the rest of the members were embedded.
+    # The first photo had its suggestions before the other seeds were embedded.
     first_with = next(i for i, (_, has) in enumerate(rec.seen) if has)
-    assert rec.seen[first_with][0]["phase"] in ("queue", "members")
+    assert first_with == 1, "right after the first batch"
+    assert rec.seen[first_with][0]["phase"] == "clusters"
     assert rec.seen[first_with][0]["clusters_done"] == 3
-    assert first_with < len(rec.seen) - 1
 
     done = service.progress()
     assert done["phase"] == "done" and not done["running"]
@@ -160,8 +169,9 @@ def test_progress_counts_the_queue_while_it_is_embedded(
     service.load_embedder()
     service.index_pending()
     queue_seen = [(p["queue_done"], p["queue_total"]) for p, _ in rec.seen]
-    # batches: [4 seeds], [4 queue], [4 queue], [2 queue]
-    assert queue_seen == [(0, 10), (0, 10), (4, 10), (8, 10)]
+    # batches: [2 seeds, 1 queued], [2 seeds, 2 queued], [4 queued], [3 queued]
+    assert rec.batches == [3, 4, 4, 3]
+    assert queue_seen == [(0, 10), (1, 10), (3, 10), (7, 10)]
     clusters_seen = [(p["clusters_done"], p["clusters_total"]) for p, _ in rec.seen]
     assert clusters_seen[0] == (0, 2) and clusters_seen[1] == (2, 2)
     service.close()
@@ -175,7 +185,52 @@ def test_the_first_suggestion_waits_for_no_full_batch(make_library: Any, effnet:
     rec.service = service
     service.load_embedder()
     service.index_pending()
-    # 4 seeds and the first queued photo, then full batches of the rest of the queue.
-    assert rec.batches == [5, 8, 1]
+    # One seed per cluster and the first queued photo, then full batches of the rest.
+    assert rec.batches == [3, 8, 3]
     assert [has for _, has in rec.seen] == [False, True, True]
     service.close()
+
+
+def test_nothing_else_is_decoded_while_the_first_suggestion_is_computed(
+    make_library: Any, effnet: Embedder
+) -> None:
+    """The first batch's forward pass has the cores to itself: decoding the next batches
+    beside it (queued photos leave their thumb as they are decoded) would slow it down."""
+    lib = make_library(clusters={"birds": 2, "coins": 2}, loose=10)
+    session = lib.open()
+    thumbs = session.dest / ".clustering" / "cache" / "thumb"
+    seen: list[int] = []
+
+    class Watching(Recording):
+        def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
+            if not seen:
+                time.sleep(0.5)  # a slow forward pass: time for any decode running beside it
+            seen.append(sum(1 for _ in thumbs.rglob("*.jpg")))
+            return super().embed_images(images)
+
+    rec = Watching(effnet)
+    service = SuggestionService(session, lambda: (rec, "test"), batch_size=4)
+    rec.service = service
+    service.load_embedder()
+    service.index_pending()
+    assert rec.batches[0] == 3, "one seed per cluster and the photo on screen"
+    assert seen[0] == 1, "only the photo on screen was decoded during the first batch"
+    assert seen[-1] == 10, "the others were decoded after it"
+    service.close()
+
+
+def test_one_seed_per_cluster_and_the_photo_on_screen_come_first() -> None:
+    seeds = [("d", "a/1"), ("d", "b/1"), ("d", "c/1"), ("d", "a/2"), ("d", "b/2")]
+    head = [("s", "q1"), ("s", "q2")]
+    assert first_suggestion_first(seeds, head) == [
+        ("d", "a/1"),
+        ("d", "b/1"),
+        ("d", "c/1"),
+        ("s", "q1"),
+        ("d", "a/2"),
+        ("d", "b/2"),
+        ("s", "q2"),
+    ]
+    # A cluster whose first seed is embedded already: its next one stands in for it.
+    assert first_suggestion_first(seeds[3:], head[:1]) == [("d", "a/2"), ("d", "b/2"), ("s", "q1")]
+    assert first_suggestion_first([], head) == head
