@@ -116,13 +116,19 @@ def build_library(dataset: Path, root: Path, seeds: int, rng: random.Random) -> 
     return truth
 
 
-def open_service(root: Path, embedder: Embedder, warm_cache: Path | None) -> SuggestionService:
+def open_service(
+    root: Path, embedder: Embedder, warm_cache: Path | None, neighbour_weight: float | None = None
+) -> SuggestionService:
+    """The product's service over `root`, indexed (`neighbour_weight`: the nearest photos'
+    share in each score; None keeps the product's own)."""
     if warm_cache and warm_cache.exists():
         (root / CLUSTERING_DIR).mkdir(exist_ok=True)
         shutil.copy2(warm_cache, root / CLUSTERING_DIR / CACHE_NAME)
     session = Session(root)
     service = SuggestionService(session, lambda: (embedder, "benchmark"))
     service.load_embedder()
+    if neighbour_weight is not None:
+        service.vectors.neighbour_weight = neighbour_weight
     service.index_pending()
     return service
 
@@ -137,7 +143,7 @@ def trial_library(
     with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
         root = Path(tmp)
         truth = build_library(dataset, root, args.seeds, rng)
-        service = open_service(root, embedder, warm_cache)
+        service = open_service(root, embedder, warm_cache, args.neighbour_weight)
         if not warm_cache.exists():
             # Through SQLite's backup: a file copy can miss what is still in the WAL (it did:
             # every later trial re-embedded the whole set).
@@ -286,6 +292,15 @@ def summarise(trials: list[Trial]) -> dict[str, float | None]:
         "seedings_meeting_target": (len(met) / len(with_moves)) if with_moves else None,
         "effort": statistics.fmean(t.effort_ratio for t in trials),
         "effort_sd": statistics.pstdev(t.effort_ratio for t in trials),
+        # seedings 0-9 and 10-19 apart: choose a variant on one half, confirm on the other
+        "effort_0_9": statistics.fmean(t.effort_ratio for t in trials if t.seed < 10),
+        "effort_10_19": (
+            statistics.fmean(t.effort_ratio for t in late)
+            if (late := [t for t in trials if t.seed >= 10])
+            else None
+        ),
+        "top1_0_9": statistics.fmean(t.top1 for t in trials if t.seed < 10),
+        "top1_10_19": statistics.fmean(t.top1 for t in late) if late else None,
         "auto_share": statistics.fmean(t.auto_share for t in trials),
         "auto_precision": sum(t.auto_right for t in trials) / moved if moved else None,
         "top1": statistics.fmean(t.top1 for t in trials),
@@ -329,6 +344,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=Path("bench/out/quality.json"))
     ap.add_argument("--methods", default="grid,photosort,no-suggestions")
     ap.add_argument("--grid-size", type=int, default=60, help="photos shown in one grid")
+    ap.add_argument(
+        "--neighbour-weight",
+        type=float,
+        default=None,
+        help="the nearest photos' share in each suggestion's score (0: centroid alone); "
+        "default: the product's",
+    )
     ap.add_argument(
         "--cache",
         type=Path,
@@ -384,6 +406,13 @@ def main() -> None:
             f"{_unlock(r):>11}{_minutes(r, args.seconds_per_unit):>9.1f}"
         )
     print(f"minutes: the reviewer's, at {args.seconds_per_unit:g} s per effort unit")
+    for method, r in results.items():
+        late = "n/a" if r["effort_10_19"] is None else f"{r['effort_10_19']:.3f}"
+        late1 = "n/a" if r["top1_10_19"] is None else f"{r['top1_10_19']:.1%}"
+        print(
+            f"{method}: effort seedings 0-9 {r['effort_0_9']:.3f}, 10-19 {late}; "
+            f"top-1 {r['top1_0_9']:.1%}, {late1}"
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
@@ -394,6 +423,7 @@ def main() -> None:
                 "every": args.every,
                 "scale": args.scale,
                 "seconds_per_unit": args.seconds_per_unit,
+                "neighbour_weight": args.neighbour_weight,
                 "embedder": embedder.id,
                 "results": results,
                 "seconds": time.perf_counter() - started,
