@@ -176,6 +176,59 @@ def features_main(args: argparse.Namespace) -> None:
     args.json.write_text(json.dumps({"dataset": str(args.dataset), "top1": table}, indent=2))
 
 
+def cost_main(args: argparse.Namespace) -> None:
+    """CPU seconds per photo (one thread, process time: steady on a shared machine) of each
+    network pass the vector variants need, against the one pass that ships."""
+    import time
+
+    import torch
+
+    from photosort.ml.efficientnet import to_input
+    from photosort.ml.embedder import center_crop_resize
+
+    torch.set_num_threads(1)
+    passes = _Passes()
+    ims = [Image.open(p).convert("RGB") for p in _photos(args.dataset)[: args.cost]]
+    x = [to_input(center_crop_resize(im, 224)[None]) for im in ims]
+    crops = [torch.randn(5, 3, 224, 224) for _ in ims]
+    mx = [torch.randn(1, 3, 224, 224) for _ in ims]
+    runs = {
+        "EfficientNet-Lite0 pass": lambda i: passes.net.features(x[i]),
+        "5 crops (Lite0)": lambda i: passes.net.features(crops[i]),
+        "MobileNetV2 pass": lambda i: passes.mnet(passes.mnet_input(mx[i])),
+    }
+    out = {}
+    with torch.inference_mode():
+        for name, f in runs.items():
+            f(0)
+            t = time.process_time()
+            for i in range(len(ims)):
+                f(i)
+            out[name] = (time.process_time() - t) / len(ims)
+    base = out["EfficientNet-Lite0 pass"]
+    for name, sec in out.items():
+        print(f"{name:<26}{sec * 1000:>8.1f} ms{sec / base:>7.2f}x")
+    graph_cost(args.cost_rows)
+
+
+def graph_cost(n: int) -> None:
+    """CPU seconds to build the neighbour graph over `n` rows (the vote's indexing cost)."""
+    import time
+
+    from photosort.ml import VectorMatrix
+    from photosort.suggest.indexing.graph import NeighbourGraph
+
+    rng = np.random.default_rng(0)
+    m = VectorMatrix(1280)
+    vecs = _unit(rng.standard_normal((n, 1280)).astype(np.float32))
+    m.put_many([f"fp{i}" for i in range(n)], vecs)
+    t = time.process_time()
+    NeighbourGraph(m, limit=n).neighbours(np.arange(1))
+    sec = time.process_time() - t
+    print(f"neighbour graph over {n} rows: {sec:.1f} CPU s ({sec / n * 1000:.2f} ms per row)")
+    m.close()
+
+
 def knn_graph(vecs: Matrix, k: int) -> NDArray[np.float64]:
     """Symmetric kNN affinity over all rows (cosine of the k nearest, others 0), normalised
     as label spreading does: D^-1/2 W D^-1/2."""
@@ -421,6 +474,8 @@ def main() -> None:
     ap.add_argument(
         "--propagation", action="store_true", help="compare rankings over the kNN graph"
     )
+    ap.add_argument("--cost", type=int, default=0, help="time the passes over N photos")
+    ap.add_argument("--cost-rows", type=int, default=20_000, help="rows of the timed graph")
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
@@ -429,6 +484,9 @@ def main() -> None:
         return
     if args.propagation:
         propagation_main(args)
+        return
+    if args.cost:
+        cost_main(args)
         return
     vecs, labels = embed(args.dataset, args.model)
     trials = [run(vecs, labels, seed, args) for seed in range(args.trials)]

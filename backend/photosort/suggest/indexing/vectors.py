@@ -428,7 +428,10 @@ class VectorIndex:
         # these stay valid, and a filing meanwhile does not wait for a pass over the matrix.
         r = rows[present]
         if columns is not None:
-            voted = self._voted(names, cent, r, self.scores.at(names, cent, r), columns)
+            # The table brought up to date (the graph keeps the matrix small: a cheap pass),
+            # then read: what the centroid-only path reads too, by way of `top`.
+            table = self.scores.refresh(names, cent)
+            voted = self._voted(names, cent, r, table[r], columns)
             if voted is not None:
                 t = best_two(voted)
                 second = t.second.astype(np.float64)
@@ -477,7 +480,7 @@ class VectorIndex:
         unfiled = known & (classes < 0)
         if unfiled.any():
             others = np.unique(near[unfiled])
-            first = np.argmax(self.scores.at(names, cent, others), axis=1)
+            first = np.argmax(self.scores.refresh(names, cent)[others], axis=1)
             classes[unfiled] = first[np.searchsorted(others, near[unfiled])]
         return vote(sims, near, nsims, classes, self.neighbour_weight)
 
