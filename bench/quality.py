@@ -116,19 +116,13 @@ def build_library(dataset: Path, root: Path, seeds: int, rng: random.Random) -> 
     return truth
 
 
-def open_service(
-    root: Path, embedder: Embedder, warm_cache: Path | None, neighbour_weight: float | None = None
-) -> SuggestionService:
-    """The product's service over `root`, indexed (`neighbour_weight`: the nearest photos'
-    share in each score; None keeps the product's own)."""
+def open_service(root: Path, embedder: Embedder, warm_cache: Path | None) -> SuggestionService:
     if warm_cache and warm_cache.exists():
         (root / CLUSTERING_DIR).mkdir(exist_ok=True)
         shutil.copy2(warm_cache, root / CLUSTERING_DIR / CACHE_NAME)
     session = Session(root)
     service = SuggestionService(session, lambda: (embedder, "benchmark"))
     service.load_embedder()
-    if neighbour_weight is not None:
-        service.vectors.neighbour_weight = neighbour_weight
     service.index_pending()
     return service
 
@@ -143,7 +137,7 @@ def trial_library(
     with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
         root = Path(tmp)
         truth = build_library(dataset, root, args.seeds, rng)
-        service = open_service(root, embedder, warm_cache, args.neighbour_weight)
+        service = open_service(root, embedder, warm_cache)
         if not warm_cache.exists():
             # Through SQLite's backup: a file copy can miss what is still in the WAL (it did:
             # every later trial re-embedded the whole set).
@@ -345,13 +339,6 @@ def main() -> None:
     ap.add_argument("--methods", default="grid,photosort,no-suggestions")
     ap.add_argument("--grid-size", type=int, default=60, help="photos shown in one grid")
     ap.add_argument(
-        "--neighbour-weight",
-        type=float,
-        default=None,
-        help="the nearest photos' share in each suggestion's score (0: centroid alone); "
-        "default: the product's",
-    )
-    ap.add_argument(
         "--cache",
         type=Path,
         default=Path("bench/out/cache"),
@@ -423,7 +410,6 @@ def main() -> None:
                 "every": args.every,
                 "scale": args.scale,
                 "seconds_per_unit": args.seconds_per_unit,
-                "neighbour_weight": args.neighbour_weight,
                 "embedder": embedder.id,
                 "results": results,
                 "seconds": time.perf_counter() - started,

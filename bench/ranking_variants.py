@@ -12,13 +12,21 @@ its top-1 is right when the first cluster is the true class. Variants:
   best cosine to any of them.
 
 With `--features` (EfficientNet-Lite0) the nearest-centroid top-1 is measured instead for
-several ways to make the vector, from one pass per photo and one over its mirror image:
-max (what ships), avg, median-subtracted max, horizontal-flip averaging of max, and max
-concatenated with the classifier's own ImageNet probabilities (square-rooted, weight 0.5).
+several ways to make the vector: max (what ships), avg, median-subtracted max,
+horizontal-flip averaging of max, max concatenated with the classifier's own ImageNet
+probabilities (square-rooted, weight 0.5), object-centred poolings of the same map (its
+centre, a centre-weighted map), multi-crop (a zoomed centre crop; the full photo and five
+crops), MobileNetV2 (bench/mobilenetv2.py) alone and concatenated with Lite0. The vectors are
+kept in bench/out/cache. `--cost N` times each network pass over N photos.
+
+With `--propagation` the top-1 of rankings that read the queue's nearest-neighbour graph is
+measured on the shipped vectors: a vote of the nearest filed photos, label spreading (Zhou et
+al.) alone and blended with the centroid, and the neighbour vote over filed and queued photos.
 Seedings 0-9 and 10-19 are reported apart (choose on one half, confirm on the other).
 
     python bench/ranking_variants.py --dataset ../shared/datasets/stamps6/clutter --trials 20
     python bench/ranking_variants.py --features --dataset ../shared/datasets/stamps6/white
+    python bench/ranking_variants.py --propagation --dataset ../shared/datasets/stamps6/white
 """
 
 from __future__ import annotations
@@ -208,25 +216,6 @@ def cost_main(args: argparse.Namespace) -> None:
     base = out["EfficientNet-Lite0 pass"]
     for name, sec in out.items():
         print(f"{name:<26}{sec * 1000:>8.1f} ms{sec / base:>7.2f}x")
-    graph_cost(args.cost_rows)
-
-
-def graph_cost(n: int) -> None:
-    """CPU seconds to build the neighbour graph over `n` rows (the vote's indexing cost)."""
-    import time
-
-    from photosort.ml import VectorMatrix
-    from photosort.suggest.indexing.graph import NeighbourGraph
-
-    rng = np.random.default_rng(0)
-    m = VectorMatrix(1280)
-    vecs = _unit(rng.standard_normal((n, 1280)).astype(np.float32))
-    m.put_many([f"fp{i}" for i in range(n)], vecs)
-    t = time.process_time()
-    NeighbourGraph(m, limit=n).neighbours(np.arange(1))
-    sec = time.process_time() - t
-    print(f"neighbour graph over {n} rows: {sec:.1f} CPU s ({sec / n * 1000:.2f} ms per row)")
-    m.close()
 
 
 def knn_graph(vecs: Matrix, k: int) -> NDArray[np.float64]:
@@ -326,8 +315,8 @@ def propagation_variants(vecs: Matrix, n_classes: int) -> dict[str, Variant]:
 
     def smoothing(k: int, beta: float) -> Variant:
         """(1 - beta) x centroid + beta x the vote of the k nearest photos (filed or queued)
-        for their class: a filed photo's own, a queued one's first centroid suggestion (what
-        the product's neighbour vote does, suggest/indexing/graph.py)."""
+        for their class: a filed photo's own, a queued one's first centroid suggestion (the
+        neighbour vote measured for effort in the product at commit 333f404)."""
 
         def f(i: int, cent: NDArray[np.float64], filed: NDArray[np.intp]) -> NDArray[np.float64]:
             near = order[i][:k]
@@ -475,7 +464,6 @@ def main() -> None:
         "--propagation", action="store_true", help="compare rankings over the kNN graph"
     )
     ap.add_argument("--cost", type=int, default=0, help="time the passes over N photos")
-    ap.add_argument("--cost-rows", type=int, default=20_000, help="rows of the timed graph")
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")

@@ -23,7 +23,6 @@ class Centroids:
         self._sum: dict[str, NDArray[np.float64]] = {}
         self._members: dict[str, dict[str, int]] = {}
         self._matrix: tuple[list[str], Vector] | None = None
-        self._columns: tuple[list[str], int, NDArray[np.intp]] | None = None
 
     def rebuild(self, members: Mapping[str, Iterable[tuple[str, int]]]) -> None:
         self._sum.clear()
@@ -75,19 +74,4 @@ class Centroids:
                 mean = self._sum[name] / len(self._members[name])
                 mat[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
             self._matrix = (names, mat)
-            self._columns = None
         return self._matrix
-
-    def row_columns(self, n: int) -> NDArray[np.intp]:
-        """Per matrix row below `n`: the column in `matrix()`'s names of the cluster a member
-        with that vector is filed in, -1 for rows no member has (kept until a member changes)."""
-        names, _ = self.matrix()
-        got = self._columns
-        if got is not None and got[0] is names and got[1] == n:
-            return got[2]
-        out = np.full(n, -1, dtype=np.intp)
-        for j, name in enumerate(names):
-            rows = np.fromiter(self._members[name].values(), dtype=np.intp)
-            out[rows[rows < n]] = j
-        self._columns = (names, n, out)
-        return out

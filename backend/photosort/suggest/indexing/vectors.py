@@ -22,9 +22,8 @@ from numpy.typing import NDArray
 
 from photosort.ml import AnnIndex, VectorMatrix
 from photosort.suggest.indexing.centroids import Centroids
-from photosort.suggest.indexing.graph import NeighbourGraph, vote
 from photosort.suggest.indexing.neighbours import NeighbourSearch
-from photosort.suggest.indexing.scores import ScoreTable, best_two
+from photosort.suggest.indexing.scores import ScoreTable
 
 Key = tuple[str, str]
 Vector = NDArray[np.float32]
@@ -33,8 +32,6 @@ Ranking = tuple[list[str], list[float]]
 REMEMBER_ROWS = 10_000  # queue_rows remembers its answer for lists at least this long
 CHANGE_LOG = 64  # item -> row changes remembered, so a remembered answer can be patched
 SLICE = 32_768  # keys checked per hold of the lock: a request waits milliseconds, not a scan
-# The nearest photos' share in each suggestion's score (graph.py); 0 ranks by centroid alone.
-NEIGHBOUR_WEIGHT = 0.0
 
 
 @dataclass(frozen=True)
@@ -58,8 +55,6 @@ class VectorIndex:
         self.centroids: Centroids | None = None  # None until the embedder (its dim) is known
         self.matrix: VectorMatrix | None = None
         self.scores: ScoreTable | None = None
-        self.graph: NeighbourGraph | None = None
-        self.neighbour_weight = NEIGHBOUR_WEIGHT
         self._fp: dict[Key, str] = {}
         self._errors: dict[Key, str] = {}
         # Queued item -> matrix row, for those whose vector is in; queued items seen with a
@@ -88,7 +83,6 @@ class VectorIndex:
             self.matrix = matrix
             self.centroids = Centroids(dim, self.matrix.take)
             self.scores = ScoreTable(self.matrix)
-            self.graph = NeighbourGraph(self.matrix)
             for key, fp in self._fp.items():
                 if key[0] == "s":
                     self._link(key[1], fp)
@@ -399,12 +393,8 @@ class VectorIndex:
             names, cent = self.centroids.matrix()
             if not len(present) or not names:
                 return {}
-            columns = self._filed_columns(names)
         # Outside the index's lock: a pass over the matrix must not hold up a filing.
         sims = self.scores.at(names, cent, rows[present])
-        voted = None if columns is None else self._voted(names, cent, rows[present], sims, columns)
-        if voted is not None:
-            sims = voted
         order = np.argsort(-sims, axis=1, kind="stable")
         ordered = np.take_along_axis(sims, order, axis=1).tolist()
         return {
@@ -423,66 +413,14 @@ class VectorIndex:
                 names, cent = self.centroids.matrix()
             if not names or self.scores is None:
                 return empty_top()
-            columns = self._filed_columns(names)
         # Outside the index's lock (the table has its own): rows only ever get appended, so
         # these stay valid, and a filing meanwhile does not wait for a pass over the matrix.
-        r = rows[present]
-        if columns is not None:
-            # The table brought up to date (the graph keeps the matrix small: a cheap pass),
-            # then read: what the centroid-only path reads too, by way of `top`.
-            table = self.scores.refresh(names, cent)
-            voted = self._voted(names, cent, r, table[r], columns)
-            if voted is not None:
-                t = best_two(voted)
-                second = t.second.astype(np.float64)
-                margin = np.where(np.isfinite(second), t.score - second, 2.0)
-                return QueueTop(
-                    list(names), present, r, t.first, t.score.astype(np.float64), margin
-                )
         top = self.scores.top(names, cent)
+        r = rows[present]
         score = top.score[r].astype(np.float64)
         second = top.second[r].astype(np.float64)
         margin = np.where(np.isfinite(second), score - second, 2.0)
         return QueueTop(list(names), present, r, top.first[r], score, margin)
-
-    def _filed_columns(self, names: list[str]) -> NDArray[np.intp] | None:
-        """Under the lock: each row's filed cluster column (`Centroids.row_columns`) when the
-        nearest photos vote on the ranking (a weight, two clusters, a graph), else None."""
-        if (
-            not self.neighbour_weight
-            or len(names) < 2
-            or self.graph is None
-            or self.matrix is None
-            or self.centroids is None
-            or len(self.matrix) > self.graph.limit
-        ):
-            return None
-        return self.centroids.row_columns(len(self.matrix))
-
-    def _voted(
-        self,
-        names: list[str],
-        cent: Vector,
-        rows: NDArray[np.intp],
-        sims: NDArray[np.float32],
-        columns: NDArray[np.intp],
-    ) -> NDArray[np.float32] | None:
-        """`sims` (these rows' centroid scores) with their nearest photos' vote blended in
-        (graph.py): a filed neighbour votes for its cluster, any other for its own first
-        suggestion by centroid. None when the graph is not kept (the matrix outgrew it)."""
-        assert self.graph is not None and self.scores is not None
-        got = self.graph.neighbours(rows)
-        if got is None:
-            return None
-        near, nsims = got
-        known = (near >= 0) & (near < len(columns))
-        classes = np.where(known, columns[np.where(known, near, 0)], -1)
-        unfiled = known & (classes < 0)
-        if unfiled.any():
-            others = np.unique(near[unfiled])
-            first = np.argmax(self.scores.refresh(names, cent)[others], axis=1)
-            classes[unfiled] = first[np.searchsorted(others, near[unfiled])]
-        return vote(sims, near, nsims, classes, self.neighbour_weight)
 
     def nearest(
         self, anchor: Vector, queue: Callable[[], Sequence[str]], limit: int

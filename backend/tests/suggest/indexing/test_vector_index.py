@@ -179,12 +179,10 @@ def test_row_map_follows_removals_additions_and_shared_content():
     index.close()
 
 
-@pytest.mark.parametrize("weight", [0.0, 0.1])
-def test_queue_top_agrees_with_the_ranking_shown_beside_each_photo(weight: float):
+def test_queue_top_agrees_with_the_ranking_shown_beside_each_photo():
     vecs, labels = clustered(400, seed=5)
     items = [f"p{i:03d}" for i in range(400)]
     index = index_with(items, vecs)
-    index.neighbour_weight = weight  # centroid alone, and with the nearest photos' vote
     for i in range(30):  # ten members per cluster, from the queue
         index.moved(("s", items[i]), ("d", f"c{labels[i]}/{items[i]}"), f"c{labels[i]}", add=True)
     queue = items[30:]
@@ -196,8 +194,7 @@ def test_queue_top_agrees_with_the_ranking_shown_beside_each_photo(weight: float
         assert top.names[top.first[k]] == names[0]
         assert top.score[k] == pytest.approx(scores[0], abs=1e-6)
         assert top.margin[k] == pytest.approx(scores[0] - scores[1], abs=1e-6)
-    # a new member moves one centroid: the cached scores follow (the centroid's own scores)
-    index.neighbour_weight = 0.0
+    # a new member moves one centroid: the cached scores follow
     index.moved(("s", queue[0]), ("d", f"c0/{queue[0]}"), "c0", add=True)
     after = index.ranked(queue[1:])
     names, cents = index.centroids.matrix() if index.centroids else ([], None)
