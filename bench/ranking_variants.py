@@ -70,7 +70,11 @@ def feature_sets(dataset: Path, cache: Path) -> tuple[dict[str, Matrix], list[st
     file = cache / f"ranking-variants-{dataset.parent.name}-{dataset.name}.npz"
     if file.exists():
         with np.load(file) as z:
-            return {str(k): z[k] for k in z.files}, labels
+            sets = {str(k): z[k] for k in z.files}
+        if "zoomed centre alone" not in sets:  # added later: one Lite0 pass per photo
+            sets["zoomed centre alone"] = _zoomed(paths)
+            np.savez(file, **sets)  # type: ignore[arg-type]
+        return sets, labels
     rows: dict[str, list[NDArray[np.float32]]] = {}
     passes = _Passes()
     for p in paths:
@@ -80,6 +84,24 @@ def feature_sets(dataset: Path, cache: Path) -> tuple[dict[str, Matrix], list[st
     cache.mkdir(parents=True, exist_ok=True)
     np.savez(file, **sets)  # type: ignore[arg-type]
     return sets, labels
+
+
+def _zoomed(paths: list[Path]) -> Matrix:
+    """Max-pooled Lite0 vectors of each photo's centre crop (0.7 of the shorter side)."""
+    import torch
+
+    from photosort.ml import EfficientNetLite0Embedder
+    from photosort.ml.efficientnet import to_input
+    from photosort.ml.embedder import center_crop_resize
+
+    net = EfficientNetLite0Embedder("cpu").load()
+    rows = []
+    with torch.inference_mode():
+        for p in paths:
+            im = Image.open(p).convert("RGB")
+            x = to_input(center_crop_resize(im, 224, crop_fraction=0.7)[None])
+            rows.append(_unit(net.features(x).amax(dim=(2, 3)).numpy())[0])
+    return np.stack(rows).astype(np.float32)
 
 
 def _photos(dataset: Path) -> list[Path]:
@@ -135,6 +157,7 @@ class _Passes:
             "max + centre max": _unit(mx + centre),
             "centre-weighted max": weighted,
             "max + zoomed centre": _unit(mx + zoom),
+            "zoomed centre alone": zoom,
             "max over full + 5 crops": five,
             "mobilenetv2 max": mobile,
             "lite0 + mobilenetv2": _unit(np.hstack([mx, mobile])),
