@@ -23,6 +23,10 @@ choice in it is the product's own:
 
     python bench/quality.py --trials 20   # --dataset DIR: a bigger labeled set
     python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
+    python bench/quality.py --crop-fraction 0.7   # Lite0 seeing only the photos' centre
+
+Effort and top-1 are also printed for seedings 0-9 and 10-19 apart (choose a variant on one
+half, confirm on the other).
 """
 
 from __future__ import annotations
@@ -36,10 +40,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
@@ -49,6 +54,10 @@ from photosort.errors import Conflict
 from photosort.ml import Embedder, load_embedder
 from photosort.session import CLUSTERING_DIR, MovePlan, Session, new_batch_id
 from photosort.suggest import SuggestionService, shown_suggestions
+
+if TYPE_CHECKING:
+    import torch
+    from PIL import Image
 
 ACCEPT, CHOOSE, WRONG_AUTO = 0.3, 1.0, 2.0
 GRID_OPEN, GRID_SHOWN, GRID_UNTICK = 0.3, 0.1, 0.5
@@ -97,6 +106,28 @@ class Trial:
     @property
     def top1(self) -> float:
         return (self.top1_right + self.auto_right) / self.queued
+
+
+def centre_cropped(fraction: float) -> Embedder:
+    """The shipped EfficientNet-Lite0 embedder seeing only the centre `fraction` of each
+    photo's shorter side (a bench-only variant: the product crops the whole shorter side)."""
+    import numpy as np
+
+    from photosort.ml import EfficientNetLite0Embedder
+    from photosort.ml.efficientnet import to_input
+    from photosort.ml.embedder import center_crop_resize
+
+    class Cropped(EfficientNetLite0Embedder):
+        def preprocess(self, images: Sequence[Image.Image]) -> torch.Tensor:
+            crops = [
+                center_crop_resize(im, self.input_edge, crop_fraction=fraction) for im in images
+            ]
+            return to_input(np.stack(crops))
+
+    out = Cropped("cpu")
+    out.id += f":centre{fraction:g}"
+    out.labels_id = f"{out.id}:imagenet-probs"
+    return out
 
 
 def build_library(dataset: Path, root: Path, seeds: int, rng: random.Random) -> dict[str, str]:
@@ -286,6 +317,15 @@ def summarise(trials: list[Trial]) -> dict[str, float | None]:
         "seedings_meeting_target": (len(met) / len(with_moves)) if with_moves else None,
         "effort": statistics.fmean(t.effort_ratio for t in trials),
         "effort_sd": statistics.pstdev(t.effort_ratio for t in trials),
+        # seedings 0-9 and 10-19 apart: choose a variant on one half, confirm on the other
+        "effort_0_9": statistics.fmean(t.effort_ratio for t in trials if t.seed < 10),
+        "effort_10_19": (
+            statistics.fmean(t.effort_ratio for t in late)
+            if (late := [t for t in trials if t.seed >= 10])
+            else None
+        ),
+        "top1_0_9": statistics.fmean(t.top1 for t in trials if t.seed < 10),
+        "top1_10_19": statistics.fmean(t.top1 for t in late) if late else None,
         "auto_share": statistics.fmean(t.auto_share for t in trials),
         "auto_precision": sum(t.auto_right for t in trials) / moved if moved else None,
         "top1": statistics.fmean(t.top1 for t in trials),
@@ -330,6 +370,12 @@ def main() -> None:
     ap.add_argument("--methods", default="grid,photosort,no-suggestions")
     ap.add_argument("--grid-size", type=int, default=60, help="photos shown in one grid")
     ap.add_argument(
+        "--crop-fraction",
+        type=float,
+        default=1.0,
+        help="embed only the centre of each photo's shorter side (Lite0; bench-only variant)",
+    )
+    ap.add_argument(
         "--cache",
         type=Path,
         default=Path("bench/out/cache"),
@@ -344,6 +390,8 @@ def main() -> None:
 
     choice = load_embedder(args.model, "cpu")
     embedder = choice.embedder
+    if args.crop_fraction != 1.0:
+        embedder = centre_cropped(args.crop_fraction)
     methods: dict[str, AutoStep | None] = {
         "grid": product_auto,
         "photosort": product_auto,
@@ -355,7 +403,8 @@ def main() -> None:
     results: dict[str, dict[str, float | None]] = {}
     all_trials: list[dict[str, object]] = []
     args.cache.mkdir(parents=True, exist_ok=True)
-    warm = args.cache / f"{args.dataset.parent.name}-{args.dataset.name}-{args.model}.sqlite"
+    crop = "" if args.crop_fraction == 1.0 else f"-centre{args.crop_fraction:g}"
+    warm = args.cache / f"{args.dataset.parent.name}-{args.dataset.name}-{args.model}{crop}.sqlite"
     for method in chosen:
         trials = [
             grid_trial(args.dataset, seed, args, embedder, warm)
@@ -384,6 +433,13 @@ def main() -> None:
             f"{_unlock(r):>11}{_minutes(r, args.seconds_per_unit):>9.1f}"
         )
     print(f"minutes: the reviewer's, at {args.seconds_per_unit:g} s per effort unit")
+    for method, r in results.items():
+        late = "n/a" if r["effort_10_19"] is None else f"{r['effort_10_19']:.3f}"
+        late1 = "n/a" if r["top1_10_19"] is None else f"{r['top1_10_19']:.1%}"
+        print(
+            f"{method}: effort seedings 0-9 {r['effort_0_9']:.3f}, 10-19 {late}; "
+            f"top-1 {r['top1_0_9']:.1%}, {late1}"
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
