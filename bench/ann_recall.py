@@ -50,11 +50,13 @@ from common import OUT_DIR, loadavg, percentile, print_table, write_json
 from data import stamps6
 from draws import vary_image
 from photosort.ml import AnnIndex, VectorMatrix, load_embedder
+from photosort.ml.ann import ROWS_PER_CELL
 
 MODEL = "efficientnet-lite0"
 BLOCK = 1000  # draws embedded and saved at a time
 TOP = 30  # more-like-this's page
 CACHE = OUT_DIR / "ann_recall"
+PRODUCT_ROWS_PER_CELL = ROWS_PER_CELL
 
 
 def sources() -> list[Path]:
@@ -81,23 +83,18 @@ def _draw_block(
     return images, np.asarray(which, dtype=np.int32), digests
 
 
-def embed(rows: int, seed: int) -> tuple[NDArray[np.float16], NDArray[np.int32]]:
-    """(rows x 1280) float16 unit vectors of distinct draws and each one's source photo."""
-    final = CACHE / f"vectors-{rows}-s{seed}.npy"
-    final_src = final.with_suffix(".src.npy")
-    if final.exists() and final_src.exists():
-        return np.load(final), np.load(final_src)
-    CACHE.mkdir(parents=True, exist_ok=True)
+def _block(seed: int, b: int) -> Path:
+    return CACHE / f"s{seed}-b{b:04d}.npz"
+
+
+def _embed_blocks(todo: list[int], seed: int) -> None:
     paths = sources()
     photos = []
     for p in paths:
         with Image.open(p) as im:
             photos.append(im.convert("RGB"))
     embedder = load_embedder(MODEL, "cpu").embedder
-    blocks = -(-rows // BLOCK)
-    todo = [b for b in range(blocks) if not (CACHE / f"s{seed}-b{b:04d}.npz").exists()]
-    print(f"{len(paths)} photos, {blocks - len(todo)}/{blocks} blocks cached", flush=True)
-    started, done = time.perf_counter(), 0
+    started = time.perf_counter()
     # Drawing (Pillow, which releases the GIL) runs one block ahead of the model.
     with ThreadPoolExecutor(1) as pool:
         ahead = pool.submit(_draw_block, photos, todo[0], seed) if todo else None
@@ -107,16 +104,34 @@ def embed(rows: int, seed: int) -> tuple[NDArray[np.float16], NDArray[np.int32]]
             if i + 1 < len(todo):
                 ahead = pool.submit(_draw_block, photos, todo[i + 1], seed)
             vectors = embedder.embed_images(images).astype(np.float16)
-            tmp = CACHE / f"s{seed}-b{b:04d}.tmp.npz"
-            np.savez(
-                tmp, vectors=vectors, src=which, digest=np.frombuffer(b"".join(digests), "S16")
-            )
-            tmp.rename(CACHE / f"s{seed}-b{b:04d}.npz")
-            done += len(images)
-            rate = done / (time.perf_counter() - started)
+            digest = np.frombuffer(b"".join(digests), "S16")
+            tmp = _block(seed, b).with_suffix(".tmp.npz")
+            np.savez(tmp, vectors=vectors, src=which, digest=digest)
+            tmp.rename(_block(seed, b))
+            rate = (i + 1) * BLOCK / (time.perf_counter() - started)
             left = (len(todo) - i - 1) * BLOCK / rate
             print(f"block {b}: {rate:.1f} draws/s, {left / 60:.0f} min left", flush=True)
-    parts = [np.load(CACHE / f"s{seed}-b{b:04d}.npz") for b in range(blocks)]
+
+
+def embed(
+    rows: int, seed: int, part: tuple[int, int] = (0, 1)
+) -> tuple[NDArray[np.float16], NDArray[np.int32]] | None:
+    """(rows x 1280) float16 unit vectors of distinct draws and each one's source photo;
+    None while blocks of another `part` (worker I of N: blocks I, I + N, ...) are missing."""
+    final = CACHE / f"vectors-{rows}-s{seed}.npy"
+    final_src = final.with_suffix(".src.npy")
+    if final.exists() and final_src.exists():
+        return np.load(final), np.load(final_src)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    blocks = -(-rows // BLOCK)
+    mine = range(part[0], blocks, part[1])
+    todo = [b for b in mine if not _block(seed, b).exists()]
+    print(f"{len(mine) - len(todo)}/{len(mine)} blocks of this part cached", flush=True)
+    _embed_blocks(todo, seed)
+    if not all(_block(seed, b).exists() for b in range(blocks)):
+        print("other parts' blocks still missing")
+        return None
+    parts = [np.load(_block(seed, b)) for b in range(blocks)]
     vectors = np.concatenate([p["vectors"] for p in parts])[:rows]
     src = np.concatenate([p["src"] for p in parts])[:rows]
     digest = np.concatenate([p["digest"] for p in parts])[:rows]
@@ -136,15 +151,24 @@ def matrix_of(vectors: NDArray[np.float16]) -> VectorMatrix:
     return matrix
 
 
-def build(matrix: VectorMatrix) -> tuple[AnnIndex, float]:
-    """The product's index over every row, built as more-like-this builds it; and seconds."""
+def build(matrix: VectorMatrix, as_rows: int | None) -> tuple[AnnIndex, float]:
+    """The product's index over every row, built as more-like-this builds it; and seconds.
+    With `as_rows`, it gets the cells (and so the cells probed) it would have in a library of
+    that many rows."""
     import faiss  # noqa: F401  (imported before the clock: a server imports it once)
 
+    import photosort.ml.ann as ann_module
+
+    if as_rows is not None:
+        cells = int(np.clip(as_rows // PRODUCT_ROWS_PER_CELL, 1, 256))
+        ann_module.ROWS_PER_CELL = max(1, len(matrix) // cells)  # type: ignore[misc]
     ann = AnnIndex(matrix)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     ann.build_in_background()
     if not ann.wait():
         raise SystemExit("the index was not built")
+    ann_module.ROWS_PER_CELL = PRODUCT_ROWS_PER_CELL  # type: ignore[misc]
+    print(f"index built: {time.perf_counter() - t:.1f} s, {time.process_time() - cpu:.1f} s CPU")
     return ann, time.perf_counter() - t
 
 
@@ -170,42 +194,39 @@ def sweep(
     allowed: dict[str, Any],
     counts: list[int],
     probes: list[int],
+    timed: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Recall of every truth and latency, for each (cells probed, candidate count)."""
+    """Recall of every truth for each (cells probed, candidate count); latency of the search
+    and of the search plus the exact re-scoring where `timed` cells are probed (the CPU is
+    scarce here: the other rows only search)."""
     index: Any = ann._index  # the bench sweeps the product's probe count
     rows: list[dict[str, Any]] = []
     for nprobe in probes:
         index.nprobe = nprobe
         for count in counts:
-            hits = {name: [] for name in truths}
+            hits: dict[str, list[float]] = {name: [] for name in truths}
             search_ms, total_ms = [], []
             for q, anchor in enumerate(queries):
                 t = time.perf_counter()
                 cand = ann.search(anchor, count)
                 t1 = time.perf_counter()
-                sims = matrix.cosines_at(cand, anchor)[:, 0]
-                np.argpartition(-sims, min(TOP, len(sims) - 1))[:TOP]
-                t2 = time.perf_counter()
-                search_ms.append((t1 - t) * 1e3)
-                total_ms.append((t2 - t) * 1e3)
+                if nprobe == timed:  # what more-like-this does with them
+                    sims = matrix.cosines_at(cand, anchor)[:, 0]
+                    np.argpartition(-sims, min(TOP, len(sims) - 1))[:TOP]
+                    total_ms.append((time.perf_counter() - t) * 1e3)
+                    search_ms.append((t1 - t) * 1e3)
                 for name, truth in truths.items():
                     mask = allowed[name](q)
                     kept = set((cand if mask is None else cand[mask[cand]]).tolist())
                     hits[name].append(len(kept & truth[q]) / TOP)
-            search_ms.sort()
-            total_ms.sort()
-            rows.append(
-                {
-                    "nprobe": nprobe,
-                    "candidates": count,
-                    **{f"recall_{n}": float(np.mean(h)) for n, h in hits.items()},
-                    "search_ms_p50": percentile(search_ms, 50),
-                    "search_ms_p95": percentile(search_ms, 95),
-                    "total_ms_p50": percentile(total_ms, 50),
-                    "total_ms_p95": percentile(total_ms, 95),
-                }
-            )
-            print(rows[-1], flush=True)
+            row: dict[str, Any] = {"nprobe": nprobe, "candidates": count}
+            row.update({f"recall_{n}": float(np.mean(h)) for n, h in hits.items()})
+            for name, ms in (("search", sorted(search_ms)), ("total", sorted(total_ms))):
+                if ms:
+                    row[f"{name}_ms_p50"] = percentile(ms, 50)
+                    row[f"{name}_ms_p95"] = percentile(ms, 95)
+            rows.append(row)
+            print(row, flush=True)
     return rows
 
 
@@ -215,33 +236,44 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--embed-only", action="store_true")
+    ap.add_argument("--part", default="0/1", help="embed as worker I of N (I/N)")
+    ap.add_argument(
+        "--as-rows", type=int, help="give the index the cells it would have at this many rows"
+    )
     ap.add_argument("--json", type=Path, default=OUT_DIR / "ann_recall.json")
     args = ap.parse_args()
+    import torch
+
+    # One thread re-scores a query's candidates (a matrix-vector product of at most a few
+    # thousand rows): on shared, busy cores a second one mostly measures OpenMP's waits.
+    torch.set_num_threads(1)
     t0 = time.perf_counter()
-    vectors, src = embed(args.rows, args.seed)
-    print(f"{len(vectors)} vectors in {time.perf_counter() - t0:.0f} s")
-    if args.embed_only:
+    i, n = (int(x) for x in args.part.split("/"))
+    embedded = embed(args.rows, args.seed, (i, n))
+    print(f"{time.perf_counter() - t0:.0f} s", flush=True)
+    if embedded is None or args.embed_only:
         return
+    vectors, src = embedded
     counts = [30, 60, 120, 250, 500, 960, 2000, 4000]
     rng = np.random.default_rng(args.seed)
     matrix = matrix_of(vectors)
-    ann, build_s = build(matrix)
+    ann, build_s = build(matrix, args.as_rows)
     cells, in_use = int(ann._index.nlist), int(ann._index.nprobe)
-    probes = sorted({min(cells, p) for p in (in_use, 2 * in_use, 4 * in_use, cells)})
+    probes = sorted({min(cells, p) for p in (in_use, 2 * in_use, 4 * in_use)})
     print(f"index over {len(matrix)} rows: {build_s:.1f} s, {cells} cells, {in_use} probed")
     picked = rng.choice(len(vectors), args.queries, replace=False)
     queries = matrix.take(picked)
     masks = [src != src[r] for r in picked]
     allowed = {"all": lambda q: None, "other": lambda q: masks[q]}
     truths = {name: exact_top(matrix, queries, ok) for name, ok in allowed.items()}
-    rows = sweep(ann, matrix, queries, truths, allowed, counts, probes)
+    rows = sweep(ann, matrix, queries, truths, allowed, counts, probes, in_use)
 
     # Held out: no draw of the query's photo in the library at all.
     photos = np.unique(src)
     held = rng.choice(photos, max(1, len(photos) // 10), replace=False)
     outside = np.isin(src, held)
     lib = matrix_of(vectors[~outside])
-    ann_h, build_h = build(lib)
+    ann_h, build_h = build(lib, args.as_rows)
     cells_h = int(ann_h._index.nlist)
     picked_h = rng.choice(np.flatnonzero(outside), args.queries, replace=False)
     queries_h = vectors[picked_h].astype(np.float32)
@@ -269,8 +301,8 @@ def report(
             f"{100 * r['recall_all']:.1f}%",
             f"{100 * r['recall_other']:.1f}%",
             f"{100 * held[k]:.1f}%" if (k := (r["nprobe"], r["candidates"])) in held else "",
-            f"{r['search_ms_p50']:.2f} / {r['search_ms_p95']:.2f}",
-            f"{r['total_ms_p50']:.2f} / {r['total_ms_p95']:.2f}",
+            f"{r['search_ms_p50']:.2f} / {r['search_ms_p95']:.2f}" if "search_ms_p50" in r else "",
+            f"{r['total_ms_p50']:.2f} / {r['total_ms_p95']:.2f}" if "total_ms_p50" in r else "",
         ]
         for r in rows
     ]
@@ -279,7 +311,9 @@ def report(
         ["probed", "candidates", "all rows", "other photos", "held out", "search ms", "+ rescore"],
         table,
         title=f"\nrecall of the exact top {TOP}, {args.queries} queries, {n:,} rows "
-        f"({cells} cells, {in_use} probed in use; index built in {build_s:.1f} s), held out: "
+        f"({cells} cells, {in_use} probed as the product would"
+        f"{f' at {args.as_rows:,} rows' if args.as_rows else ''}; index built in "
+        f"{build_s:.1f} s), held out: "
         f"{n_lib:,} rows ({cells_h} cells, {build_h:.1f} s); latency p50 / p95, load "
         f"{loadavg()}",
     )
@@ -288,6 +322,7 @@ def report(
         "ann_recall",
         {
             "rows": n,
+            "cells_as_at_rows": args.as_rows,
             "queries": args.queries,
             "top": TOP,
             "cells": cells,
