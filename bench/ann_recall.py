@@ -20,10 +20,12 @@ around it) and each number of cells probed (the product's choice, and more), it 
 - held out: an index over the draws of 90% of the photos, queried with draws of the other
   10% (no draw of the query's photo is in the library at all).
 
-Latency is the index search alone and the search plus the exact re-scoring of the candidates
+Latency, at the cells the product probes, is the index search alone and the search plus the
+exact re-scoring of the candidates
 (median and p95, one query at a time).
 
-    nice python bench/ann_recall.py [--rows 100000] [--queries 500] [--embed-only]
+    nice python bench/ann_recall.py [--rows 100000] [--queries 500] [--as-rows N]
+        [--probes 4,8,16] [--embed-only | --part I/N]
 """
 
 from __future__ import annotations
@@ -240,6 +242,7 @@ def main() -> None:
     ap.add_argument(
         "--as-rows", type=int, help="give the index the cells it would have at this many rows"
     )
+    ap.add_argument("--probes", help="cells probed to sweep (default: 1x, 2x, 4x the product's)")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "ann_recall.json")
     args = ap.parse_args()
     import torch
@@ -259,7 +262,8 @@ def main() -> None:
     matrix = matrix_of(vectors)
     ann, build_s = build(matrix, args.as_rows)
     cells, in_use = int(ann._index.nlist), int(ann._index.nprobe)
-    probes = sorted({min(cells, p) for p in (in_use, 2 * in_use, 4 * in_use)})
+    wanted = [int(p) for p in args.probes.split(",")] if args.probes else [1, 2, 4]
+    probes = sorted({min(cells, p if args.probes else p * in_use) for p in [*wanted, in_use]})
     print(f"index over {len(matrix)} rows: {build_s:.1f} s, {cells} cells, {in_use} probed")
     picked = rng.choice(len(vectors), args.queries, replace=False)
     queries = matrix.take(picked)
