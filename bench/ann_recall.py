@@ -21,8 +21,7 @@ around it) and each number of cells probed (the product's choice, and more), it 
   10% (no draw of the query's photo is in the library at all).
 
 Latency, at the cells the product probes, is the index search alone and the search plus the
-exact re-scoring of the candidates
-(median and p95, one query at a time).
+exact re-scoring of the candidates (median and p95, one query at a time).
 
     nice python bench/ann_recall.py [--rows 100000] [--queries 500] [--as-rows N]
         [--probes 4,8,16] [--embed-only | --part I/N]
