@@ -27,9 +27,9 @@ REDUCED: Final = 128  # dimensions kept for the coarse search
 SAMPLE: Final = 32_768  # rows the projection and the coarse cells are trained on
 ROWS_PER_CELL: Final = 4000  # coarse cells: n / this, between 16 and 256
 PROBE_SHARE: Final = 8  # a query visits 1/this of the cells, and at least MIN_PROBE of them
-# On real EfficientNet-Lite0 vectors (bench/ann_recall.py, 25 cells as at 100k rows), visiting
-# 4 cells found 93% of a new photo's exact top 30 whatever the candidate count, 8 cells 95%,
-# 16 cells 100%; with 250 cells (1M rows) 31 already find 100%. A cell holds ~ROWS_PER_CELL
+# On 100k real EfficientNet-Lite0 vectors (bench/ann_recall.py, 24 cells), visiting 4 cells
+# found 97% of a new photo's exact top 30 whatever the candidate count, 8 cells 99.8%, 16 cells
+# 100%; with 250 cells (1M rows, emulated on 45k) 31 already find 100%. A cell holds ~ROWS_PER_CELL
 # rows, so 16 cells cost a query at most 64k codes, half what 1M's 31 cells do.
 MIN_PROBE: Final = 16
 ADD_BLOCK: Final = 65_536  # rows projected and added at a time
