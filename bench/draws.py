@@ -25,6 +25,12 @@ def vary(photo: Path, rng: random.Random) -> bytes:
     """One changed copy of `photo`, as JPEG bytes."""
     with Image.open(photo) as im:
         image = ImageOps.exif_transpose(im).convert("RGB")
+    return vary_image(image, rng)
+
+
+def vary_image(image: Image.Image, rng: random.Random) -> bytes:
+    """One changed copy of an already decoded RGB `image`, as JPEG bytes (for callers that
+    draw many copies of one photo and need not decode it each time)."""
     w, h = image.size
     cut = rng.uniform(0.0, MAX_CROP)  # the share of each dimension taken off, split per edge
     left, top = rng.uniform(0, cut) * w, rng.uniform(0, cut) * h
