@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -44,7 +43,7 @@ from common import OUT_DIR, print_table, write_json
 from data import stamps6
 from photosort.ml import load_embedder
 from photosort.suggest import SuggestionService, shown_suggestions
-from quality import open_service
+from quality import build_library, open_service
 
 ACCEPT, CHOOSE = 0.3, 1.0
 GROUP_OPEN, GROUP_NAME, SHOWN, UNTICK = 0.3, 1.0, 0.1, 0.5
@@ -68,24 +67,6 @@ class Run:
     @property
     def purity(self) -> float:
         return self.ticked / self.shown if self.shown else float("nan")
-
-
-def build(dataset: Path, root: Path, seeds: int, new: set[str], rng: random.Random) -> dict:
-    """Seed every class not in `new` with `seeds` photos; queue the rest. Truth per photo."""
-    truth: dict[str, str] = {}
-    for class_dir in sorted(p for p in dataset.iterdir() if p.is_dir()):
-        photos = sorted(p for p in class_dir.iterdir() if p.is_file())
-        rng.shuffle(photos)
-        n = 0 if class_dir.name in new else seeds
-        if n:
-            (root / class_dir.name).mkdir()
-        for p in photos[:n]:
-            shutil.copy2(p, root / class_dir.name / p.name)
-        for p in photos[n:]:
-            name = p.name if p.name not in truth else f"{class_dir.name}-{p.name}"
-            shutil.copy2(p, root / name)
-            truth[name] = class_dir.name
-    return truth
 
 
 def one_by_one(service: SuggestionService, truth: dict[str, str], item: str) -> float:
@@ -126,7 +107,7 @@ def run_once(
     run = Run(dataset.name, situation, variant, seed)
     warm = args.cache / f"{dataset.parent.name}-{dataset.name}-{args.model}.sqlite"
     with tempfile.TemporaryDirectory(prefix="photosort-pgroups-") as tmp:
-        truth = build(dataset, Path(tmp), args.seeds, new, rng)
+        truth = build_library(dataset, Path(tmp), args.seeds, rng, frozenset(new))
         service = open_service(Path(tmp), embedder, warm)
         try:
             _save_cache(Path(tmp), warm)

@@ -130,17 +130,22 @@ def centre_cropped(fraction: float) -> Embedder:
     return out
 
 
-def build_library(dataset: Path, root: Path, seeds: int, rng: random.Random) -> dict[str, str]:
-    """Copy the dataset: `seeds` photos per class as cluster members, the rest loose.
-    Returns the true class of every loose photo."""
+def build_library(
+    dataset: Path, root: Path, seeds: int, rng: random.Random, new: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Copy the dataset: `seeds` photos per class as cluster members (none for the classes in
+    `new`, which have no cluster yet), the rest loose. Returns the true class of every loose
+    photo."""
     truth: dict[str, str] = {}
     for class_dir in sorted(p for p in dataset.iterdir() if p.is_dir()):
         photos = sorted(p for p in class_dir.iterdir() if p.is_file())
         rng.shuffle(photos)
-        (root / class_dir.name).mkdir()
-        for p in photos[:seeds]:
+        n = 0 if class_dir.name in new else seeds
+        if n:
+            (root / class_dir.name).mkdir()
+        for p in photos[:n]:
             shutil.copy2(p, root / class_dir.name / p.name)
-        for p in photos[seeds:]:
+        for p in photos[n:]:
             name = p.name if p.name not in truth else f"{class_dir.name}-{p.name}"
             shutil.copy2(p, root / name)
             truth[name] = class_dir.name

@@ -169,8 +169,11 @@ def _unit(x: NDArray[np.floating]) -> Matrix:
     return out
 
 
-def centroid_top1(vecs: Matrix, labels: list[str], seed: int, seeds: int) -> float:
-    """Nearest-centroid top-1 over a shuffled queue filed one by one (centroids grow)."""
+def seeded_queue(
+    labels: list[str], seed: int, seeds: int
+) -> tuple[dict[str, list[int]], list[int]]:
+    """The trial's start: `seeds` rows per class as its cluster's members, the other rows the
+    queue, both shuffled by the seeding."""
     rng = random.Random(seed)
     by_class: dict[str, list[int]] = {}
     for i, c in enumerate(labels):
@@ -183,6 +186,12 @@ def centroid_top1(vecs: Matrix, labels: list[str], seed: int, seeds: int) -> flo
         members[c] = idx[:seeds]
         queue += idx[seeds:]
     rng.shuffle(queue)
+    return members, queue
+
+
+def centroid_top1(vecs: Matrix, labels: list[str], seed: int, seeds: int) -> float:
+    """Nearest-centroid top-1 over a shuffled queue filed one by one (centroids grow)."""
+    members, queue = seeded_queue(labels, seed, seeds)
     right = 0
     for i in queue:
         cent = centroid_scores(vecs[i], members, vecs)
@@ -260,19 +269,8 @@ def propagation_top1(
     vecs: Matrix, labels: list[str], seed: int, seeds: int, variants: dict[str, Variant]
 ) -> dict[str, float]:
     """Top-1 of each ranking over a shuffled queue filed one by one (as centroid_top1)."""
-    rng = random.Random(seed)
-    by_class: dict[str, list[int]] = {}
-    for i, c in enumerate(labels):
-        by_class.setdefault(c, []).append(i)
-    names = sorted(by_class)
-    members: dict[str, list[int]] = {}
-    queue: list[int] = []
-    for c, idx in by_class.items():
-        idx = idx[:]
-        rng.shuffle(idx)
-        members[c] = idx[:seeds]
-        queue += idx[seeds:]
-    rng.shuffle(queue)
+    members, queue = seeded_queue(labels, seed, seeds)
+    names = sorted(members)
     right = dict.fromkeys(variants, 0)
     filed = np.full(len(labels), -1, dtype=np.intp)
     for j, c in enumerate(names):
