@@ -170,11 +170,10 @@ def _unit(x: NDArray[np.floating]) -> Matrix:
 
 
 def seeded_queue(
-    labels: list[str], seed: int, seeds: int
+    labels: list[str], rng: random.Random, seeds: int
 ) -> tuple[dict[str, list[int]], list[int]]:
     """The trial's start: `seeds` rows per class as its cluster's members, the other rows the
-    queue, both shuffled by the seeding."""
-    rng = random.Random(seed)
+    queue, both shuffled by the seeding's `rng`."""
     by_class: dict[str, list[int]] = {}
     for i, c in enumerate(labels):
         by_class.setdefault(c, []).append(i)
@@ -191,7 +190,7 @@ def seeded_queue(
 
 def centroid_top1(vecs: Matrix, labels: list[str], seed: int, seeds: int) -> float:
     """Nearest-centroid top-1 over a shuffled queue filed one by one (centroids grow)."""
-    members, queue = seeded_queue(labels, seed, seeds)
+    members, queue = seeded_queue(labels, random.Random(seed), seeds)
     right = 0
     for i in queue:
         cent = centroid_scores(vecs[i], members, vecs)
@@ -269,7 +268,7 @@ def propagation_top1(
     vecs: Matrix, labels: list[str], seed: int, seeds: int, variants: dict[str, Variant]
 ) -> dict[str, float]:
     """Top-1 of each ranking over a shuffled queue filed one by one (as centroid_top1)."""
-    members, queue = seeded_queue(labels, seed, seeds)
+    members, queue = seeded_queue(labels, random.Random(seed), seeds)
     names = sorted(members)
     right = dict.fromkeys(variants, 0)
     filed = np.full(len(labels), -1, dtype=np.intp)
@@ -433,17 +432,7 @@ def prototypes(
 
 def run(vecs: Matrix, labels: list[str], seed: int, args: argparse.Namespace) -> dict[str, float]:
     rng = random.Random(seed)
-    by_class: dict[str, list[int]] = {}
-    for i, c in enumerate(labels):
-        by_class.setdefault(c, []).append(i)
-    members: dict[str, list[int]] = {}
-    queue: list[int] = []
-    for c, idx in by_class.items():
-        idx = idx[:]
-        rng.shuffle(idx)
-        members[c] = idx[: args.seeds]
-        queue += idx[args.seeds :]
-    rng.shuffle(queue)
+    members, queue = seeded_queue(labels, rng, args.seeds)
     right = dict.fromkeys(("centroid", "probe", "blend", "prototypes"), 0)
     probe = fit_probe(members, vecs)
     protos = prototypes(members, vecs, rng)
