@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import wait_for
 
 from photosort.ml.embedder import Embedder
 from photosort.suggest.service import SuggestionService
@@ -45,15 +46,6 @@ def start_held(session: Any, embedder: Embedder) -> tuple[SuggestionService, thr
     return service, loaded
 
 
-def wait_for(check: Any, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def test_the_first_batch_is_decoded_while_the_model_loads(
     make_library: Any, effnet: Embedder, decodes: Counter[str]
 ) -> None:
@@ -62,7 +54,7 @@ def test_the_first_batch_is_decoded_while_the_model_loads(
     on_screen = session.queue_items()[0]
     service, loaded = start_held(session, effnet)
     # One seed of each cluster and the photo on screen, before the model exists.
-    assert wait_for(lambda: sum(decodes.values()) == 4), dict(decodes)
+    assert wait_for(lambda: sum(decodes.values()) == 4, timeout=20.0), dict(decodes)
     assert decodes[Path(on_screen).name] == 1
     assert service.state.status == "loading"
     time.sleep(0.3)
@@ -102,7 +94,7 @@ def test_a_photo_written_again_while_the_model_loads_is_decoded_again(
     session = lib.open()
     on_screen, other = session.queue_items()[:2]
     service, loaded = start_held(session, effnet)
-    assert wait_for(lambda: decodes[Path(on_screen).name] == 1)
+    assert wait_for(lambda: decodes[Path(on_screen).name] == 1, timeout=20.0)
     # Another photo's bytes in its place (and a later mtime): the early decode is stale.
     (lib.source / on_screen).write_bytes((lib.source / other).read_bytes())
     loaded.set()
