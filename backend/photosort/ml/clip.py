@@ -1,14 +1,16 @@
-"""CLIP embedder through Hugging Face ``transformers`` (``CLIPModel``).
+"""CLIP embedder for Hugging Face CLIP checkpoints (``CLIPModel`` exports and hub snapshots).
 
 ``ClipEmbedder`` loads from a local folder (a ``save_pretrained`` export, or a snapshot in the
 Hugging Face cache) and never touches the network unless asked to (``local_files_only=False``).
 :func:`photosort.ml.select.load_embedder` decides whether a download is worth attempting.
 
-Vectors are the pooled, projected embeddings (CLIP's ``image_embeds`` / ``text_embeds``),
-computed as ``visual_projection(vision_model(...).pooler_output)`` directly: recent
-``transformers`` return a model-output object from ``get_image_features`` instead of a tensor,
-and calling the towers ourselves behaves the same in every version (a test checks the result
-equals ``CLIPModel(...).image_embeds``).
+Vectors are the pooled, projected embeddings (CLIP's ``image_embeds`` / ``text_embeds``). The
+vision tower of a plain CLIP ViT runs in plain torch (`photosort.ml.clip_vision`), which spares
+a cold start the ``transformers`` import; other checkpoints and the text tower go through
+``transformers``, calling the towers directly (``visual_projection(vision_model(...)
+.pooler_output)``): recent versions return a model-output object from
+``get_image_features`` instead of a tensor. Tests check both equal ``CLIPModel``'s own
+``image_embeds``.
 
 Preprocessing follows the folder's image-processor config (resize the shorter side, centre
 crop, rescale, normalise) but runs as one Pillow resize of the kept region + numpy, which is
@@ -26,6 +28,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Final
 
 import numpy as np
@@ -33,6 +36,7 @@ import torch
 from numpy.typing import NDArray
 from PIL import Image
 
+from photosort.ml.clip_vision import load_vision_tower
 from photosort.ml.embedder import (
     EmbedderUnavailable,
     l2_normalise,
@@ -252,24 +256,27 @@ class ClipEmbedder:
 
         # Only the vision tower (and its projection) is loaded up front: it is all indexing and
         # every suggestion need, and half of ViT-B/32's weights. The text tower and tokenizer
-        # load on the first text search.
+        # load on the first text search. A plain CLIP ViT loads without transformers at all
+        # (photosort.ml.clip_vision: its import is most of a cold start).
+        config = _read_config(folder)
         try:
-            from transformers import CLIPConfig, CLIPVisionModelWithProjection
-
-            cfg: Any = CLIPConfig.from_pretrained(str(folder), local_files_only=True)
-            vision: Any = _tower(CLIPVisionModelWithProjection, folder, cfg.vision_config, cfg)
+            tower: Any = load_vision_tower(folder)
+            if tower is None:
+                tower = _TransformersVision(folder)
         except Exception as e:
             raise EmbedderUnavailable(f"cannot load CLIP model from {folder}: {e}") from e
-        self._vision: Any = self._ready(vision)
+        self._vision: Any = self._ready(tower)
         self._text: Any = None
         self._tokenizer: Any = None
 
-        image_size = int(getattr(cfg.vision_config, "image_size", 224) or 224)
-        self._prep = _Prep(self._load_image_processor(folder), image_size)
+        vision = config.get("vision_config") or {}
+        image_size = int(vision.get("image_size", 224) or 224)
+        self._prep = self._image_prep(folder, image_size)
         self.text_supported = _has_tokenizer_files(folder)
-        self.dim = int(cfg.projection_dim)
+        self.dim = int(config.get("projection_dim", 512) or 512)
         self.input_edge = self._prep.input_edge
-        self._max_text = int(getattr(cfg.text_config, "max_position_embeddings", 77) or 77)
+        text = config.get("text_config") or {}
+        self._max_text = int(text.get("max_position_embeddings", 77) or 77)
         self.revision = rev if rev is not None else _folder_digest(folder)
         self.id = f"clip:{name}@{self.revision}:prep{PREP_VERSION}"
 
@@ -311,9 +318,24 @@ class ClipEmbedder:
         return cached, repo_id, (ident[1][:12] if ident else None)
 
     @staticmethod
+    def _image_prep(folder: Path, image_size: int) -> _Prep:
+        """The folder's preprocessing, read from its JSON; the ``transformers`` image
+        processor itself only for configs our fast path does not reproduce."""
+        path = folder / "preprocessor_config.json"
+        if not path.is_file():
+            return _Prep(None, image_size)  # OpenAI's preprocessing at the model's input size
+        try:
+            settings = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise EmbedderUnavailable(f"cannot read the image processor in {folder}: {e}") from e
+        if isinstance(settings, dict):
+            prep = _Prep(SimpleNamespace(**settings), image_size)
+            if prep.fast:
+                return prep
+        return _Prep(ClipEmbedder._load_image_processor(folder), image_size)
+
+    @staticmethod
     def _load_image_processor(folder: Path) -> Any:
-        if not (folder / "preprocessor_config.json").is_file():
-            return None  # OpenAI's preprocessing at the model's own input size
         import transformers
 
         # transformers >= 5: the PIL backend is its own class (the default one needs
@@ -357,8 +379,7 @@ class ClipEmbedder:
 
     def _image_features(self, pixel_values: torch.Tensor) -> torch.Tensor:
         px = pixel_values.to(device=self.device, dtype=self.dtype, non_blocking=True)
-        pooled = self._vision.vision_model(pixel_values=px).pooler_output
-        out = self._vision.visual_projection(pooled)
+        out = self._vision(px)
         assert isinstance(out, torch.Tensor)
         return out
 
@@ -393,6 +414,34 @@ class ClipEmbedder:
                 pooled = tower.text_model(input_ids=ids, attention_mask=mask).pooler_output
                 parts.append(l2_normalise(tower.text_projection(pooled).float()))
         return np.concatenate(parts, axis=0)
+
+
+def _read_config(folder: Path) -> dict[str, Any]:
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise EmbedderUnavailable(f"cannot read {folder / 'config.json'}: {e}") from e
+    if not isinstance(config, dict):
+        raise EmbedderUnavailable(f"{folder / 'config.json'} is not a model config")
+    return config
+
+
+class _TransformersVision(torch.nn.Module):
+    """The vision tower through ``transformers``, for checkpoints `load_vision_tower` does not
+    reproduce; called like it (pixels in, unnormalised image embeddings out)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        from transformers import CLIPConfig, CLIPVisionModelWithProjection
+
+        cfg: Any = CLIPConfig.from_pretrained(str(folder), local_files_only=True)
+        self.net = _tower(CLIPVisionModelWithProjection, folder, cfg.vision_config, cfg)
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        pooled = self.net.vision_model(pixel_values=pixels).pooler_output
+        out = self.net.visual_projection(pooled)
+        assert isinstance(out, torch.Tensor)
+        return out
 
 
 def _tower(cls: Any, folder: Path, tower_cfg: Any, cfg: Any) -> Any:
