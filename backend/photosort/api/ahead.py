@@ -5,6 +5,11 @@ Indexing leaves only each queued photo's thumb (it comes from the decode the mod
 long before anyone looks at them. So the server keeps the previews of the next `AHEAD` photos
 in queue order ready instead, and refills that window as photos are filed, skipped or come
 back: one preview per filing, at the reviewer's pace. Any other preview renders on request.
+
+While the embedder loads, only the next photo's preview is made: on a machine of two cores the
+window's decodes would be taken from the load, which is mostly imports under the interpreter
+lock, and would put the first suggestion back by about half a second. The window fills once the
+model is there (indexing's first progress says so).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from photosort.session import Event
 log = logging.getLogger("photosort.api")
 
 AHEAD = 12  # the photos after the one on screen whose preview is kept ready
+AHEAD_WHILE_LOADING = 1
 # Events that change which photos come next (indexing progress does not).
 _MOVES_THE_QUEUE = frozenset({"action", "queue-changed"})
 
@@ -32,13 +38,15 @@ class PreviewsAhead(threading.Thread):
         self.ctx, self.ahead = ctx, AHEAD if ahead is None else ahead
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._narrowed = False  # the last fill kept the window short: the model was loading
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
 
     def _heard(self, event: Event) -> None:
-        if event.get("type") in _MOVES_THE_QUEUE:
+        kind = event.get("type")
+        if kind in _MOVES_THE_QUEUE or (kind == "indexing" and self._narrowed):
             self._wake.set()
 
     def run(self) -> None:
@@ -55,7 +63,11 @@ class PreviewsAhead(threading.Thread):
     def fill(self) -> None:
         """Render the missing previews of the next photos, nearest first."""
         session, renditions = self.ctx.session, self.ctx.renditions
-        items = session.queue_items(0, self.ahead)  # not shown yet: nothing remembered
+        ahead = self.ahead
+        self._narrowed = self.ctx.suggestions.embedder_info()["status"] == "loading"
+        if self._narrowed:
+            ahead = min(ahead, AHEAD_WHILE_LOADING)
+        items = session.queue_items(0, ahead)  # not shown yet: nothing remembered
         for item in items:
             if self._stop.is_set():
                 return

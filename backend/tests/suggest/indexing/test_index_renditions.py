@@ -6,6 +6,7 @@ until asked for."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,40 @@ def test_renditions_can_be_left_out(make_library: Any, effnet: Embedder) -> None
     assert not list(lib.clustering.rglob("*.jpg"))
     assert service.progress()["queue_done"] == 3
     service.close()
+
+
+def test_while_the_model_loads_only_the_next_preview_is_made(
+    make_library: Any, effnet: Embedder, start_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's decodes would be taken from the model's load (a slower first
+    suggestion): the next photo only, then the whole window once the model is there."""
+    monkeypatch.setattr(ahead, "AHEAD", 3)
+    lib = make_library(clusters={"birds": 2, "coins": 2}, loose=5)
+    loaded = threading.Event()
+    services: list[SuggestionService] = []
+
+    def slow_to_load(session: Session) -> SuggestionService:
+        def load() -> tuple[Embedder, str]:
+            assert loaded.wait(30), "the test never let the model load"
+            return effnet, "test"
+
+        service = SuggestionService(session, load, batch_size=4)
+        service.run_in_background()
+        services.append(service)
+        return service
+
+    cache = lib.clustering / "cache"
+    server = start_server(lib, engine=slow_to_load)
+    try:
+        queued = services[0].session.queue_items()
+        fps = [services[0].fingerprints.of(lib.source / i) for i in queued]
+        previews = [cache / "preview" / fp[:2] / f"{fp}.jpg" for fp in fps]
+        _wait_for(previews[0])
+        time.sleep(1.0)  # time enough for the window, were it filled
+        assert server.client.get("/api/session").json()["embedder"]["status"] == "loading"
+        assert not any(p.is_file() for p in previews[1:])
+    finally:
+        loaded.set()
+    for p in previews[1:3]:
+        _wait_for(p)
+    assert not any(p.is_file() for p in previews[3:])
