@@ -6,7 +6,7 @@ long before anyone looks at them. So the server keeps the previews of the next `
 in queue order ready instead, and refills that window as photos are filed, skipped or come
 back: one preview per filing, at the reviewer's pace. Any other preview renders on request.
 
-While the embedder loads, only the next photo's preview is made: on a machine of two cores the
+While the embedder loads, only the preview of the photo on screen is made: on a machine of two cores the
 window's decodes would be taken from the load, which is mostly imports under the interpreter
 lock, and would put the first suggestion back by about half a second. The window fills once the
 model is there (indexing's first progress says so).
@@ -27,7 +27,7 @@ from photosort.session import Event
 log = logging.getLogger("photosort.api")
 
 AHEAD = 12  # the photos after the one on screen whose preview is kept ready
-AHEAD_WHILE_LOADING = 1
+AHEAD_WHILE_LOADING = 1  # the photo on screen (the head of the queue)
 # Events that change which photos come next (indexing progress does not).
 _MOVES_THE_QUEUE = frozenset({"action", "queue-changed"})
 

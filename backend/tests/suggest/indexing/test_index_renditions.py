@@ -128,11 +128,11 @@ def test_renditions_can_be_left_out(make_library: Any, effnet: Embedder) -> None
     service.close()
 
 
-def test_while_the_model_loads_only_the_next_preview_is_made(
+def test_while_the_model_loads_only_the_preview_on_screen_is_made(
     make_library: Any, effnet: Embedder, start_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The window's decodes would be taken from the model's load (a slower first
-    suggestion): the next photo only, then the whole window once the model is there."""
+    suggestion): the photo on screen only, then the whole window once the model is there."""
     monkeypatch.setattr(ahead, "AHEAD", 3)
     lib = make_library(clusters={"birds": 2, "coins": 2}, loose=5)
     loaded = threading.Event()
