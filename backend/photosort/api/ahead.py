@@ -6,10 +6,10 @@ long before anyone looks at them. So the server keeps the previews of the next `
 in queue order ready instead, and refills that window as photos are filed, skipped or come
 back: one preview per filing, at the reviewer's pace. Any other preview renders on request.
 
-While the embedder loads, only the preview of the photo on screen is made: on a machine of two cores the
-window's decodes would be taken from the load, which is mostly imports under the interpreter
-lock, and would put the first suggestion back by about half a second. The window fills once the
-model is there (indexing's first progress says so).
+While the embedder loads, only the preview of the photo on screen is made: on a machine of two
+cores the window's decodes would be taken from the load, which is mostly imports under the
+interpreter lock, and would put the first suggestion back. The window fills once the model is
+there (indexing's first progress says so).
 """
 
 from __future__ import annotations

@@ -132,3 +132,43 @@ def test_indexing_with_a_plain_clip_never_imports_transformers(tiny_clip_dir: Pa
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["False", "False"], done.stdout
+
+
+def test_once_indexing_caught_up_the_text_code_is_ready_and_search_works(
+    tiny_clip_dir: Path, tmp_path: Path
+) -> None:
+    """The cold start skips transformers; once every photo is indexed it is imported (not the
+    text tower's weights), so the first text search does not wait for the import."""
+    source = tmp_path / "photos"
+    (source / "red").mkdir(parents=True)
+    for i in range(3):
+        photo(i, (64, 48)).save(source / "red" / f"r{i}.jpg")
+        photo(10 + i, (64, 48)).save(source / f"q{i}.jpg")
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from photosort.session import Session\n"
+        "from photosort.suggest import SuggestionService\n"
+        "from photosort.ml.select import load_embedder\n"
+        f"s = Session(Path({str(source)!r}))\n"
+        f"choice = load_embedder({str(tiny_clip_dir)!r}, 'cpu')\n"
+        "service = SuggestionService(s, lambda: (choice.embedder, choice.reason))\n"
+        "loaded = 'transformers' in sys.modules\n"
+        "service.run_in_background()\n"
+        "deadline = time.monotonic() + 60\n"
+        "while 'transformers' not in sys.modules and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "emb = service.state.embedder\n"
+        "print(loaded, 'transformers' in sys.modules, emb._text is None,\n"
+        "      all(service.suggestions(s.queue_items()).values()),\n"
+        "      emb.embed_texts(['a photo']).shape)\n"
+        "service.close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(BACKEND), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    loaded, imported, no_weights, suggested, *shape = done.stdout.split()
+    assert (loaded, imported, no_weights, suggested) == ("False", "True", "True", "True")
+    assert "".join(shape) == "(1,16)"
