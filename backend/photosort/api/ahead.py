@@ -8,8 +8,9 @@ back: one preview per filing, at the reviewer's pace. Any other preview renders 
 
 While the embedder loads, only the preview of the photo on screen is made: on a machine of two
 cores the window's decodes would be taken from the load, which is mostly imports under the
-interpreter lock, and would put the first suggestion back. The window fills once the model is
-there (indexing's first progress says so).
+interpreter lock, and would put the first suggestion back. The window fills once the photo on
+screen has its vector (indexing's progress says so): the first batch's forward pass, too, runs
+alone.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class PreviewsAhead(threading.Thread):
 
     def _heard(self, event: Event) -> None:
         kind = event.get("type")
-        if kind in _MOVES_THE_QUEUE or (kind == "indexing" and self._narrowed):
+        if kind in _MOVES_THE_QUEUE or (
+            kind == "indexing" and self._narrowed and _first_batch_landed(event)
+        ):
             self._wake.set()
 
     def run(self) -> None:
@@ -77,6 +80,16 @@ class PreviewsAhead(threading.Thread):
             except (PhotosortError, OSError, ValueError) as exc:
                 # Filed meanwhile, gone, undecodable: a request for it says why, not this.
                 log.debug("no preview ahead for %s: %s", item, exc)
+
+
+def _first_batch_landed(event: Event) -> bool:
+    """Indexing has embedded a queued photo (its first batch ends at the photo on screen), or
+    stopped. Progress is also published when a step only linked cached vectors: nothing was
+    embedded then, and the first forward pass is still to come."""
+    progress = event.get("progress")
+    if not isinstance(progress, dict):
+        return True
+    return int(progress.get("queue_done", 0)) > 0 or not progress.get("running", True)
 
 
 def _lower_priority() -> None:

@@ -163,3 +163,14 @@ def test_while_the_model_loads_only_the_preview_on_screen_is_made(
     for p in previews[1:3]:
         _wait_for(p)
     assert not any(p.is_file() for p in previews[3:])
+
+
+def test_the_window_waits_for_the_first_batch_not_for_a_step_that_only_linked() -> None:
+    """Indexing publishes progress when a step links cached vectors too (nothing embedded):
+    the window must not start its decodes beside the first batch's forward pass."""
+    step_linked = {"type": "indexing", "progress": {"queue_done": 0, "running": True}}
+    first_batch = {"type": "indexing", "progress": {"queue_done": 1, "running": True}}
+    stopped = {"type": "indexing", "progress": {"queue_done": 0, "running": False}}
+    assert not ahead._first_batch_landed(step_linked)
+    assert ahead._first_batch_landed(first_batch)
+    assert ahead._first_batch_landed(stopped)
