@@ -39,6 +39,16 @@ def _save_clip(folder: Path, *, act: str = "quick_gelu", **save: Any) -> Any:
     return model
 
 
+def _fresh_python(code: str) -> str:
+    """What `code` prints in a fresh interpreter (what it imports is its own), offline."""
+    env = {**os.environ, "PYTHONPATH": str(BACKEND), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def _reference(model: Any, pixels: torch.Tensor) -> torch.Tensor:
     with torch.inference_mode():
         ids = torch.zeros((1, 4), dtype=torch.long)
@@ -126,12 +136,8 @@ def test_indexing_with_a_plain_clip_never_imports_transformers(tiny_clip_dir: Pa
         "v = e.embed_images([Image.new('RGB', (64, 48), (200, 30, 30))])\n"
         "print(v.shape, 'transformers' in sys.modules, 'torch._dynamo' in sys.modules)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(BACKEND), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-2:] == ["False", "False"], done.stdout
+    out = _fresh_python(code)
+    assert out.split()[-2:] == ["False", "False"], out
 
 
 def test_once_indexing_caught_up_the_text_code_is_ready_and_search_works(
@@ -164,11 +170,6 @@ def test_once_indexing_caught_up_the_text_code_is_ready_and_search_works(
         "      emb.embed_texts(['a photo']).shape)\n"
         "service.close()\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(BACKEND), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=180
-    )
-    assert done.returncode == 0, done.stderr
-    loaded, imported, no_weights, suggested, *shape = done.stdout.split()
+    loaded, imported, no_weights, suggested, *shape = _fresh_python(code).split()
     assert (loaded, imported, no_weights, suggested) == ("False", "True", "True", "True")
     assert "".join(shape) == "(1,16)"
