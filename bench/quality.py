@@ -24,6 +24,7 @@ choice in it is the product's own:
     python bench/quality.py --trials 20   # --dataset DIR: a bigger labeled set
     python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
     python bench/quality.py --crop-fraction 0.7   # Lite0 seeing only the photos' centre
+    python bench/quality.py --new-classes 2   # two classes per seeding start with no cluster
 
 Effort and top-1 are also printed for seedings 0-9 and 10-19 apart (choose a variant on one
 half, confirm on the other).
@@ -152,6 +153,15 @@ def build_library(
     return truth
 
 
+def new_classes(dataset: Path, seed: int, args: argparse.Namespace) -> frozenset[str]:
+    """The classes of this seeding that get no cluster (`--new-classes`): drawn apart from the
+    seeding's own shuffle, so the other classes keep the same seed photos."""
+    if not args.new_classes:
+        return frozenset()
+    names = sorted(p.name for p in dataset.iterdir() if p.is_dir())
+    return frozenset(random.Random(1000 + seed).sample(names, args.new_classes))
+
+
 def open_service(root: Path, embedder: Embedder, warm_cache: Path | None) -> SuggestionService:
     if warm_cache and warm_cache.exists():
         (root / CLUSTERING_DIR).mkdir(exist_ok=True)
@@ -172,7 +182,7 @@ def trial_library(
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="photosort-quality-") as tmp:
         root = Path(tmp)
-        truth = build_library(dataset, root, args.seeds, rng)
+        truth = build_library(dataset, root, args.seeds, rng, new_classes(dataset, seed, args))
         service = open_service(root, embedder, warm_cache)
         if not warm_cache.exists():
             # Through SQLite's backup: a file copy can miss what is still in the WAL (it did:
@@ -236,14 +246,14 @@ def run_trial(
             label = truth[item]
             if auto is None:
                 trial.effort += CHOOSE
-                s.assign(item, label)
+                s.assign(item, label, create=True)
             else:
                 suggested, confidence = shown_suggestions(service, item)
                 right = bool(suggested) and suggested[0]["cluster"] == label
                 trial.effort += ACCEPT if right else CHOOSE
                 trial.top1_right += right
                 trial.manual_right += right
-                s.assign(item, label, suggested=suggested, confidence=confidence)
+                s.assign(item, label, create=True, suggested=suggested, confidence=confidence)
             trial.manual += 1
             trial.decisions += 1
             if auto is not None and trial.manual % args.every == 0 and s.queue_length():
@@ -304,7 +314,8 @@ def _one_by_one(service: SuggestionService, truth: dict[str, str], item: str, tr
     trial.effort += ACCEPT if right else CHOOSE
     trial.top1_right += right
     trial.manual_right += right
-    service.session.assign(item, label, suggested=suggested, confidence=confidence)
+    # A photo of a class with no cluster yet (`--new-classes`) makes its cluster.
+    service.session.assign(item, label, create=True, suggested=suggested, confidence=confidence)
     trial.manual += 1
     trial.decisions += 1
     return 1
@@ -369,6 +380,13 @@ def main() -> None:
         help="reviewer seconds per effort unit (choosing a cluster by hand = 1 unit)",
     )
     ap.add_argument("--seeds", type=int, default=5, help="seed photos per cluster")
+    ap.add_argument(
+        "--new-classes",
+        type=int,
+        default=0,
+        help="this many classes (drawn per seeding) get no cluster: the reviewer makes each "
+        "when filing its first photo one by one",
+    )
     ap.add_argument("--every", type=int, default=10, help="auto-move every N decisions")
     ap.add_argument("--model", default="efficientnet-lite0")
     ap.add_argument("--json", type=Path, default=Path("bench/out/quality.json"))
@@ -422,7 +440,8 @@ def main() -> None:
 
     print(
         f"dataset {args.dataset} · {args.trials} trials · {args.seeds} seeds/cluster · "
-        f"auto-move every {args.every} decisions · embedder {embedder.id}"
+        + (f"{args.new_classes} classes with no cluster · " if args.new_classes else "")
+        + f"auto-move every {args.every} decisions · embedder {embedder.id}"
     )
     print(
         f"{'method':<16}{'effort':>8}{'±sd':>7}{'grid':>7}{'1-by-1':>8}{'auto':>7}"
@@ -452,6 +471,7 @@ def main() -> None:
                 "dataset": str(args.dataset),
                 "trials": args.trials,
                 "seeds": args.seeds,
+                "new_classes": args.new_classes,
                 "every": args.every,
                 "scale": args.scale,
                 "seconds_per_unit": args.seconds_per_unit,
