@@ -95,7 +95,6 @@ class Indexer:
         self._speed = Throughput()
         self._backlog = 0
         self._thread: threading.Thread | None = None
-        self._text_code_prepared = False
 
     # ---------------------------------------------------------------- lifecycle
     def load_embedder(self) -> Embedder:
@@ -134,20 +133,11 @@ class Indexer:
                 # Caught up: a large library's nearest-neighbour index is built now, before
                 # the first more-like-this asks for it.
                 self.vectors.prepare_search()
-                self._prepare_text_code()
+                _prepare_text_code(self.state.embedder)
                 # Idle: new work arrives as an event (queue-changed -> `rescan`), so a full walk
                 # of the library is only a slow safety net; at 1M one walk takes ~28 s.
                 self._wake.wait(timeout=IDLE_RESCAN_S)
                 self._wake.clear()
-
-    def _prepare_text_code(self) -> None:
-        """Once caught up, an embedder with a text tower imports its code (not its weights):
-        the cold start skipped it, the first text search should not wait for it."""
-        embedder = self.state.embedder
-        prepare = getattr(embedder, "prepare_text_code", None)
-        if callable(prepare) and not self._text_code_prepared:
-            self._text_code_prepared = True
-            prepare()
 
     def rescan(self) -> None:
         """Photos appeared or vanished: rebuild the work list and wake up."""
@@ -463,6 +453,14 @@ class Indexer:
             "queue_done": max(0, queue_total - left["queue"]) if unsettled is not None else 0,
             "queue_total": queue_total,
         }
+
+
+def _prepare_text_code(embedder: Embedder | None) -> None:
+    """Caught up: an embedder with a text tower imports its code now (not its weights; a
+    no-op once done). The cold start skipped it; the first text search should not wait."""
+    prepare = getattr(embedder, "prepare_text_code", None)
+    if callable(prepare):
+        prepare()
 
 
 def next_step(step: int, *, embedded: bool, took: float) -> int:
