@@ -110,7 +110,7 @@ class VisionConfig:
 
 def _empty(*shape: int) -> nn.Parameter:
     # Uninitialised: every weight is replaced by the checkpoint's. (nn.Linear and friends
-    # would first draw random weights, and on the meta device their init imports dynamo.)
+    # would draw random weights first; on the meta device their init imports dynamo.)
     return nn.Parameter(torch.empty(*shape), requires_grad=False)
 
 
@@ -258,7 +258,8 @@ def load_vision_tower(folder: Path) -> VisionTower | None:
     vc = VisionConfig.from_model_config(config) if isinstance(config, dict) else None
     if vc is None:
         return None
-    tower = VisionTower(vc)
+    with torch.device("meta"):  # shapes only: nothing is allocated before they match
+        tower = VisionTower(vc)
     wanted = {name: p.shape for name, p in tower.state_dict().items()}
     weights = dict(_read(folder, set(wanted)))
     if set(weights) != set(wanted) or any(weights[k].shape != s for k, s in wanted.items()):

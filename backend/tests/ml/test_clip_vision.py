@@ -111,6 +111,10 @@ def test_a_broken_or_foreign_config_is_left_to_transformers(tmp_path: Path) -> N
     broken = {**config, "vision_config": {"patch_size": 0}}
     (tmp_path / "config.json").write_text(json.dumps(broken))
     assert load_vision_tower(tmp_path) is None
+    # A config that disagrees with its weights, even absurdly, allocates nothing first.
+    huge = {**config, "vision_config": {**config["vision_config"], "hidden_size": 10**9}}
+    (tmp_path / "config.json").write_text(json.dumps(huge))
+    assert load_vision_tower(tmp_path) is None
     (tmp_path / "config.json").write_text("{not json")
     assert load_vision_tower(tmp_path) is None
 
