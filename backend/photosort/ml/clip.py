@@ -262,7 +262,7 @@ class ClipEmbedder:
         # (photosort.ml.clip_vision: its import is most of a cold start).
         config = _read_config(folder)
         try:
-            tower: Any = load_vision_tower(folder)
+            tower: Any = load_vision_tower(folder, config)
             if tower is None:
                 tower = _TransformersVision(folder)
         except Exception as e:

@@ -248,13 +248,15 @@ class VisionTower(nn.Module):
         return out
 
 
-def load_vision_tower(folder: Path) -> VisionTower | None:
+def load_vision_tower(folder: Path, config: Mapping[str, Any] | None = None) -> VisionTower | None:
     """The vision tower of the CLIP in `folder`, with only its own weights read; None when
-    the checkpoint is not a plain CLIP ViT this module reproduces (load it otherwise)."""
-    try:
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    the checkpoint is not a plain CLIP ViT this module reproduces (load it otherwise).
+    `config` is the folder's config.json when the caller has read it already."""
+    if config is None:
+        try:
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
     vc = VisionConfig.from_model_config(config) if isinstance(config, dict) else None
     if vc is None:
         return None
