@@ -33,7 +33,9 @@ from photosort.errors import MovesFailed, NothingToUndo, PhotosortError
 from photosort.session import CLUSTERING_DIR, Session, room_short, room_text
 
 if TYPE_CHECKING:  # torch loads with it: only the commands that embed pay for the import
+    from photosort.api.context import AppContext
     from photosort.api.security import Guard
+    from photosort.ml import ModelProcess
     from photosort.suggest import AutoMoveResult, Estimate, SuggestionService
 
 
@@ -307,27 +309,23 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
-    from photosort.api.app import create_app
-    from photosort.api.context import AppContext
-    from photosort.api.security import Guard
-
     if not 1 <= port <= 65535:
         fail(f"bad port {port}: use 1-65535")
-    with clean_errors():
-        _check_port_free(host, port)
-        session = _open_for_serving(source, into, copy=copy)
-        ctx = AppContext(session, _suggestion_engine(session, model, device))
+    # First of all: the model loads in its own process on another core while this one imports
+    # the web stack and opens the session (ml/remote.py).
+    process = _model_process(model, device)
+    try:
+        ctx = _serving_context(source, into, copy, host, port, model, device, process)
+    except BaseException:
+        if process is not None:
+            process.close()
+        raise
+    from photosort.api.app import create_app
+    from photosort.api.security import Guard
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    embedder = ctx.suggestions.embedder_info()
-    out.print(escape(f"photosort: {session.stats()['queued']} photos queued in {session.source}"))
-    if embedder["status"] == "loading":
-        out.print("embedder: loading in the background; the UI badge says which one and why")
-    else:
-        out.print(
-            escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
-        )
     guard = Guard.for_host(host)
-    out.print(escape(_reach_line(guard, port)) + "  (Ctrl-C stops)", soft_wrap=True)
+    _announce(ctx, guard, port)
     app_ = create_app(ctx, guard=guard)
     config = uvicorn.Config(
         app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
@@ -345,6 +343,20 @@ def serve(
     if not server.started:
         fail(f"cannot listen on {host}:{port}")
     _stopped()
+
+
+def _announce(ctx: AppContext, guard: Guard, port: int) -> None:
+    """What `serve` says as it starts: the queue, the embedder, where to open the UI."""
+    embedder = ctx.suggestions.embedder_info()
+    session = ctx.session
+    out.print(escape(f"photosort: {session.stats()['queued']} photos queued in {session.source}"))
+    if embedder["status"] == "loading":
+        out.print("embedder: loading in the background; the UI badge says which one and why")
+    else:
+        out.print(
+            escape(f"embedder: {embedder['kind']} ({embedder['status']}): {embedder['reason']}")
+        )
+    out.print(escape(_reach_line(guard, port)) + "  (Ctrl-C stops)", soft_wrap=True)
 
 
 def _open_for_serving(source: Path, into: Path | None, *, copy: bool) -> Session:
@@ -466,13 +478,49 @@ class _StoppableServer(uvicorn.Server):
         self._on_stop()
 
 
-def _suggestion_engine(session: Session, model: str, device: str) -> SuggestionService | None:
+def _model_process(model: str, device: str) -> ModelProcess | None:
+    """The model's own process for `serve`, loading already; None for `--model none` or
+    with PHOTOSORT_MODEL_PROCESS=0 (the model then loads in this process)."""
+    if model == "none":
+        return None
+    from photosort.ml import ModelProcess, model_process_wanted
+
+    if not model_process_wanted():
+        return None
+    try:
+        return ModelProcess(model, device)
+    except OSError as exc:  # no room for another process: load it here instead
+        err.print(escape(f"warning: cannot start the model's process ({exc}); loading it here"))
+        return None
+
+
+def _serving_context(
+    source: Path,
+    into: Path | None,
+    copy: bool,
+    host: str,
+    port: int,
+    model: str,
+    device: str,
+    process: ModelProcess | None,
+) -> AppContext:
+    from photosort.api.context import AppContext
+
+    with clean_errors():
+        _check_port_free(host, port)
+        session = _open_for_serving(source, into, copy=copy)
+        return AppContext(session, _suggestion_engine(session, model, device, process))
+
+
+def _suggestion_engine(
+    session: Session, model: str, device: str, process: ModelProcess | None
+) -> SuggestionService | None:
     """The suggestion engine for `serve` (None: the manual loop only, `--model none`)."""
     if model == "none":
         return None  # before the import: the manual loop never loads torch
     from photosort.suggest import SuggestionService
 
-    return SuggestionService.start(session, model=model, device=device)
+    return SuggestionService.start(session, model=model, device=device, process=process)
 
 
 def _check_port_free(host: str, port: int) -> None:

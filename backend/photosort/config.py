@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     transformers_offline: Flag = False
     https_proxy: str | None = None  # HTTPS_PROXY or https_proxy
     hf_endpoint: str | None = None
+    # `serve` runs the model in a process of its own (ml/remote.py); 0 keeps it in the server's.
+    photosort_model_process: Flag = True
 
     def offline_variable(self) -> str | None:
         """The name of the environment variable that forbids network use, if one is set."""

@@ -10,6 +10,8 @@ for importing torch and transformers until an embedder is actually needed.
 - :class:`EmbeddingCache`, :func:`cache_path` (``ml/cache.py``)
 - :class:`ImageNetLabels`, :func:`imagenet_labels`: offline class names (``ml/labels.py``)
 - :class:`VectorMatrix`, :func:`matrix_path` (``ml/matrix.py``), :class:`AnnIndex` (``ml/ann.py``)
+- :class:`ModelProcess`, :class:`RemoteEmbedder`: the model in a process of its own
+  (``ml/remote.py``, ``ml/worker.py``)
 
 Other packages use only these names.
 """
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
     from photosort.ml.efficientnet import EfficientNetLite0Embedder
     from photosort.ml.embedder import Embedder, EmbedderUnavailable, TextEmbedder, supports_text
     from photosort.ml.labels import ImageNetLabels, imagenet_labels
-    from photosort.ml.matrix import VectorMatrix, matrix_path
+    from photosort.ml.matrix import VectorMatrix, kernels_generation, matrix_path
+    from photosort.ml.remote import ModelProcess, RemoteEmbedder, model_process_wanted
     from photosort.ml.select import EmbedderChoice, load_embedder
 
 __all__ = [
@@ -48,12 +51,16 @@ __all__ = [
     "EmbedderUnavailable",
     "EmbeddingCache",
     "ImageNetLabels",
+    "ModelProcess",
+    "RemoteEmbedder",
     "TextEmbedder",
     "VectorMatrix",
     "cache_path",
     "imagenet_labels",
+    "kernels_generation",
     "load_embedder",
     "matrix_path",
+    "model_process_wanted",
     "resolve_device",
     "supports_text",
 ]
@@ -76,6 +83,10 @@ _WHERE = {
     "load_embedder": "select",
     "VectorMatrix": "matrix",
     "matrix_path": "matrix",
+    "kernels_generation": "matrix",
+    "ModelProcess": "remote",
+    "RemoteEmbedder": "remote",
+    "model_process_wanted": "remote",
 }
 
 

@@ -5,7 +5,9 @@ the same model with different weights or preprocessing) must never be compared, 
 embedder carries an ``id`` that changes whenever its vectors would; caches and centroids are
 keyed by it.
 
-Preprocessing is done with Pillow + numpy only (torchvision is not a dependency).
+Preprocessing is done with Pillow + numpy only (torchvision is not a dependency). Importing
+this module does not import torch: a server whose model runs in its own process
+(``ml/remote.py``) uses the interface without paying for torch.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Protocol, TypeGuard, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeGuard, runtime_checkable
 
 import numpy as np
-import torch
 from numpy.typing import NDArray
 from PIL import Image
 
 from photosort.errors import PhotosortError
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "Embedder",
@@ -92,7 +96,9 @@ def supports_text(embedder: Embedder) -> TypeGuard[TextEmbedder]:
 
 def l2_normalise(x: NDArray[np.floating] | torch.Tensor) -> NDArray[np.float32]:
     """Rows scaled to unit length, as float32 (an all-zero row stays zero)."""
-    if isinstance(x, torch.Tensor):
+    if not isinstance(x, np.ndarray):  # a tensor (torch is imported by whoever made it)
+        import torch
+
         x = x.detach().to(device="cpu", dtype=torch.float32).numpy()
     arr = np.asarray(x, dtype=np.float32)
     if arr.ndim == 1:
@@ -211,6 +217,8 @@ def torch_threads(n: int | None) -> Iterator[None]:
     if n is None or n <= 0:
         yield
         return
+    import torch
+
     with _threads_lock:
         previous = torch.get_num_threads()
         changed = previous != n

@@ -22,11 +22,13 @@ import hashlib
 import mmap
 import os
 import re
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from types import ModuleType
+from typing import IO, Final
 
 import numpy as np
 from filelock import BaseFileLock
@@ -34,10 +36,7 @@ from numpy.typing import NDArray
 
 from photosort.locks import release, try_exclusive
 
-if TYPE_CHECKING:
-    import torch
-
-__all__ = ["VectorMatrix", "matrix_path"]
+__all__ = ["VectorMatrix", "kernels_generation", "load_kernels", "matrix_path"]
 
 CHUNK: Final = 8192  # rows per float16 -> float32 conversion (40 MB at 1280 dims)
 _PASS: Final = 32768  # rows per float16 product block (80 MB at 1280 dims)
@@ -48,6 +47,52 @@ _FAULT_SPAN: Final = 2 * 1024 * 1024
 _TAKE: Final = 1024  # scattered rows read between two releases of their pages
 _MIN_CAPACITY: Final = 1024
 _NORM_TOLERANCE: Final = 0.02  # float16 rounding moves a unit norm by ~1e-3
+# From this many rows, opening the matrix waits for torch (its norms at open: numpy's float16
+# conversion made opening a million rows take 5-8 s); below, numpy's cost is milliseconds.
+EAGER_KERNEL_ROWS: Final = 50_000
+
+_kernels_lock = threading.Lock()
+_kernels_ready = threading.Event()
+_kernels_started = False
+
+
+def load_kernels() -> None:
+    """Import torch for the float16 products (any thread; the first call pays, once)."""
+    global _kernels_started
+    with _kernels_lock:
+        _kernels_started = True
+    import torch  # noqa: F401
+
+    _kernels_ready.set()
+
+
+def _load_kernels_soon() -> None:
+    """`load_kernels` on a thread of its own, unless it has begun."""
+    global _kernels_started
+    with _kernels_lock:
+        if _kernels_started:
+            return
+        _kernels_started = True
+    threading.Thread(target=load_kernels, name="photosort-kernels", daemon=True).start()
+
+
+def kernels_generation() -> int:
+    """0 while products are numpy's, 1 once torch's. Both round each product to float16,
+    but their float32 sums may differ in the last bit: a score table made under one is
+    recomputed under the other, so a page and the table still agree to the last bit."""
+    return 1 if _kernels_ready.is_set() else 0
+
+
+def _torch_imported() -> bool:
+    return "torch" in sys.modules
+
+
+def _torch() -> ModuleType | None:
+    if not _kernels_ready.is_set():
+        return None
+    import torch
+
+    return torch
 
 
 def matrix_path(folder: Path, embedder_id: str, dim: int) -> Path:
@@ -72,11 +117,14 @@ class VectorMatrix:
         self._fps_out: IO[str] | None = None
         self._owner: BaseFileLock | None = None
         self.closed = False
-        # Scoring goes through torch's float16 kernel: imported here, on the thread that opens
-        # the matrix (the model's loader), not on the request that scores the first page.
-        import torch  # noqa: F401
-
         self._file = self._open_file(path)
+        # Scoring goes through torch's float16 kernels. Where torch is here already (the model
+        # runs in this process), or a large matrix is to be opened, they are made ready now, on
+        # the thread that opens the matrix (the model's loader), not on the request that scores
+        # the first page. A server whose model runs in its own process (ml/remote.py) scores
+        # its first rows with numpy and imports torch once they have come (`_append`).
+        if _torch_imported() or self._file_rows() >= EAGER_KERNEL_ROWS:
+            load_kernels()
         self._mat = self._map(max(_MIN_CAPACITY, self._file_rows()))
         if self._fps_out is not None and path is not None:
             self._load(path.with_suffix(".fps"))
@@ -225,6 +273,7 @@ class VectorMatrix:
         # pages dirtied through the mapping would stay in this process's resident set.
         os.pwrite(self._file.fileno(), rows.tobytes(), self._n * 2 * self.dim)
         self._n = need
+        _load_kernels_soon()  # the first vectors are here: the fast kernels are wanted next
         if self._fps_out is not None:
             # No msync here (it would stall every batch on the disk): after a crash, a row
             # whose bytes never reached the file reads as zeros (the file's tail is zeroed on
@@ -317,16 +366,14 @@ class VectorMatrix:
             mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
 
 
-def _half_columns(vectors: NDArray[np.float32], dim: int) -> torch.Tensor:
+def _half_columns(vectors: NDArray[np.float32], dim: int) -> NDArray[np.float16]:
     """(dim x k) float16 columns of k vectors (one vector may come as a 1-d array)."""
-    import torch
-
     cols = np.asarray(vectors, dtype=np.float32).reshape(-1, dim).T
-    return torch.from_numpy(np.ascontiguousarray(cols, dtype=np.float16))
+    return np.ascontiguousarray(cols, dtype=np.float16)
 
 
 def _products(
-    block: NDArray[np.float16], against: torch.Tensor, scale: NDArray[np.float32]
+    block: NDArray[np.float16], against: NDArray[np.float16], scale: NDArray[np.float32]
 ) -> NDArray[np.float32]:
     """`block @ against`, scaled per row to the cosine of the unit vector each row stands for.
 
@@ -335,23 +382,30 @@ def _products(
     million rows at 3-5 s. The vectors given are rounded to float16 as the rows already are
     (at most 4.9e-4 of a cosine, ~3e-5 typical at 1280 dims) and each product comes back
     rounded to float16 (half a step: at most 2.4e-4 under 1). The result of a row does not
-    depend on the rows beside it, so a page scored on its own equals the table's rows."""
-    import torch
-
-    if not len(block) or not against.shape[1]:
-        return np.zeros((len(block), against.shape[1]), dtype=np.float32)
-    rows = torch.from_numpy(np.ascontiguousarray(block))
+    depend on the rows beside it, so a page scored on its own equals the table's rows.
+    Until torch is imported (`load_kernels`), numpy does the same in float32."""
     k = against.shape[1]
-    if k > _MV_COLUMNS:
-        prod: NDArray[np.float32] = (rows @ against).numpy().astype(np.float32)
+    if not len(block) or not k:
+        return np.zeros((len(block), k), dtype=np.float32)
+    torch = _torch()
+    prod = np.empty((len(block), k), dtype=np.float32)
+    if torch is None:
+        rows32 = block.astype(np.float32)
+        cols32 = against.astype(np.float32)
+        for j in range(k):  # column by column, as below: a column alone equals itself in all
+            prod[:, j] = (rows32 @ cols32[:, j]).astype(np.float16)
+    elif k > _MV_COLUMNS:
+        rows = torch.from_numpy(np.ascontiguousarray(block))
+        prod[:] = (rows @ torch.from_numpy(against)).numpy()
     else:
         # A few centroids (the score table's columns): one matrix-vector product each. torch's
         # float16 matrix-matrix kernel is 2-5x slower for so narrow a right-hand side (a 200k
         # pass for one moved centroid: 120-170 ms against 35-85 ms, 2 cores), and a column
         # computed alone is then bit for bit the column computed with the others.
-        prod = np.empty((len(block), k), dtype=np.float32)
+        rows = torch.from_numpy(np.ascontiguousarray(block))
         for j in range(k):
-            prod[:, j] = torch.mv(rows, against[:, j].contiguous()).numpy()
+            column = torch.from_numpy(np.ascontiguousarray(against[:, j]))
+            prod[:, j] = torch.mv(rows, column).numpy()
     prod *= scale[:, None]
     return prod
 
@@ -359,11 +413,15 @@ def _products(
 def _row_norms(block: NDArray[np.float16]) -> NDArray[np.float32]:
     """Euclidean norm of each float16 row, summed in float32 without a float32 copy of the
     block (torch; numpy's conversion made opening a 1M matrix take 5-8 s). The same function
-    at append and at open, so a row's scale does not change across a restart."""
-    import torch
-
+    at append and at open, so a row's scale does not change across a restart (rows appended
+    before torch was imported may differ in float32's last bit: a row's scale multiplies all
+    its columns alike, so no ranking within a row can change)."""
     if not len(block):
         return np.zeros(0, dtype=np.float32)
+    torch = _torch()
+    if torch is None:  # a few rows before torch is here: the same sums, numpy's way
+        out: NDArray[np.float32] = np.linalg.norm(block.astype(np.float32), axis=1)
+        return out.astype(np.float32, copy=False)
     rows = torch.from_numpy(np.ascontiguousarray(block))
     norms: NDArray[np.float32] = torch.linalg.vector_norm(rows, dim=1, dtype=torch.float32).numpy()
     return norms

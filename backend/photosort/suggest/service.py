@@ -46,7 +46,7 @@ from photosort.suggest.review.stacks import Stacks
 if TYPE_CHECKING:
     # Type only: importing the embedders pulls in torch, which `serve` must not wait for
     # before it answers the first request (the model loads in the background).
-    from photosort.ml import Embedder
+    from photosort.ml import Embedder, ModelProcess
 
 log = logging.getLogger("photosort.suggest")
 
@@ -110,16 +110,29 @@ class SuggestionService:
         # The whole-queue scores, brought up to date while the reviewer pauses (indexing/warm.py).
         self._warmer = ScoreWarmer(self._warm_scores, self._matrix_rows)
         self._unsubscribe = session.events.subscribe(self._on_event)
+        self._model_process: ModelProcess | None = None
 
     # ---------------------------------------------------------------- lifecycle
     @classmethod
     def start(
-        cls, session: Session, *, model: str = "auto", device: str = "auto", background: bool = True
+        cls,
+        session: Session,
+        *,
+        model: str = "auto",
+        device: str = "auto",
+        background: bool = True,
+        process: ModelProcess | None = None,
     ) -> SuggestionService:
+        """With `process` (already loading `model` in its own process), the embedder is that
+        process's; without, the model loads in this one, on the indexing thread."""
+
         def load() -> tuple[Embedder, str]:
             delay = os.environ.get(LOAD_DELAY_ENV)
             if delay:
                 time.sleep(float(delay))
+            if process is not None:
+                remote = process.embedder()
+                return remote, remote.reason
             # Imported here, on the loading thread: it pulls in torch (seconds), which the
             # first request must not wait for.
             from photosort.ml import load_embedder
@@ -128,6 +141,7 @@ class SuggestionService:
             return choice.embedder, choice.reason
 
         service = cls(session, load)
+        service._model_process = process
         if background:
             service.run_in_background()
         return service
@@ -161,6 +175,8 @@ class SuggestionService:
             # thread, which ends with the process.
             log.info("indexing is still stopping; it ends with the process")
             return
+        if self._model_process is not None:
+            self._model_process.close()
         self.vectors.close()
         self.cache.close()
 

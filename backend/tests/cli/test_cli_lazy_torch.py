@@ -8,16 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# In a fresh interpreter: the imports and the engine `serve` builds (the model left loading,
-# held back by the test hook), then the API app over them. Prints the heavy modules loaded.
+# In a fresh interpreter: the imports and the engine `serve` builds (the model's own process
+# started, the wait for it held back by the test hook), then the API app over them. Prints the
+# heavy modules loaded.
 SERVE_PATH = """
 import os, sys
 os.environ["PHOTOSORT_TEST_LOAD_DELAY_S"] = "30"
 from photosort.api.app import create_app
 from photosort.api.context import AppContext
-from photosort.cli import _suggestion_engine, open_session
+from photosort.cli import _model_process, _suggestion_engine, open_session
+process = _model_process("efficientnet-lite0", "cpu")
 session = open_session(__import__("pathlib").Path(sys.argv[1]), None)
-engine = _suggestion_engine(session, "efficientnet-lite0", "cpu")
+engine = _suggestion_engine(session, "efficientnet-lite0", "cpu", process)
 create_app(AppContext(session, engine), static_dir=None)
 print(engine.embedder_info()["status"])
 print(",".join(m for m in ("torch", "transformers") if m in sys.modules) or "-")

@@ -3,6 +3,7 @@ with a browser tab's event stream open and while indexing runs."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 PHOTOSORT = Path(sys.executable).parent / "photosort"
 STOPPED = "stopped; the journal is safe"
@@ -26,7 +28,7 @@ def _free_port() -> int:
 class Served:
     """`photosort serve` in a subprocess on a free loopback port."""
 
-    def __init__(self, source: Path, model: str) -> None:
+    def __init__(self, source: Path, model: str, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -37,6 +39,7 @@ class Served:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.monotonic() + 30
         while True:
@@ -174,3 +177,77 @@ def test_ctrl_c_with_live_folders_watching_stops_at_once(make_library):
         served.kill()
     assert_clean_stop(code, seconds, out, within=1.5)
     assert "live folders paused" not in out and "changes detected" not in out, out
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    if not path.exists():
+        pytest.skip("needs Linux's /proc/PID/task/PID/children")
+    return [int(p) for p in path.read_text().split()]
+
+
+def _ended(pid: int, within: float) -> bool:
+    """Gone, or a zombie that only its (test) parent has yet to reap."""
+    deadline = time.monotonic() + within
+    stat = Path(f"/proc/{pid}/stat")
+    while time.monotonic() < deadline:
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _worker_of(served: Served) -> list[int]:
+    """The `photosort.ml.worker` children of the server, once its model is ready."""
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{served.url}/api/session", timeout=5).json()["embedder"]["status"] != "ready":
+        assert time.monotonic() < deadline, "the model never became ready"
+        time.sleep(0.1)
+    return [c for c in _children(served.proc.pid) if "photosort.ml.worker" in _cmdline(c)]
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill -9"])
+def test_the_models_process_ends_with_the_server(make_library, how):
+    """`serve` runs the model in a process of its own; whether the server is stopped with
+    Ctrl-C or killed outright, that process does not outlive it."""
+    lib = make_library(clusters={"birds": 3}, loose=4)
+    served = Served(lib.source, "efficientnet-lite0")
+    try:
+        workers = _worker_of(served)
+        assert len(workers) == 1, workers
+        if how == "ctrl-c":
+            code, seconds, out = served.interrupt()
+            assert_clean_stop(code, seconds, out, within=3.0)
+        else:
+            served.kill()
+        assert _ended(workers[0], within=15), f"the model's process outlived the server ({how})"
+    finally:
+        served.kill()
+
+
+def test_photosort_model_process_0_keeps_the_model_in_the_server(make_library):
+    lib = make_library(clusters={"birds": 3}, loose=4)
+    served = Served(lib.source, "efficientnet-lite0", env={"PHOTOSORT_MODEL_PROCESS": "0"})
+    try:
+        assert _worker_of(served) == []
+        deadline = time.monotonic() + 30
+        while not (item := httpx.get(f"{served.url}/api/queue", timeout=5).json()["items"][0])[
+            "suggestions"
+        ]:
+            assert time.monotonic() < deadline, item
+            time.sleep(0.1)
+        assert item["suggestions"]["top"][0]["cluster"] == "birds"
+        code, seconds, out = served.interrupt()
+    finally:
+        served.kill()
+    assert_clean_stop(code, seconds, out, within=3.0)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""

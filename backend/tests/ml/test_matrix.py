@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from photosort.ml import matrix as matrix_module
 from photosort.ml.ann import AnnIndex
 from photosort.ml.matrix import VectorMatrix, matrix_path
 
@@ -180,3 +182,72 @@ def test_scattered_single_row_reads_leave_the_file_out_of_this_process(tmp_path:
     grown_mb = (_resident_kb(path) - before) / 1024
     m.close()
     assert grown_mb < 4, f"{grown_mb:.1f} MB of a 40 MB matrix left resident"
+
+
+@pytest.fixture
+def numpy_products(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Products as a server whose model runs elsewhere makes them before torch is imported;
+    set the returned event to switch to torch's."""
+    ready = threading.Event()
+    monkeypatch.setattr(matrix_module, "_kernels_ready", ready)
+    monkeypatch.setattr(matrix_module, "_kernels_started", True)  # no import thread
+    monkeypatch.setattr(matrix_module, "_torch_imported", lambda: False)
+    return ready
+
+
+def test_numpy_products_before_torch_agree_with_torchs_within_a_float16_step(
+    numpy_products: threading.Event,
+):
+    rng = np.random.default_rng(5)
+    dim = 512
+    vecs = rng.standard_normal((3000, dim)).astype(np.float32)
+    m = VectorMatrix(dim)
+    m.put_many([f"fp{i}" for i in range(len(vecs))], vecs)
+    cents = unit_rows(20, dim, seed=6)  # more than _MV_COLUMNS, and a few
+    before_wide, before_narrow = m.cosines(cents), m.cosines(cents[:3])
+    rows = rng.permutation(len(vecs))[:200]
+    np.testing.assert_array_equal(m.cosines_at(rows, cents), before_wide[rows])
+    np.testing.assert_array_equal(before_wide[:, :3], before_narrow)
+    numpy_products.set()
+    after = m.cosines(cents)
+    assert matrix_module.kernels_generation() == 1
+    assert np.abs(after - before_wide).max() <= 4.9e-4  # one float16 step under 1
+    unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    assert np.abs(before_wide - unit.astype(np.float64) @ cents.T.astype(np.float64)).max() < 7.5e-4
+    m.close()
+
+
+def test_a_score_table_made_before_torch_is_made_again_after(numpy_products: threading.Event):
+    """A page scored directly and the table agree to the last bit, before and after torch."""
+    from photosort.suggest.indexing.scores import ScoreTable
+
+    dim = 512
+    m = VectorMatrix(dim)
+    m.put_many([f"fp{i}" for i in range(2000)], unit_rows(2000, dim, seed=8))
+    cents = unit_rows(4, dim, seed=9)
+    names = ["a", "b", "c", "d"]
+    table = ScoreTable(m)
+    rows = np.arange(0, 2000, 3)
+    np.testing.assert_array_equal(table.refresh(names, cents)[rows], m.cosines_at(rows, cents))
+    numpy_products.set()
+    assert not table.fresh(names, cents)
+    np.testing.assert_array_equal(table.at(names, cents, rows), m.cosines_at(rows, cents))
+    np.testing.assert_array_equal(table.refresh(names, cents)[rows], m.cosines_at(rows, cents))
+    np.testing.assert_array_equal(
+        table.top(names, cents).first, table.refresh(names, cents).argmax(1)
+    )
+    m.close()
+
+
+def test_a_large_matrix_waits_for_torch_when_it_opens(tmp_path: Path, monkeypatch):
+    """Opening 1M rows with numpy's norms took 5-8 s: from EAGER_KERNEL_ROWS, torch first."""
+    calls: list[int] = []
+    monkeypatch.setattr(matrix_module, "load_kernels", lambda: calls.append(1))
+    monkeypatch.setattr(matrix_module, "EAGER_KERNEL_ROWS", 100)
+    monkeypatch.setattr(matrix_module, "_torch_imported", lambda: False)
+    path = matrix_path(tmp_path, "test@x:1", 8)
+    VectorMatrix(8, path).close()
+    assert calls == []  # empty: numpy until the first rows come
+    path.write_bytes(unit_rows(150, 8).astype("<f2").tobytes())
+    VectorMatrix(8, path).close()
+    assert calls == [1]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from photosort.ml import VectorMatrix
+from photosort.ml import VectorMatrix, kernels_generation
 
 Scores = NDArray[np.float32]
 DIRECT = 2048  # up to this many rows, a stale table is bypassed rather than brought up to date
@@ -51,6 +51,7 @@ class ScoreTable:
         self._scores = np.zeros((0, 0), dtype=np.float32)
         self._scored = 0  # rows [0, _scored) are up to date
         self._top: Top | None = None
+        self._kernels = kernels_generation()
         self._lock = threading.RLock()
 
     def refresh(self, names: list[str], centroids: NDArray[np.float32]) -> Scores:
@@ -62,6 +63,11 @@ class ScoreTable:
 
     def _refresh(self, names: list[str], centroids: NDArray[np.float32]) -> Scores:
         n = len(self.matrix)
+        if self._kernels != kernels_generation():
+            # Products are torch's now: scored again, so pages (scored directly) and the
+            # table keep agreeing to the last bit. Once per process, on a small table.
+            self._kernels = kernels_generation()
+            self.names, self._centroids, self._scored, self._top = [], self._centroids[:0], 0, None
         if names != self.names or not np.array_equal(centroids, self._centroids):
             self._columns(names, centroids)
         if n > self._scored:
@@ -78,6 +84,7 @@ class ScoreTable:
         with self._lock:
             return (
                 self._top is not None
+                and self._kernels == kernels_generation()
                 and names == self.names
                 and np.array_equal(centroids, self._centroids)
                 and self._scored == len(self.matrix)
@@ -93,7 +100,11 @@ class ScoreTable:
         # A page never waits for a pass another request is making over the matrix.
         if self._lock.acquire(blocking=False):
             try:
-                fresh = names == self.names and np.array_equal(centroids, self._centroids)
+                fresh = (
+                    names == self.names
+                    and np.array_equal(centroids, self._centroids)
+                    and self._kernels == kernels_generation()
+                )
                 if fresh and (not len(rows) or int(rows.max()) < self._scored):
                     return self._scores[rows]
             finally:
