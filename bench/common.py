@@ -27,6 +27,15 @@ from data import stamps6
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "bench" / "out"
 PHOTOSORT = Path(sys.executable).parent / "photosort"
+# What the `photosort` script runs, for whichever photosort PYTHONPATH names (a baseline
+# checkout from before `photosort.launch` existed included).
+LAUNCH = (
+    "import sys\n"
+    "try:\n    from photosort.launch import main\n"
+    "except ImportError:\n    from photosort.cli import app as main\n"
+    "sys.argv[0] = 'photosort'\n"
+    "main()\n"
+)
 
 
 # ----------------------------------------------------------------------------- photos
@@ -90,7 +99,7 @@ class Server:
 
     def start(self) -> float:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        cmd = [str(PHOTOSORT), "serve", *self.args, "--port", str(self.port)]
+        cmd = [sys.executable, "-c", LAUNCH, "serve", *self.args, "--port", str(self.port)]
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env

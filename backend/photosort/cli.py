@@ -309,16 +309,16 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the reviewer UI and the HTTP API for SOURCE."""
-    if not 1 <= port <= 65535:
-        fail(f"bad port {port}: use 1-65535")
     # First of all: the model loads in its own process on another core while this one imports
-    # the web stack and opens the session (ml/remote.py).
+    # the web stack and opens the session (ml/remote.py; `photosort.launch` started it already).
     process = _model_process(model, device)
     try:
+        if not 1 <= port <= 65535:
+            fail(f"bad port {port}: use 1-65535")
         ctx = _serving_context(source, into, copy, host, port, model, device, process)
     except BaseException:
         if process is not None:
-            process.close()
+            process.discard()
         raise
     from photosort.api.app import create_app
     from photosort.api.security import Guard
@@ -481,12 +481,17 @@ class _StoppableServer(uvicorn.Server):
 def _model_process(model: str, device: str) -> ModelProcess | None:
     """The model's own process for `serve`, loading already; None for `--model none` or
     with PHOTOSORT_MODEL_PROCESS=0 (the model then loads in this process)."""
+    from photosort.ml import ModelProcess, model_process_wanted, take_early
+
+    early = take_early(model, device)
     if model == "none":
         return None
-    from photosort.ml import ModelProcess, model_process_wanted
-
     if not model_process_wanted():
+        if early is not None:
+            early.discard()  # started before the setting could be read
         return None
+    if early is not None:
+        return early
     try:
         return ModelProcess(model, device)
     except OSError as exc:  # no room for another process: load it here instead

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1] / "photosort"
 
 # Highest first. Packages on one line are peers: they may not import one another.
 LAYERS: list[set[str]] = [
+    {"launch"},
     {"cli"},
     {"api", "distributed"},
     {"suggest"},

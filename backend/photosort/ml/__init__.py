@@ -38,7 +38,13 @@ if TYPE_CHECKING:
     from photosort.ml.embedder import Embedder, EmbedderUnavailable, TextEmbedder, supports_text
     from photosort.ml.labels import ImageNetLabels, imagenet_labels
     from photosort.ml.matrix import VectorMatrix, kernels_generation, matrix_path
-    from photosort.ml.remote import ModelProcess, RemoteEmbedder, model_process_wanted
+    from photosort.ml.remote import (
+        ModelProcess,
+        RemoteEmbedder,
+        model_process_wanted,
+        start_early,
+        take_early,
+    )
     from photosort.ml.select import EmbedderChoice, load_embedder
 
 __all__ = [
@@ -62,7 +68,9 @@ __all__ = [
     "matrix_path",
     "model_process_wanted",
     "resolve_device",
+    "start_early",
     "supports_text",
+    "take_early",
 ]
 
 _WHERE = {
@@ -87,6 +95,8 @@ _WHERE = {
     "ModelProcess": "remote",
     "RemoteEmbedder": "remote",
     "model_process_wanted": "remote",
+    "start_early": "remote",
+    "take_early": "remote",
 }
 
 

@@ -18,6 +18,7 @@ goes on). When the parent dies, the child reads the end of its stdin and exits.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -30,15 +31,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from photosort import config
-from photosort.ml.embedder import EmbedderUnavailable
-
+# Nothing heavier than the standard library at import: `photosort.launch` imports this module
+# to start the child before anything else (pydantic, numpy and Pillow come later, when used).
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
     from PIL import Image
 
-__all__ = ["ModelProcess", "ModelProcessDied", "RemoteEmbedder", "model_process_wanted"]
+__all__ = [
+    "ModelProcess",
+    "ModelProcessDied",
+    "RemoteEmbedder",
+    "model_process_wanted",
+    "start_early",
+    "take_early",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +61,38 @@ class ModelProcessDied(RuntimeError):
 
 def model_process_wanted() -> bool:
     """Whether `serve` runs the model in its own process (``PHOTOSORT_MODEL_PROCESS=0``: not)."""
+    from photosort import config
+
     return config.load().photosort_model_process
+
+
+_early: ModelProcess | None = None
+
+
+def start_early(model: str, device: str) -> None:
+    """Start the model's process now, for `take_early` to claim (the command line's entry
+    point does this for `serve` before importing the CLI: 0.4-0.5 s of imports)."""
+    global _early
+    _early = ModelProcess(model, device)
+    # A command that never claims it (a bad option, --help) leaves it no time to finish a load.
+    atexit.register(_discard_early)
+
+
+def take_early(model: str, device: str) -> ModelProcess | None:
+    """The process `start_early` started, if it is for this model and device (else it goes)."""
+    global _early
+    early, _early = _early, None
+    if early is not None and (early.model, early.device) != (model, device):
+        early.discard()
+        return None
+    return early
+
+
+def _discard_early() -> None:
+    global _early
+    early, _early = _early, None
+    if early is not None:
+        early.discard()
 
 
 def send(stream: IO[bytes], message: object) -> None:
@@ -136,6 +174,8 @@ class ModelProcess:
         proc = self._running()
         assert proc.stdout is not None
         first = receive(proc.stdout)
+        from photosort.ml.embedder import EmbedderUnavailable
+
         if first is None:
             raise EmbedderUnavailable(f"the model's process stopped while loading ({self._exit()})")
         status, payload = first
@@ -185,6 +225,8 @@ class ModelProcess:
         if status == "ok":
             return payload
         kind, message = payload
+        from photosort.ml.embedder import EmbedderUnavailable
+
         if kind == "unavailable":
             raise EmbedderUnavailable(message)
         raise RuntimeError(message)
@@ -220,6 +262,15 @@ class ModelProcess:
         """End the child (it finishes the request in hand first, if any)."""
         with self._lock:
             self._closed = True
+            self._kill()
+
+    def discard(self) -> None:
+        """End the child at once, whatever it is doing (a process nobody will use)."""
+        self._closed = True
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        with self._lock:
             self._kill()
 
 
@@ -258,6 +309,8 @@ class RemoteEmbedder:
         return vectors, labels
 
     def embed_texts(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        from photosort.ml.embedder import EmbedderUnavailable
+
         try:
             out: NDArray[np.float32] = self._process.call("embed_texts", list(texts))
         except EmbedderUnavailable:
