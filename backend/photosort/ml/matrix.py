@@ -392,8 +392,10 @@ def _products(
     if torch is None:
         rows32 = block.astype(np.float32)
         cols32 = against.astype(np.float32)
-        for j in range(k):  # column by column, as below: a column alone equals itself in all
-            prod[:, j] = (rows32 @ cols32[:, j]).astype(np.float16)
+        # Each row summed on its own (einsum, not BLAS, whose sum of a row depends on the
+        # rows beside it), column by column as below: a page equals the table's rows.
+        for j in range(k):
+            prod[:, j] = np.einsum("ij,j->i", rows32, cols32[:, j]).astype(np.float16)
     elif k > _MV_COLUMNS:
         rows = torch.from_numpy(np.ascontiguousarray(block))
         prod[:] = (rows @ torch.from_numpy(against)).numpy()

@@ -142,6 +142,8 @@ class ModelProcess:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._info: dict[str, Any] | None = None
+        # The id of the first model loaded; never reset: a restart must load the same model.
+        self._expected_id: str | None = None
         self._closed = False
         self._spawn()
 
@@ -150,8 +152,13 @@ class ModelProcess:
         package_root = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path]))}
+        # Linux's parent-death signal follows the thread that starts the child: asked for only
+        # from the main thread, which lives as long as the server (a restart may come from a
+        # pool thread that ends when idle).
+        main = threading.current_thread() is threading.main_thread()
+        die = ["--die-with-parent"] if main else []
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "photosort.ml.worker", self.model, self.device],
+            [sys.executable, "-m", "photosort.ml.worker", self.model, self.device, *die],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -182,6 +189,8 @@ class ModelProcess:
         if status != "ready":
             raise EmbedderUnavailable(str(payload))
         self._info = dict(payload)
+        if self._expected_id is None:
+            self._expected_id = str(self._info["id"])
         return self._info
 
     def _running(self) -> subprocess.Popen[bytes]:
@@ -232,16 +241,21 @@ class ModelProcess:
         raise RuntimeError(message)
 
     def _restart(self) -> None:
-        before = self._info
+        from photosort.ml.embedder import EmbedderUnavailable
+
         self._kill()
         self._spawn()
-        after = self._wait_ready()
-        if before is not None and after["id"] != before["id"]:
+        try:
+            after = self._wait_ready()
+        except EmbedderUnavailable as exc:  # this request fails; the next one tries again
+            raise ModelProcessDied(f"the model's process could not start again: {exc}") from exc
+        if after["id"] != self._expected_id:
             # The weights changed on disk: its vectors must not mix with the ones indexed.
             self._closed = True
+            self._kill()
             raise ModelProcessDied(
-                f"the model changed on disk while in use ({before['id']} -> {after['id']}); "
-                "restart photosort"
+                f"the model changed on disk while in use ({self._expected_id} -> "
+                f"{after['id']}); restart photosort"
             )
 
     def _kill(self) -> None:
@@ -259,10 +273,16 @@ class ModelProcess:
             proc.wait()
 
     def close(self) -> None:
-        """End the child (it finishes the request in hand first, if any)."""
-        with self._lock:
+        """End the child (it finishes the request in hand first, if any; one that does not
+        answer within CLOSE_WAIT_S is killed)."""
+        if not self._lock.acquire(timeout=CLOSE_WAIT_S):
+            self.discard()
+            return
+        try:
             self._closed = True
             self._kill()
+        finally:
+            self._lock.release()
 
     def discard(self) -> None:
         """End the child at once, whatever it is doing (a process nobody will use)."""

@@ -9,14 +9,21 @@ ignores it and leaves when the server, its parent, goes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import sys
+import threading
+import time
 from typing import IO, Any
 
 from photosort.errors import PhotosortError
 from photosort.ml.embedder import Embedder, EmbedderUnavailable, supports_text
 from photosort.ml.remote import receive, send
+
+PARENT_POLL_S = 0.5
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+DIE_WITH_PARENT = "--die-with-parent"
 
 
 def describe(embedder: Embedder, reason: str) -> dict[str, Any]:
@@ -75,11 +82,37 @@ def serve(model: str, device: str, requests: IO[bytes], replies: IO[bytes]) -> N
         send(replies, answer(choice.embedder, op, tuple(args)))
 
 
+def _leave_with_parent(kernel_signal: bool) -> None:
+    """Exit when the parent has gone, even mid-load (a first CLIP download can take minutes,
+    a stalled network disk longer, and stdin's end is read only between requests).
+
+    On Linux with `kernel_signal`, the kernel kills this process when the parent's thread that
+    started it ends (so only a child started by the main thread asks for it). Otherwise a
+    thread watches `getppid`: POSIX re-parents an orphan. Elsewhere the end of stdin, read
+    after the load, does it."""
+    if kernel_signal and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(PARENT_POLL_S)
+
+    threading.Thread(target=watch, name="photosort-parent-watch", daemon=True).start()
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m photosort.ml.worker MODEL DEVICE", file=sys.stderr)
+    if len(argv) not in (2, 3) or argv[2:] not in ([], [DIE_WITH_PARENT]):
+        print(
+            f"usage: python -m photosort.ml.worker MODEL DEVICE [{DIE_WITH_PARENT}]",
+            file=sys.stderr,
+        )
         return 2
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_with_parent(argv[2:] == [DIE_WITH_PARENT])
     # The replies keep the real stdout; anything a library prints goes to stderr instead of
     # into the middle of a message.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

@@ -174,6 +174,9 @@ class SuggestionService:
             # The cache's writes are single transactions: it stays open for the indexing
             # thread, which ends with the process.
             log.info("indexing is still stopping; it ends with the process")
+            if self._model_process is not None:
+                # Perhaps still loading, when it reads no request: it would outlive us.
+                self._model_process.discard()
             return
         if self._model_process is not None:
             self._model_process.close()

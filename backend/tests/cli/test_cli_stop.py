@@ -251,3 +251,40 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except FileNotFoundError:
         return ""
+
+
+def _hung_model(folder: Path) -> Path:
+    """A model folder whose load never ends: its weight shard is a FIFO nobody writes (a
+    network disk that stopped answering reads the same)."""
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "clip"}')
+    (folder / "model.safetensors.index.json").write_text(
+        '{"metadata": {"total_size": 10}, "weight_map": {"w": "shard.safetensors"}}'
+    )
+    os.mkfifo(folder / "shard.safetensors")
+    return folder
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO (POSIX)")
+@pytest.mark.parametrize("how", ["ctrl-c", "kill -9"])
+def test_a_model_process_stuck_loading_ends_with_the_server(make_library, tmp_path, how):
+    """The child reads no request while it loads: it must still not outlive the server."""
+    lib = make_library(clusters={"birds": 1}, loose=1)
+    served = Served(lib.source, str(_hung_model(tmp_path / "hung")))
+    try:
+        deadline = time.monotonic() + 10
+        while not (
+            workers := [c for c in _children(served.proc.pid) if "ml.worker" in _cmdline(c)]
+        ):
+            assert time.monotonic() < deadline, "no model process"
+            time.sleep(0.05)
+        session = httpx.get(f"{served.url}/api/session", timeout=5).json()
+        assert session["embedder"]["status"] == "loading"
+        if how == "ctrl-c":
+            code, seconds, out = served.interrupt()
+            assert_clean_stop(code, seconds, out, within=3.0)
+        else:
+            served.kill()
+        assert _ended(workers[0], within=3), f"the stuck model process outlived the server ({how})"
+    finally:
+        served.kill()

@@ -207,6 +207,8 @@ def test_numpy_products_before_torch_agree_with_torchs_within_a_float16_step(
     before_wide, before_narrow = m.cosines(cents), m.cosines(cents[:3])
     rows = rng.permutation(len(vecs))[:200]
     np.testing.assert_array_equal(m.cosines_at(rows, cents), before_wide[rows])
+    for r in rows[:40]:  # a row alone, as a page of one scores it
+        np.testing.assert_array_equal(m.cosines_at([r], cents[:5])[0], before_wide[r, :5])
     np.testing.assert_array_equal(before_wide[:, :3], before_narrow)
     numpy_products.set()
     after = m.cosines(cents)

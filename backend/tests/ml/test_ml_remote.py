@@ -4,10 +4,13 @@ again, and a child that leaves with its parent."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,3 +208,54 @@ def test_remote_embedder_is_an_embedder(effnet_process: ModelProcess) -> None:
     remote = effnet_process.embedder()
     assert isinstance(remote, RemoteEmbedder)
     assert isinstance(remote, Embedder)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_restart_never_takes_another_model(tiny_clip_dir: Path, tmp_path: Path) -> None:
+    """Killed, then its folder gone (the restart fails), then other weights in its place: the
+    model that was indexed with is the only one a restart may bring back."""
+    folder = tmp_path / "clip"
+    shutil.copytree(tiny_clip_dir, folder)
+    process = ModelProcess(str(folder), "cpu")
+    try:
+        remote = process.embedder()
+        img = [photo(2, (64, 48))]
+        remote.embed_images(img)
+        aside = tmp_path / "aside"
+        folder.rename(aside)
+        assert process.pid is not None
+        os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(ModelProcessDied, match="could not start again"):
+            remote.embed_images(img)
+        assert supports_text(remote)  # a failed restart is not a missing text tower
+        aside.rename(folder)
+        config = folder / "config.json"
+        config.write_text(config.read_text() + "\n")  # another model id, same shapes
+        with pytest.raises(ModelProcessDied, match="changed on disk"):
+            remote.embed_images(img)
+        with pytest.raises(ModelProcessDied, match="closed"):
+            remote.embed_images(img)
+    finally:
+        process.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP is POSIX")
+def test_closing_a_child_that_does_not_answer_kills_it(effnet_process: ModelProcess) -> None:
+    remote = effnet_process.embedder()
+    pid = effnet_process.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # stuck (a hung driver, a dead network disk)
+    stuck = threading.Thread(target=lambda: _swallow(remote), daemon=True)
+    stuck.start()
+    time.sleep(0.3)  # the request is in flight, holding the lock
+    started = time.monotonic()
+    effnet_process.close()
+    assert time.monotonic() - started < 10
+    assert _gone(pid, within=5)
+    stuck.join(10)
+    assert not stuck.is_alive()
+
+
+def _swallow(remote: RemoteEmbedder) -> None:
+    with contextlib.suppress(Exception):
+        remote.embed_images([photo(4, (64, 48))])
