@@ -218,12 +218,7 @@ def test_the_models_process_ends_with_the_server(make_library, how):
     try:
         workers = _worker_of(served)
         assert len(workers) == 1, workers
-        if how == "ctrl-c":
-            code, seconds, out = served.interrupt()
-            assert_clean_stop(code, seconds, out, within=3.0)
-        else:
-            served.kill()
-        assert _ended(workers[0], within=15), f"the model's process outlived the server ({how})"
+        _stop_and_see_it_end(served, how, workers[0], within=15)
     finally:
         served.kill()
 
@@ -253,6 +248,16 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _stop_and_see_it_end(served: Served, how: str, worker: int, within: float) -> None:
+    """Stop the server by `how` (Ctrl-C: cleanly); its model process must end within seconds."""
+    if how == "ctrl-c":
+        code, seconds, out = served.interrupt()
+        assert_clean_stop(code, seconds, out, within=3.0)
+    else:
+        served.kill()
+    assert _ended(worker, within=within), f"the model's process outlived the server ({how})"
+
+
 def _hung_model(folder: Path) -> Path:
     """A model folder whose load never ends: its weight shard is a FIFO nobody writes (a
     network disk that stopped answering reads the same)."""
@@ -280,11 +285,6 @@ def test_a_model_process_stuck_loading_ends_with_the_server(make_library, tmp_pa
             time.sleep(0.05)
         session = httpx.get(f"{served.url}/api/session", timeout=5).json()
         assert session["embedder"]["status"] == "loading"
-        if how == "ctrl-c":
-            code, seconds, out = served.interrupt()
-            assert_clean_stop(code, seconds, out, within=3.0)
-        else:
-            served.kill()
-        assert _ended(workers[0], within=3), f"the stuck model process outlived the server ({how})"
+        _stop_and_see_it_end(served, how, workers[0], within=3)
     finally:
         served.kill()
