@@ -484,9 +484,7 @@ def _model_process(model: str, device: str) -> ModelProcess | None:
     from photosort.ml import ModelProcess, model_process_wanted, take_early
 
     early = take_early(model, device)
-    if model == "none":
-        return None
-    if not model_process_wanted():
+    if model == "none" or not model_process_wanted():
         if early is not None:
             early.discard()  # started before the setting could be read
         return None

@@ -4,8 +4,8 @@ Why a process: a server's cold start is two long imports, its web stack and torc
 weights). In one interpreter they share one lock and take turns on one core; measured on
 2 cores, CLIP's first suggestion came 1.6-1.7 s after the model's load alone, most of it that
 contention. `serve` starts this process before its own imports, so the model loads on the
-other core while the server comes up, and the server never imports torch at all (its memory
-stays that of a web server).
+other core while the server comes up; the server imports torch only later, for its float16
+products, once the first vectors have come (ml/matrix.py).
 
 The wire: the child's stdin and stdout, each message a little-endian 8-byte length and a pickle
 (the child is ours, started from this very package; nothing else writes to these pipes). The
@@ -13,7 +13,7 @@ child answers one request at a time, in order; `RemoteEmbedder` holds a lock per
 
 If the child dies (out of memory, a crash in a native library), the next request starts it
 again once and retries; a second failure is that request's error (its photos fail, indexing
-goes on). When the parent dies, the child reads the end of its stdin and exits.
+goes on). When the parent dies, the child leaves too (ml/worker.py says how).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _HEADER: Final = struct.Struct("<Q")
-#: A reply larger than this is not one of ours: (16 photos x 1280 floats) is 80 KB.
+#: A message larger than this is not one of ours: a batch of 16 decoded 12 MP photos is ~9 MB.
 MAX_MESSAGE: Final = 1 << 31
 CLOSE_WAIT_S: Final = 2.0
 
@@ -226,7 +226,7 @@ class ModelProcess:
         try:
             send(proc.stdin, (op, args))
             reply = receive(proc.stdout)
-        except (BrokenPipeError, ConnectionResetError, OSError) as exc:
+        except OSError as exc:  # a broken pipe, a reset: the child has gone
             raise ModelProcessDied(f"the model's process stopped ({exc})") from exc
         if reply is None:
             raise ModelProcessDied(f"the model's process stopped ({self._exit()})")
@@ -341,6 +341,3 @@ class RemoteEmbedder:
     def prepare_text_code(self) -> None:
         if self.text_supported:
             self._process.call("prepare_text_code")
-
-    def close(self) -> None:
-        self._process.close()

@@ -126,7 +126,7 @@ def test_a_closed_process_ends_and_refuses_requests(effnet_process: ModelProcess
     remote = effnet_process.embedder()
     pid = effnet_process.pid
     assert pid is not None
-    remote.close()
+    effnet_process.close()
     assert _gone(pid, within=5)
     with pytest.raises(ModelProcessDied, match="closed"):
         remote.embed_images([photo(1, (64, 48))])
