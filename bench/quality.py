@@ -25,6 +25,7 @@ choice in it is the product's own:
     python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
     python bench/quality.py --crop-fraction 0.7   # Lite0 seeing only the photos' centre
     python bench/quality.py --new-classes 2   # two classes per seeding start with no cluster
+    python bench/quality.py --cam   # Lite0 pooled by its class activation map (not shipped)
 
 Effort and top-1 are also printed for seedings 0-9 and 10-19 apart (choose a variant on one
 half, confirm on the other).
@@ -127,6 +128,32 @@ def centre_cropped(fraction: float) -> Embedder:
 
     out = Cropped("cpu")
     out.id += f":centre{fraction:g}"
+    out.labels_id = f"{out.id}:imagenet-probs"
+    return out
+
+
+def cam_pooled() -> Embedder:
+    """The shipped EfficientNet-Lite0 with its head features pooled by a class activation map
+    instead of max: the map's positions summed, each weighted by a softmax over positions of
+    the highest ImageNet logit the classifier head gives it alone (a bench-only variant)."""
+    import torch
+
+    from photosort.ml import EfficientNetLite0Embedder
+
+    class CamPooled(EfficientNetLite0Embedder):
+        def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            net = self.load()
+            fmap = net.features(x.contiguous(memory_format=torch.channels_last))
+            head = net._fc
+            logits = torch.einsum("nchw,kc->nkhw", fmap, head.weight)
+            logits = logits + head.bias[None, :, None, None]
+            n, _, h, w = fmap.shape
+            weight = torch.softmax(logits.amax(dim=1).flatten(1), dim=1).view(n, 1, h, w)
+            probs = torch.softmax(head(fmap.mean(dim=(2, 3))), dim=1)
+            return (fmap * weight).sum(dim=(2, 3)), probs
+
+    out = CamPooled("cpu")
+    out.id = out.id.replace(":max", ":cam")
     out.labels_id = f"{out.id}:imagenet-probs"
     return out
 
@@ -404,6 +431,11 @@ def main() -> None:
         default=Path("bench/out/cache"),
         help="folder of embedding caches kept between runs (one per dataset and embedder)",
     )
+    ap.add_argument(
+        "--cam",
+        action="store_true",
+        help="pool Lite0's features by its class activation map (bench-only variant)",
+    )
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
@@ -415,6 +447,8 @@ def main() -> None:
     embedder = choice.embedder
     if args.crop_fraction != 1.0:
         embedder = centre_cropped(args.crop_fraction)
+    if args.cam:
+        embedder = cam_pooled()
     methods: dict[str, AutoStep | None] = {
         "grid": product_auto,
         "photosort": product_auto,
@@ -427,6 +461,7 @@ def main() -> None:
     all_trials: list[dict[str, object]] = []
     args.cache.mkdir(parents=True, exist_ok=True)
     crop = "" if args.crop_fraction == 1.0 else f"-centre{args.crop_fraction:g}"
+    crop += "-cam" if args.cam else ""
     warm = args.cache / f"{args.dataset.parent.name}-{args.dataset.name}-{args.model}{crop}.sqlite"
     for method in chosen:
         trials = [
