@@ -439,6 +439,8 @@ def main() -> None:
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
+    if args.cam and args.crop_fraction != 1.0:
+        sys.exit("error: --cam and --crop-fraction are two variants of the embedder: give one")
     if args.scale:
         name = f"{args.dataset.parent.name}-{args.dataset.name}-{args.scale}"
         args.dataset = draws.build(args.dataset, args.scale, Path("bench/out/scale") / name)
