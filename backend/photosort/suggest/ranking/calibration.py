@@ -109,12 +109,18 @@ class Calibration:
         )
         self._w, self._cov = _fit(x, evidence.right.astype(np.float64), prior_sd)
 
-    def _design(self, score: Floats, margin: Floats, clusters: Sequence[str]) -> Floats:
-        k = len(self._clusters)
-        x = np.zeros((len(score), 3 + k))
+    def _base(self, score: Floats, margin: Floats) -> Floats:
+        """(1, score, margin) per photo, centred and scaled as the evidence was."""
+        x = np.empty((len(score), 3))
         x[:, 0] = 1.0
         x[:, 1] = (np.asarray(score, dtype=np.float64) - self._centre[0]) / self._scale[0]
         x[:, 2] = (np.clip(margin, 0.0, 1.0) - self._centre[1]) / self._scale[1]
+        return x
+
+    def _design(self, score: Floats, margin: Floats, clusters: Sequence[str]) -> Floats:
+        """The base columns and one flag per cluster with evidence (the fit's rows)."""
+        x = np.zeros((len(score), 3 + len(self._clusters)))
+        x[:, :3] = self._base(score, margin)
         for r, c in enumerate(clusters):
             j = self._clusters.get(c)
             if j is not None:
@@ -124,10 +130,32 @@ class Calibration:
     def probability(self, score: Floats, margin: Floats, cluster: str | Sequence[str]) -> Floats:
         """The posterior predictive probability for each (score, margin) whose first
         suggestion is `cluster` (one name for all, or one per photo)."""
-        clusters = [cluster] * len(score) if isinstance(cluster, str) else list(cluster)
-        x = self._design(score, margin, clusters)
-        mean = x @ self._w
-        var = np.einsum("ij,jk,ik->i", x, self._cov, x)
+        none = len(self._clusters)
+        if isinstance(cluster, str):
+            slot = np.full(len(score), self._clusters.get(cluster, none), dtype=np.intp)
+        else:
+            slot = np.array([self._clusters.get(c, none) for c in cluster], dtype=np.intp)
+        return self._predict(score, margin, slot)
+
+    def probability_by_column(
+        self, score: Floats, margin: Floats, first: NDArray[np.intp], names: Sequence[str]
+    ) -> Floats:
+        """The same for photos whose first suggestion is `names[first[i]]`: a million photos
+        cost a few arrays of their length, not a row of cluster flags each."""
+        none = len(self._clusters)
+        slots = np.array([self._clusters.get(c, none) for c in names], dtype=np.intp)
+        return self._predict(score, margin, slots[first] if len(names) else first)
+
+    def _predict(self, score: Floats, margin: Floats, slot: NDArray[np.intp]) -> Floats:
+        """Each photo's design row is (1, score, margin) plus a flag for its cluster's slot
+        (slot == number of clusters: none): its mean and variance, read without the flags."""
+        base = self._base(score, margin)
+        w_own = np.append(self._w[3:], 0.0)
+        cross = np.vstack([self._cov[:3, 3:].T, np.zeros((1, 3))])  # slot -> cov(base, flag)
+        own = np.append(np.diag(self._cov)[3:], 0.0)
+        mean = base @ self._w[:3] + w_own[slot]
+        var = np.einsum("ij,jk,ik->i", base, self._cov[:3, :3], base)
+        var += 2.0 * np.einsum("ij,ij->i", base, cross[slot]) + own[slot]
         out: Floats = 1.0 / (1.0 + np.exp(-mean / np.sqrt(1.0 + math.pi * var / 8.0)))
         return out
 
