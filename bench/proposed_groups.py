@@ -35,15 +35,15 @@ import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import OUT_DIR, print_table, write_json
 from data import stamps6
-from photosort.ml import load_embedder
+from photosort.ml.efficientnet import DEFAULT_POOLING, Pooling
 from photosort.suggest import SuggestionService, shown_suggestions
-from quality import build_library, cam_pooled, open_service
+from quality import bench_embedder, build_library, open_service, warm_cache
 
 ACCEPT, CHOOSE = 0.3, 1.0
 GROUP_OPEN, GROUP_NAME, SHOWN, UNTICK = 0.3, 1.0, 0.1, 0.5
@@ -105,8 +105,7 @@ def run_once(
     classes = sorted(p.name for p in dataset.iterdir() if p.is_dir())
     new = set(classes) if situation == "cold start" else set(rng.sample(classes, 2))
     run = Run(dataset.name, situation, variant, seed)
-    cam = "-cam" if args.cam else ""
-    warm = args.cache / f"{dataset.parent.name}-{dataset.name}-{args.model}{cam}.sqlite"
+    warm = warm_cache(args.cache, dataset, embedder)
     with tempfile.TemporaryDirectory(prefix="photosort-pgroups-") as tmp:
         truth = build_library(dataset, Path(tmp), args.seeds, rng, frozenset(new))
         service = open_service(Path(tmp), embedder, warm)
@@ -172,12 +171,13 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=OUT_DIR / "cache")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "proposed_groups.json")
     ap.add_argument(
-        "--cam",
-        action="store_true",
-        help="Lite0 pooled by its class activation map (bench/quality.py --cam; not shipped)",
+        "--pooling",
+        choices=get_args(Pooling),
+        default=DEFAULT_POOLING,
+        help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
     )
     args = ap.parse_args()
-    embedder = cam_pooled() if args.cam else load_embedder(args.model, "cpu").embedder
+    embedder = bench_embedder(args.model, args.pooling)
     runs: list[Run] = []
     for name in args.datasets.split(","):
         dataset = stamps6() / name

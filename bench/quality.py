@@ -25,7 +25,7 @@ choice in it is the product's own:
     python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
     python bench/quality.py --crop-fraction 0.7   # Lite0 seeing only the photos' centre
     python bench/quality.py --new-classes 2   # two classes per seeding start with no cluster
-    python bench/quality.py --cam   # Lite0 pooled by its class activation map (not shipped)
+    python bench/quality.py --pooling max   # Lite0 max-pooled (shipped before CAM pooling)
 
 Effort and top-1 are also printed for seedings 0-9 and 10-19 apart (choose a variant on one
 half, confirm on the other).
@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -46,7 +47,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
@@ -54,6 +55,7 @@ import draws
 from data import stamps6
 from photosort.errors import Conflict
 from photosort.ml import Embedder, load_embedder
+from photosort.ml.efficientnet import DEFAULT_POOLING, Pooling
 from photosort.session import CLUSTERING_DIR, MovePlan, Session, new_batch_id
 from photosort.suggest import SuggestionService, shown_suggestions
 
@@ -110,9 +112,9 @@ class Trial:
         return (self.top1_right + self.auto_right) / self.queued
 
 
-def centre_cropped(fraction: float) -> Embedder:
-    """The shipped EfficientNet-Lite0 embedder seeing only the centre `fraction` of each
-    photo's shorter side (a bench-only variant: the product crops the whole shorter side)."""
+def centre_cropped(fraction: float, pooling: Pooling) -> Embedder:
+    """The EfficientNet-Lite0 embedder seeing only the centre `fraction` of each photo's
+    shorter side (a bench-only variant: the product crops the whole shorter side)."""
     import numpy as np
 
     from photosort.ml import EfficientNetLite0Embedder
@@ -126,36 +128,29 @@ def centre_cropped(fraction: float) -> Embedder:
             ]
             return to_input(np.stack(crops))
 
-    out = Cropped("cpu")
+    out = Cropped("cpu", pooling=pooling)
     out.id += f":centre{fraction:g}"
     out.labels_id = f"{out.id}:imagenet-probs"
     return out
 
 
-def cam_pooled() -> Embedder:
-    """The shipped EfficientNet-Lite0 with its head features pooled by a class activation map
-    instead of max: the map's positions summed, each weighted by a softmax over positions of
-    the highest ImageNet logit the classifier head gives it alone (a bench-only variant)."""
-    import torch
-
+def bench_embedder(model: str, pooling: Pooling, crop_fraction: float = 1.0) -> Embedder:
+    """The model's embedder; for Lite0, pooled as asked and optionally centre-cropped."""
     from photosort.ml import EfficientNetLite0Embedder
 
-    class CamPooled(EfficientNetLite0Embedder):
-        def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            net = self.load()
-            fmap = net.features(x.contiguous(memory_format=torch.channels_last))
-            head = net._fc
-            logits = torch.einsum("nchw,kc->nkhw", fmap, head.weight)
-            logits = logits + head.bias[None, :, None, None]
-            n, _, h, w = fmap.shape
-            weight = torch.softmax(logits.amax(dim=1).flatten(1), dim=1).view(n, 1, h, w)
-            probs = torch.softmax(head(fmap.mean(dim=(2, 3))), dim=1)
-            return (fmap * weight).sum(dim=(2, 3)), probs
+    if crop_fraction != 1.0:
+        return centre_cropped(crop_fraction, pooling)
+    embedder = load_embedder(model, "cpu").embedder
+    if isinstance(embedder, EfficientNetLite0Embedder) and embedder.pooling != pooling:
+        return EfficientNetLite0Embedder("cpu", pooling=pooling)
+    return embedder
 
-    out = CamPooled("cpu")
-    out.id = out.id.replace(":max", ":cam")
-    out.labels_id = f"{out.id}:imagenet-probs"
-    return out
+
+def warm_cache(folder: Path, dataset: Path, embedder: Embedder) -> Path:
+    """Where the dataset's embeddings by this embedder are kept between runs (named by its id,
+    so a changed embedder never reads another's vectors)."""
+    tag = re.sub(r"[^\w.-]+", "_", embedder.id)
+    return folder / f"{dataset.parent.name}-{dataset.name}-{tag}.sqlite"
 
 
 def build_library(
@@ -432,25 +427,19 @@ def main() -> None:
         help="folder of embedding caches kept between runs (one per dataset and embedder)",
     )
     ap.add_argument(
-        "--cam",
-        action="store_true",
-        help="pool Lite0's features by its class activation map (bench-only variant)",
+        "--pooling",
+        choices=get_args(Pooling),
+        default=DEFAULT_POOLING,
+        help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
     )
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
-    if args.cam and args.crop_fraction != 1.0:
-        sys.exit("error: --cam and --crop-fraction are two variants of the embedder: give one")
     if args.scale:
         name = f"{args.dataset.parent.name}-{args.dataset.name}-{args.scale}"
         args.dataset = draws.build(args.dataset, args.scale, Path("bench/out/scale") / name)
 
-    choice = load_embedder(args.model, "cpu")
-    embedder = choice.embedder
-    if args.crop_fraction != 1.0:
-        embedder = centre_cropped(args.crop_fraction)
-    if args.cam:
-        embedder = cam_pooled()
+    embedder = bench_embedder(args.model, args.pooling, args.crop_fraction)
     methods: dict[str, AutoStep | None] = {
         "grid": product_auto,
         "photosort": product_auto,
@@ -462,9 +451,7 @@ def main() -> None:
     results: dict[str, dict[str, float | None]] = {}
     all_trials: list[dict[str, object]] = []
     args.cache.mkdir(parents=True, exist_ok=True)
-    crop = "" if args.crop_fraction == 1.0 else f"-centre{args.crop_fraction:g}"
-    crop += "-cam" if args.cam else ""
-    warm = args.cache / f"{args.dataset.parent.name}-{args.dataset.name}-{args.model}{crop}.sqlite"
+    warm = warm_cache(args.cache, args.dataset, embedder)
     for method in chosen:
         trials = [
             grid_trial(args.dataset, seed, args, embedder, warm)
