@@ -65,6 +65,24 @@ class Centroids:
     def counts(self) -> dict[str, int]:
         return {c: len(m) for c, m in self._members.items()}
 
+    def member_fit(self, per_cluster: int, least: int = 2) -> NDArray[np.float64]:
+        """How well filed photos match their own cluster: each sampled member's cosine to the
+        centroid of the others (leave-one-out, so it reads as a queued photo's score does), up
+        to `per_cluster` evenly spread members of every cluster with at least `least` (2 or
+        more: a centroid of very few others scores its members low)."""
+        fits: list[NDArray[np.float64]] = []
+        for cluster, members in self._members.items():
+            rows = list(members.values())
+            if len(rows) < max(2, least):
+                continue
+            rows = rows[:: max(1, len(rows) // per_cluster)][:per_cluster]
+            total = self._sum[cluster]
+            dots = self._vectors(rows).astype(np.float64) @ total
+            # |sum - x| for a unit x: sqrt(|sum|^2 - 2 x.sum + 1)
+            rest = np.sqrt(np.maximum(float(total @ total) - 2.0 * dots + 1.0, 1e-12))
+            fits.append((dots - 1.0) / rest)
+        return np.concatenate(fits) if fits else np.zeros(0)
+
     def matrix(self) -> tuple[list[str], Vector]:
         """Cluster names and their unit centroids (clusters with no embedded member left out)."""
         if self._matrix is None:

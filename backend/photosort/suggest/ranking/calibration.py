@@ -137,15 +137,6 @@ class Calibration:
             slot = np.array([self._clusters.get(c, none) for c in cluster], dtype=np.intp)
         return self._predict(score, margin, slot)
 
-    def probability_by_column(
-        self, score: Floats, margin: Floats, first: NDArray[np.intp], names: Sequence[str]
-    ) -> Floats:
-        """The same for photos whose first suggestion is `names[first[i]]`: a million photos
-        cost a few arrays of their length, not a row of cluster flags each."""
-        none = len(self._clusters)
-        slots = np.array([self._clusters.get(c, none) for c in names], dtype=np.intp)
-        return self._predict(score, margin, slots[first] if len(names) else first)
-
     def _predict(self, score: Floats, margin: Floats, slot: NDArray[np.intp]) -> Floats:
         """Each photo's design row is (1, score, margin) plus a flag for its cluster's slot
         (slot == number of clusters: none): its mean and variance, read without the flags."""

@@ -5,15 +5,14 @@ no number of groups to choose. The cut is relative (a share of the median distan
 the photos being grouped), because each embedder spreads its vectors differently: measured on
 stamps6 with EfficientNet-Lite0, 0.8 x the median gives groups about 3/4 pure, which a grid
 then lets the reviewer trim. It is a few lines of numpy over at most
-`MAX_PHOTOS` photos (the least likely first), so no clustering library is needed.
+`MAX_PHOTOS` photos (the worst-matching first), so no clustering library is needed.
 
-"Matches no cluster well" is read from the reviewer's own decisions, not from a cosine: a
-photo is a candidate when no cluster grid would show it (the calibrated chance that its first
-suggestion is right is not above the break-even). A fixed cosine (0.6 before) meant a
-different share of the queue with every embedder and pooling: CAM pooling's cosines run ~0.15
-lower than max pooling's, and it took 98-102 candidates where max took 21-35 on stamps6 with
-two classes held back. With no decision yet every photo is a candidate; with no cluster at
-all (the cold start) too.
+"Matches no cluster well" is relative too: a photo is a candidate when its best score is below
+what 4 in 5 filed photos score against their own cluster (each against the centroid of the
+others, as a queued photo is scored): the same share of a class's photos with any embedder or
+pooling, where a fixed cosine (0.6 before) was not (CAM pooling's cosines run ~0.15 lower than
+max pooling's: 98-102 candidates where max took 21-35, on stamps6 with two classes held back).
+With no cluster of two photos yet (the cold start) every queued photo is a candidate.
 
 A group is cut as a cluster's grid is (ranking/calibration.py): each member's probability of
 belonging is the pooled calibration (a group has no decisions of its own: it is no cluster
@@ -25,6 +24,7 @@ one by one, and `everything` shows them too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TypedDict
 
@@ -38,6 +38,9 @@ from photosort.suggest.results import GridItem
 
 MAX_PHOTOS = 600  # photos grouped per request (O(n^2) memory, about n^3/3 work in numpy)
 CUT_RATIO = 0.8  # groups stay apart beyond this share of the median pairwise distance
+WELL_QUANTILE = 0.2  # candidates score below this quantile of the filed photos' fit
+FIT_SAMPLE = 200  # filed photos read per cluster for that fit (evenly spread)
+FIT_LEAST = 5  # ... from clusters this big, while there are any
 MIN_GROUP = 2  # a lone photo is not a group to name
 MAX_GROUPS = 20
 _NONE = np.zeros(0)
@@ -55,7 +58,7 @@ class Group(TypedDict):
 
 class Discovery(TypedDict):
     groups: list[Group]
-    candidates: int  # queued photos that match no cluster well (no cluster grid shows them)
+    candidates: int  # queued photos that match no cluster well
     cold_start: bool  # no cluster exists yet
     left: int  # members of every group left for one by one (a group left whole is not listed)
     break_even: float
@@ -115,16 +118,13 @@ def belonging(
     return cal.probability(score, margin, "")
 
 
-def unlikely(n: int, top: QueueTop, cal: Calibration) -> tuple[NDArray[np.intp], Floats]:
-    """Positions (of `n` queued photos) that no cluster grid would show, least likely first:
-    the calibrated chance that their first suggestion is right is not above the break-even
-    (photos with no suggestion at all lead). Their best scores, by position."""
+def loose_first(n: int, top: QueueTop, well: float) -> tuple[NDArray[np.intp], Floats]:
+    """Positions (of `n` queued photos) whose best score is under `well`, worst first (photos
+    with no suggestion at all lead), and the best scores by position."""
     best = np.full(n, -2.0)
     best[top.positions] = top.score
-    chance = np.zeros(n)
-    chance[top.positions] = cal.probability_by_column(top.score, top.margin, top.first, top.names)
-    loose = np.flatnonzero(chance <= cal.break_even)
-    return loose[np.lexsort((best[loose], chance[loose]))], best
+    loose = np.flatnonzero(best < well)
+    return loose[np.argsort(best[loose], kind="stable")], best
 
 
 class Discoverer:
@@ -145,16 +145,25 @@ class Discoverer:
         self.namer = namer
         self.calibration = calibration or (lambda: Calibration(NO_EVIDENCE))
 
+    def well(self) -> float:
+        """The score from which a queued photo matches its best cluster (module docstring)."""
+        with self.vectors.lock:
+            centroids = self.vectors.centroids
+            fit = centroids.member_fit(FIT_SAMPLE, FIT_LEAST) if centroids else np.zeros(0)
+            if not len(fit) and centroids:
+                fit = centroids.member_fit(FIT_SAMPLE)
+        return float(np.quantile(fit, WELL_QUANTILE)) if len(fit) else math.inf
+
     def groups(self, everything: bool = False) -> Discovery:
         queued = self.session.queue_items()
         top = self.top(queued)
         cold = not self.vectors.counts()
-        cal = self.calibration()
-        loose, best = unlikely(len(queued), top, cal)
+        loose, best = loose_first(len(queued), top, self.well())
         items, mat = self.vectors.queued_vectors([queued[p] for p in loose[:MAX_PHOTOS]])
         elsewhere = dict(zip([queued[p] for p in loose], best[loose].tolist(), strict=True))
         found = average_linkage(unit(mat), relative_cut(unit(mat))) if items else []
         found = sorted((g for g in found if len(g) >= MIN_GROUP), key=len, reverse=True)
+        cal = self.calibration()
         groups: list[Group] = []
         left = 0
         for rows in found[:MAX_GROUPS]:

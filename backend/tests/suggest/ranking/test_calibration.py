@@ -69,31 +69,23 @@ def test_each_cluster_learns_its_own_rate_where_its_evidence_allows():
     assert fruit < pooled < birds
 
 
-def test_a_queue_read_by_column_gets_each_photo_its_own_clusters_probability():
+def test_photos_of_different_clusters_each_get_their_clusters_probability():
     rng = np.random.default_rng(1)
     names = ["birds", "coins", "fruit"]
     score = rng.uniform(0.3, 0.9, 90)
     right = rng.random(90) < score
     cal = Calibration(evidence(score.tolist(), right.tolist(), [names[i % 3] for i in range(90)]))
-    # the queue's columns: two clusters with evidence, one without (the pooled rate)
-    columns = ["fruit", "mammals", "birds"]
-    first = rng.integers(0, 3, 50)
+    # two clusters with evidence, one without (the pooled rate)
+    clusters = [["fruit", "mammals", "birds"][k] for k in rng.integers(0, 3, 50)]
     at, margin = rng.uniform(0.2, 1.0, 50), rng.uniform(0.0, 0.4, 50)
-    by_column = cal.probability_by_column(at, margin, first, columns)
-    one_each = np.array(
-        [
-            cal.probability(at[i : i + 1], margin[i : i + 1], columns[f])[0]
-            for i, f in enumerate(first)
-        ]
-    )
-    np.testing.assert_allclose(by_column, one_each, rtol=1e-12)
-    np.testing.assert_allclose(
-        cal.probability(at, margin, [columns[f] for f in first]), one_each, rtol=1e-12
-    )
+    one_each = [
+        cal.probability(at[i : i + 1], margin[i : i + 1], c)[0] for i, c in enumerate(clusters)
+    ]
+    np.testing.assert_allclose(cal.probability(at, margin, clusters), one_each, rtol=1e-12)
     # the clusters' own rates are in it: the same photo reads differently under each
-    same = cal.probability_by_column(np.full(3, 0.6), np.full(3, 0.1), np.arange(3), columns)
+    same = cal.probability(np.full(3, 0.6), np.full(3, 0.1), ["fruit", "mammals", "birds"])
     assert len(set(np.round(same, 9))) == 3
-    assert cal.probability_by_column(at[:0], margin[:0], first[:0], []).shape == (0,)
+    assert cal.probability(at[:0], margin[:0], []).shape == (0,)
 
 
 def test_grid_unticks_and_ticks_are_evidence_with_their_cluster():

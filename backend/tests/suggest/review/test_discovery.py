@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 
 from photosort.suggest.review.discovery import average_linkage, relative_cut, unit
 
@@ -44,3 +47,56 @@ def test_a_member_far_from_the_rest_of_its_group_is_the_least_likely_to_belong()
     # no evidence: 1/2 for every member, below the break-even
     blank = Calibration(NO_EVIDENCE)
     assert np.allclose(belonging(vecs, nowhere, blank), 0.5) and blank.break_even > 0.5
+
+
+def centroids_of(clusters: list[np.ndarray]) -> Any:
+    """Real Centroids over the rows of these clusters' unit vectors, stacked."""
+    from photosort.suggest.indexing.centroids import Centroids
+
+    rows = np.concatenate(clusters).astype(np.float32)
+    cents = Centroids(rows.shape[1], lambda r: rows[list(r)])
+    start, members = 0, {}
+    for k, c in enumerate(clusters):
+        members[f"c{k}"] = [(f"c{k}/{i}", start + i) for i in range(len(c))]
+        start += len(c)
+    cents.rebuild(members)
+    return cents
+
+
+def test_a_members_fit_is_its_cosine_to_the_centroid_of_the_others():
+    rng = np.random.default_rng(2)
+    a, b = blobs(rng, [6], 0.3), blobs(rng, [1], 0.3)
+    fit = centroids_of([a, b]).member_fit(200)
+    expected = [float(a[i] @ unit(np.delete(a, i, 0).mean(0, keepdims=True))[0]) for i in range(6)]
+    # the lone member of the second cluster has no others: it gives no fit
+    np.testing.assert_allclose(np.sort(fit), np.sort(expected), atol=1e-5)
+    assert len(centroids_of([a, b]).member_fit(3)) == 3  # a sample, evenly spread
+    assert len(centroids_of([a, b]).member_fit(200, least=7)) == 0
+
+
+def test_which_photos_match_no_cluster_does_not_depend_on_the_embedders_scale():
+    from photosort.suggest.review.discovery import FIT_SAMPLE, WELL_QUANTILE
+
+    rng = np.random.default_rng(3)
+    centres = unit(rng.normal(size=(3, 64)).astype(np.float32))
+
+    def draw(c: int, n: int, spread: float) -> np.ndarray:
+        return unit((centres[c] + spread * rng.normal(size=(n, 64))).astype(np.float32))
+
+    # two filed clusters and queued photos of them and of a third class without a cluster, once
+    # tight (cosines near 1) and once loose (far lower): the line follows the embedder's scale,
+    # so about the same share of the known photos and all the new ones fall under it
+    lines = []
+    for spread in (0.08, 0.25):
+        cents = centroids_of([draw(0, 150, spread), draw(1, 150, spread)])
+        well = float(np.quantile(cents.member_fit(FIT_SAMPLE), WELL_QUANTILE))
+        _, mat = cents.matrix()
+        known = np.concatenate([draw(0, 200, spread), draw(1, 200, spread)]) @ mat.T
+        new = draw(2, 100, spread) @ mat.T
+        assert np.mean(known.max(axis=1) < well) == pytest.approx(WELL_QUANTILE, abs=0.08)
+        assert np.all(new.max(axis=1) < well)
+        lines.append(well)
+    # a fixed cosine cannot be both lines: 0.6 sits over the loose embedder's, where it takes
+    # nearly every known photo as a candidate too
+    assert lines[0] > 0.6 > lines[1]
+    assert np.mean(known.max(axis=1) < 0.6) > 0.95
