@@ -236,6 +236,24 @@ class EmbeddingCache:
             ).fetchone()
         return int(row[0])
 
+    def drop_embedders(self, ids: Sequence[str], chunk: int = 5000) -> int:
+        """Delete every vector stored under these embedder ids, `chunk` rows per transaction
+        (the lock is let go between them, so indexing goes on meanwhile); rows removed. The
+        freed pages are reused by new vectors; the file does not shrink."""
+        removed = 0
+        for embedder_id in ids:
+            while True:
+                with self._lock, self._conn as conn:
+                    gone = conn.execute(
+                        "DELETE FROM embeddings WHERE embedder_id = ?1 AND fingerprint IN "
+                        "(SELECT fingerprint FROM embeddings WHERE embedder_id = ?1 LIMIT ?2)",
+                        (embedder_id, chunk),
+                    ).rowcount
+                removed += gone
+                if gone < chunk:
+                    break
+        return removed
+
     def embedder_ids(self) -> dict[str, int]:
         """Every embedder id with cached vectors, and how many."""
         with self._lock:

@@ -24,7 +24,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Final, get_args
 
 import numpy as np
 import torch
@@ -34,6 +34,7 @@ from PIL import Image
 from torch import nn
 
 from photosort.ml.embedder import center_crop_resize, l2_normalise, torch_threads
+from photosort.ml.lite0_ids import LABELS_SUFFIX, Pooling, Tta, lite0_id
 
 __all__ = [
     "DEFAULT_POOLING",
@@ -47,8 +48,6 @@ __all__ = [
     "to_input",
 ]
 
-Pooling = Literal["avg", "max", "gem", "cam"]
-Tta = Literal["none", "flip"]
 
 # Picked by bench/embedders.py (nearest-centroid top-1, 5 seeds/class, 20 seedings, stamps6
 # white / clutter): max 83.5 / 74.0, GeM 83.4 / 72.5, avg 82.9 / 58.8. Objects that fill only
@@ -61,8 +60,6 @@ Tta = Literal["none", "flip"]
 DEFAULT_POOLING: Final[Pooling] = "cam"
 DEFAULT_TTA: Final[Tta] = "none"
 
-#: Bump whenever preprocessing changes in a way that changes vectors.
-PREP_VERSION: Final = 1
 INPUT_SIZE: Final = 224
 GEM_P: Final = 3.0
 FEATURE_DIM: Final = 1280
@@ -318,13 +315,9 @@ class EfficientNetLite0Embedder:
         self.threads = threads
         self.dim = FEATURE_DIM
         self.input_edge = INPUT_SIZE
-        tta_tag = "" if tta == "none" else f"+{tta}"
-        self.id = (
-            f"efficientnet-lite0@{_file_digest(self.weights_path)}"
-            f":{pooling}{tta_tag}:prep{PREP_VERSION}"
-        )
+        self.id = lite0_id(_file_digest(self.weights_path), pooling, tta)
         # Where the class probabilities are cached beside the vectors (same weights and input).
-        self.labels_id = f"{self.id}:imagenet-probs"
+        self.labels_id = f"{self.id}{LABELS_SUFFIX}"
         self._net: EfficientNetLite0 | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()

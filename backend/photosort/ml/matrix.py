@@ -102,6 +102,25 @@ def matrix_path(folder: Path, embedder_id: str, dim: int) -> Path:
     return folder / f"{readable}-{digest}-{dim}.f16"
 
 
+def drop_matrix(path: Path) -> bool:
+    """Remove an embedder's matrix file (and its fingerprint list) when no process holds it;
+    whether it is gone. A matrix is derivable: it is rebuilt from the cache when needed."""
+    if not (path.exists() or path.with_suffix(".fps").exists()):
+        return False
+    owner = try_exclusive(path.with_suffix(".lock"))
+    if owner is None:
+        return False
+    try:
+        for part in (path, path.with_suffix(".fps")):
+            part.unlink(missing_ok=True)
+    except OSError:
+        return False  # Windows keeps a file another process has open
+    finally:
+        release(owner)
+    path.with_suffix(".lock").unlink(missing_ok=True)
+    return True
+
+
 class VectorMatrix:
     """Unit vectors by fingerprint: `rows(fps)`, `put_many`, `take(rows)`, `chunks()`."""
 
