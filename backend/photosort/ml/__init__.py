@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         take_early,
     )
     from photosort.ml.select import EmbedderChoice, load_embedder
+    from photosort.ml.superseded import drop_superseded
 
 __all__ = [
     "AnnIndex",
@@ -62,6 +63,7 @@ __all__ = [
     "TextEmbedder",
     "VectorMatrix",
     "cache_path",
+    "drop_superseded",
     "imagenet_labels",
     "kernels_generation",
     "load_embedder",
@@ -97,6 +99,7 @@ _WHERE = {
     "model_process_wanted": "remote",
     "start_early": "remote",
     "take_early": "remote",
+    "drop_superseded": "superseded",
 }
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -18,9 +17,7 @@ import numpy as np
 
 from photosort.errors import PhotosortError
 from photosort.media import Fingerprints, Renditions
-from photosort.ml import EmbeddingCache, matrix_path
-from photosort.ml.lite0_ids import LABELS_SUFFIX, superseded_ids
-from photosort.ml.matrix import drop_matrix
+from photosort.ml import EmbeddingCache, drop_superseded, matrix_path
 from photosort.session import Session
 from photosort.suggest.indexing.early import EarlyDecode
 from photosort.suggest.indexing.order import (
@@ -116,7 +113,7 @@ class Indexer:
         # The working copy of the vectors: a float16 matrix memory-mapped beside the cache.
         folder = self.cache.path.parent / MATRIX_DIR
         self.vectors.start(embedder.dim, matrix_path(folder, embedder.id, embedder.dim))
-        args = (self.cache, folder, embedder)
+        args = (self.cache, folder, embedder.id, embedder.dim)
         threading.Thread(target=drop_superseded, args=args, name="ps-drop", daemon=True).start()
         self.state = EmbedderState("ready", reason, embedder)
         self._on_ready()
@@ -477,18 +474,3 @@ def next_step(step: int, *, embedded: bool, took: float) -> int:
     if took > STEP_S:
         return max(CHUNK, step // 2)
     return min(BULK, 2 * step)
-
-
-def drop_superseded(cache: EmbeddingCache, folder: Path, embedder: Embedder) -> None:
-    """Vectors these weights made under other settings (a pooling that is no longer the
-    default, say) are never read again: their matrix files and cached rows go, in the
-    background, so an upgraded library does not keep a second copy of every vector."""
-    old = superseded_ids(embedder.id)
-    gone = [i for i in old if drop_matrix(matrix_path(folder, i, embedder.dim))]
-    try:
-        rows = cache.drop_embedders([*old, *(f"{i}{LABELS_SUFFIX}" for i in old)])
-    except sqlite3.Error as exc:  # a cache that is closing or busy keeps them for now
-        log.info("superseded vectors kept: %s", exc)
-        return
-    if rows:
-        log.info("dropped %d vectors of superseded embedder ids (%d matrices)", rows, len(gone))
