@@ -65,23 +65,28 @@ class Centroids:
     def counts(self) -> dict[str, int]:
         return {c: len(m) for c, m in self._members.items()}
 
-    def member_fit(self, per_cluster: int, least: int = 2) -> NDArray[np.float64]:
+    def member_fit(self, per_cluster: int) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """How well filed photos match their own cluster: each sampled member's cosine to the
         centroid of the others (leave-one-out, so it reads as a queued photo's score does), up
-        to `per_cluster` evenly spread members of every cluster with at least `least` (2 or
-        more: a centroid of very few others scores its members low)."""
+        to `per_cluster` evenly spread members of every cluster with two or more; beside each,
+        its cluster's size (a centroid of very few others scores its members low)."""
         fits: list[NDArray[np.float64]] = []
+        sizes: list[NDArray[np.intp]] = []
         for cluster, members in self._members.items():
             rows = list(members.values())
-            if len(rows) < max(2, least):
+            if len(rows) < 2:
                 continue
-            rows = rows[:: max(1, len(rows) // per_cluster)][:per_cluster]
+            size = len(rows)
+            rows = rows[:: max(1, size // per_cluster)][:per_cluster]
             total = self._sum[cluster]
             dots = self._vectors(rows).astype(np.float64) @ total
             # |sum - x| for a unit x: sqrt(|sum|^2 - 2 x.sum + 1)
             rest = np.sqrt(np.maximum(float(total @ total) - 2.0 * dots + 1.0, 1e-12))
             fits.append((dots - 1.0) / rest)
-        return np.concatenate(fits) if fits else np.zeros(0)
+            sizes.append(np.full(len(rows), size, dtype=np.intp))
+        if not fits:
+            return np.zeros(0), np.zeros(0, dtype=np.intp)
+        return np.concatenate(fits), np.concatenate(sizes)
 
     def matrix(self) -> tuple[list[str], Vector]:
         """Cluster names and their unit centroids (clusters with no embedded member left out)."""

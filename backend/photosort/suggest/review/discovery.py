@@ -153,9 +153,9 @@ class Discoverer:
             if centroids is None:
                 return math.inf
             each = max(2, min(FIT_SAMPLE, FIT_TOTAL // max(1, len(centroids.counts()))))
-            fit = centroids.member_fit(each, FIT_LEAST)
-            if not len(fit):
-                fit = centroids.member_fit(each)
+            fit, size = centroids.member_fit(each)
+        big = size >= FIT_LEAST
+        fit = fit[big] if big.any() else fit
         return float(np.quantile(fit, WELL_QUANTILE)) if len(fit) else math.inf
 
     def groups(self, everything: bool = False) -> Discovery:

@@ -66,12 +66,12 @@ def centroids_of(clusters: list[np.ndarray]) -> Any:
 def test_a_members_fit_is_its_cosine_to_the_centroid_of_the_others():
     rng = np.random.default_rng(2)
     a, b = blobs(rng, [6], 0.3), blobs(rng, [1], 0.3)
-    fit = centroids_of([a, b]).member_fit(200)
+    fit, size = centroids_of([a, b]).member_fit(200)
+    assert size.tolist() == [6] * 6
     expected = [float(a[i] @ unit(np.delete(a, i, 0).mean(0, keepdims=True))[0]) for i in range(6)]
     # the lone member of the second cluster has no others: it gives no fit
     np.testing.assert_allclose(np.sort(fit), np.sort(expected), atol=1e-5)
-    assert len(centroids_of([a, b]).member_fit(3)) == 3  # a sample, evenly spread
-    assert len(centroids_of([a, b]).member_fit(200, least=7)) == 0
+    assert len(centroids_of([a, b]).member_fit(3)[0]) == 3  # a sample, evenly spread
 
 
 def test_which_photos_match_no_cluster_does_not_depend_on_the_embedders_scale():
@@ -89,7 +89,7 @@ def test_which_photos_match_no_cluster_does_not_depend_on_the_embedders_scale():
     lines = []
     for spread in (0.08, 0.25):
         cents = centroids_of([draw(0, 150, spread), draw(1, 150, spread)])
-        well = float(np.quantile(cents.member_fit(FIT_SAMPLE), WELL_QUANTILE))
+        well = float(np.quantile(cents.member_fit(FIT_SAMPLE)[0], WELL_QUANTILE))
         _, mat = cents.matrix()
         known = np.concatenate([draw(0, 200, spread), draw(1, 200, spread)]) @ mat.T
         new = draw(2, 100, spread) @ mat.T
