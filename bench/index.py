@@ -11,6 +11,7 @@ the real CR2, then for each embedder measures in the same run:
 CLIP is timed at full ViT-B/32 size with random weights (no hub access here).
 
     python bench/index.py [--count 300] [--raw 20] [--json bench/out/index.json]
+    python bench/index.py --embedders efficientnet-lite0,efficientnet-lite0:none   # zoom's cost
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_args
 
 import numpy as np
 import torch
@@ -135,11 +136,25 @@ def clip_random_full_size(folder: Path) -> Embedder:
     return ClipEmbedder(folder, "cpu")
 
 
+def lite0_with(product: Any, tta: str) -> Embedder:
+    """The product's Lite0 embedder (its threads) with another second view (`Tta`)."""
+    from photosort.ml import EfficientNetLite0Embedder
+    from photosort.ml.efficientnet import Tta
+
+    if tta not in get_args(Tta):
+        sys.exit(f"error: unknown Lite0 view {tta!r}: one of {', '.join(get_args(Tta))}")
+    return EfficientNetLite0Embedder("cpu", tta=cast(Tta, tta), threads=product.threads)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--raw", type=int, default=20)
-    ap.add_argument("--embedders", default="efficientnet-lite0,clip")
+    ap.add_argument(
+        "--embedders",
+        default="efficientnet-lite0,clip",
+        help="comma-separated; efficientnet-lite0:none (or :flip) is Lite0 with that second view",
+    )
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "index.json")
     args = ap.parse_args()
     from photosort.ml import load_embedder
@@ -159,7 +174,10 @@ def main() -> None:
             if name == "clip":
                 embedder = clip_random_full_size(Path(tmp) / "clip")
             else:
-                embedder = load_embedder(name, "cpu").embedder  # the product's own defaults
+                model, _, tta = name.partition(":")
+                embedder = load_embedder(model, "cpu").embedder  # the product's own defaults
+                if tta:  # Lite0 with another second view, to compare in the same run
+                    embedder = lite0_with(embedder, tta)
             fwd = forward_rate(embedder, sample, repeats=2)
             configured = getattr(embedder, "threads", None)
             embedder.threads = None  # type: ignore[attr-defined]  # the model on every core

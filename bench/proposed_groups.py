@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import OUT_DIR, print_table, write_json
 from data import stamps6
-from photosort.ml.efficientnet import DEFAULT_POOLING, Pooling
+from photosort.ml.efficientnet import DEFAULT_POOLING, DEFAULT_TTA, Pooling, Tta
 from photosort.suggest import SuggestionService, shown_suggestions
 from quality import bench_embedder, build_library, open_service, warm_cache
 
@@ -176,8 +176,14 @@ def main() -> None:
         default=DEFAULT_POOLING,
         help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
     )
+    ap.add_argument(
+        "--tta",
+        choices=get_args(Tta),
+        default=DEFAULT_TTA,
+        help=f"Lite0's second view: none, the mirror or the object zoomed (now {DEFAULT_TTA})",
+    )
     args = ap.parse_args()
-    embedder = bench_embedder(args.model, args.pooling)
+    embedder = bench_embedder(args.model, args.pooling, args.tta)
     runs: list[Run] = []
     for name in args.datasets.split(","):
         dataset = stamps6() / name

@@ -25,7 +25,8 @@ choice in it is the product's own:
     python bench/quality.py --scale 2000 --trials 3   # 2,000 changed draws (bench/draws.py)
     python bench/quality.py --crop-fraction 0.7   # Lite0 seeing only the photos' centre
     python bench/quality.py --new-classes 2   # two classes per seeding start with no cluster
-    python bench/quality.py --pooling max   # Lite0 max-pooled (shipped before CAM pooling)
+    python bench/quality.py --pooling max --tta none   # Lite0 max-pooled (shipped before CAM)
+    python bench/quality.py --tta none   # CAM without the zoomed view (shipped before zoom)
 
 Effort and top-1 are also printed for seedings 0-9 and 10-19 apart (choose a variant on one
 half, confirm on the other).
@@ -55,7 +56,7 @@ import draws
 from data import stamps6
 from photosort.errors import Conflict
 from photosort.ml import Embedder, load_embedder
-from photosort.ml.efficientnet import DEFAULT_POOLING, Pooling
+from photosort.ml.efficientnet import DEFAULT_POOLING, DEFAULT_TTA, Pooling, Tta
 from photosort.session import CLUSTERING_DIR, MovePlan, Session, new_batch_id
 from photosort.suggest import SuggestionService, shown_suggestions
 
@@ -112,7 +113,7 @@ class Trial:
         return (self.top1_right + self.auto_right) / self.queued
 
 
-def centre_cropped(fraction: float, pooling: Pooling) -> Embedder:
+def centre_cropped(fraction: float, pooling: Pooling, tta: Tta) -> Embedder:
     """The EfficientNet-Lite0 embedder seeing only the centre `fraction` of each photo's
     shorter side (a bench-only variant: the product crops the whole shorter side)."""
     import numpy as np
@@ -128,21 +129,25 @@ def centre_cropped(fraction: float, pooling: Pooling) -> Embedder:
             ]
             return to_input(np.stack(crops))
 
-    out = Cropped("cpu", pooling=pooling)
+    out = Cropped("cpu", pooling=pooling, tta=tta)
     out.id += f":centre{fraction:g}"
     out.labels_id = f"{out.id}:imagenet-probs"
     return out
 
 
-def bench_embedder(model: str, pooling: Pooling, crop_fraction: float = 1.0) -> Embedder:
-    """The model's embedder; for Lite0, pooled as asked and optionally centre-cropped."""
+def bench_embedder(
+    model: str, pooling: Pooling, tta: Tta = DEFAULT_TTA, crop_fraction: float = 1.0
+) -> Embedder:
+    """The model's embedder; for Lite0, pooled and viewed as asked, optionally centre-cropped."""
     from photosort.ml import EfficientNetLite0Embedder
 
     if crop_fraction != 1.0:
-        return centre_cropped(crop_fraction, pooling)
+        return centre_cropped(crop_fraction, pooling, tta)
     embedder = load_embedder(model, "cpu").embedder
-    if isinstance(embedder, EfficientNetLite0Embedder) and embedder.pooling != pooling:
-        return EfficientNetLite0Embedder("cpu", pooling=pooling)
+    if isinstance(embedder, EfficientNetLite0Embedder) and (
+        embedder.pooling != pooling or embedder.tta != tta
+    ):
+        return EfficientNetLite0Embedder("cpu", pooling=pooling, tta=tta)
     return embedder
 
 
@@ -432,6 +437,12 @@ def main() -> None:
         default=DEFAULT_POOLING,
         help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
     )
+    ap.add_argument(
+        "--tta",
+        choices=get_args(Tta),
+        default=DEFAULT_TTA,
+        help=f"Lite0's second view: none, the mirror or the object zoomed (now {DEFAULT_TTA})",
+    )
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
@@ -439,7 +450,7 @@ def main() -> None:
         name = f"{args.dataset.parent.name}-{args.dataset.name}-{args.scale}"
         args.dataset = draws.build(args.dataset, args.scale, Path("bench/out/scale") / name)
 
-    embedder = bench_embedder(args.model, args.pooling, args.crop_fraction)
+    embedder = bench_embedder(args.model, args.pooling, args.tta, args.crop_fraction)
     methods: dict[str, AutoStep | None] = {
         "grid": product_auto,
         "photosort": product_auto,

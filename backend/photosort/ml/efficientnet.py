@@ -12,8 +12,11 @@ better than with ImageNet mean/std or with raw [0, 1] inputs (measured, see the 
 
 Features: the 1280-channel output of the final 1x1 conv head (after BN + ReLU6), pooled over
 space (``avg``, ``max``, ``gem`` with p = 3, or ``cam``: weighted by the classifier head's own
-class activation map), L2-normalised. The default pooling and test-time
-augmentation were picked with ``bench/embedders.py`` (nearest-centroid accuracy on stamps6).
+class activation map), L2-normalised. A second view may be added (``tta``): the mirrored photo
+(``flip``), or ``zoom``: a square around the object the class activation map finds, cut from
+the decoded photo, so a small subject fills the network's view; both views are then embedded
+at ``ZOOM_EDGE`` px, and the vector is the sum of their unit vectors, L2-normalised. The
+default pooling and view were picked on stamps6 (``bench/quality.py``, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ __all__ = [
     "EfficientNetLite0Embedder",
     "Pooling",
     "Tta",
+    "cam_weights",
     "default_weights_path",
+    "object_boxes",
     "pool_features",
     "to_input",
 ]
@@ -58,9 +63,21 @@ __all__ = [
 # and the grid policy's effort 0.319 against 0.329 on clutter, 0.258 against 0.261 on white,
 # lower still where classes have no cluster; its cost is one small einsum per photo.
 DEFAULT_POOLING: Final[Pooling] = "cam"
-DEFAULT_TTA: Final[Tta] = "none"
+# Then `zoom` (bench/quality.py, docs/benchmarks.md): on stamps6, whose subjects are often a
+# small part of a cluttered frame, the grid policy's effort fell from 0.319 to 0.288 on clutter
+# and from 0.258 to 0.248 on white, and where two classes have no cluster as well. Both views
+# at 176 px cost about 1.1x one view at 224 px (at 224 + 192 px, 1.8x, for 0.289 / 0.239).
+DEFAULT_TTA: Final[Tta] = "zoom"
 
 INPUT_SIZE: Final = 224
+# With `zoom`: both views' edge, and the zoomed square, centred on the class activation map's
+# weighted mean position, ZOOM_SPREAD times the map's larger spread on each side of it (never
+# under ZOOM_MIN_SIDE of the photo, which stops a one-cell map from cutting a few pixels).
+# Chosen on stamps6's seedings 0-9 (nearest-centroid top-1, effort), read on 10-19.
+ZOOM_EDGE: Final = 176
+ZOOM_SPREAD: Final = 1.5
+ZOOM_MIN_SIDE: Final = 0.35
+BOX_STEPS: Final = 64
 GEM_P: Final = 3.0
 FEATURE_DIM: Final = 1280
 _BN_EPS: Final = 1e-3
@@ -229,14 +246,74 @@ def pool_features(
     raise ValueError(f"unknown pooling {pooling!r}")
 
 
-def cam_pool(fmap: torch.Tensor, head: nn.Linear) -> torch.Tensor:
-    """Positions summed, each weighted by a softmax over positions of the best ImageNet logit
-    the head gives that position alone (its class activation map): the map's object, not its
-    background, makes the vector, with no hard choice of one position as `max` makes."""
+def cam_weights(fmap: torch.Tensor, head: nn.Linear) -> torch.Tensor:
+    """(n, h, w): a softmax over positions of the best ImageNet logit the head gives each
+    position alone (its class activation map); each photo's weights sum to one."""
     logits = torch.einsum("nchw,kc->nkhw", fmap, head.weight) + head.bias[None, :, None, None]
     n, _, h, w = fmap.shape
-    weight = torch.softmax(logits.amax(dim=1).flatten(1), dim=1).view(n, 1, h, w)
-    return (fmap * weight).sum(dim=(2, 3))
+    return torch.softmax(logits.amax(dim=1).flatten(1), dim=1).view(n, h, w)
+
+
+def cam_pool(fmap: torch.Tensor, head: nn.Linear) -> torch.Tensor:
+    """Positions summed, each weighted by the class activation map (`cam_weights`): the map's
+    object, not its background, makes the vector, with no hard choice of one position as
+    `max` makes."""
+    return (fmap * cam_weights(fmap, head)[:, None]).sum(dim=(2, 3))
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom as fractions of the square
+
+
+def object_boxes(weights: torch.Tensor) -> list[Box]:
+    """Per photo, the square to zoom into (fractions of the model's square input): centred on
+    the class activation map's weighted mean position, its half side ZOOM_SPREAD times the
+    map's larger standard deviation (at least half of ZOOM_MIN_SIDE), kept inside the photo."""
+    _, h, w = weights.shape
+    ys = (torch.arange(h, dtype=weights.dtype) + 0.5) / h
+    xs = (torch.arange(w, dtype=weights.dtype) + 0.5) / w
+    row, col = weights.sum(dim=2), weights.sum(dim=1)  # (n, h), (n, w): marginals
+    cy, cx = row @ ys, col @ xs
+    sy = (row * (ys[None] - cy[:, None]) ** 2).sum(dim=1).sqrt()
+    sx = (col * (xs[None] - cx[:, None]) ** 2).sum(dim=1).sqrt()
+    half = (ZOOM_SPREAD * torch.maximum(sx, sy)).clamp(min=ZOOM_MIN_SIDE / 2, max=0.5)
+    # On a grid of 1/BOX_STEPS of the side: float noise (another batch, other threads) then
+    # leaves the square where it is, so one photo always gives one vector.
+    half, cx, cy = (torch.round(v * BOX_STEPS) / BOX_STEPS for v in (half, cx, cy))
+    cx = torch.minimum(torch.maximum(cx, half), 1.0 - half)
+    cy = torch.minimum(torch.maximum(cy, half), 1.0 - half)
+    boxes = torch.stack([cx - half, cy - half, cx + half, cy + half], dim=1)
+    return [(b[0], b[1], b[2], b[3]) for b in boxes.tolist()]
+
+
+def zoom_input(images: Sequence[Image.Image], boxes: Sequence[Box]) -> torch.Tensor:
+    """Each photo's box (`object_boxes`), cut from its own pixels at ZOOM_EDGE px."""
+    return to_input(
+        np.stack(
+            [
+                center_crop_resize(im, ZOOM_EDGE, within=box)
+                for im, box in zip(images, boxes, strict=True)
+            ]
+        )
+    )
+
+
+def _cut(x: torch.Tensor, boxes: Sequence[Box]) -> torch.Tensor:
+    """The boxes cut from the model input itself (an already preprocessed batch, as
+    `embed_tensor` gets): the same work as `zoom_input`, from fewer pixels."""
+    side = x.shape[-1]
+    crops = []
+    for k, (x0, y0, x1, y1) in enumerate(boxes):
+        left, top = int(x0 * side), int(y0 * side)
+        right, bottom = max(left + 1, round(x1 * side)), max(top + 1, round(y1 * side))
+        crops.append(
+            F.interpolate(
+                x[k : k + 1, :, top:bottom, left:right],
+                size=(ZOOM_EDGE, ZOOM_EDGE),
+                mode="bilinear",
+                align_corners=False,
+            )
+        )
+    return torch.cat(crops)
 
 
 def to_input(pixels: NDArray[np.uint8]) -> torch.Tensor:
@@ -276,8 +353,9 @@ class EfficientNetLite0Embedder:
         device: a torch device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``). Use
             :func:`photosort.ml.select.resolve_device` to turn ``"auto"`` into one.
         pooling: spatial pooling of the head features; part of :attr:`id`.
-        tta: ``"flip"`` also embeds the mirrored image and averages (2x the cost); part of
-            :attr:`id`.
+        tta: a second view, summed with the first: ``"flip"`` the mirrored photo (2x the
+            cost), ``"zoom"`` the object's square, both views at ZOOM_EDGE px (about 1.1x);
+            part of :attr:`id`.
         batch_size: images per forward pass (default: 4 on CPU, where small batches stay in
             cache and run about twice as fast as 32 per image; 64 on GPUs).
         threads: torch intra-op threads while embedding (``None`` = torch's setting).
@@ -314,7 +392,10 @@ class EfficientNetLite0Embedder:
         self.batch_size = max(1, int(batch_size))
         self.threads = threads
         self.dim = FEATURE_DIM
+        # Photos are decoded for a 224 px square whatever the view: the zoomed view is cut
+        # from that decode, and a small subject needs its pixels.
         self.input_edge = INPUT_SIZE
+        self.view_edge = ZOOM_EDGE if tta == "zoom" else INPUT_SIZE
         self.id = lite0_id(_file_digest(self.weights_path), pooling, tta)
         # Where the class probabilities are cached beside the vectors (same weights and input).
         self.labels_id = f"{self.id}{LABELS_SUFFIX}"
@@ -351,26 +432,41 @@ class EfficientNetLite0Embedder:
     # -- preprocessing
 
     def preprocess(self, images: Sequence[Image.Image]) -> torch.Tensor:
-        """Photos -> (n, 3, 224, 224) float32 tensor, TF-Lite normalised, on the CPU."""
-        return to_input(np.stack([center_crop_resize(im, INPUT_SIZE) for im in images]))
+        """Photos -> (n, 3, e, e) float32 tensor (e: `view_edge`), TF-Lite normalised, on the
+        CPU."""
+        return to_input(np.stack([center_crop_resize(im, self.view_edge) for im in images]))
 
     # -- inference
 
-    def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Pooled features and the classifier head's ImageNet probabilities (from the same
-        feature map: the head averages it, as it was trained to)."""
-        net = self.load()
+    def _to_device(self, x: torch.Tensor) -> torch.Tensor:
         dev = torch.device(self.device)
         x = x.to(dev, non_blocking=True)
         if dev.type == "cpu":
             x = x.contiguous(memory_format=torch.channels_last)
+        return x
+
+    def _forward(
+        self, x: torch.Tensor, images: Sequence[Image.Image] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pooled features and the classifier head's ImageNet probabilities (from the same
+        feature map: the head averages it, as it was trained to). `images`: the photos `x`
+        was made from, for the zoomed view (without them it is cut from `x` itself)."""
+        net = self.load()
+        x = self._to_device(x)
         fmap = net.features(x)
         feats = pool_features(fmap, self.pooling, head=net._fc)
         probs = torch.softmax(net._fc(fmap.mean(dim=(2, 3))), dim=1)
+        second: torch.Tensor | None = None
         if self.tta == "flip":
+            second = torch.flip(x, dims=[3])
+        elif self.tta == "zoom":
+            boxes = object_boxes(cam_weights(fmap, net._fc).float().cpu())
+            second = self._to_device(
+                zoom_input(images, boxes) if images is not None else _cut(x, boxes)
+            )
+        if second is not None:
             feats = F.normalize(feats, dim=1) + F.normalize(
-                pool_features(net.features(torch.flip(x, dims=[3])), self.pooling, head=net._fc),
-                dim=1,
+                pool_features(net.features(second), self.pooling, head=net._fc), dim=1
             )
         return feats, probs
 
@@ -388,8 +484,8 @@ class EfficientNetLite0Embedder:
         probs: list[NDArray[np.float32]] = []
         with self._run_lock, torch_threads(self.threads), torch.inference_mode():
             for start in range(0, len(images), self.batch_size):
-                x = self.preprocess(images[start : start + self.batch_size])
-                feats, p = self._forward(x)
+                batch = images[start : start + self.batch_size]
+                feats, p = self._forward(self.preprocess(batch), batch)
                 out.append(l2_normalise(feats))
                 probs.append(p.float().cpu().numpy().astype(np.float32))
         return np.concatenate(out, axis=0), np.concatenate(probs, axis=0)

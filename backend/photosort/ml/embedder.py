@@ -141,13 +141,15 @@ def center_crop_resize(
     *,
     crop_fraction: float = 1.0,
     resample: Image.Resampling = Image.Resampling.BICUBIC,
+    within: tuple[float, float, float, float] | None = None,
 ) -> NDArray[np.uint8]:
     """Centre square crop of ``crop_fraction`` x the shorter side, resized to ``size`` x ``size``.
 
     Equivalent to "resize the shorter side to ``size / crop_fraction``, then centre-crop
     ``size``", but crops first, so the resize only touches the pixels that are kept.
     ``reducing_gap`` makes large downscales fast (box-reduce first, then a precise resample).
-    Returns an ``(size, size, 3)`` uint8 array.
+    ``within``: only that part of the square (left, top, right, bottom as fractions of its
+    side), cut from the photo's own pixels. Returns an ``(size, size, 3)`` uint8 array.
     """
     rgb = to_rgb(image)
     w, h = rgb.size
@@ -157,6 +159,9 @@ def center_crop_resize(
     left = (w - side) / 2.0
     top = (h - side) / 2.0
     box = (left, top, left + side, top + side)
+    if within is not None:
+        x0, y0, x1, y1 = within
+        box = (left + x0 * side, top + y0 * side, left + x1 * side, top + y1 * side)
     out = rgb.resize((size, size), resample, box=box, reducing_gap=3.0)
     return np.asarray(out, dtype=np.uint8)
 

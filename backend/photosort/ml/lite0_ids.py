@@ -14,7 +14,7 @@ from typing import Final, Literal, get_args
 __all__ = ["LABELS_SUFFIX", "PREP_VERSION", "Pooling", "Tta", "lite0_id", "superseded_ids"]
 
 Pooling = Literal["avg", "max", "gem", "cam"]
-Tta = Literal["none", "flip"]
+Tta = Literal["none", "flip", "zoom"]
 
 #: Bump whenever preprocessing changes in a way that changes vectors.
 PREP_VERSION: Final = 1

@@ -8,14 +8,18 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from ml_helpers import photo, stamps_images
+from ml_helpers import STAMPS, photo, stamps_images
 from PIL import Image
 
 from photosort.ml.efficientnet import (
     DEFAULT_POOLING,
+    DEFAULT_TTA,
+    ZOOM_MIN_SIDE,
     EfficientNetLite0,
     EfficientNetLite0Embedder,
+    cam_weights,
     default_weights_path,
+    object_boxes,
     pool_features,
 )
 from photosort.ml.embedder import Embedder, supports_text
@@ -104,7 +108,8 @@ def test_embedder_contract(effnet: EfficientNetLite0Embedder) -> None:
     assert effnet.device == "cpu"
     assert effnet.pooling == DEFAULT_POOLING
     assert effnet.id.startswith("efficientnet-lite0@")
-    assert f":{DEFAULT_POOLING}:" in effnet.id and effnet.id.endswith(":prep1")
+    assert effnet.tta == DEFAULT_TTA == "zoom"
+    assert f":{DEFAULT_POOLING}+zoom:" in effnet.id and effnet.id.endswith(":prep1")
 
     imgs = [photo(i, (120 + 7 * i, 90)) for i in range(6)]
     vecs = effnet.embed_images(imgs)
@@ -124,9 +129,9 @@ def test_id_changes_with_pooling_and_tta() -> None:
     ids = {
         EfficientNetLite0Embedder(pooling=p, tta=t, lazy=True).id
         for p in ("avg", "max", "gem", "cam")
-        for t in ("none", "flip")
+        for t in ("none", "flip", "zoom")
     }
-    assert len(ids) == 8
+    assert len(ids) == 12
     with pytest.raises(ValueError):
         EfficientNetLite0Embedder(pooling="median", lazy=True)  # type: ignore[arg-type]
 
@@ -153,6 +158,56 @@ def test_pooling_functions() -> None:
     torch.testing.assert_close(cam, torch.stack([fmap[0, :, 1, 2], fmap[1, :, 0, 0]]))
     with pytest.raises(ValueError, match="head"):
         pool_features(fmap, "cam")
+
+
+def test_the_zoomed_square_follows_the_activation_map() -> None:
+    # all the weight on one cell: the smallest square, centred on it
+    one = torch.zeros(2, 7, 7)
+    one[0, 1, 5] = 1.0  # row 1, column 5
+    one[1, 0, 0] = 1.0  # a corner: the square stays inside the photo
+    (x0, y0, x1, y1), corner = object_boxes(one)
+    assert x1 - x0 == pytest.approx(ZOOM_MIN_SIDE, abs=0.02) == y1 - y0
+    assert (x0 + x1) / 2 == pytest.approx(5.5 / 7, abs=0.02)
+    assert (y0 + y1) / 2 == pytest.approx(1.5 / 7, abs=0.02)
+    assert corner[0] == corner[1] == 0.0 and corner[2] == pytest.approx(ZOOM_MIN_SIDE, abs=0.02)
+    # weight spread over the whole map: nearly the whole photo, centred
+    ((x0, y0, x1, y1),) = object_boxes(torch.full((1, 7, 7), 1 / 49))
+    assert x0 == y0 and x1 == y1 and x0 + x1 == pytest.approx(1.0) and x1 - x0 > 0.8
+
+
+def _gravel(seed: int, size: int = 384) -> Image.Image:
+    """A cluttered background: coarse grey stones, no object."""
+    stones = np.random.default_rng(seed).integers(90, 170, (size // 8, size // 8, 1))
+    pixels = stones.repeat(3, axis=2).astype(np.uint8)
+    return Image.fromarray(pixels).resize((size, size), Image.Resampling.NEAREST)
+
+
+def test_zoom_finds_a_small_subject_in_clutter_and_sees_it_as_itself(
+    effnet: EfficientNetLite0Embedder,
+) -> None:
+    """One photo per class of the white set, its subject shrunk to 110 of 384 px and laid on
+    gravel off-centre: the zoomed square holds the subject, and the vector is nearer the
+    subject's own photo than a single view's is."""
+    single = EfficientNetLite0Embedder(tta="none")
+    net = effnet.load()
+    gains, found = [], []
+    for k, cls in enumerate(sorted(p.name for p in (STAMPS / "white").iterdir())):
+        with Image.open(sorted((STAMPS / "white" / cls).glob("*.jpg"))[0]) as im:
+            subject = im.convert("RGB")
+        small = subject.resize((110, 110))
+        mask = Image.fromarray(((np.asarray(small).min(axis=2) < 235) * 255).astype(np.uint8))
+        scene = _gravel(k)
+        scene.paste(small, (240, 40), mask)  # centre (295, 95) of 384
+        with torch.inference_mode():
+            weights = cam_weights(net.features(effnet.preprocess([scene])), net._fc)
+        x0, y0, x1, y1 = object_boxes(weights)[0]
+        # a zoom (not the whole photo) that holds the subject's centre
+        found.append(x1 - x0 < 0.8 and x0 < 295 / 384 < x1 and y0 < 95 / 384 < y1)
+        zoomed = effnet.embed_images([scene, subject])
+        plain = single.embed_images([scene, subject])
+        gains.append(float(zoomed[0] @ zoomed[1]) - float(plain[0] @ plain[1]))
+    assert sum(found) >= 5, found
+    assert sum(g > 0 for g in gains) >= 5 and float(np.mean(gains)) > 0.08, gains
 
 
 def test_lazy_load_is_thread_safe_and_flip_tta_works() -> None:

@@ -1,4 +1,4 @@
-"""An upgraded library: vectors its Lite0 weights made under a pooling that is no longer the
+"""An upgraded library: vectors its Lite0 weights made under a pooling or view that is no longer the
 default are never read again, so opening it drops them, the cached rows and the matrix file,
 and keeps every vector the current embedder and any other embedder made."""
 
@@ -21,14 +21,14 @@ DIGEST = "579344248a93"
 
 
 class Lite0Stand(PixelHash):
-    id = lite0_id(DIGEST, "cam", "none")
+    id = lite0_id(DIGEST, "cam", "zoom")
 
 
 def test_only_the_same_weights_other_settings_are_superseded() -> None:
-    now = lite0_id(DIGEST, "cam", "none")
+    now = lite0_id(DIGEST, "cam", "zoom")
     old = superseded_ids(now)
-    assert lite0_id(DIGEST, "max", "none") in old and now not in old
-    assert lite0_id(DIGEST, "max", "flip") in old and len(old) == len(set(old)) == 7
+    assert lite0_id(DIGEST, "cam", "none") in old and now not in old
+    assert lite0_id(DIGEST, "max", "flip") in old and len(old) == len(set(old)) == 11
     assert all(i.startswith(f"efficientnet-lite0@{DIGEST}:") for i in old)
     assert superseded_ids("clip:openai/clip-vit-base-patch32@main:prep1") == []
     assert superseded_ids("efficientnet-lite0@abc:cam:prep1:imagenet-probs") == []
@@ -49,8 +49,9 @@ def test_opening_an_upgraded_library_drops_the_superseded_vectors(make_library: 
     write_photos(lib.source, [f"IMG_{i}.jpg" for i in range(12)], salt=0)
     clustering = lib.dest / CLUSTERING_DIR
     clustering.mkdir(exist_ok=True)
-    # what the version before wrote: max-pooled vectors and their matrix, CLIP's beside them
-    stale = lite0_id(DIGEST, "max", "none")
+    # what the version before wrote: CAM vectors without the zoom and their matrix, CLIP's
+    # beside them
+    stale = lite0_id(DIGEST, "cam", "none")
     cache = EmbeddingCache(cache_path(clustering))
     vec = np.full(DIM, DIM**-0.5, dtype=np.float32)
     for eid in (stale, f"{stale}:imagenet-probs", "clip:other@main:prep1"):
