@@ -26,7 +26,9 @@ from photosort.suggest.results import FailedItem, GridItem
 from photosort.suggest.review.facts import QueueFacts
 
 STACK_GAP_S = 2.0  # seconds between two frames of one burst (bench/stacks.py)
-STACK_CUT = 0.85  # cosine between their vectors (bench/stacks.py)
+# Cosine between their vectors (bench/stacks.py). 0.85 before EfficientNet-Lite0's zoomed view:
+# the square follows the subject as a burst's frames shift, so the frames sit further apart.
+STACK_CUT = 0.75
 WINDOW = 8  # later neighbours in time each frame is compared with
 MAX_STACK_FILE = 500  # frames one filing may carry
 RELINK_S = 5.0  # while indexing keeps learning, links are recomputed at most this often
