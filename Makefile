@@ -109,6 +109,7 @@ bench: setup $(RAY_STAMP)
 	$(BIN)/python bench/ray_index.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/quality.py --trials 20
+	$(BIN)/python bench/offline_search.py
 
 sample-reset:
 	git checkout -- sample && git clean -fdxq sample

@@ -449,7 +449,8 @@ class EfficientNetLite0Embedder:
         self, x: torch.Tensor, images: Sequence[Image.Image] | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Pooled features and the classifier head's ImageNet probabilities (from the same
-        feature map: the head averages it, as it was trained to). `images`: the photos `x`
+        feature map: the head averages it, as it was trained to; with `zoom`, the mean of the
+        two views' probabilities). `images`: the photos `x`
         was made from, for the zoomed view (without them it is cut from `x` itself)."""
         net = self.load()
         x = self._to_device(x)
@@ -465,9 +466,15 @@ class EfficientNetLite0Embedder:
                 zoom_input(images, boxes) if images is not None else _cut(x, boxes)
             )
         if second is not None:
+            fmap2 = net.features(second)
             feats = F.normalize(feats, dim=1) + F.normalize(
-                pool_features(net.features(second), self.pooling, head=net._fc), dim=1
+                pool_features(fmap2, self.pooling, head=net._fc), dim=1
             )
+            if self.tta == "zoom":
+                # The zoomed subject is named better than the whole frame at 176 px: offline
+                # text search found more of each class with the two views' mean
+                # (docs/benchmarks.md, "A second look at the subject").
+                probs = (probs + torch.softmax(net._fc(fmap2.mean(dim=(2, 3))), dim=1)) / 2
         return feats, probs
 
     def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
