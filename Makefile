@@ -110,6 +110,7 @@ bench: setup $(RAY_STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/quality.py --trials 20
 	$(BIN)/python bench/offline_search.py
+	$(BIN)/python bench/near_duplicates.py
 
 sample-reset:
 	git checkout -- sample && git clean -fdxq sample
