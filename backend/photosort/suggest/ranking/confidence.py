@@ -22,9 +22,10 @@ from photosort.suggest.ranking.calibration import Calibration, Evidence
 
 MIN_DECISIONS = 8  # below this the tool says it does not know yet
 # Until the confidence model has enough decisions, a top suggestion whose lead over the
-# runner-up is below this is called weak. On sample/ with EfficientNet-Lite0 (clusters birds,
-# flowers, fruit) it flags 12 of the 13 coins (no cluster yet) and the RAW landscape, and 8 of
-# the 31 photos whose top suggestion is right: close calls, which the UI words as such.
+# runner-up is below this is called weak. On sample/ with EfficientNet-Lite0 and its zoomed view
+# (clusters birds, flowers, fruit) it flags all 13 coins (no cluster yet) and the RAW landscape,
+# and 4 of the other 31 photos (with one view: 9 of the coins, and 4 others): close calls, which
+# the UI words as such.
 WEAK_MARGIN = 0.08
 WEAK_CONFIDENCE = 0.5  # once the model has enough decisions: more likely wrong than right
 PRIOR_RIGHT, PRIOR_WRONG = 1.0, 1.0  # uniform Beta prior
