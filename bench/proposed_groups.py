@@ -35,15 +35,14 @@ import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import OUT_DIR, print_table, write_json
 from data import stamps6
-from photosort.ml.efficientnet import DEFAULT_POOLING, DEFAULT_TTA, Pooling, Tta
 from photosort.suggest import SuggestionService, shown_suggestions
-from quality import bench_embedder, build_library, open_service, warm_cache
+from quality import add_lite0_options, bench_embedder, build_library, open_service, warm_cache
 
 ACCEPT, CHOOSE = 0.3, 1.0
 GROUP_OPEN, GROUP_NAME, SHOWN, UNTICK = 0.3, 1.0, 0.1, 0.5
@@ -170,18 +169,7 @@ def main() -> None:
     ap.add_argument("--datasets", default="clutter,white")
     ap.add_argument("--cache", type=Path, default=OUT_DIR / "cache")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "proposed_groups.json")
-    ap.add_argument(
-        "--pooling",
-        choices=get_args(Pooling),
-        default=DEFAULT_POOLING,
-        help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
-    )
-    ap.add_argument(
-        "--tta",
-        choices=get_args(Tta),
-        default=DEFAULT_TTA,
-        help=f"Lite0's second view: none, the mirror or the object zoomed (now {DEFAULT_TTA})",
-    )
+    add_lite0_options(ap)
     args = ap.parse_args()
     embedder = bench_embedder(args.model, args.pooling, args.tta)
     runs: list[Run] = []

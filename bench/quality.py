@@ -135,6 +135,22 @@ def centre_cropped(fraction: float, pooling: Pooling, tta: Tta) -> Embedder:
     return out
 
 
+def add_lite0_options(ap: argparse.ArgumentParser) -> None:
+    """`--pooling` and `--tta`: how a bench's Lite0 embedder makes its vector."""
+    ap.add_argument(
+        "--pooling",
+        choices=get_args(Pooling),
+        default=DEFAULT_POOLING,
+        help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
+    )
+    ap.add_argument(
+        "--tta",
+        choices=get_args(Tta),
+        default=DEFAULT_TTA,
+        help=f"Lite0's second view: none, the mirror or the object zoomed (now {DEFAULT_TTA})",
+    )
+
+
 def bench_embedder(
     model: str, pooling: Pooling, tta: Tta = DEFAULT_TTA, crop_fraction: float = 1.0
 ) -> Embedder:
@@ -431,18 +447,7 @@ def main() -> None:
         default=Path("bench/out/cache"),
         help="folder of embedding caches kept between runs (one per dataset and embedder)",
     )
-    ap.add_argument(
-        "--pooling",
-        choices=get_args(Pooling),
-        default=DEFAULT_POOLING,
-        help=f"how Lite0 pools its feature map (shipped: {DEFAULT_POOLING})",
-    )
-    ap.add_argument(
-        "--tta",
-        choices=get_args(Tta),
-        default=DEFAULT_TTA,
-        help=f"Lite0's second view: none, the mirror or the object zoomed (now {DEFAULT_TTA})",
-    )
+    add_lite0_options(ap)
     args = ap.parse_args()
     if not args.dataset.is_dir():
         sys.exit(f"error: dataset folder not found: {args.dataset}")
