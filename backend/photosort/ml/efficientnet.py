@@ -64,9 +64,9 @@ __all__ = [
 # lower still where classes have no cluster; its cost is one small einsum per photo.
 DEFAULT_POOLING: Final[Pooling] = "cam"
 # Then `zoom` (bench/quality.py, docs/benchmarks.md): on stamps6, whose subjects are often a
-# small part of a cluttered frame, the grid policy's effort fell from 0.319 to 0.288 on clutter
-# and from 0.258 to 0.248 on white, and where two classes have no cluster as well. Both views
-# at 176 px cost about 1.1x one view at 224 px (at 224 + 192 px, 1.8x, for 0.289 / 0.239).
+# small part of a cluttered frame, the grid policy's effort fell from 0.319 to 0.292 on clutter
+# and from 0.258 to 0.243 on white, and where two classes have no cluster as well. Both views
+# at 176 px cost about 1.1x one view at 224 px (at 224 + 192 px, 1.8x, for 0.290 / 0.239).
 DEFAULT_TTA: Final[Tta] = "zoom"
 
 INPUT_SIZE: Final = 224
@@ -254,11 +254,15 @@ def cam_weights(fmap: torch.Tensor, head: nn.Linear) -> torch.Tensor:
     return torch.softmax(logits.amax(dim=1).flatten(1), dim=1).view(n, h, w)
 
 
-def cam_pool(fmap: torch.Tensor, head: nn.Linear) -> torch.Tensor:
-    """Positions summed, each weighted by the class activation map (`cam_weights`): the map's
-    object, not its background, makes the vector, with no hard choice of one position as
-    `max` makes."""
-    return (fmap * cam_weights(fmap, head)[:, None]).sum(dim=(2, 3))
+def cam_pool(
+    fmap: torch.Tensor, head: nn.Linear, weights: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Positions summed, each weighted by the class activation map (`cam_weights`, or these
+    `weights` when already made from `fmap`): the map's object, not its background, makes the
+    vector, with no hard choice of one position as `max` makes."""
+    if weights is None:
+        weights = cam_weights(fmap, head)
+    return (fmap * weights[:, None]).sum(dim=(2, 3))
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom as fractions of the square
@@ -455,13 +459,20 @@ class EfficientNetLite0Embedder:
         net = self.load()
         x = self._to_device(x)
         fmap = net.features(x)
-        feats = pool_features(fmap, self.pooling, head=net._fc)
+        # The class activation map is a 1000-class product per position: made once, it both
+        # pools `cam` and places the zoomed square.
+        wanted = self.pooling == "cam" or self.tta == "zoom"
+        cam = cam_weights(fmap, net._fc) if wanted else None
+        if self.pooling == "cam":
+            feats = cam_pool(fmap, net._fc, cam)
+        else:
+            feats = pool_features(fmap, self.pooling)
         probs = torch.softmax(net._fc(fmap.mean(dim=(2, 3))), dim=1)
         second: torch.Tensor | None = None
         if self.tta == "flip":
             second = torch.flip(x, dims=[3])
-        elif self.tta == "zoom":
-            boxes = object_boxes(cam_weights(fmap, net._fc).float().cpu())
+        elif self.tta == "zoom" and cam is not None:
+            boxes = object_boxes(cam.float().cpu())
             second = self._to_device(
                 zoom_input(images, boxes) if images is not None else _cut(x, boxes)
             )
